@@ -1,0 +1,51 @@
+# The two commands of the README, and the set-up they need.
+#   make synth   the main job: synthesize the example app with the real CDK CLI
+#   make test    the whole test suite (what .ci/run calls)
+# Both install what they need on a fresh machine (a venv from pyproject.toml,
+# the pinned CDK CLI from package-lock.json) and skip that work when it is done.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP_PY := $(VENV)/.installed
+STAMP_NODE := node_modules/.installed
+
+# Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
+# caches inside the checkout.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_HOME := $(CURDIR)/.cdk-home
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: setup synth test lint clean
+
+setup: $(STAMP_PY) $(STAMP_NODE)
+
+$(STAMP_PY): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+$(STAMP_NODE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "setup: npm is needed (Node 20+)"; exit 1; }
+	@echo "setup: installing the pinned CDK CLI (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+synth: setup
+	@rm -rf cdk.out
+	@cdk synth --quiet
+	@python -m tools.synth_summary cdk.out
+
+test: setup
+	@python -m pytest
+
+lint: setup
+	@ruff check . && ruff format --check . && mypy
+
+clean:
+	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache

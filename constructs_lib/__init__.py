@@ -1,0 +1,13 @@
+"""constructs_lib: AWS CDK v2 constructs for the patterns of Amazon SQS.
+
+The public API is what ``__all__`` lists; everything else is internal.
+"""
+
+from constructs_lib.errors import ConstructOptionError, OptionProblem
+from constructs_lib.secure_queue import SecureQueue
+
+__all__ = [
+    "ConstructOptionError",
+    "OptionProblem",
+    "SecureQueue",
+]

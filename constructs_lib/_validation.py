@@ -1,0 +1,60 @@
+"""Collects option problems for one construct and raises them together.
+
+Values that are unresolved CDK tokens (a CloudFormation parameter, an
+attribute of another resource) are only known at deploy time, so every check
+here skips them instead of rejecting them.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Token
+from constructs import Construct
+
+from constructs_lib.errors import ConstructOptionError, OptionProblem
+
+
+def seconds_of(duration: Duration | None) -> float | None:
+    """The duration in seconds, or None when absent or unresolved."""
+    if duration is None or duration.is_unresolved():
+        return None
+    return duration.to_seconds()
+
+
+class OptionValidator:
+    """Gathers `OptionProblem`s; `raise_if_any` raises one ConstructOptionError."""
+
+    def __init__(self, scope: Construct) -> None:
+        self._path = scope.node.path
+        self.problems: list[OptionProblem] = []
+
+    def fail(self, option: str, value: object, allowed: str) -> None:
+        self.problems.append(OptionProblem(option, value, allowed))
+
+    def check(self, condition: bool, option: str, value: object, allowed: str) -> None:
+        if not condition:
+            self.fail(option, value, allowed)
+
+    def int_range(self, option: str, value: int | None, low: int, high: int) -> None:
+        if value is None or Token.is_unresolved(value):
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(option, value, f"must be a whole number from {low} to {high}")
+        elif not low <= value <= high:
+            self.fail(option, value, f"must be from {low} to {high}")
+
+    def duration_range(
+        self, option: str, value: Duration | None, low_s: float, high_s: float
+    ) -> None:
+        seconds = seconds_of(value)
+        if seconds is None:
+            return
+        if not low_s <= seconds <= high_s:
+            self.fail(
+                option,
+                f"{seconds:g} seconds",
+                f"must be from {low_s:g} to {high_s:g} seconds",
+            )
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ConstructOptionError(self._path, self.problems)
