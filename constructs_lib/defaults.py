@@ -7,6 +7,7 @@ tables are checked against these values by a test, so the three never drift.
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_s3 as s3
 
 # --- SecureQueue -----------------------------------------------------------
 
@@ -79,7 +80,7 @@ TARGET_DEAD_LETTER_QUEUE_ENABLED = True
 SCHEDULE_FLEXIBLE_TIME_WINDOW: Duration | None = None
 
 #: The S3 events a BucketToQueue forwards: every object-created event.
-BUCKET_EVENT_TYPES = ("s3:ObjectCreated:*",)
+BUCKET_EVENT_TYPES = (s3.EventType.OBJECT_CREATED,)
 
 #: A created bucket keeps object versions, so an overwrite or a delete does not
 #: lose the object a queued event points to ...
