@@ -115,7 +115,9 @@ class ScheduleToQueue(Construct):
             )
         check_retry_policy(v, max_event_age=max_event_age, retry_attempts=retry_attempts)
         check_target_dlq(
-            v, enabled=target_dead_letter_queue_enabled, dlq=target_dead_letter_queue,
+            v,
+            enabled=target_dead_letter_queue_enabled,
+            dlq=target_dead_letter_queue,
             service=_SCHEDULER,
         )
         v.check(
@@ -126,7 +128,11 @@ class ScheduleToQueue(Construct):
         )
         v.raise_if_any()
 
-        body = payload if isinstance(payload, str) else json.dumps(dict(payload), separators=(",", ":"))
+        body = (
+            payload
+            if isinstance(payload, str)
+            else json.dumps(dict(payload), separators=(",", ":"))
+        )
         if queue_of(queue).fifo and _CONTEXT_ATTRIBUTE_PREFIX not in body:
             Annotations.of(self).add_warning_v2(
                 "constructs_lib:ScheduleToQueue:FixedFifoPayload",

@@ -140,9 +140,7 @@ class TopicFanout(Construct):
                 subscription_dead_letter_queue_enabled,
                 "must be True when subscription_dead_letter_queue is given",
             )
-            self._check_queue(
-                v, "subscription_dead_letter_queue", subscription_dead_letter_queue
-            )
+            self._check_queue(v, "subscription_dead_letter_queue", subscription_dead_letter_queue)
         self._check_specs(v, queues)
         v.raise_if_any()
 
