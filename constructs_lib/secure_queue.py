@@ -152,7 +152,8 @@ class SecureQueue(Construct):
                 description=f"Encrypts the messages of {self.node.path}",
                 enable_key_rotation=True,
             )
-        encryption_props = self._encryption_props()
+        # _validate admits a key only with encryption=KMS, so both queues can take
+        # encryption_master_key=self.encryption_key as it is (None otherwise).
 
         self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
         if dead_letter_queue is None and dead_letter_queue_enabled:
@@ -165,7 +166,8 @@ class SecureQueue(Construct):
                 max_message_size_bytes=max_message_size_bytes,
                 enforce_ssl=True,
                 redrive_allow_policy=self._redrive_allow_policy(queue_name),
-                **encryption_props,
+                encryption=encryption,
+                encryption_master_key=self.encryption_key,
             )
         if not dead_letter_queue_enabled:
             Annotations.of(self).add_warning_v2(
@@ -185,9 +187,7 @@ class SecureQueue(Construct):
                 sqs.DeduplicationScope.MESSAGE_GROUP if high_throughput_fifo else None
             ),
             fifo_throughput_limit=(
-                sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID
-                if high_throughput_fifo
-                else None
+                sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID if high_throughput_fifo else None
             ),
             visibility_timeout=visibility_timeout,
             retention_period=retention_period,
@@ -202,7 +202,8 @@ class SecureQueue(Construct):
                 if self.dead_letter_queue is not None
                 else None
             ),
-            **encryption_props,
+            encryption=encryption,
+            encryption_master_key=self.encryption_key,
         )
 
         self.dead_letter_queue_alarm: cloudwatch.Alarm | None = None
@@ -255,13 +256,17 @@ class SecureQueue(Construct):
         """True for ``alias/aws/sqs``, which SNS, S3 and EventBridge cannot use."""
         return self.encryption == sqs.QueueEncryption.KMS_MANAGED
 
-    def metric_visible_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def metric_visible_messages(
+        self, period: Duration = defaults.ALARM_PERIOD
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateNumberOfMessagesVisible`` of the main queue."""
         return self.queue.metric_approximate_number_of_messages_visible(
             period=period, statistic=cloudwatch.Stats.MAXIMUM
         )
 
-    def metric_oldest_message_age(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def metric_oldest_message_age(
+        self, period: Duration = defaults.ALARM_PERIOD
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds) of the main queue."""
         return self.queue.metric_approximate_age_of_oldest_message(
             period=period, statistic=cloudwatch.Stats.MAXIMUM
@@ -278,12 +283,6 @@ class SecureQueue(Construct):
         )
 
     # --- internals -----------------------------------------------------------
-
-    def _encryption_props(self) -> dict[str, object]:
-        props: dict[str, object] = {"encryption": self.encryption}
-        if self.encryption == sqs.QueueEncryption.KMS:
-            props["encryption_master_key"] = self.encryption_key
-        return props
 
     def _redrive_allow_policy(self, queue_name: str | None) -> sqs.RedriveAllowPolicy | None:
         if queue_name is None or Token.is_unresolved(queue_name):
