@@ -20,7 +20,7 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._validation import OptionValidator, seconds_of
 
-_QUEUE_NAME_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
+_QUEUE_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _FIFO_SUFFIX = ".fifo"
 _DLQ_NAME_SUFFIX = "-dlq"
 
@@ -366,7 +366,12 @@ class SecureQueue(Construct):
                 "is a FIFO-only option: set fifo=True or leave it False",
             )
         if queue_name is not None and not Token.is_unresolved(queue_name):
-            _check_queue_name(v, queue_name, fifo)
+            _check_queue_name(
+                v,
+                queue_name,
+                fifo,
+                names_dlq=dead_letter_queue is None and dead_letter_queue_enabled,
+            )
         if dead_letter_queue is not None:
             v.check(
                 dead_letter_queue_enabled,
@@ -404,7 +409,8 @@ def _dlq_name(queue_name: str | None, fifo: bool) -> str | None:
     return f"{base}{_DLQ_NAME_SUFFIX}{_FIFO_SUFFIX if fifo else ''}"
 
 
-def _check_queue_name(v: OptionValidator, name: str, fifo: bool) -> None:
+def _check_queue_name(v: OptionValidator, name: str, fifo: bool, *, names_dlq: bool) -> None:
+    """Checks SQS's naming rules; ``names_dlq``: the DLQ's name is derived from it."""
     base = name.removesuffix(_FIFO_SUFFIX)
     if fifo:
         v.check(
@@ -421,18 +427,27 @@ def _check_queue_name(v: OptionValidator, name: str, fifo: bool) -> None:
             "only a FIFO queue's name may end in '.fifo' (set fifo=True)",
         )
     v.check(
-        bool(_QUEUE_NAME_CHARS.match(base)),
+        # fullmatch: with re.match, '$' also matches before a trailing newline.
+        _QUEUE_NAME_CHARS.fullmatch(base) is not None,
         "queue_name",
         name,
         "may contain only letters, digits, '-' and '_' (plus the '.fifo' suffix)",
     )
-    # The DLQ's name adds '-dlq', and must fit SQS's limit too.
-    longest = len(base) + len(_DLQ_NAME_SUFFIX) + (len(_FIFO_SUFFIX) if fifo else 0)
-    v.check(
-        longest <= defaults.QUEUE_NAME_MAX_LENGTH,
-        "queue_name",
-        name,
-        f"must leave room for the '-dlq' suffix: at most "
-        f"{defaults.QUEUE_NAME_MAX_LENGTH - len(_DLQ_NAME_SUFFIX)} characters "
-        "including '.fifo'",
-    )
+    if names_dlq:
+        # The created DLQ's name adds '-dlq' and must fit SQS's limit too.
+        longest = len(base) + len(_DLQ_NAME_SUFFIX) + (len(_FIFO_SUFFIX) if fifo else 0)
+        v.check(
+            longest <= defaults.QUEUE_NAME_MAX_LENGTH,
+            "queue_name",
+            name,
+            f"must leave room for the created DLQ's '-dlq' suffix: at most "
+            f"{defaults.QUEUE_NAME_MAX_LENGTH - len(_DLQ_NAME_SUFFIX)} characters "
+            "including '.fifo'",
+        )
+    else:
+        v.check(
+            len(name) <= defaults.QUEUE_NAME_MAX_LENGTH,
+            "queue_name",
+            name,
+            f"must be at most {defaults.QUEUE_NAME_MAX_LENGTH} characters including '.fifo'",
+        )
