@@ -226,7 +226,7 @@ class SecureQueue(Construct):
             "OldestMessageAgeAlarm",
             alarm_description=(
                 f"The oldest message of {self.node.path} waits longer than "
-                f"{oldest_message_age_alarm_threshold.to_human_string()}: "
+                f"{_human(oldest_message_age_alarm_threshold)}: "
                 "consumers are too slow or stopped."
             ),
             metric=self.metric_oldest_message_age(),
@@ -346,11 +346,23 @@ class SecureQueue(Construct):
             "max_message_size_bytes", max_message_size_bytes, *defaults.MAX_MESSAGE_SIZE_RANGE_BYTES
         )
         threshold = seconds_of(oldest_message_age_alarm_threshold)
+        retention = seconds_of(retention_period)
         v.check(
             threshold is None or threshold > 0,
             "oldest_message_age_alarm_threshold",
             f"{threshold:g} seconds" if threshold is not None else None,
             "must be more than 0 seconds",
+        )
+        # SQS deletes a message when its retention period ends, so the age of
+        # the oldest message never exceeds it: such an alarm could never fire.
+        v.check(
+            threshold is None or retention is None or threshold < retention,
+            "oldest_message_age_alarm_threshold",
+            f"{threshold:g} seconds" if threshold is not None else None,
+            f"must be shorter than retention_period ({retention:g} seconds), "
+            "or the alarm can never fire"
+            if retention is not None
+            else "",
         )
         if not fifo:
             v.check(
@@ -379,12 +391,20 @@ class SecureQueue(Construct):
                 dead_letter_queue_enabled,
                 "must be True when dead_letter_queue is given",
             )
+            hint = (
+                # An imported queue whose ARN is a token reports fifo=False
+                # unless its import declares otherwise.
+                "; declare an imported FIFO queue with "
+                "sqs.Queue.from_queue_attributes(..., fifo=True)"
+                if fifo and Token.is_unresolved(dead_letter_queue.queue_arn)
+                else ""
+            )
             v.check(
                 dead_letter_queue.fifo == fifo,
                 "dead_letter_queue",
                 dead_letter_queue.node.path,
                 f"must be a {'FIFO' if fifo else 'standard'} queue like its source "
-                f"(SQS rejects a redrive policy across queue types)",
+                f"(SQS rejects a redrive policy across queue types){hint}",
             )
         v.check(
             encryption != sqs.QueueEncryption.UNENCRYPTED,
@@ -400,6 +420,13 @@ class SecureQueue(Construct):
             f"is used only with encryption=KMS, not {encryption.name}",
         )
         v.raise_if_any()
+
+
+def _human(duration: Duration) -> str:
+    """``to_human_string`` prints '<token>' for an unresolved duration; keep the token."""
+    if duration.is_unresolved():
+        return f"{Token.as_string(duration.to_seconds())} seconds"
+    return duration.to_human_string()
 
 
 def _dlq_name(queue_name: str | None, fifo: bool) -> str | None:
