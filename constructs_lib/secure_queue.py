@@ -18,7 +18,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._validation import OptionValidator, seconds_of
+from constructs_lib._validation import OptionValidator, number, seconds_of
 
 _QUEUE_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _FIFO_SUFFIX = ".fifo"
@@ -304,8 +304,8 @@ class SecureQueue(Construct):
         if retention >= dlq_retention:
             Annotations.of(self).add_warning_v2(
                 "constructs_lib:SecureQueue:DlqRetention",
-                f"retention_period ({retention:g} s) is not shorter than the DLQ's "
-                f"({dlq_retention:g} s): a standard DLQ keeps the original enqueue "
+                f"retention_period ({number(retention)} s) is not shorter than the DLQ's "
+                f"({number(dlq_retention)} s): a standard DLQ keeps the original enqueue "
                 "time, so a dead-lettered message may expire at once.",
             )
 
@@ -350,7 +350,7 @@ class SecureQueue(Construct):
         v.check(
             threshold is None or threshold > 0,
             "oldest_message_age_alarm_threshold",
-            f"{threshold:g} seconds" if threshold is not None else None,
+            f"{number(threshold)} seconds" if threshold is not None else None,
             "must be more than 0 seconds",
         )
         # SQS deletes a message when its retention period ends, so the age of
@@ -358,8 +358,8 @@ class SecureQueue(Construct):
         v.check(
             threshold is None or retention is None or threshold < retention,
             "oldest_message_age_alarm_threshold",
-            f"{threshold:g} seconds" if threshold is not None else None,
-            f"must be shorter than retention_period ({retention:g} seconds), "
+            f"{number(threshold)} seconds" if threshold is not None else None,
+            f"must be shorter than retention_period ({number(retention)} seconds), "
             "or the alarm can never fire"
             if retention is not None
             else "",
