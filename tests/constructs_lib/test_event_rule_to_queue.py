@@ -11,7 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConstructOptionError, EventRuleToQueue, SecureQueue, defaults
-from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, only, resources
+from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, only
 
 PATTERN = events.EventPattern(source=["shop.orders"], detail_type=["OrderPlaced"])
 
@@ -56,10 +56,10 @@ def test_retry_policy_defaults_to_eventbridges_maximum(default: Any) -> None:
         "MaximumEventAgeInSeconds": defaults.TARGET_MAX_EVENT_AGE.to_seconds(),
         "MaximumRetryAttempts": defaults.TARGET_RETRY_ATTEMPTS,
     }
-    assert (86400, 185) == (
+    assert (
         defaults.TARGET_MAX_EVENT_AGE.to_seconds(),
         defaults.TARGET_RETRY_ATTEMPTS,
-    )
+    ) == (86400, 185)
 
 
 def test_target_dlq_is_a_standard_secure_queue(default: Any) -> None:

@@ -75,7 +75,10 @@ def test_role_may_only_send_to_the_queue_and_its_dlq(default: Any) -> None:
     assert sorted(map(str, statement["Resource"])) == sorted(
         map(
             str,
-            [gett(stack, construct.queue.queue), gett(stack, construct.target_dead_letter_queue.queue)],
+            [
+                gett(stack, construct.queue.queue),
+                gett(stack, construct.target_dead_letter_queue.queue),
+            ],
         )
     )
 
@@ -249,9 +252,10 @@ def test_bounds(option: str, value: Any, allowed: str) -> None:
 
 def test_target_dlq_must_be_standard() -> None:
     problems = problems_of(target_dead_letter_queue=lambda s: SecureQueue(s, "D", fifo=True))
-    assert "EventBridge Scheduler cannot dead-letter into a FIFO queue" in problems[
-        "target_dead_letter_queue"
-    ]
+    assert (
+        "EventBridge Scheduler cannot dead-letter into a FIFO queue"
+        in problems["target_dead_letter_queue"]
+    )
 
 
 def test_end_must_follow_start() -> None:
