@@ -39,9 +39,7 @@ def statements(policy_resource: dict[str, Any]) -> list[dict[str, Any]]:
     return list(doc["Statement"])
 
 
-def allow_statements_for(
-    template: Template, rtype: str, service: str
-) -> list[dict[str, Any]]:
+def allow_statements_for(template: Template, rtype: str, service: str) -> list[dict[str, Any]]:
     """Allow statements naming ``service`` as principal, over all resources of a type."""
     out = []
     for res in resources(template, rtype).values():
