@@ -139,7 +139,7 @@ def test_refuses_without_moto(queue_stack: Any) -> None:
 
 def test_refuses_a_non_loopback_endpoint(queue_stack: Any) -> None:
     template, _ = queue_stack
-    with pytest.raises(UnsafeTargetError, match="example.com"):
+    with pytest.raises(UnsafeTargetError, match=r"example\.com"):
         deploy_template(template, endpoint_url="http://example.com:5000")
 
 
