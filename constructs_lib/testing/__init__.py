@@ -44,6 +44,9 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
 - **Unnamed FIFO queue**: AWS generates ``<stack>-<id>-<suffix>.fifo``; moto
   generates the name without ``.fifo`` and rejects it. An override of moto's
   queue model adds the suffix (`adapters.sqs_fifo_queue_name`).
+- **KMS key from a template**: moto stores ``KeyPolicy`` as a dict and then
+  ``describe_key``/``get_key_policy`` crash; an override of moto's key model
+  stores it as JSON text, as AWS does (`adapters.kms_key_policy`).
 - **CDK bootstrap version**: CDK templates have a parameter reading the SSM
   parameter ``/cdk-bootstrap/hnb659fds/version``, which ``cdk bootstrap``
   creates in AWS; moto fails the stack without it. `deploy_template` writes

@@ -13,6 +13,7 @@ type                          realized as                                  modul
 ``AWS::CloudWatch::Alarm``    ``put_metric_alarm`` (never evaluated)       `cloudwatch_alarm`
 ``AWS::CDK::Metadata``        inert, like in AWS                           `cdk_metadata`
 ``AWS::SQS::Queue`` (FIFO)    override: generated name ends in ``.fifo``   `sqs_fifo_queue_name`
+``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
 ============================  ==========================================  =====================
 
 Still skipped by moto (a template using them fails the post-deploy check,
@@ -43,6 +44,7 @@ from __future__ import annotations
 from constructs_lib.testing.adapters import (
     cdk_metadata,
     cloudwatch_alarm,
+    kms_key_policy,
     sqs_fifo_queue_name,
     sqs_queue_policy,
 )
@@ -61,6 +63,7 @@ __all__ = [
     "AdapterRegistrationError",
     "cdk_metadata",
     "cloudwatch_alarm",
+    "kms_key_policy",
     "register_model",
     "sqs_fifo_queue_name",
     "sqs_queue_policy",
