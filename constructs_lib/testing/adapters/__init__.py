@@ -14,14 +14,15 @@ type                          realized as                                  modul
 ``AWS::CDK::Metadata``        inert, like in AWS                           `cdk_metadata`
 ``AWS::SQS::Queue`` (FIFO)    override: generated name ends in ``.fifo``   `sqs_fifo_queue_name`
 ``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
+``AWS::SNS::Subscription``    ``subscribe`` + attributes (filter, raw)     `sns_subscription`
+``AWS::SNS::TopicPolicy``     ``Policy`` attribute of each topic           `sns_topic_policy`
+``AWS::S3::BucketPolicy``     ``put_bucket_policy``                        `s3_bucket_policy`
+``AWS::Scheduler::Schedule``  ``create_schedule`` (stored, never fires)    `scheduler_schedule`
+``AWS::S3::Bucket`` (notif.)  override: ``NotificationConfiguration``      `s3_bucket_notifications`
 ============================  ==========================================  =====================
 
 Still skipped by moto (a template using them fails the post-deploy check,
-naming them): ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
-``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
-``AWS::AutoScaling::ScalingPolicy``, and S3 ``NotificationConfiguration``
-(moto creates the bucket but ignores that property; an adapter for it would
-override moto's ``AWS::S3::Bucket`` model like `sqs_fifo_queue_name` does).
+naming them): ``AWS::AutoScaling::ScalingPolicy``.
 
 Adding a type (one module, one import line, one test):
 
@@ -45,6 +46,11 @@ from constructs_lib.testing.adapters import (
     cdk_metadata,
     cloudwatch_alarm,
     kms_key_policy,
+    s3_bucket_notifications,
+    s3_bucket_policy,
+    scheduler_schedule,
+    sns_subscription,
+    sns_topic_policy,
     sqs_fifo_queue_name,
     sqs_queue_policy,
 )
@@ -65,6 +71,11 @@ __all__ = [
     "cloudwatch_alarm",
     "kms_key_policy",
     "register_model",
+    "s3_bucket_notifications",
+    "s3_bucket_policy",
+    "scheduler_schedule",
+    "sns_subscription",
+    "sns_topic_policy",
     "sqs_fifo_queue_name",
     "sqs_queue_policy",
 ]
