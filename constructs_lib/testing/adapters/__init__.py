@@ -19,6 +19,7 @@ type                          realized as                                  modul
 ``AWS::S3::BucketPolicy``     ``put_bucket_policy``                        `s3_bucket_policy`
 ``AWS::Scheduler::Schedule``  ``create_schedule`` (stored, never fires)    `scheduler_schedule`
 ``AWS::S3::Bucket`` (notif.)  override: ``NotificationConfiguration``      `s3_bucket_notifications`
+``AWS::Events::EventBus``     override: ``Ref`` gives the bus name         `events_event_bus`
 ============================  ==========================================  =====================
 
 Still skipped by moto (a template using them fails the post-deploy check,
@@ -45,6 +46,7 @@ from __future__ import annotations
 from constructs_lib.testing.adapters import (
     cdk_metadata,
     cloudwatch_alarm,
+    events_event_bus,
     kms_key_policy,
     s3_bucket_notifications,
     s3_bucket_policy,
@@ -69,6 +71,7 @@ __all__ = [
     "AdapterRegistrationError",
     "cdk_metadata",
     "cloudwatch_alarm",
+    "events_event_bus",
     "kms_key_policy",
     "register_model",
     "s3_bucket_notifications",
