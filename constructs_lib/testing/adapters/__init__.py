@@ -18,7 +18,7 @@ type                          realized as                                  modul
 ``AWS::SNS::TopicPolicy``     ``Policy`` attribute of each topic           `sns_topic_policy`
 ``AWS::S3::BucketPolicy``     ``put_bucket_policy``                        `s3_bucket_policy`
 ``AWS::Scheduler::Schedule``  ``create_schedule`` (stored, never fires)    `scheduler_schedule`
-``AWS::S3::Bucket`` (notif.)  override: ``NotificationConfiguration``      `s3_bucket_notifications`
+``AWS::S3::Bucket``            override: notifications, versioning, BPA   `s3_bucket_properties`
 ``AWS::Events::EventBus``     override: ``Ref`` gives the bus name         `events_event_bus`
 ============================  ==========================================  =====================
 
@@ -48,8 +48,8 @@ from constructs_lib.testing.adapters import (
     cloudwatch_alarm,
     events_event_bus,
     kms_key_policy,
-    s3_bucket_notifications,
     s3_bucket_policy,
+    s3_bucket_properties,
     scheduler_schedule,
     sns_subscription,
     sns_topic_policy,
@@ -74,8 +74,8 @@ __all__ = [
     "events_event_bus",
     "kms_key_policy",
     "register_model",
-    "s3_bucket_notifications",
     "s3_bucket_policy",
+    "s3_bucket_properties",
     "scheduler_schedule",
     "sns_subscription",
     "sns_topic_policy",

@@ -1,8 +1,15 @@
 """``AWS::S3::BucketPolicy``: moto 5.2.5's CloudFormation rejects it as unsupported.
 
 Realized as AWS does it: ``put_bucket_policy`` on ``Bucket`` (readable with
-``get_bucket_policy``). moto stores the policy but does not enforce it (a
-TLS-deny statement does not stop plain-HTTP requests to moto).
+``get_bucket_policy``).
+
+moto evaluates a bucket's policy on object requests, but without any request
+context: a ``Deny`` whose condition it cannot evaluate applies always. The
+TLS-only statement every secure bucket carries (``Deny`` when
+``aws:SecureTransport`` is ``false``) would then refuse every ``PutObject``,
+which AWS never does for boto3's HTTPS requests. So the adapter makes the
+bucket evaluate ``aws:SecureTransport`` as AWS does for HTTPS requests (such a
+statement does not apply) and leaves every other statement to moto.
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import CloudFormationModel
-from moto.s3.models import s3_backends
+from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
 from constructs_lib.testing.adapters._base import (
@@ -24,6 +32,30 @@ from constructs_lib.testing.adapters._base import (
 
 if TYPE_CHECKING:
     from constructs_lib.testing.deploy import DeployedStack
+
+
+_TLS_ONLY_CONDITION = {"Bool": {"aws:SecureTransport": "false"}}
+
+
+class TlsAwareBucket(FakeBucket):
+    """A moto bucket whose policy check knows that boto3 requests use TLS.
+
+    Not a CloudFormation model (moto only looks at direct subclasses of
+    ``CloudFormationModel``): the adapter re-classes the bucket it applies a
+    policy to; the subclass only replaces ``get_permission``.
+    """
+
+    def get_permission(self, action: str, resource: str) -> Any:
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy.decode())
+        statements = policy_statements(document)
+        applicable = [s for s in statements if s.get("Condition") != _TLS_ONLY_CONDITION]
+        if not applicable:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(document | {"Statement": applicable})).is_action_permitted(
+            action, resource
+        )
 
 
 @register_model
@@ -40,6 +72,9 @@ class S3BucketPolicy(AdapterModel, CloudFormationModel):
         self._backend().put_bucket_policy(
             bucket, json.dumps(self.properties["PolicyDocument"]).encode()
         )
+        fake_bucket = self._backend().get_bucket(bucket)
+        if type(fake_bucket) is FakeBucket:
+            fake_bucket.__class__ = TlsAwareBucket
 
     def remove(self) -> None:
         bucket = physical_id_of(self.properties["Bucket"])

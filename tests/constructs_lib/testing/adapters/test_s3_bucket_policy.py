@@ -4,7 +4,9 @@ import json
 from typing import Any
 
 import pytest
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from botocore.exceptions import ClientError
 
 from constructs_lib.testing import (
     ResourceVerificationError,
@@ -44,3 +46,30 @@ def test_verify_reports_a_deleted_policy(moto: None, stack: Any) -> None:
     deployed.client("s3").delete_bucket_policy(Bucket=deployed.physical_id(bucket_id))
     with pytest.raises(ResourceVerificationError, match="has no policy"):
         verify_resources(deployed)
+
+
+def test_tls_only_statement_does_not_block_boto3s_https_requests(moto: None, stack: Any) -> None:
+    """moto alone would apply the conditional Deny to every request."""
+    template, bucket_id = stack
+    deployed = deploy_template(template)
+    name = deployed.physical_id(bucket_id)
+    deployed.client("s3").put_object(Bucket=name, Key="k", Body=b"v")
+    assert deployed.client("s3").get_object(Bucket=name, Key="k")["Body"].read() == b"v"
+
+
+def test_other_deny_statements_still_apply(moto: None) -> None:
+    s = new_stack()
+    bucket = s3.Bucket(s, "Locked", enforce_ssl=True)
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=["s3:PutObject"],
+            resources=[bucket.arn_for_objects("*")],
+        )
+    )
+    deployed = deploy_template(template_of(s))
+    with pytest.raises(ClientError, match="Forbidden"):
+        deployed.client("s3").put_object(
+            Bucket=deployed.physical_id(logical_id_of(bucket)), Key="k", Body=b"v"
+        )

@@ -1,12 +1,19 @@
-"""``AWS::S3::Bucket`` ``NotificationConfiguration``: moto 5.2.5 ignores the property.
+"""``AWS::S3::Bucket``: the properties moto 5.2.5's CloudFormation ignores.
 
-moto's CloudFormation creates the bucket but drops its notification
-configuration, so nothing is ever sent. This override of moto's own bucket
-model creates the bucket as moto does, then applies the configuration through
-moto's S3 backend (``put_bucket_notification_configuration``): queue, topic
-and Lambda configurations with their key filters, and the EventBridge switch.
-As in AWS, S3 then sends an ``s3:TestEvent`` message to each queue or topic.
-It is an override, not an adapter: moto reports the bucket in the stack itself.
+moto creates the bucket with its ``BucketEncryption`` and ``Tags`` only; it
+drops ``NotificationConfiguration`` (so nothing is ever sent),
+``VersioningConfiguration`` and ``PublicAccessBlockConfiguration``. This
+override of moto's own bucket model creates the bucket as moto does, then
+applies those through moto's S3 backend:
+
+- ``NotificationConfiguration``: queue, topic and Lambda configurations with
+  their key filters, and the EventBridge switch. As in AWS, S3 then sends an
+  ``s3:TestEvent`` message to each queue or topic.
+- ``VersioningConfiguration`` and ``PublicAccessBlockConfiguration``.
+
+Still ignored (stored nowhere, not checked): lifecycle rules, access logging,
+object ownership. It is an override, not an adapter: moto reports the bucket
+in the stack itself.
 """
 
 from __future__ import annotations
@@ -54,7 +61,7 @@ def moto_notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
 
 @register_model
 class NotifyingBucket(FakeBucket, CloudFormationModel):
-    """moto's bucket model, applying ``NotificationConfiguration`` as AWS does."""
+    """moto's bucket model, applying the properties above as AWS does."""
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[override]
@@ -90,8 +97,15 @@ class NotifyingBucket(FakeBucket, CloudFormationModel):
 def _apply_notifications(
     bucket: FakeBucket, cloudformation_json: Any, account_id: str, region_name: str
 ) -> None:
-    cfn = (cloudformation_json.get("Properties") or {}).get("NotificationConfiguration")
+    properties = cloudformation_json.get("Properties") or {}
     backend = s3_backends[account_id][get_partition(region_name)]
+    versioning = properties.get("VersioningConfiguration")
+    if versioning:
+        backend.put_bucket_versioning(bucket.name, versioning["Status"])
+    public_access_block = properties.get("PublicAccessBlockConfiguration")
+    if public_access_block:
+        backend.put_public_access_block(bucket.name, public_access_block)
+    cfn = properties.get("NotificationConfiguration")
     backend.put_bucket_notification_configuration(
         bucket.name, moto_notification_config(cfn) if cfn else {}
     )

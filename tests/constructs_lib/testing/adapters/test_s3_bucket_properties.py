@@ -9,7 +9,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib.testing import deploy_template, logical_id_of
-from constructs_lib.testing.adapters import REGISTERED_MODELS, s3_bucket_notifications
+from constructs_lib.testing.adapters import REGISTERED_MODELS, s3_bucket_properties
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -37,11 +37,11 @@ def stack() -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def test_overrides_motos_bucket_model() -> None:
-    assert REGISTERED_MODELS["AWS::S3::Bucket"] is s3_bucket_notifications.NotifyingBucket
+    assert REGISTERED_MODELS["AWS::S3::Bucket"] is s3_bucket_properties.NotifyingBucket
 
 
 def test_conversion_to_motos_shape() -> None:
-    converted = s3_bucket_notifications.moto_notification_config(
+    converted = s3_bucket_properties.moto_notification_config(
         {
             "QueueConfigurations": [
                 {
@@ -97,3 +97,21 @@ def test_bucket_without_notifications_is_plain(moto: None) -> None:
         Bucket=deployed.physical_id(logical_id_of(bucket))
     )
     assert "QueueConfigurations" not in config
+
+
+def test_versioning_and_public_access_block_are_applied(moto: None) -> None:
+    s = new_stack()
+    bucket = s3.Bucket(
+        s, "Secure", versioned=True, block_public_access=s3.BlockPublicAccess.BLOCK_ALL
+    )
+    deployed = deploy_template(template_of(s))
+    name = deployed.physical_id(logical_id_of(bucket))
+    s3_client = deployed.client("s3")
+    assert s3_client.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
+    block = s3_client.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
