@@ -332,7 +332,7 @@ def _default_session() -> boto3.Session:
 def _make_client(
     session: boto3.Session, service_name: str, endpoint_url: str | None, region: str
 ) -> Any:
-    return session.client(service_name, endpoint_url=endpoint_url, region_name=region)  # type: ignore[call-overload]
+    return session.client(service_name, endpoint_url=endpoint_url, region_name=region)
 
 
 def _refuse_unless_moto(endpoint_url: str) -> None:

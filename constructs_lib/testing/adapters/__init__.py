@@ -22,6 +22,11 @@ type                          realized as                                  modul
 ``AWS::Events::EventBus``     override: ``Ref`` gives the bus name         `events_event_bus`
 ============================  ==========================================  =====================
 
+Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
+parameter that took its default keeps the resolved value, as in AWS
+(`cloudformation_update_parameters`; without it every CDK CLI update of a
+stack is silently lost).
+
 Still skipped by moto (a template using them fails the post-deploy check,
 naming them): ``AWS::AutoScaling::ScalingPolicy``.
 
@@ -45,6 +50,7 @@ from __future__ import annotations
 
 from constructs_lib.testing.adapters import (
     cdk_metadata,
+    cloudformation_update_parameters,
     cloudwatch_alarm,
     events_event_bus,
     kms_key_policy,
@@ -70,6 +76,7 @@ __all__ = [
     "AdapterModel",
     "AdapterRegistrationError",
     "cdk_metadata",
+    "cloudformation_update_parameters",
     "cloudwatch_alarm",
     "events_event_bus",
     "kms_key_policy",
