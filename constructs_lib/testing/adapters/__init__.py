@@ -18,7 +18,7 @@ type                          realized as                                  modul
 ``AWS::SNS::TopicPolicy``     ``Policy`` attribute of each topic           `sns_topic_policy`
 ``AWS::S3::BucketPolicy``     ``put_bucket_policy``                        `s3_bucket_policy`
 ``AWS::Scheduler::Schedule``  ``create_schedule`` (stored, never fires)    `scheduler_schedule`
-``AWS::S3::Bucket``            override: notifications, versioning, BPA   `s3_bucket_properties`
+``AWS::S3::Bucket``           override: notifications, versioning, BPA    `s3_bucket_properties`
 ``AWS::Events::EventBus``     override: ``Ref`` gives the bus name         `events_event_bus`
 ============================  ==========================================  =====================
 

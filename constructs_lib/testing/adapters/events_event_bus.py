@@ -27,7 +27,7 @@ class NamedEventBus(EventBus, CloudFormationModel):
         return str(self.name)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
+    def create_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: Any,

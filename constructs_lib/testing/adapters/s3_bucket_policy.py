@@ -15,7 +15,7 @@ statement does not apply) and leaves every other statement to moto.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from moto.core.common_models import CloudFormationModel
 from moto.iam.access_control import IAMPolicy, PermissionResult
@@ -74,7 +74,7 @@ class S3BucketPolicy(AdapterModel, CloudFormationModel):
         )
         fake_bucket = self._backend().get_bucket(bucket)
         if type(fake_bucket) is FakeBucket:
-            fake_bucket.__class__ = TlsAwareBucket
+            cast(Any, fake_bucket).__class__ = TlsAwareBucket
 
     def remove(self) -> None:
         bucket = physical_id_of(self.properties["Bucket"])

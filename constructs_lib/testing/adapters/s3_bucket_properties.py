@@ -64,7 +64,7 @@ class NotifyingBucket(FakeBucket, CloudFormationModel):
     """moto's bucket model, applying the properties above as AWS does."""
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[override]
+    def create_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: Any,
@@ -79,7 +79,7 @@ class NotifyingBucket(FakeBucket, CloudFormationModel):
         return bucket
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: Any,
         new_resource_name: str,

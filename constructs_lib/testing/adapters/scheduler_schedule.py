@@ -50,20 +50,23 @@ class SchedulerSchedule(AdapterModel, CloudFormationModel):
     def apply(self) -> None:
         props = self.properties
         backend = scheduler_backends[self.account_id][self.region_name]
-        schedule = backend.create_schedule(
-            description=props.get("Description"),
-            end_date=epoch_seconds(props.get("EndDate")),
-            flexible_time_window=props["FlexibleTimeWindow"],
-            group_name=self._group(),
-            kms_key_arn=props.get("KmsKeyArn"),
-            name=self.physical_name,
-            schedule_expression=props["ScheduleExpression"],
-            schedule_expression_timezone=props.get("ScheduleExpressionTimezone"),
-            start_date=epoch_seconds(props.get("StartDate")),
-            state=props.get("State"),
-            target=dict(props["Target"]),
-            action_after_completion=props.get("ActionAfterCompletion"),
-        )
+        # moto's annotations say str where it accepts None (and epoch seconds
+        # for the dates), hence the untyped keyword arguments.
+        arguments: dict[str, Any] = {
+            "description": props.get("Description"),
+            "end_date": epoch_seconds(props.get("EndDate")),
+            "flexible_time_window": props["FlexibleTimeWindow"],
+            "group_name": self._group(),
+            "kms_key_arn": props.get("KmsKeyArn"),
+            "name": self.physical_name,
+            "schedule_expression": props["ScheduleExpression"],
+            "schedule_expression_timezone": props.get("ScheduleExpressionTimezone"),
+            "start_date": epoch_seconds(props.get("StartDate")),
+            "state": props.get("State"),
+            "target": dict(props["Target"]),
+            "action_after_completion": props.get("ActionAfterCompletion"),
+        }
+        schedule = backend.create_schedule(**arguments)
         self.arn: str = schedule.arn
 
     def remove(self) -> None:
