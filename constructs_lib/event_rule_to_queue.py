@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack, Token
+from aws_cdk import Annotations, Duration, Stack, Token
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
@@ -54,6 +55,9 @@ class EventRuleToQueue(Construct):
       instead, and the key policy lets EventBridge use the key with the same
       condition: naming the rule in the key policy would make the key depend on
       the rule, which depends on the queue, which depends on the key.
+
+    A FIFO queue without content-based deduplication gets a warning: the rule
+    passes no deduplication id.
 
     Rejected at synth: a FIFO queue without ``message_group_id`` and a
     ``message_group_id`` on a standard queue; a FIFO or alias/aws/sqs target
@@ -124,6 +128,14 @@ class EventRuleToQueue(Construct):
         )
         v.raise_if_any()
 
+        if _lacks_content_based_deduplication(queue):
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:EventRuleToQueue:FifoWithoutContentDeduplication",
+                f"{describe(queue)} is a FIFO queue without content-based deduplication: "
+                "an EventBridge rule passes a message group id but no deduplication id, "
+                "so SQS may refuse its messages. Enable content_based_deduplication.",
+            )
+
         self.queue: QueueTarget = queue
         self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue
         if target_dead_letter_queue is None and target_dead_letter_queue_enabled:
@@ -164,6 +176,15 @@ class EventRuleToQueue(Construct):
         for target in (queue, self.target_dead_letter_queue):
             if target is not None:
                 warn_if_policy_unmanaged(self, target, _EVENTBRIDGE)
+
+
+def _lacks_content_based_deduplication(target: QueueTarget) -> bool:
+    """True for a FIFO queue of this app known to have content-based dedup off."""
+    queue = queue_of(target)
+    if not queue.fifo or not isinstance(queue, sqs.Queue):
+        return False
+    cfn = queue.node.default_child
+    return isinstance(cfn, sqs.CfnQueue) and not cfn.content_based_deduplication
 
 
 def check_queue_target(

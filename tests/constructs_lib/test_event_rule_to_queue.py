@@ -240,3 +240,22 @@ def test_problems_are_reported_together() -> None:
         queue=fifo_queue, event_pattern=events.EventPattern(), retry_attempts=500
     )
     assert set(problems) == {"message_group_id", "event_pattern", "retry_attempts"}
+
+
+def test_fifo_queue_without_content_based_deduplication_warns() -> None:
+    stack = new_stack()
+    EventRuleToQueue(
+        stack,
+        "R",
+        queue=SecureQueue(stack, "Q", fifo=True),
+        message_group_id="g",
+        event_pattern=PATTERN,
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/Test/R", Match.string_like_regexp("passes a message group id but no deduplication id")
+    )
+
+
+def test_fifo_queue_with_content_based_deduplication_does_not_warn(keyed: Any) -> None:
+    stack, _ = keyed
+    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
