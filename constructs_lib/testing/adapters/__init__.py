@@ -19,7 +19,9 @@ type                          realized as                                  modul
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
 parameter that took its default keeps the resolved value, as in AWS
 (`cloudformation_update_parameters`; without it every CDK CLI update of a
-stack is silently lost).
+stack is silently lost); an update of a type moto cannot update raises
+`cloudformation_update_unsupported.UnsupportedUpdateError` instead of
+dropping the resource from the stack.
 
 Still skipped by moto (a template using them fails the post-deploy check,
 naming them): ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
@@ -49,6 +51,7 @@ from __future__ import annotations
 from constructs_lib.testing.adapters import (
     cdk_metadata,
     cloudformation_update_parameters,
+    cloudformation_update_unsupported,
     cloudwatch_alarm,
     kms_key_policy,
     sqs_fifo_queue_name,
@@ -69,6 +72,7 @@ __all__ = [
     "AdapterRegistrationError",
     "cdk_metadata",
     "cloudformation_update_parameters",
+    "cloudformation_update_unsupported",
     "cloudwatch_alarm",
     "kms_key_policy",
     "register_model",
