@@ -554,6 +554,10 @@ def _manual(
             f"{visibility_timeout} s, messages sent but not deleted will be moved again"
         )
     _fill_remaining(sqs, result)
+    progress(
+        f"moved {result.moved}, failed {result.failed}, remaining ~{result.remaining_visible} "
+        f"visible, {result.remaining_in_flight} in flight"
+    )
     return result
 
 
