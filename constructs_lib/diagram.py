@@ -512,7 +512,7 @@ _DOT_SHAPES = {
     "schedule": "cds",
     "bucket": "folder",
     "function": "ellipse",
-    "alarm": "trapezium",
+    "alarm": "octagon",
     "policy": "invtrapezium",
     "asg": "box",
     "key": "note",
