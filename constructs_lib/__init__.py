@@ -1,14 +1,36 @@
 """constructs_lib: AWS CDK v2 constructs for the patterns of Amazon SQS.
 
 The public API is what ``__all__`` lists; everything else is internal.
+
+Constructs are imported on first use (PEP 562): ``python -m constructs_lib``
+and the runtime modules under ``constructs_lib.runtime`` must run where
+aws-cdk-lib is not installed (a worker, a Lambda function), and importing it
+costs a Node process and about a second even where it is.
 """
 
-from constructs_lib.bucket_to_queue import BucketToQueue
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from constructs_lib.errors import ConstructOptionError, OptionProblem
-from constructs_lib.event_rule_to_queue import EventRuleToQueue
-from constructs_lib.schedule_to_queue import ScheduleToQueue
-from constructs_lib.secure_queue import SecureQueue
-from constructs_lib.topic_fanout import FanoutQueue, TopicFanout
+
+if TYPE_CHECKING:
+    from constructs_lib.bucket_to_queue import BucketToQueue
+    from constructs_lib.event_rule_to_queue import EventRuleToQueue
+    from constructs_lib.schedule_to_queue import ScheduleToQueue
+    from constructs_lib.secure_queue import SecureQueue
+    from constructs_lib.topic_fanout import FanoutQueue, TopicFanout
+
+#: Public name -> module that defines it, imported when the name is first used.
+_LAZY = {
+    "BucketToQueue": "constructs_lib.bucket_to_queue",
+    "EventRuleToQueue": "constructs_lib.event_rule_to_queue",
+    "FanoutQueue": "constructs_lib.topic_fanout",
+    "ScheduleToQueue": "constructs_lib.schedule_to_queue",
+    "SecureQueue": "constructs_lib.secure_queue",
+    "TopicFanout": "constructs_lib.topic_fanout",
+}
 
 __all__ = [
     "BucketToQueue",
@@ -20,3 +42,12 @@ __all__ = [
     "SecureQueue",
     "TopicFanout",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'constructs_lib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

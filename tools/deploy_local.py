@@ -92,7 +92,7 @@ class LocalDeployment:
         detail = "" if result.ok else "\n" + _tail(result.output)
         self.report.result(name, result.ok, result.seconds, detail)
         if not result.ok:
-            raise StageFailed(name)
+            raise StageFailed(f"{name} failed:{detail}")
         return result
 
     def synth(self, *context: str) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,8 +156,10 @@ class CdkCli:
     """Runs the CDK CLI (``cdk`` on PATH, or ``executable``) against a `LocalAccount`.
 
     Every command gets the account's environment, ``CDK_HOME`` inside
-    ``workdir`` (no cache in the user's home) and telemetry off. Output is
-    captured and returned, not printed: callers report it.
+    ``workdir`` (no cache in the user's home), telemetry off, and this Python's
+    ``bin`` folder first on ``PATH``, so an app command like ``python3 app.py``
+    runs in the caller's virtual env. Output is captured and returned, not
+    printed: callers report it.
     """
 
     def __init__(
@@ -176,6 +179,7 @@ class CdkCli:
         env = self.account.cdk_environment()
         env.setdefault("CDK_HOME", str(self.workdir / ".cdk-home"))
         env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         started = time.monotonic()
         completed = subprocess.run(
             [self.executable, *args],

@@ -25,7 +25,9 @@ type                          realized as                                  modul
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
 parameter that took its default keeps the resolved value, as in AWS
 (`cloudformation_update_parameters`; without it every CDK CLI update of a
-stack is silently lost).
+stack is silently lost); an update of a type moto cannot update raises
+`cloudformation_update_unsupported.UnsupportedUpdateError` instead of
+dropping the resource from the stack.
 
 Still skipped by moto (a template using them fails the post-deploy check,
 naming them): ``AWS::AutoScaling::ScalingPolicy``.
@@ -51,6 +53,7 @@ from __future__ import annotations
 from constructs_lib.testing.adapters import (
     cdk_metadata,
     cloudformation_update_parameters,
+    cloudformation_update_unsupported,
     cloudwatch_alarm,
     events_event_bus,
     kms_key_policy,
@@ -77,6 +80,7 @@ __all__ = [
     "AdapterRegistrationError",
     "cdk_metadata",
     "cloudformation_update_parameters",
+    "cloudformation_update_unsupported",
     "cloudwatch_alarm",
     "events_event_bus",
     "kms_key_policy",
