@@ -85,8 +85,15 @@ def test_access_logs_go_to_a_created_log_bucket_that_expires_them(default: Any) 
         "DestinationBucketName": {"Ref": logs_id},
         "LogFilePrefix": "access-logs/",
     }
-    logs_props = template.to_json()["Resources"][logs_id]["Properties"]
-    assert logs_props["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] == 90
+    logs_resource = template.to_json()["Resources"][logs_id]
+    logs_props = logs_resource["Properties"]
+    (rule,) = logs_props["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 90
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}
+    assert logs_props["VersioningConfiguration"] == {"Status": "Enabled"}
+    # checkov's CKV_AWS_18 (access logs of the log bucket) is skipped with a reason
+    (skip,) = logs_resource["Metadata"]["checkov"]["skip"]
+    assert skip["id"] == "CKV_AWS_18" and "access-log target" in skip["comment"]
 
 
 def test_notification_is_native_with_prefix_and_suffix(default: Any) -> None:
