@@ -41,11 +41,15 @@ def test_desired_capacity_is_clamped_to_max() -> None:
 
 def test_empty_queue_goes_to_min() -> None:
     assert (
-        desired_capacity(visible_messages=0, in_service=5, target=100, min_capacity=2, max_capacity=9)
+        desired_capacity(
+            visible_messages=0, in_service=5, target=100, min_capacity=2, max_capacity=9
+        )
         == 2
     )
     assert (
-        desired_capacity(visible_messages=0, in_service=5, target=100, min_capacity=0, max_capacity=9)
+        desired_capacity(
+            visible_messages=0, in_service=5, target=100, min_capacity=0, max_capacity=9
+        )
         == 0
     )
 
@@ -54,7 +58,9 @@ def test_one_waiting_message_scales_from_zero_to_one() -> None:
     # Proportional target tracking would keep 0 * anything = 0 instances.
     assert backlog_per_instance(1, 0) == 1
     assert (
-        desired_capacity(visible_messages=1, in_service=0, target=100, min_capacity=0, max_capacity=9)
+        desired_capacity(
+            visible_messages=1, in_service=0, target=100, min_capacity=0, max_capacity=9
+        )
         == 1
     )
 
@@ -76,7 +82,9 @@ def test_from_zero_a_large_backlog_asks_for_enough_instances() -> None:
         (10, -1, "average_processing_seconds=-1: must be more than 0"),
     ],
 )
-def test_target_rejects_non_positive_inputs(latency: float, processing: float, message: str) -> None:
+def test_target_rejects_non_positive_inputs(
+    latency: float, processing: float, message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         backlog_per_instance_target(latency, processing)
 
@@ -85,15 +93,33 @@ def test_target_rejects_non_positive_inputs(latency: float, processing: float, m
     ("kwargs", "message"),
     [
         (
-            {"visible_messages": 1, "in_service": 1, "target": 0, "min_capacity": 0, "max_capacity": 1},
+            {
+                "visible_messages": 1,
+                "in_service": 1,
+                "target": 0,
+                "min_capacity": 0,
+                "max_capacity": 1,
+            },
             "target=0: must be more than 0",
         ),
         (
-            {"visible_messages": -1, "in_service": 1, "target": 1, "min_capacity": 0, "max_capacity": 1},
+            {
+                "visible_messages": -1,
+                "in_service": 1,
+                "target": 1,
+                "min_capacity": 0,
+                "max_capacity": 1,
+            },
             "must not be negative",
         ),
         (
-            {"visible_messages": 1, "in_service": 1, "target": 1, "min_capacity": 3, "max_capacity": 2},
+            {
+                "visible_messages": 1,
+                "in_service": 1,
+                "target": 1,
+                "min_capacity": 3,
+                "max_capacity": 2,
+            },
             "need 0 <= min_capacity <= max_capacity",
         ),
     ],
