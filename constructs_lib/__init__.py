@@ -4,10 +4,12 @@ The public API is what ``__all__`` lists; everything else is internal.
 """
 
 from constructs_lib.errors import ConstructOptionError, OptionProblem
+from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
 from constructs_lib.secure_queue import SecureQueue
 
 __all__ = [
     "ConstructOptionError",
+    "LambdaQueueConsumer",
     "OptionProblem",
     "SecureQueue",
 ]

@@ -185,9 +185,7 @@ class SecureQueue(Construct):
                 sqs.DeduplicationScope.MESSAGE_GROUP if high_throughput_fifo else None
             ),
             fifo_throughput_limit=(
-                sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID
-                if high_throughput_fifo
-                else None
+                sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID if high_throughput_fifo else None
             ),
             visibility_timeout=visibility_timeout,
             retention_period=retention_period,
@@ -255,13 +253,17 @@ class SecureQueue(Construct):
         """True for ``alias/aws/sqs``, which SNS, S3 and EventBridge cannot use."""
         return self.encryption == sqs.QueueEncryption.KMS_MANAGED
 
-    def metric_visible_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def metric_visible_messages(
+        self, period: Duration = defaults.ALARM_PERIOD
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateNumberOfMessagesVisible`` of the main queue."""
         return self.queue.metric_approximate_number_of_messages_visible(
             period=period, statistic=cloudwatch.Stats.MAXIMUM
         )
 
-    def metric_oldest_message_age(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def metric_oldest_message_age(
+        self, period: Duration = defaults.ALARM_PERIOD
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds) of the main queue."""
         return self.queue.metric_approximate_age_of_oldest_message(
             period=period, statistic=cloudwatch.Stats.MAXIMUM
