@@ -13,6 +13,11 @@ from constructs import Construct
 from constructs_lib.errors import ConstructOptionError, OptionProblem
 
 
+def number(value: float) -> str:
+    """A number as people write it: ``:g`` would print 1209600 as '1.2096e+06'."""
+    return f"{value:.15g}"
+
+
 def seconds_of(duration: Duration | None) -> float | None:
     """The duration in seconds, or None when absent or unresolved."""
     if duration is None or duration.is_unresolved():
@@ -51,8 +56,8 @@ class OptionValidator:
         if not low_s <= seconds <= high_s:
             self.fail(
                 option,
-                f"{seconds:g} seconds",
-                f"must be from {low_s:g} to {high_s:g} seconds",
+                f"{number(seconds)} seconds",
+                f"must be from {number(low_s)} to {number(high_s)} seconds",
             )
 
     def raise_if_any(self) -> None:

@@ -1,0 +1,74 @@
+"""Shared fixtures: the example app is synthesized once per test session.
+
+Environment first: jsii must not print Node's end-of-life box, and boto3/moto
+must never look for real credentials or reach the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_NODE_MAJOR = os.popen("node -p 'process.versions.node.split(\".\")[0]' 2>/dev/null").read().strip()
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", _NODE_MAJOR or "20")
+os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
+for _name, _value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}.items():
+    os.environ[_name] = _value
+os.environ.pop("AWS_PROFILE", None)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+from aws_cdk import App, cx_api  # noqa: E402  (after the environment is set)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cdk_context() -> dict[str, Any]:
+    """The context of cdk.json (feature flags, AZs), as the CDK CLI passes it."""
+    context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+    return context
+
+
+def new_app(*, validation: bool = False) -> App:
+    """An App that synthesizes like `cdk synth` with this repo's cdk.json.
+
+    CDK's built-in CloudFormation validation costs 3-4 s per synth, so it is
+    off here and on in one dedicated test.
+    """
+    return App(context=cdk_context(), builtin_cloud_formation_validation=validation)
+
+
+@pytest.fixture(scope="session")
+def example_assembly() -> cx_api.CloudAssembly:
+    """The whole example app, synthesized once for the session."""
+    from stacks import build_example_app
+
+    app = new_app()
+    build_example_app(app)
+    return app.synth()
+
+
+@pytest.fixture(scope="session")
+def example_templates(example_assembly: cx_api.CloudAssembly) -> dict[str, dict[str, Any]]:
+    """Template of every stack of the example app, by stack name."""
+    return {stack.stack_name: stack.template for stack in example_assembly.stacks}
+
+
+@pytest.fixture()
+def tmp_cwd(tmp_path: Path) -> Iterator[Path]:
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)
