@@ -119,9 +119,15 @@ WORKER_RECEIVE_BATCH_SIZE = 10
 WORKER_CONCURRENCY = 10
 WORKER_HEARTBEAT_VISIBILITY = Duration.seconds(60)
 
-#: Queue-depth step scaling (``WorkerScaling.QUEUE_DEPTH_STEPS``): messages
-#: visible -> instances added (negative: removed).
-WORKER_QUEUE_DEPTH_STEPS: tuple[tuple[int, int], ...] = ((0, -1), (100, 1), (500, 3))
+#: Queue-depth step scaling (``WorkerScaling.QUEUE_DEPTH_STEPS``) as
+#: (lower, upper, instances added) over visible messages: an empty queue
+#: removes one instance, from 100 adds one, from 500 adds three; between 1
+#: and 99 nothing changes.
+WORKER_QUEUE_DEPTH_STEPS: tuple[tuple[int | None, int | None, int], ...] = (
+    (None, 0, -1),
+    (100, 500, 1),
+    (500, None, 3),
+)
 
 # AWS limits the validators enforce.
 WORKER_CAPACITY_RANGE = (0, 10_000)

@@ -564,8 +564,7 @@ def worker_from_environment(environ: Mapping[str, str], sqs_client: Any) -> Queu
 
 
 def main(environ: Mapping[str, str] | None = None) -> int:  # pragma: no cover - on instances
-    import boto3
-
+    boto3 = importlib.import_module("boto3")  # installed by the user data, untyped
     env = os.environ if environ is None else environ
     logging.basicConfig(
         level=env.get("WORKER_LOG_LEVEL", "INFO"),
