@@ -26,8 +26,8 @@ $(STAMP_PY): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
-	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+	  -e ".[dev]" > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 $(STAMP_NODE): package.json package-lock.json

@@ -1,0 +1,121 @@
+"""Runtime-test synthesized CDK stacks in moto: deploy, check every resource, exercise.
+
+Deploy the *synthesized* template (what CloudFormation would receive), not
+resources recreated by hand, then talk to it with boto3::
+
+    from aws_cdk.assertions import Template
+    from moto import mock_aws
+    from constructs_lib.testing import deploy_template, logical_id_of
+
+    template = Template.from_stack(stack).to_json()       # or cdk.out/<Stack>.template.json
+    with mock_aws():
+        deployed = deploy_template(template)
+        url = deployed.physical_id(logical_id_of(orders.queue))
+        deployed.client("sqs").send_message(QueueUrl=url, MessageBody="hi")
+
+The same call works against a moto server of this process
+(``ThreadedMotoServer(ip_address="127.0.0.1", port=0)``) with
+``endpoint_url="http://127.0.0.1:<port>"``. Any other target is refused.
+
+Importing this package checks that moto is the tested version
+(``TESTED_MOTO_VERSION``, 5.2.5; `MotoVersionError` otherwise) and registers
+the adapters of `constructs_lib.testing.adapters` with moto's CloudFormation.
+
+Where moto 5.2.5 differs from AWS, and what this package does about it:
+
+- **Silently skipped resource types.** moto's CloudFormation creates nothing
+  for ``AWS::SQS::QueuePolicy``, ``AWS::CloudWatch::Alarm``,
+  ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
+  ``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
+  ``AWS::AutoScaling::ScalingPolicy``, ``AWS::CDK::Metadata``, yet reports
+  CREATE_COMPLETE. Adapters (moto models registered in-process) realize
+  QueuePolicy, CloudWatch::Alarm and CDK::Metadata; `deploy_template` then
+  checks that every resource of the template is in the stack and that every
+  adapted resource really exists, and raises `ResourceVerificationError`
+  naming the logical ids and types otherwise. It never passes silently.
+- **S3 bucket NotificationConfiguration** is ignored by moto (the bucket is
+  created): not adapted yet, and not detected by the resource check (it is a
+  property, not a resource).
+- **Policies are stored, not enforced**: a queue policy (e.g. the TLS-deny
+  statement) is readable with ``get_queue_attributes`` but moto serves
+  plain-HTTP and any principal anyway. Test the policy's content, not its effect.
+- **Alarms never evaluate** (moto emits no AWS/SQS metrics): test an alarm's
+  configuration, not that it fires.
+- **Unnamed FIFO queue**: AWS generates ``<stack>-<id>-<suffix>.fifo``; moto
+  generates the name without ``.fifo`` and rejects it. An override of moto's
+  queue model adds the suffix (`adapters.sqs_fifo_queue_name`).
+- **KMS key from a template**: moto stores ``KeyPolicy`` as a dict and then
+  ``describe_key``/``get_key_policy`` crash; an override of moto's key model
+  stores it as JSON text, as AWS does (`adapters.kms_key_policy`).
+- **CDK bootstrap version**: CDK templates have a parameter reading the SSM
+  parameter ``/cdk-bootstrap/hnb659fds/version``, which ``cdk bootstrap``
+  creates in AWS; moto fails the stack without it. `deploy_template` writes
+  ``CDK_BOOTSTRAP_VERSION`` there when absent. moto ignores the template's
+  ``Rules`` (``CheckBootstrapVersion``) altogether.
+- **CDKMetadata** (added by the CLI, absent from ``Template.from_stack``):
+  registered as the inert resource it is in AWS.
+- **SQS details**: FIFO deduplication works only while the first copy is still
+  in the queue (AWS: for 5 minutes, even after it is deleted), and
+  ``DeduplicationScope`` is ignored; ``RedriveAllowPolicy`` is neither returned
+  nor enforced; ``SqsManagedSseEnabled`` reads ``true`` even on a queue
+  encrypted with a KMS key; ``set_queue_attributes`` without ``Policy``
+  clears a queue's policy (AWS keeps it).
+- **Stack events** hold only the stack's own events (no per-resource events),
+  and a resource that fails to create makes ``create_stack`` itself fail: the
+  `DeploymentError` then carries moto's error message.
+
+Public API: `deploy_template`, `DeployedStack`, `StackResource`,
+`logical_id_of`, `load_template`, `verify_resources`,
+`ensure_bootstrap_version`, the errors `DeploymentError`,
+`ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`, and
+`constructs_lib.testing.adapters` (how to add an adapter is described there).
+"""
+
+from __future__ import annotations
+
+from constructs_lib.testing._moto_version import (
+    TESTED_MOTO_VERSION,
+    MotoVersionError,
+    check_moto_version,
+)
+
+check_moto_version()
+
+from constructs_lib.testing import adapters  # noqa: E402  (after the version check)
+from constructs_lib.testing.deploy import (  # noqa: E402
+    CDK_BOOTSTRAP_VERSION,
+    DEFAULT_REGION,
+    DEFAULT_STACK_NAME,
+    DEFAULT_TIMEOUT_SECONDS,
+    DeployedStack,
+    DeploymentError,
+    ResourceVerificationError,
+    StackResource,
+    UnsafeTargetError,
+    deploy_template,
+    ensure_bootstrap_version,
+    load_template,
+    logical_id_of,
+    verify_resources,
+)
+
+__all__ = [
+    "CDK_BOOTSTRAP_VERSION",
+    "DEFAULT_REGION",
+    "DEFAULT_STACK_NAME",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "TESTED_MOTO_VERSION",
+    "DeployedStack",
+    "DeploymentError",
+    "MotoVersionError",
+    "ResourceVerificationError",
+    "StackResource",
+    "UnsafeTargetError",
+    "adapters",
+    "check_moto_version",
+    "deploy_template",
+    "ensure_bootstrap_version",
+    "load_template",
+    "logical_id_of",
+    "verify_resources",
+]

@@ -1,0 +1,70 @@
+"""Realizes, inside moto, the CloudFormation resource types moto 5.2.5 skips.
+
+Importing this package registers every module below with moto's
+CloudFormation (see `_base.register_model`), for ``mock_aws()``, a
+``ThreadedMotoServer`` and the CDK CLI deploying into that server alike.
+
+Registered now:
+
+============================  ==========================================  =====================
+type                          realized as                                  module
+============================  ==========================================  =====================
+``AWS::SQS::QueuePolicy``     ``Policy`` attribute of each queue           `sqs_queue_policy`
+``AWS::CloudWatch::Alarm``    ``put_metric_alarm`` (never evaluated)       `cloudwatch_alarm`
+``AWS::CDK::Metadata``        inert, like in AWS                           `cdk_metadata`
+``AWS::SQS::Queue`` (FIFO)    override: generated name ends in ``.fifo``   `sqs_fifo_queue_name`
+``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
+============================  ==========================================  =====================
+
+Still skipped by moto (a template using them fails the post-deploy check,
+naming them): ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
+``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
+``AWS::AutoScaling::ScalingPolicy``, and S3 ``NotificationConfiguration``
+(moto creates the bucket but ignores that property; an adapter for it would
+override moto's ``AWS::S3::Bucket`` model like `sqs_fifo_queue_name` does).
+
+Adding a type (one module, one import line, one test):
+
+1. Create ``adapters/<service>_<type>.py`` with a class
+   ``class SnsSubscription(AdapterModel, CloudFormationModel)`` decorated with
+   ``@register_model``; set ``CFN_TYPE`` (and ``NAME_PROPERTY`` /
+   ``CFN_ATTRIBUTES`` when the type has a name property or ``Fn::GetAtt``
+   attributes); implement ``apply`` (create it in moto's backend from
+   ``self.properties``, intrinsics already resolved), ``remove`` and the
+   classmethod ``verify`` (check it through ``deployed.client(...)``; return
+   problems). `sqs_queue_policy` is the model to copy.
+2. Import the module below.
+3. Add ``tests/constructs_lib/testing/adapters/test_<module>.py``: deploy a
+   small synthesized template using the type, assert the real effect through
+   boto3, and assert that ``verify`` reports a broken resource.
+"""
+
+from __future__ import annotations
+
+from constructs_lib.testing.adapters import (
+    cdk_metadata,
+    cloudwatch_alarm,
+    kms_key_policy,
+    sqs_fifo_queue_name,
+    sqs_queue_policy,
+)
+from constructs_lib.testing.adapters._base import (
+    ADAPTERS,
+    REGISTERED_MODELS,
+    AdapterModel,
+    AdapterRegistrationError,
+    register_model,
+)
+
+__all__ = [
+    "ADAPTERS",
+    "REGISTERED_MODELS",
+    "AdapterModel",
+    "AdapterRegistrationError",
+    "cdk_metadata",
+    "cloudwatch_alarm",
+    "kms_key_policy",
+    "register_model",
+    "sqs_fifo_queue_name",
+    "sqs_queue_policy",
+]

@@ -1,0 +1,76 @@
+"""``AWS::SQS::QueuePolicy``: moto 5.2.5's CloudFormation skips it.
+
+Realized as AWS does it: the policy document becomes the ``Policy`` attribute
+of every queue in ``Queues`` (readable with ``get_queue_attributes``). moto
+stores the policy but does not enforce it (a TLS-deny statement does not stop
+plain-HTTP requests to moto).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from moto.core.common_models import CloudFormationModel
+from moto.sqs.models import sqs_backends
+
+from constructs_lib.testing.adapters._base import (
+    AdapterModel,
+    physical_id_of,
+    policy_statements,
+    register_model,
+)
+
+if TYPE_CHECKING:
+    from constructs_lib.testing.deploy import DeployedStack
+
+
+def _queue_name(queue_url: str) -> str:
+    return queue_url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@register_model
+class SqsQueuePolicy(AdapterModel, CloudFormationModel):
+    """Sets ``PolicyDocument`` as the ``Policy`` of each queue of ``Queues``."""
+
+    CFN_TYPE = "AWS::SQS::QueuePolicy"
+
+    def _queue_urls(self) -> list[str]:
+        return [physical_id_of(q) for q in self.properties.get("Queues", [])]
+
+    def apply(self) -> None:
+        backend = sqs_backends[self.account_id][self.region_name]
+        policy = json.dumps(self.properties["PolicyDocument"])
+        for url in self._queue_urls():
+            backend.set_queue_attributes(_queue_name(url), {"Policy": policy})
+
+    def remove(self) -> None:
+        backend = sqs_backends[self.account_id][self.region_name]
+        for url in self._queue_urls():
+            if _queue_name(url) in backend.queues:
+                backend.set_queue_attributes(_queue_name(url), {"Policy": ""})
+
+    @classmethod
+    def verify(
+        cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
+    ) -> list[str]:
+        sqs = deployed.client("sqs")
+        expected = policy_statements(resource["Properties"]["PolicyDocument"])
+        problems = []
+        for queue in resource["Properties"]["Queues"]:
+            url = deployed.resolve_ref(queue)
+            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+            actual = policy_statements(attributes.get("Attributes", {}).get("Policy"))
+            # Resource ARNs are intrinsics in the template: compare the rest.
+            if _shape(actual) != _shape(expected):
+                problems.append(
+                    f"{logical_id}: queue {url} has policy statements {actual}, expected {expected}"
+                )
+        return problems
+
+
+def _shape(statements: list[dict[str, Any]]) -> list[str]:
+    return [
+        json.dumps({k: v for k, v in s.items() if k != "Resource"}, sort_keys=True)
+        for s in statements
+    ]
