@@ -26,7 +26,7 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._queues import consumed_queue
-from constructs_lib._validation import OptionValidator
+from constructs_lib._validation import OptionValidator, number
 from constructs_lib.scaling import backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
 
@@ -618,7 +618,7 @@ class QueueWorkerFleet(Construct):
             v.check(
                 seconds is None or seconds > 0,
                 option,
-                f"{seconds} seconds",
+                f"{number(seconds)} seconds" if seconds is not None else None,
                 "must be more than 0 seconds",
             )
         if scaling is not WorkerScaling.QUEUE_DEPTH_STEPS:
