@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup synth test lint clean
+.PHONY: setup synth deploy-local test lint clean
 
 setup: $(STAMP_PY) $(STAMP_NODE)
 
@@ -49,3 +49,6 @@ lint: setup
 
 clean:
 	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache
+
+deploy-local: setup
+	@python -m tools.deploy_local $(ARGS)

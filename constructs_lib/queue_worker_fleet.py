@@ -30,8 +30,10 @@ from constructs_lib._validation import OptionValidator, number
 from constructs_lib.scaling import backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
 
-#: The folder shipped to every instance: the worker and nothing else.
+#: The folder whose worker.py is shipped to every instance (nothing else of it).
 WORKER_CODE_DIR = Path(__file__).resolve().parent / "runtime"
+#: The folder holds other runtime tools too (the DLQ redrive): ship worker.py only.
+WORKER_CODE_EXCLUDES = ["*", "!worker.py"]
 #: Where the user data unpacks the worker and the handler on the instance.
 INSTANCE_WORKER_DIR = "/opt/queue-worker"
 INSTANCE_HANDLER_DIR = "/opt/queue-worker/handler"
@@ -218,7 +220,7 @@ class QueueWorkerFleet(Construct):
         source.queue.grant_consume_messages(self.role)
 
         self.worker_code: s3_assets.Asset = s3_assets.Asset(
-            self, "WorkerCode", path=str(WORKER_CODE_DIR), exclude=ASSET_EXCLUDES
+            self, "WorkerCode", path=str(WORKER_CODE_DIR), exclude=WORKER_CODE_EXCLUDES
         )
         self.handler_code: s3_assets.Asset | None = None
         if handler_code_path is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, Environment, Stack, Tags
 
 from stacks.buffering_stack import BufferingStack
 from stacks.ordered_processing_stack import OrderedProcessingStack
@@ -21,8 +21,14 @@ def example_environment(app: App) -> Environment:
 
 
 def build_example_app(app: App) -> list[Stack]:
-    """Adds every stack of the example app to ``app`` and returns them."""
+    """Adds every stack of the example app to ``app`` and returns them.
+
+    ``-c stage=<name>`` tags every resource with ``stage=<name>``.
+    """
     env = example_environment(app)
+    stage = app.node.try_get_context("stage")
+    if stage:
+        Tags.of(app).add("stage", str(stage))
     return [
         BufferingStack(app, "Buffering", env=env),
         OrderedProcessingStack(app, "OrderedProcessing", env=env),

@@ -459,3 +459,16 @@ def test_all_problems_together_with_the_path() -> None:
         build(worker_batch_size=0, worker_concurrency=0)
     assert str(caught.value).startswith("Test/Workers: invalid options:")
     assert [p.option for p in caught.value.problems] == ["worker_batch_size", "worker_concurrency"]
+
+
+def test_worker_asset_holds_the_worker_only(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    import os
+
+    stack = default_fleet[0]
+    assembly = stack.node.root.synth()  # type: ignore[attr-defined]
+    staged = os.path.join(assembly.directory, default_fleet[1].worker_code.asset_path)
+    assert sorted(os.listdir(staged)) == ["worker.py"]
+    handler = os.path.join(assembly.directory, default_fleet[1].handler_code.asset_path)  # type: ignore[union-attr]
+    assert sorted(os.listdir(handler)) == ["jobs_handler.py"]

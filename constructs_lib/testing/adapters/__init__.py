@@ -16,6 +16,13 @@ type                          realized as                                  modul
 ``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
 ============================  ==========================================  =====================
 
+Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
+parameter that took its default keeps the resolved value, as in AWS
+(`cloudformation_update_parameters`; without it every CDK CLI update of a
+stack is silently lost); an update of a type moto cannot update raises
+`cloudformation_update_unsupported.UnsupportedUpdateError` instead of
+dropping the resource from the stack.
+
 Still skipped by moto (a template using them fails the post-deploy check,
 naming them): ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
 ``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
@@ -43,6 +50,8 @@ from __future__ import annotations
 
 from constructs_lib.testing.adapters import (
     cdk_metadata,
+    cloudformation_update_parameters,
+    cloudformation_update_unsupported,
     cloudwatch_alarm,
     kms_key_policy,
     sqs_fifo_queue_name,
@@ -62,6 +71,8 @@ __all__ = [
     "AdapterModel",
     "AdapterRegistrationError",
     "cdk_metadata",
+    "cloudformation_update_parameters",
+    "cloudformation_update_unsupported",
     "cloudwatch_alarm",
     "kms_key_policy",
     "register_model",

@@ -1,0 +1,560 @@
+"""A topology diagram of a synthesized CloudFormation template.
+
+Reviewers read wiring faster than JSON: which producer feeds which queue,
+where failed messages go, which alarm scales what. `build_graph` reads a
+template (a plain dict, no aws_cdk needed) and finds:
+
+- nodes: SQS queues (dead-letter queues recognised as the target of another
+  queue's ``RedrivePolicy``; FIFO marked), SNS topics, EventBridge buses and
+  rules, Scheduler schedules, S3 buckets, Lambda functions that consume a
+  queue, Auto Scaling groups and scaling policies, CloudWatch alarms, and
+  optionally KMS keys;
+- edges: topic -> queue (subscriptions, filter policy summarized), rule ->
+  target (event pattern summarized on the rule; a target's dead-letter
+  queue dotted), schedule -> target, bucket -> queue (S3 notifications, also
+  CDK's ``Custom::S3BucketNotifications``) and bucket -> EventBridge, queue
+  -> function (event-source mappings), queue -> DLQ, queue -> alarm -> its
+  actions (topics, scaling policies), queue metric -> target-tracking policy
+  -> group, key -> encrypted resource (dotted).
+
+References are resolved from ``Ref``, ``Fn::GetAtt``, ``Fn::Sub`` and
+``Fn::Join``; an ARN or name spelled out as text is matched against the
+queue and topic names of the template. `to_mermaid` and `to_dot` render the
+graph; both are deterministic (sorted), so a diff shows a wiring change.
+
+Example::
+
+    template = json.loads(Path("cdk.out/Buffering.template.json").read_text())
+    print(to_mermaid(build_graph(template)))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Style = Literal["solid", "dotted"]
+
+#: CDK appends an 8-hex-digit hash of the construct path to logical ids.
+_CDK_HASH = re.compile(r"^(?P<name>.+?)(?P<hash>[0-9A-F]{8})$")
+_SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+_MERMAID_RESERVED = {"end", "graph", "subgraph", "flowchart", "style", "class", "click"}
+
+#: Default bus node id (not a template resource: every account has one).
+DEFAULT_BUS = "EventBridgeDefaultBus"
+
+#: Longest summary text on an edge or node before it is cut.
+SUMMARY_CHARS = 60
+
+KINDS = (
+    "bucket",
+    "schedule",
+    "bus",
+    "rule",
+    "topic",
+    "queue",
+    "dlq",
+    "function",
+    "alarm",
+    "policy",
+    "asg",
+    "key",
+)
+
+_TYPES = {
+    "AWS::SQS::Queue": "queue",
+    "AWS::SNS::Topic": "topic",
+    "AWS::Events::Rule": "rule",
+    "AWS::Events::EventBus": "bus",
+    "AWS::Scheduler::Schedule": "schedule",
+    "AWS::S3::Bucket": "bucket",
+    "AWS::Lambda::Function": "function",
+    "AWS::AutoScaling::AutoScalingGroup": "asg",
+    "AWS::AutoScaling::ScalingPolicy": "policy",
+    "AWS::ApplicationAutoScaling::ScalingPolicy": "policy",
+    "AWS::CloudWatch::Alarm": "alarm",
+    "AWS::KMS::Key": "key",
+}
+
+#: Kinds shown only when an edge touches them (CDK adds helper functions).
+_ONLY_WHEN_CONNECTED = {"function", "key", "bus"}
+
+
+@dataclass(frozen=True, order=True)
+class Node:
+    id: str
+    kind: str
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    source: str
+    target: str
+    label: str = ""
+    style: Style = "solid"
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: set[Edge] = field(default_factory=set)
+
+    def edge_pairs(self) -> set[tuple[str, str]]:
+        """(source label, target label) of every edge: what tests assert on."""
+        return {(self.nodes[e.source].label, self.nodes[e.target].label) for e in self.edges}
+
+    def labelled_edges(self) -> set[tuple[str, str, str]]:
+        return {
+            (self.nodes[e.source].label, self.nodes[e.target].label, e.label) for e in self.edges
+        }
+
+
+def short_name(logical_id: str) -> str:
+    """``JobsQueue24944186`` -> ``JobsQueue``: the logical id without CDK's hash."""
+    match = _CDK_HASH.match(logical_id)
+    return match.group("name") if match else logical_id
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+
+
+class _Resolver:
+    """Finds the logical ids an ARN/name expression of the template points to."""
+
+    def __init__(self, resources: Mapping[str, Any]) -> None:
+        self.resources = resources
+        self.by_name: dict[str, str] = {}
+        for logical_id, resource in resources.items():
+            props = resource.get("Properties", {}) or {}
+            for key in ("QueueName", "TopicName", "BucketName", "FunctionName", "Name"):
+                if isinstance(props.get(key), str):
+                    self.by_name[props[key]] = logical_id
+
+    def refs(self, value: Any) -> set[str]:
+        found: set[str] = set()
+        self._walk(value, found)
+        return {r for r in found if r in self.resources}
+
+    def _walk(self, value: Any, found: set[str]) -> None:
+        if isinstance(value, dict):
+            if "Ref" in value and isinstance(value["Ref"], str):
+                found.add(value["Ref"])
+            elif "Fn::GetAtt" in value:
+                target = value["Fn::GetAtt"]
+                name = target[0] if isinstance(target, list) else str(target).split(".")[0]
+                found.add(name)
+            elif "Fn::Sub" in value:
+                sub = value["Fn::Sub"]
+                text = sub[0] if isinstance(sub, list) else sub
+                found.update(_SUB_REF.findall(str(text)))
+                self._text(_SUB_REF.sub("", str(text)), found)
+                if isinstance(sub, list) and len(sub) > 1:
+                    self._walk(sub[1], found)
+            elif "Fn::Join" in value:
+                separator, parts = value["Fn::Join"]
+                for part in parts:
+                    self._walk(part, found)
+                literal = separator.join(p if isinstance(p, str) else "\0" for p in parts)
+                self._text(literal.split("\0")[-1], found)
+            else:
+                for item in value.values():
+                    self._walk(item, found)
+        elif isinstance(value, list):
+            for item in value:
+                self._walk(item, found)
+        elif isinstance(value, str):
+            self._text(value, found)
+
+    def _text(self, text: str, found: set[str]) -> None:
+        """A spelled-out ARN (``arn:...:name``), URL (``.../name``) or plain name."""
+        tail = re.split(r"[:/]", text)[-1]
+        if tail in self.by_name:
+            found.add(self.by_name[tail])
+
+
+def _pattern_summary(pattern: Any) -> str:
+    if not isinstance(pattern, dict):
+        return ""
+    parts = []
+    for key in sorted(pattern):
+        value = pattern[key]
+        if isinstance(value, list):
+            parts.append(f"{key}: {', '.join(_leaf(v) for v in value)}")
+        elif isinstance(value, dict):
+            parts.append(f"{key}: {{{', '.join(sorted(value))}}}")
+    return _cut("; ".join(parts))
+
+
+def _leaf(value: Any) -> str:
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return str(value)
+
+
+def _filter_summary(policy: Any, scope: Any) -> str:
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return "filter"
+    if not isinstance(policy, dict) or not policy:
+        return ""
+    text = "filter " + ", ".join(f"{k}={_leaf(v)}" for k, v in sorted(policy.items()))
+    if scope == "MessageBody":
+        text += " (body)"
+    return _cut(text)
+
+
+def _metric_dimension_refs(resolver: _Resolver, spec: Any) -> tuple[set[str], list[str]]:
+    """Queues named by metric dimensions anywhere in ``spec``, and the metric names."""
+    refs: set[str] = set()
+    names: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if "MetricName" in value and isinstance(value["MetricName"], str):
+                names.append(value["MetricName"])
+            for dimension in value.get("Dimensions", []) or []:
+                if isinstance(dimension, dict):
+                    refs.update(resolver.refs(dimension.get("Value")))
+            for key, item in value.items():
+                if key != "Dimensions":
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(spec)
+    return refs, sorted(set(names))
+
+
+def build_graph(template: Mapping[str, Any], *, include_keys: bool = True) -> Graph:
+    """The topology of ``template`` (a synthesized CloudFormation template)."""
+    resources: Mapping[str, Any] = template.get("Resources", {}) or {}
+    resolver = _Resolver(resources)
+    graph = Graph()
+    edges: set[Edge] = set()
+    kinds: dict[str, str] = {}
+    details: dict[str, list[str]] = {}
+
+    def props(logical_id: str) -> dict[str, Any]:
+        return resources[logical_id].get("Properties", {}) or {}
+
+    def edge(source: str, target: str, label: str = "", style: Style = "solid") -> None:
+        if source != target:
+            edges.add(Edge(source, target, label, style))
+
+    for logical_id, resource in resources.items():
+        kind = _TYPES.get(resource.get("Type", ""))
+        if kind:
+            kinds[logical_id] = kind
+
+    dlqs: set[str] = set()
+    bus_used = False
+    for logical_id in sorted(kinds):
+        kind = kinds[logical_id]
+        p = props(logical_id)
+        detail = details.setdefault(logical_id, [])
+        if kind == "queue":
+            if str(p.get("FifoQueue", "")).lower() == "true":
+                detail.append("FIFO")
+            redrive = p.get("RedrivePolicy")
+            if isinstance(redrive, dict):
+                for dlq in resolver.refs(redrive.get("deadLetterTargetArn")):
+                    dlqs.add(dlq)
+                    receives = redrive.get("maxReceiveCount")
+                    edge(logical_id, dlq, f"after {receives} receives", "dotted")
+        elif kind == "topic":
+            if str(p.get("FifoTopic", "")).lower() == "true":
+                detail.append("FIFO")
+            for subscription in p.get("Subscription", []) or []:
+                for target in resolver.refs(subscription.get("Endpoint")):
+                    edge(logical_id, target)
+        elif kind == "rule":
+            summary = _pattern_summary(p.get("EventPattern"))
+            if summary:
+                detail.append(summary)
+            if p.get("ScheduleExpression"):
+                detail.append(str(p["ScheduleExpression"]))
+            elif p.get("EventPattern") is not None:
+                buses = resolver.refs(p.get("EventBusName"))
+                if buses:
+                    for bus in buses:
+                        edge(bus, logical_id)
+                else:
+                    bus_used = True
+                    edge(DEFAULT_BUS, logical_id)
+            for target in p.get("Targets", []) or []:
+                label = "input transformed" if "InputTransformer" in target else ""
+                for ref in resolver.refs(target.get("Arn")):
+                    edge(logical_id, ref, label)
+                dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
+                for ref in resolver.refs(dead_letter):
+                    edge(logical_id, ref, "failed deliveries", "dotted")
+        elif kind == "schedule":
+            if p.get("ScheduleExpression"):
+                detail.append(str(p["ScheduleExpression"]))
+            schedule_target = p.get("Target") or {}
+            for ref in resolver.refs(schedule_target.get("Arn")):
+                edge(logical_id, ref)
+            dead_letter = (schedule_target.get("DeadLetterConfig") or {}).get("Arn")
+            for ref in resolver.refs(dead_letter):
+                edge(logical_id, ref, "failed deliveries", "dotted")
+        elif kind == "bucket":
+            configuration = p.get("NotificationConfiguration") or {}
+            bus_used |= _bucket_notifications(resolver, logical_id, configuration, edge)
+        elif kind == "alarm":
+            metric_refs, names = _metric_dimension_refs(resolver, p)
+            operator = {
+                "GreaterThanThreshold": ">",
+                "GreaterThanOrEqualToThreshold": ">=",
+                "LessThanThreshold": "<",
+                "LessThanOrEqualToThreshold": "<=",
+            }.get(str(p.get("ComparisonOperator")), "?")
+            metric = " ".join(names) if len(names) == 1 else "math"
+            detail.append(_cut(f"{metric} {operator} {_leaf(p.get('Threshold'))}"))
+            for ref in metric_refs:
+                edge(ref, logical_id)
+            for key, label in (
+                ("AlarmActions", ""),
+                ("OKActions", "ok"),
+                ("InsufficientDataActions", "insufficient data"),
+            ):
+                for ref in resolver.refs(p.get(key)):
+                    edge(logical_id, ref, label)
+        elif kind == "policy":
+            for ref in resolver.refs(p.get("AutoScalingGroupName")):
+                edge(logical_id, ref, "scales")
+            for ref in resolver.refs(p.get("ScalingTargetId")):
+                edge(logical_id, ref, "scales")
+            for spec_key in (
+                "TargetTrackingConfiguration",
+                "TargetTrackingScalingPolicyConfiguration",
+            ):
+                spec = p.get(spec_key)
+                if spec:
+                    metric_refs, names = _metric_dimension_refs(resolver, spec)
+                    target_value = spec.get("TargetValue")
+                    detail.append(_cut(f"target {_leaf(target_value)}"))
+                    for ref in metric_refs:
+                        edge(ref, logical_id, _cut(", ".join(names)))
+            if p.get("PolicyType"):
+                detail.append(str(p["PolicyType"]))
+        if include_keys and kind in ("queue", "topic"):
+            for ref in resolver.refs(p.get("KmsMasterKeyId")):
+                edge(ref, logical_id, "encrypts", "dotted")
+
+    for _, resource in sorted(resources.items()):
+        rtype = resource.get("Type", "")
+        p = resource.get("Properties", {}) or {}
+        if rtype == "AWS::SNS::Subscription":
+            label = _filter_summary(p.get("FilterPolicy"), p.get("FilterPolicyScope"))
+            if str(p.get("RawMessageDelivery", "")).lower() == "true":
+                label = ", ".join(x for x in ("raw", label) if x)
+            for topic in resolver.refs(p.get("TopicArn")):
+                for target in resolver.refs(p.get("Endpoint")):
+                    edge(topic, target, label)
+                redrive = p.get("RedrivePolicy") or {}
+                for dlq in resolver.refs(redrive.get("deadLetterTargetArn")):
+                    edge(topic, dlq, "undeliverable", "dotted")
+        elif rtype == "AWS::Lambda::EventSourceMapping":
+            label = f"batch {p['BatchSize']}" if "BatchSize" in p else ""
+            if p.get("FilterCriteria"):
+                label = ", ".join(x for x in (label, "filtered") if x)
+            for source in resolver.refs(p.get("EventSourceArn")):
+                for function in resolver.refs(p.get("FunctionName")):
+                    kinds.setdefault(function, "function")
+                    edge(source, function, label)
+        elif rtype == "Custom::S3BucketNotifications":
+            for bucket in resolver.refs(p.get("BucketName")):
+                configuration = p.get("NotificationConfiguration") or {}
+                bus_used |= _bucket_notifications(resolver, bucket, configuration, edge)
+
+    if bus_used:
+        kinds[DEFAULT_BUS] = "bus"
+    for logical_id, kind in kinds.items():
+        if kind == "queue" and logical_id in dlqs:
+            kind = "dlq"
+        if kind == "key" and not include_keys:
+            continue
+        label = "default event bus" if logical_id == DEFAULT_BUS else short_name(logical_id)
+        detail = details.get(logical_id, [])
+        graph.nodes[logical_id] = Node(logical_id, kind, label, "; ".join(detail))
+    graph.edges = {e for e in edges if e.source in graph.nodes and e.target in graph.nodes}
+    connected = {e.source for e in graph.edges} | {e.target for e in graph.edges}
+    for logical_id, node in list(graph.nodes.items()):
+        if node.kind in _ONLY_WHEN_CONNECTED and logical_id not in connected:
+            del graph.nodes[logical_id]
+    return graph
+
+
+def _bucket_notifications(
+    resolver: _Resolver, bucket: str, configuration: Mapping[str, Any], edge: Any
+) -> bool:
+    """Adds bucket -> queue edges; True when the bucket sends to EventBridge."""
+    for queue_config in configuration.get("QueueConfigurations", []) or []:
+        # AWS::S3::Bucket says Queue/Event; the S3 API (CDK's custom resource) QueueArn/Events.
+        target = queue_config.get("Queue", queue_config.get("QueueArn"))
+        events = queue_config.get("Event", queue_config.get("Events", ""))
+        events = ", ".join(events) if isinstance(events, list) else str(events)
+        rules = (
+            ((queue_config.get("Filter") or {}).get("S3Key") or {}).get("Rules")
+            or ((queue_config.get("Filter") or {}).get("Key") or {}).get("FilterRules")
+            or []
+        )
+        filters = " ".join(
+            f"{r.get('Name')}={r.get('Value')}" for r in rules if isinstance(r, dict)
+        )
+        label = _cut(" ".join(x for x in (events.replace("s3:", ""), filters) if x))
+        for ref in resolver.refs(target):
+            edge(bucket, ref, label)
+    eventbridge = configuration.get("EventBridgeConfiguration")
+    enabled = eventbridge is not None and (
+        eventbridge == {} or str(eventbridge.get("EventBridgeEnabled", "true")).lower() == "true"
+    )
+    if enabled:
+        edge(bucket, DEFAULT_BUS, "all events")
+    return enabled
+
+
+# --- rendering -------------------------------------------------------------------
+
+_MERMAID_SHAPES = {
+    "queue": ('[("', '")]'),
+    "dlq": ('[("', '")]'),
+    "topic": ('{{"', '"}}'),
+    "bus": ('[["', '"]]'),
+    "rule": ('>"', '"]'),
+    "schedule": ('(["', '"])'),
+    "bucket": ('[/"', '"/]'),
+    "function": ('("', '")'),
+    "alarm": ('[/"', '"\\]'),
+    "policy": ('[\\"', '"/]'),
+    "asg": ('["', '"]'),
+    "key": ('(["', '"])'),
+}
+
+_MERMAID_CLASSES = {
+    "dlq": "fill:#fde2e1,stroke:#c0392b,color:#000",
+    "alarm": "fill:#fff4d6,stroke:#b7791f,color:#000",
+    "key": "fill:#eeeeee,stroke:#888888,color:#000",
+}
+
+_KIND_WORD = {
+    "queue": "queue",
+    "dlq": "DLQ",
+    "topic": "topic",
+    "bus": "event bus",
+    "rule": "rule",
+    "schedule": "schedule",
+    "bucket": "bucket",
+    "function": "function",
+    "alarm": "alarm",
+    "policy": "scaling policy",
+    "asg": "Auto Scaling group",
+    "key": "KMS key",
+}
+
+
+def mermaid_id(logical_id: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_]", "_", logical_id)
+    return safe + "_" if safe.lower() in _MERMAID_RESERVED else safe
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def node_caption(node: Node) -> str:
+    """Name, kind, and details: ``Payments · queue · FIFO``."""
+    return " · ".join(x for x in (node.label, _KIND_WORD[node.kind], node.detail) if x)
+
+
+def to_mermaid(graph: Graph, *, title: str | None = None) -> str:
+    """A Mermaid flowchart, left to right; sources left, consumers right."""
+    lines = []
+    if title:
+        lines += ["---", f"title: {title}", "---"]
+    lines.append("flowchart LR")
+    for node in sorted(graph.nodes.values()):
+        head, tail = _MERMAID_SHAPES[node.kind]
+        caption = _mermaid_text(node.label)
+        extra = " · ".join(x for x in (_KIND_WORD[node.kind], node.detail) if x)
+        if extra:
+            caption += "<br/>" + _mermaid_text(extra)
+        lines.append(f"  {mermaid_id(node.id)}{head}{caption}{tail}")
+    for e in sorted(graph.edges):
+        arrow = "-.->" if e.style == "dotted" else "-->"
+        label = f'|"{_mermaid_text(e.label)}"|' if e.label else ""
+        lines.append(f"  {mermaid_id(e.source)} {arrow}{label} {mermaid_id(e.target)}")
+    for kind, style in _MERMAID_CLASSES.items():
+        members = sorted(mermaid_id(n.id) for n in graph.nodes.values() if n.kind == kind)
+        if members:
+            lines.append(f"  classDef {kind} {style}")
+            lines.append(f"  class {','.join(members)} {kind}")
+    return "\n".join(lines) + "\n"
+
+
+_DOT_SHAPES = {
+    "queue": "cylinder",
+    "dlq": "cylinder",
+    "topic": "hexagon",
+    "bus": "box3d",
+    "rule": "cds",
+    "schedule": "cds",
+    "bucket": "folder",
+    "function": "ellipse",
+    "alarm": "octagon",
+    "policy": "invtrapezium",
+    "asg": "box",
+    "key": "note",
+}
+
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def to_dot(graph: Graph, *, title: str | None = None) -> str:
+    """The same graph in Graphviz DOT, for ``dot -Tsvg``."""
+    lines = ["digraph topology {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    lines.append('  edge [fontname="Helvetica", fontsize=10];')
+    if title:
+        lines.append(f'  label="{_dot_text(title)}"; labelloc=t;')
+    for node in sorted(graph.nodes.values()):
+        caption = "\\n".join(
+            _dot_text(x) for x in (node.label, _KIND_WORD[node.kind], node.detail) if x
+        )
+        fill = {"dlq": "#fde2e1", "alarm": "#fff4d6", "key": "#eeeeee"}.get(node.kind)
+        style = f', style=filled, fillcolor="{fill}"' if fill else ""
+        lines.append(f'  "{node.id}" [label="{caption}", shape={_DOT_SHAPES[node.kind]}{style}];')
+    for e in sorted(graph.edges):
+        attrs = [f'label="{_dot_text(e.label)}"'] if e.label else []
+        if e.style == "dotted":
+            attrs.append("style=dashed")
+        suffix = f" [{', '.join(attrs)}]" if attrs else ""
+        lines.append(f'  "{e.source}" -> "{e.target}"{suffix};')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def template_to_mermaid(
+    template: Mapping[str, Any], *, title: str | None = None, include_keys: bool = True
+) -> str:
+    """`build_graph` then `to_mermaid`, in one call."""
+    return to_mermaid(build_graph(template, include_keys=include_keys), title=title)
+
+
+def describe(graph: Graph) -> Iterable[str]:
+    """One plain line per edge (``Jobs queue --after 5 receives--> JobsDeadLetterQueue DLQ``)."""
+    for e in sorted(graph.edges):
+        label = f"--{e.label}-->" if e.label else "-->"
+        yield f"{node_caption(graph.nodes[e.source])} {label} {node_caption(graph.nodes[e.target])}"

@@ -1,0 +1,197 @@
+"""The main job: `cdk deploy` the example app into a local account and drive it.
+
+    python -m tools.deploy_local            # bootstrap, deploy, smoke checks, stop
+    python -m tools.deploy_local --keep     # ... then keep the account up to explore
+
+The local account is a moto server on 127.0.0.1 (`constructs_lib.testing.
+LocalAccount`, with the adapters for what moto lacks); the CDK CLI is the real
+one, pinned in package-lock.json, exactly as it would deploy into AWS. Every
+stage prints a line as it ends (time since start, stage, PASS/FAIL, its own
+duration); the exit code is non-zero when any stage or check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from constructs_lib.testing.local_account import (
+    CdkCli,
+    CliResult,
+    LocalAccount,
+    stack_resources_by_path,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StageFailed(RuntimeError):
+    """A stage that later stages cannot do without failed."""
+
+
+@dataclass
+class Report:
+    """Prints progress as it goes and keeps the tally."""
+
+    out: TextIO = sys.stdout
+    started: float = field(default_factory=time.monotonic)
+    passed: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def line(self, text: str) -> None:
+        elapsed = time.monotonic() - self.started
+        print(f"[{elapsed:6.1f}s] {text}", file=self.out, flush=True)
+
+    def result(self, name: str, ok: bool, seconds: float, detail: str = "") -> None:
+        if ok:
+            self.passed += 1
+        else:
+            self.failed.append(name)
+        verdict = "PASS" if ok else "FAIL"
+        suffix = f"  {detail}" if detail else ""
+        self.line(f"{verdict}  {name} ({seconds:.1f} s){suffix}")
+
+    @contextmanager
+    def check(self, name: str) -> Iterator[None]:
+        """Runs a block as one check: an exception fails it, with its message."""
+        started = time.monotonic()
+        try:
+            yield
+        except Exception as err:  # a smoke check's failure is data for the report
+            self.result(name, False, time.monotonic() - started, f"{type(err).__name__}: {err}")
+        else:
+            self.result(name, True, time.monotonic() - started)
+
+    def summary(self) -> str:
+        total = self.passed + len(self.failed)
+        elapsed = time.monotonic() - self.started
+        text = f"{total} checks: {self.passed} passed, {len(self.failed)} failed in {elapsed:.1f} s"
+        if self.failed:
+            text += "\nfailed: " + ", ".join(self.failed)
+        return text
+
+
+@dataclass
+class LocalDeployment:
+    """The example app deployed (or being deployed) into a local account."""
+
+    account: LocalAccount
+    cli: CdkCli
+    report: Report
+    assembly_dir: Path
+
+    def cli_stage(self, name: str, result_of: Callable[[], CliResult]) -> CliResult:
+        result = result_of()
+        detail = "" if result.ok else "\n" + _tail(result.output)
+        self.report.result(name, result.ok, result.seconds, detail)
+        if not result.ok:
+            raise StageFailed(f"{name} failed:{detail}")
+        return result
+
+    def synth(self, *context: str) -> None:
+        self.cli_stage(
+            "cdk synth",
+            lambda: self.cli.run("synth", "--quiet", "--output", str(self.assembly_dir), *context),
+        )
+
+    def bootstrap(self) -> None:
+        self.cli_stage("cdk bootstrap", lambda: self.cli.bootstrap("--app", str(self.assembly_dir)))
+
+    def deploy(self) -> None:
+        self.cli_stage(
+            "cdk deploy --all", lambda: self.cli.deploy("--all", "--app", str(self.assembly_dir))
+        )
+
+    def stack_names(self) -> list[str]:
+        manifest = json.loads((self.assembly_dir / "manifest.json").read_text())
+        return sorted(
+            name
+            for name, artifact in manifest["artifacts"].items()
+            if artifact.get("type") == "aws:cloudformation:stack"
+        )
+
+    def template(self, stack_name: str) -> dict[str, Any]:
+        path = self.assembly_dir / f"{stack_name}.template.json"
+        template: dict[str, Any] = json.loads(path.read_text())
+        return template
+
+    def resources(self, stack_name: str) -> dict[str, str]:
+        """Physical ids of a deployed stack's resources, by construct path."""
+        return stack_resources_by_path(self.account, stack_name, self.template(stack_name))
+
+    def physical_id(self, construct_path: str) -> str:
+        """Physical id of ``<Stack>/<construct path>`` (``/Resource`` may be left out)."""
+        stack_name = construct_path.split("/", 1)[0]
+        resources = self.resources(stack_name)
+        for candidate in (construct_path, f"{construct_path}/Resource"):
+            if candidate in resources:
+                return resources[candidate]
+        raise KeyError(f"no deployed resource at {construct_path}; known: {sorted(resources)}")
+
+
+def _tail(text: str, lines: int = 25) -> str:
+    return "\n".join("      " + line for line in text.splitlines()[-lines:])
+
+
+def run(*, keep: bool, out: TextIO = sys.stdout) -> int:
+    from tools.smoke import SMOKE_CHECKS
+
+    report = Report(out=out)
+    workdir = REPO_ROOT
+    assembly_dir = REPO_ROOT / "cdk.out"
+    with LocalAccount() as account:
+        report.line(f"local account up at {account.endpoint_url} (moto, account 123456789012)")
+        cli = CdkCli(account, workdir=workdir)
+        deployment = LocalDeployment(account, cli, report, assembly_dir)
+        try:
+            deployment.synth()
+            deployment.bootstrap()
+            deployment.deploy()
+            for stack_name in deployment.stack_names():
+                described = account.client("cloudformation").describe_stacks(StackName=stack_name)
+                status = described["Stacks"][0]["StackStatus"]
+                report.result(f"{stack_name}: {status}", status.endswith("_COMPLETE"), 0.0)
+            report.line("smoke run: driving every pattern through the deployed resources")
+            for name, smoke_check in SMOKE_CHECKS:
+                with report.check(name):
+                    smoke_check(deployment)
+        except StageFailed:
+            report.line("stopping: a stage the next ones need failed")
+        print(report.summary(), file=out, flush=True)
+        if keep:
+            _keep_alive(account, out)
+    print("local account stopped", file=out, flush=True)
+    return 1 if report.failed else 0
+
+
+def _keep_alive(account: LocalAccount, out: TextIO) -> None:
+    print("\nThe local account stays up; use it from another shell with:", file=out)
+    for name, value in account.environment().items():
+        print(f"  export {name}={value}", file=out)
+    print("  aws sqs list-queues   # or boto3, or cdk diff/deploy --method=direct", file=out)
+    print("Press Ctrl-C to stop it.", file=out, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the local account running after the checks"
+    )
+    args = parser.parse_args(argv)
+    return run(keep=args.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Smoke checks of the deployed example app, run by `tools.deploy_local`.
+
+Each check drives one pattern through the deployed resources with boto3 and
+raises AssertionError (with what it saw) when the pattern misbehaves. The
+checks find resources by construct path, so they survive logical-id changes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tools.deploy_local import LocalDeployment
+
+SmokeCheck = Callable[["LocalDeployment"], None]
+SMOKE_CHECKS: list[tuple[str, SmokeCheck]] = []
+
+
+def smoke_check(name: str) -> Callable[[SmokeCheck], SmokeCheck]:
+    def register(function: SmokeCheck) -> SmokeCheck:
+        SMOKE_CHECKS.append((name, function))
+        return function
+
+    return register
+
+
+def receive_all(sqs: Any, queue_url: str, expected: int, *, timeout: float = 10.0) -> list[Any]:
+    """Receives (and deletes) until ``expected`` messages arrived or time is up."""
+    messages: list[Any] = []
+    deadline = time.monotonic() + timeout
+    while len(messages) < expected and time.monotonic() < deadline:
+        batch = sqs.receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=1,
+            MessageAttributeNames=["All"],
+            AttributeNames=["All"],
+        ).get("Messages", [])
+        for message in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        messages.extend(batch)
+    return messages
+
+
+def drain(sqs: Any, queue_url: str) -> int:
+    """Empties a queue before a check, so leftovers cannot pass for results."""
+    return len(receive_all(sqs, queue_url, expected=10**6, timeout=1.5))
+
+
+def poison_until_dead_lettered(sqs: Any, queue_url: str, dlq_url: str, body: str) -> int:
+    """Receives ``body`` without deleting it until SQS moves it to the DLQ.
+
+    Returns how many receives it took. ``VisibilityTimeout=0`` on each receive
+    makes the message visible again at once, as a crashing consumer would
+    after its visibility timeout.
+    """
+    receives = 0
+    for _ in range(50):
+        batch = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=0
+        ).get("Messages", [])
+        receives += sum(1 for m in batch if m["Body"] == body)
+        dead = sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=0, VisibilityTimeout=0).get(
+            "Messages", []
+        )
+        if any(m["Body"] == body for m in dead):
+            return receives
+    raise AssertionError(f"{body!r} never reached the DLQ after {receives} receives")
+
+
+def queue_attributes(sqs: Any, queue_url: str) -> dict[str, str]:
+    attributes: dict[str, str] = sqs.get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["All"]
+    )["Attributes"]
+    return attributes
+
+
+# --- Buffering: a standard SecureQueue ---------------------------------------
+
+
+@smoke_check("Buffering: jobs queue is encrypted and TLS-only, with a DLQ")
+def jobs_queue_is_secure(deployment: LocalDeployment) -> None:
+    sqs = deployment.account.client("sqs")
+    attributes = queue_attributes(sqs, deployment.physical_id("Buffering/Jobs/Queue"))
+    assert attributes.get("SqsManagedSseEnabled") == "true", attributes
+    statements = json.loads(attributes["Policy"])["Statement"]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+        for s in statements
+    ), statements
+    redrive = json.loads(attributes["RedrivePolicy"])
+    assert redrive["maxReceiveCount"] == 5, redrive
+
+
+@smoke_check("Buffering: a message goes in and comes out once")
+def jobs_round_trip(deployment: LocalDeployment) -> None:
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("Buffering/Jobs/Queue")
+    drain(sqs, url)
+    bodies = {f"job-{i}-{uuid.uuid4()}" for i in range(5)}
+    for body in bodies:
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    received = [m["Body"] for m in receive_all(sqs, url, expected=len(bodies))]
+    assert sorted(received) == sorted(bodies), received
+
+
+@smoke_check("Buffering: a poison message reaches the DLQ after 5 receives")
+def jobs_poison_message(deployment: LocalDeployment) -> None:
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("Buffering/Jobs/Queue")
+    dlq_url = deployment.physical_id("Buffering/Jobs/DeadLetterQueue")
+    drain(sqs, url)
+    drain(sqs, dlq_url)
+    body = f"poison-{uuid.uuid4()}"
+    sqs.send_message(QueueUrl=url, MessageBody=body)
+    receives = poison_until_dead_lettered(sqs, url, dlq_url, body)
+    assert receives == 5, f"moved after {receives} receives, expected 5"
+
+
+# --- OrderedProcessing: a FIFO SecureQueue with a customer-managed key ----------
+
+
+@smoke_check("OrderedProcessing: FIFO keeps order per group and drops duplicates")
+def payments_fifo_order(deployment: LocalDeployment) -> None:
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("OrderedProcessing/Payments/Queue")
+    drain(sqs, url)
+    attributes = queue_attributes(sqs, url)
+    assert attributes.get("KmsMasterKeyId"), "payments queue is not KMS-encrypted"
+    run = uuid.uuid4().hex[:8]
+    for group in ("acct-1", "acct-2"):
+        for step in range(4):
+            sqs.send_message(
+                QueueUrl=url, MessageBody=f"{run}:{group}:{step}", MessageGroupId=group
+            )
+    # content-based deduplication: the same body again is dropped
+    sqs.send_message(QueueUrl=url, MessageBody=f"{run}:acct-1:0", MessageGroupId="acct-1")
+    received = [m["Body"] for m in receive_all(sqs, url, expected=8)]
+    assert len(received) == 8, received
+    for group in ("acct-1", "acct-2"):
+        steps = [int(b.rsplit(":", 1)[1]) for b in received if f":{group}:" in b]
+        assert steps == [0, 1, 2, 3], (group, steps)
