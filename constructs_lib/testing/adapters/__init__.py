@@ -49,11 +49,15 @@ Adding a type (one module, one import line, one test):
 from __future__ import annotations
 
 from constructs_lib.testing.adapters import (
+    autoscaling_lifecycle_hook,
+    autoscaling_scaling_policy,
     cdk_metadata,
     cloudformation_update_parameters,
     cloudformation_update_unsupported,
     cloudwatch_alarm,
+    ec2_security_group_egress,
     kms_key_policy,
+    sns_topic_policy,
     sqs_fifo_queue_name,
     sqs_queue_policy,
 )
@@ -70,12 +74,16 @@ __all__ = [
     "REGISTERED_MODELS",
     "AdapterModel",
     "AdapterRegistrationError",
+    "autoscaling_lifecycle_hook",
+    "autoscaling_scaling_policy",
     "cdk_metadata",
     "cloudformation_update_parameters",
     "cloudformation_update_unsupported",
     "cloudwatch_alarm",
+    "ec2_security_group_egress",
     "kms_key_policy",
     "register_model",
+    "sns_topic_policy",
     "sqs_fifo_queue_name",
     "sqs_queue_policy",
 ]

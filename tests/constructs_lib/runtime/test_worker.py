@@ -29,6 +29,7 @@ from constructs_lib.runtime.worker import (
     load_handler,
     worker_from_environment,
 )
+from tests.sqs_serialized import SerializedClient
 
 REGION = "us-east-1"
 WORKER_SCRIPT = Path(worker_module.__file__)
@@ -170,11 +171,12 @@ def test_failures_are_redelivered_then_dead_lettered_and_nothing_is_lost(sqs: An
     handler = Recorder()
 
     # two workers on the same queue; failures become visible again at once
+    shared = SerializedClient(sqs)  # moto's DLQ move is not thread-safe
     workers = [
         QueueWorker(
             queue_url=url,
             handler=handler,
-            sqs_client=sqs,
+            sqs_client=shared,
             wait_time_seconds=0,
             failure_visibility_timeout_seconds=0,
         )
