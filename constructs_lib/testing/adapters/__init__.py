@@ -14,6 +14,13 @@ type                          realized as                                  modul
 ``AWS::CDK::Metadata``        inert, like in AWS                           `cdk_metadata`
 ``AWS::SQS::Queue`` (FIFO)    override: generated name ends in ``.fifo``   `sqs_fifo_queue_name`
 ``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
+``AWS::AutoScaling::``        ``put_scaling_policy`` (stored, never        `autoscaling_scaling_policy`
+``ScalingPolicy``             scales); ``Ref`` is the policy ARN
+``AWS::AutoScaling::``        ``create_lifecycle_hook`` (no lifecycle       `autoscaling_lifecycle_hook`
+``LifecycleHook``             runs in moto)
+``AWS::EC2::``                ``authorize_security_group_egress``           `ec2_security_group_egress`
+``SecurityGroupEgress``
+``AWS::SNS::TopicPolicy``     ``Policy`` attribute of each topic            `sns_topic_policy`
 ============================  ==========================================  =====================
 
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
@@ -24,9 +31,9 @@ stack is silently lost); an update of a type moto cannot update raises
 dropping the resource from the stack.
 
 Still skipped by moto (a template using them fails the post-deploy check,
-naming them): ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
-``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
-``AWS::AutoScaling::ScalingPolicy``, and S3 ``NotificationConfiguration``
+naming them): ``AWS::SNS::Subscription``,
+``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``, ``Custom::*``
+resources (their Lambda handlers need Docker), and S3 ``NotificationConfiguration``
 (moto creates the bucket but ignores that property; an adapter for it would
 override moto's ``AWS::S3::Bucket`` model like `sqs_fifo_queue_name` does).
 
