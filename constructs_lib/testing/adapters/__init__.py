@@ -14,14 +14,17 @@ type                          realized as                                  modul
 ``AWS::CDK::Metadata``        inert, like in AWS                           `cdk_metadata`
 ``AWS::SQS::Queue`` (FIFO)    override: generated name ends in ``.fifo``   `sqs_fifo_queue_name`
 ``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
-``AWS::AutoScaling::``        ``put_scaling_policy`` (stored, never        `autoscaling_scaling_policy`
-``ScalingPolicy``             scales); ``Ref`` is the policy ARN
-``AWS::AutoScaling::``        ``create_lifecycle_hook`` (no lifecycle       `autoscaling_lifecycle_hook`
-``LifecycleHook``             runs in moto)
-``AWS::EC2::``                ``authorize_security_group_egress``           `ec2_security_group_egress`
-``SecurityGroupEgress``
 ``AWS::SNS::TopicPolicy``     ``Policy`` attribute of each topic            `sns_topic_policy`
 ============================  ==========================================  =====================
+
+Also registered, for the consumer stacks:
+
+- ``AWS::AutoScaling::ScalingPolicy``: ``put_scaling_policy`` (stored, never
+  scales); ``Ref`` is the policy ARN (`autoscaling_scaling_policy`);
+- ``AWS::AutoScaling::LifecycleHook``: ``create_lifecycle_hook``; no lifecycle
+  runs in moto, which has no ``CompleteLifecycleAction`` (`autoscaling_lifecycle_hook`);
+- ``AWS::EC2::SecurityGroupEgress``: ``authorize_security_group_egress``
+  (`ec2_security_group_egress`).
 
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
 parameter that took its default keeps the resolved value, as in AWS
