@@ -10,14 +10,13 @@ deployed configuration is asserted separately.
 
 moto differences met here: AWS's public parameters under /aws/service/
 (other than AMIs) are absent and put_parameter refuses that path, so the test
-writes Powertools' layer parameter into moto's backend; moto's CloudFormation
+seeds it (`constructs_lib.testing.public_parameters`); moto's CloudFormation
 drops a function's ``Layers`` (checked in the template instead); Lambda asset
 code must be in the assets bucket first (`publish_file_assets`).
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import io
 import json
@@ -30,10 +29,10 @@ import boto3
 import pytest
 from aws_cdk import cx_api
 from moto import mock_aws
-from moto.ssm.models import Parameter, ssm_backends
 
 from constructs_lib.testing import DeployedStack, deploy_template
 from constructs_lib.testing.assets import publish_file_assets
+from constructs_lib.testing.public_parameters import seed_public_parameters
 from handlers.payments import index as payments
 from stacks.ordered_processing_stack import POWERTOOLS_LAYER_PARAMETER
 from tests.conftest import REPO_ROOT
@@ -41,32 +40,9 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.runtime
 
 STACK = "OrderedProcessing"
-ACCOUNT = "123456789012"
-#: What the public parameter holds in us-east-1 (AWS's Powertools account).
-POWERTOOLS_LAYER_ARN = (
-    "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-x86_64:1"
-)
+
 #: The mapping's receive visibility, shortened so failed batches return fast.
 TEST_VISIBILITY_S = 1
-
-
-def _put_public_parameter(name: str, value: str) -> None:
-    """What AWS publishes under /aws/service/ (moto refuses put_parameter there)."""
-    backend = ssm_backends[ACCOUNT]["us-east-1"]
-    backend._parameters[name].append(
-        Parameter(
-            account_id=ACCOUNT,
-            name=name,
-            value=value,
-            parameter_type="String",
-            description=None,
-            allowed_pattern=None,
-            keyid=None,
-            last_modified_date=datetime.datetime.now(datetime.UTC),
-            version=1,
-            data_type="text",
-        )
-    )
 
 
 @pytest.fixture
@@ -74,7 +50,7 @@ def deployed(example_assembly: cx_api.CloudAssembly) -> Iterator[tuple[DeployedS
     stack = example_assembly.get_stack_by_name(STACK)
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
-        _put_public_parameter(POWERTOOLS_LAYER_PARAMETER, POWERTOOLS_LAYER_ARN)
+        seed_public_parameters()
         publish_file_assets(example_assembly.directory, stack.id, session.client("s3"))
         yield deploy_template(stack.template, stack_name=STACK, session=session), stack
 

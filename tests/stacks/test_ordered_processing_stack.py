@@ -13,3 +13,9 @@ def test_layer_version_equals_the_pinned_dev_dependency() -> None:
     pins = [p for p in project["project"]["optional-dependencies"]["dev"] if "powertools" in p]
     assert pins == [f"aws-lambda-powertools=={POWERTOOLS_VERSION}"]
     assert POWERTOOLS_LAYER_PARAMETER.endswith(f"/python3.14/{POWERTOOLS_VERSION}")
+
+
+def test_local_accounts_publish_the_layer_parameter() -> None:
+    from constructs_lib.testing.public_parameters import PUBLIC_PARAMETERS
+
+    assert POWERTOOLS_LAYER_PARAMETER in PUBLIC_PARAMETERS
