@@ -6,13 +6,18 @@ Lambda layer ARNs, ...). moto 5.2.5 ships only the AMI ones and refuses
 to deploy (``'NoneType' object has no attribute 'value'``). `put_public_parameter`
 writes one straight into moto's SSM backend of this process (``mock_aws()``
 or a ``ThreadedMotoServer``); `seed_public_parameters` writes
-`PUBLIC_PARAMETERS`, the ones the example app reads.
+`PUBLIC_PARAMETERS`, the ones the example app reads (and, for a layer ARN,
+a stand-in layer of that name: see `ensure_public_layer`).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
+import io
+import zipfile
 
+from moto.awslambda.models import lambda_backends
 from moto.ssm.models import Parameter, ssm_backends
 
 #: The account moto uses by default.
@@ -50,6 +55,32 @@ def put_public_parameter(
     )
 
 
+def ensure_public_layer(
+    layer_version_arn: str, *, account_id: str = MOTO_ACCOUNT, region: str = "us-east-1"
+) -> None:
+    """A stand-in for a public layer of another account (e.g. Powertools').
+
+    moto looks a layer ARN up by name and version in the caller's own
+    account (creating a function ignores its layers; updating one fails on an
+    unknown layer), so an empty layer of that name is published there until
+    the version exists.
+    """
+    name, version = layer_version_arn.split(":")[-2:]
+    backend = lambda_backends[account_id][region]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("python/STAND_IN.txt", f"stand-in for {layer_version_arn}")
+    content = base64.b64encode(buffer.getvalue()).decode()
+    while backend.layers_versions_by_arn(layer_version_arn) is None:
+        published = backend.publish_layer_version(
+            {"LayerName": name, "Content": {"ZipFile": content}}
+        )
+        if int(published.version) >= int(version):
+            break
+
+
 def seed_public_parameters(*, account_id: str = MOTO_ACCOUNT, region: str = "us-east-1") -> None:
     for name, value in PUBLIC_PARAMETERS.items():
         put_public_parameter(name, value, account_id=account_id, region=region)
+        if ":layer:" in value:
+            ensure_public_layer(value, account_id=account_id, region=region)

@@ -24,7 +24,10 @@ Also registered, for the consumer stacks:
 - ``AWS::AutoScaling::LifecycleHook``: ``create_lifecycle_hook``; no lifecycle
   runs in moto, which has no ``CompleteLifecycleAction`` (`autoscaling_lifecycle_hook`);
 - ``AWS::EC2::SecurityGroupEgress``: ``authorize_security_group_egress``
-  (`ec2_security_group_egress`).
+  (`ec2_security_group_egress`);
+- overrides so ``AWS::EC2::VPCEndpoint``, ``FlowLog`` and ``RouteTable`` are
+  deleted with their stack (moto leaves them, and the VPC then cannot go):
+  `ec2_vpc_teardown`.
 
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
 parameter that took its default keeps the resolved value, as in AWS
@@ -66,6 +69,7 @@ from constructs_lib.testing.adapters import (
     cloudformation_update_unsupported,
     cloudwatch_alarm,
     ec2_security_group_egress,
+    ec2_vpc_teardown,
     kms_key_policy,
     sns_topic_policy,
     sqs_fifo_queue_name,
@@ -91,6 +95,7 @@ __all__ = [
     "cloudformation_update_unsupported",
     "cloudwatch_alarm",
     "ec2_security_group_egress",
+    "ec2_vpc_teardown",
     "kms_key_policy",
     "register_model",
     "sns_topic_policy",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from moto.core.common_models import CloudFormationModel
+from moto.ec2.exceptions import InvalidPermissionNotFoundError
 from moto.ec2.models import ec2_backends
 
 from constructs_lib.testing.adapters._base import AdapterModel, physical_id_of, register_model
@@ -42,9 +43,13 @@ class Ec2SecurityGroupEgress(AdapterModel, CloudFormationModel):
         )
 
     def remove(self) -> None:
-        ec2_backends[self.account_id][self.region_name].revoke_security_group_egress(
-            self.group_id, **_rule(self.properties)
-        )
+        backend = ec2_backends[self.account_id][self.region_name]
+        if backend.get_security_group_by_name_or_id(self.group_id) is None:
+            return  # the group went first (moto deletes in its own order): no rule left
+        try:
+            backend.revoke_security_group_egress(self.group_id, **_rule(self.properties))
+        except InvalidPermissionNotFoundError:
+            return  # already gone, as CloudFormation would accept
 
     @classmethod
     def verify(
