@@ -236,6 +236,48 @@ def _payments_fifo_order(deployment: LocalDeployment, sqs: Any, url: str) -> Non
         assert steps == [0, 1, 2, 3], (group, steps)
 
 
+@smoke_check(
+    "OrderedProcessing: the Powertools handler applies payments, the invalid one to the DLQ"
+)
+def payments_handler(deployment: LocalDeployment) -> None:
+    from constructs_lib.testing.lambda_sqs import play_event_source_mapping
+    from handlers.payments import index as payments
+
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("OrderedProcessing/Payments/Queue")
+    dlq_url = deployment.physical_id("OrderedProcessing/Payments/DeadLetterQueue")
+    logging.getLogger("payments").setLevel(logging.ERROR)  # it logs the invalid payment
+    paused = pause_consumers(deployment, url)  # moto cannot run the function itself
+    try:
+        drain(sqs, url)
+        drain(sqs, dlq_url)
+        run = uuid.uuid4().hex[:8]
+        good = [
+            {"payment_id": f"{run}-{account}-{n}", "account": account, "amount_cents": 100 * n}
+            for account in ("acct-1", "acct-2")
+            for n in range(1, 4)
+        ]
+        poison = {"payment_id": f"{run}-bad", "account": "acct-9", "amount_cents": -1}
+        for payment in [*good, poison]:
+            sqs.send_message(
+                QueueUrl=url, MessageBody=json.dumps(payment), MessageGroupId=payment["account"]
+            )
+        applied: list[Any] = []
+        original, payments.apply_payment = payments.apply_payment, applied.append
+        try:
+            play_event_source_mapping(sqs, url, payments.handler, visibility_timeout=1)
+        finally:
+            payments.apply_payment = original
+        for account in ("acct-1", "acct-2"):  # every payment once, in order per account
+            in_order = [g["payment_id"] for g in good if g["account"] == account]
+            assert [p.payment_id for p in applied if p.account == account] == in_order, applied
+        assert len(applied) == len(good), applied
+        dead = [json.loads(m["Body"]) for m in receive_all(sqs, dlq_url, expected=1)]
+        assert dead == [poison], dead
+    finally:
+        resume_consumers(deployment, paused)
+
+
 # --- Decoupling: an SNS topic fanning out to filtered queues ---------------------
 
 
