@@ -8,7 +8,6 @@ One test, because each stage needs the previous one; each stage asserts.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,14 @@ from tests.conftest import REPO_ROOT
 from tools.deploy_local import LocalDeployment, Report
 from tools.smoke import SMOKE_CHECKS
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        shutil.which("cdk") is None and not (REPO_ROOT / "node_modules/.bin/cdk").exists(),
-        reason="the CDK CLI is installed by `make setup` (npm ci)",
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 
 def _cdk() -> str:
+    """The pinned CLI that `make setup` installs (npm ci); its absence is a failure."""
     local = REPO_ROOT / "node_modules/.bin/cdk"
-    return str(local) if local.exists() else "cdk"
+    assert local.exists(), f"{local} is missing: run `make setup`"
+    return str(local)
 
 
 def test_bootstrap_deploy_smoke_diff_update_destroy(tmp_path: Path) -> None:
