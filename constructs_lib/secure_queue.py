@@ -349,6 +349,10 @@ class SecureQueue(Construct):
         )
         threshold = seconds_of(oldest_message_age_alarm_threshold)
         retention = seconds_of(retention_period)
+        if not v.whole_seconds(
+            "oldest_message_age_alarm_threshold", oldest_message_age_alarm_threshold
+        ):
+            threshold = None  # reported once; the rules below would repeat it
         v.check(
             threshold is None or threshold > 0,
             "oldest_message_age_alarm_threshold",

@@ -1,0 +1,202 @@
+"""Property-based tests of every construct's options (hypothesis).
+
+Each construct: options drawn as data, an oracle from the documented rules,
+invalid combinations refused by ConstructOptionError naming exactly the
+offending options, valid ones synthesized and cfn-lint clean. The number of
+cases tried is printed at the end of the run (tests/evidence/conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from hypothesis import strategies as st
+
+from constructs_lib import ConstructOptionError, SecureQueue, defaults
+from tests.evidence.properties import (
+    PropertyRun,
+    Spec,
+    bad_duration,
+    duration,
+    explore,
+    seconds_around,
+    to_seconds,
+)
+
+# --- SecureQueue ---------------------------------------------------------------------
+
+_NAME_CHARS = string.ascii_letters + string.digits + "-_"
+_ENCRYPTIONS = ["SQS_MANAGED", "KMS", "KMS_MANAGED", "UNENCRYPTED"]
+
+
+def _queue_names() -> st.SearchStrategy[str]:
+    base = st.one_of(
+        st.text(alphabet=_NAME_CHARS, min_size=1, max_size=40),
+        st.text(alphabet=_NAME_CHARS, min_size=70, max_size=82),
+        st.text(alphabet=_NAME_CHARS + " .$/é", min_size=0, max_size=12),
+    )
+    return st.tuples(base, st.sampled_from(["", ".fifo"])).map("".join)
+
+
+def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+SECURE_QUEUE_SPECS = st.fixed_dictionaries(
+    {},
+    optional={
+        "fifo": st.booleans(),
+        "queue_name": _queue_names(),
+        "content_based_deduplication": st.booleans(),
+        "high_throughput_fifo": st.booleans(),
+        "visibility_timeout": seconds_around(*defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS),
+        "retention_period": seconds_around(*defaults.RETENTION_PERIOD_RANGE_SECONDS),
+        "delivery_delay": seconds_around(*defaults.DELIVERY_DELAY_RANGE_SECONDS),
+        "receive_message_wait_time": seconds_around(*defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS),
+        "max_message_size_bytes": st.one_of(
+            st.integers(*defaults.MAX_MESSAGE_SIZE_RANGE_BYTES),
+            st.integers(min_value=0, max_value=1_100_000),
+        ),
+        "dead_letter_queue_enabled": st.booleans(),
+        "dead_letter_queue": st.sampled_from(["standard-queue", "fifo-queue"]),
+        "max_receive_count": st.one_of(
+            st.integers(*defaults.MAX_RECEIVE_COUNT_RANGE),
+            st.integers(min_value=-2, max_value=1_005),
+        ),
+        "encryption": st.sampled_from(_ENCRYPTIONS),
+        "queue_encryption_key": st.just("key"),
+        "alarm_topic": st.just("topic"),
+        "oldest_message_age_alarm_threshold": seconds_around(1, 1_300_000),
+    },
+)
+
+
+def build_secure_queue(stack: Stack, case_id: str, spec: Spec) -> SecureQueue:
+    kwargs: dict[str, Any] = {}
+    for option, value in spec.items():
+        if option in (
+            "visibility_timeout",
+            "retention_period",
+            "delivery_delay",
+            "receive_message_wait_time",
+            "oldest_message_age_alarm_threshold",
+        ):
+            kwargs[option] = duration(value)
+        elif option == "dead_letter_queue":
+            kwargs[option] = sqs.Queue(
+                stack,
+                f"{case_id}Dlq",
+                fifo=value == "fifo-queue" or None,
+                enforce_ssl=True,
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+            )
+        elif option == "encryption":
+            kwargs[option] = getattr(sqs.QueueEncryption, value)
+        elif option == "queue_encryption_key":
+            kwargs[option] = kms.Key(stack, f"{case_id}Key", enable_key_rotation=True)
+        elif option == "alarm_topic":
+            kwargs[option] = sns.Topic(stack, f"{case_id}Topic", enforce_ssl=True)
+        else:
+            kwargs[option] = value
+    return SecureQueue(stack, case_id, **kwargs)
+
+
+def secure_queue_oracle(spec: Spec) -> set[str]:
+    """The invalid options of ``spec``, from SecureQueue's documented rules."""
+    bad: set[str] = set()
+    fifo = spec.get("fifo", False)
+    for option, (low, high) in {
+        "visibility_timeout": defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS,
+        "retention_period": defaults.RETENTION_PERIOD_RANGE_SECONDS,
+        "delivery_delay": defaults.DELIVERY_DELAY_RANGE_SECONDS,
+        "receive_message_wait_time": defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS,
+    }.items():
+        if bad_duration(spec.get(option), low, high):
+            bad.add(option)
+    low, high = defaults.MAX_MESSAGE_SIZE_RANGE_BYTES
+    if not low <= spec.get("max_message_size_bytes", low) <= high:
+        bad.add("max_message_size_bytes")
+    low, high = defaults.MAX_RECEIVE_COUNT_RANGE
+    if not low <= spec.get("max_receive_count", low) <= high:
+        bad.add("max_receive_count")
+
+    threshold = spec.get("oldest_message_age_alarm_threshold")
+    retention = to_seconds(
+        spec.get("retention_period", ("s", defaults.RETENTION_PERIOD.to_seconds()))
+    )
+    if threshold is not None:
+        seconds = to_seconds(threshold)
+        if seconds != int(seconds) or seconds <= 0 or seconds >= retention:
+            bad.add("oldest_message_age_alarm_threshold")
+    elif defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD.to_seconds() >= retention:
+        bad.add("oldest_message_age_alarm_threshold")
+
+    if not fifo:
+        for option in ("content_based_deduplication", "high_throughput_fifo"):
+            if spec.get(option):
+                bad.add(option)
+
+    dlq = spec.get("dead_letter_queue")
+    enabled = spec.get("dead_letter_queue_enabled", True)
+    if dlq is not None:
+        if not enabled:
+            bad.add("dead_letter_queue_enabled")
+        if (dlq == "fifo-queue") != fifo:
+            bad.add("dead_letter_queue")
+
+    name = spec.get("queue_name")
+    if name is not None:
+        base = name.removesuffix(".fifo")
+        names_dlq = dlq is None and enabled
+        limit = 80 - len("-dlq") if names_dlq else 80
+        if (
+            name.endswith(".fifo") != fifo
+            or not re.fullmatch(r"[A-Za-z0-9_-]+", base)
+            or len(base) + (len(".fifo") if fifo else 0) > limit
+        ):
+            bad.add("queue_name")
+
+    encryption = spec.get("encryption", "KMS" if "queue_encryption_key" in spec else "SQS_MANAGED")
+    if encryption == "UNENCRYPTED":
+        bad.add("encryption")
+    if "queue_encryption_key" in spec and encryption != "KMS":
+        bad.add("queue_encryption_key")
+    return bad
+
+
+def test_secure_queue_options() -> None:
+    run = PropertyRun("SecureQueue", build_secure_queue, secure_queue_oracle)
+    explore(run, SECURE_QUEUE_SPECS, max_examples=150)
+
+
+# --- the machinery itself can fail ----------------------------------------------------
+
+
+def test_a_wrong_oracle_is_caught() -> None:
+    """An accepted invalid spec and a mis-named problem both fail the check."""
+    import pytest
+
+    says_all_valid = PropertyRun("x", build_secure_queue, lambda _spec: set())
+    with pytest.raises(ConstructOptionError):
+        says_all_valid.check({"max_receive_count": 0})
+    says_wrong_option = PropertyRun("x", build_secure_queue, lambda _spec: {"delivery_delay"})
+    with pytest.raises(AssertionError, match="expected"):
+        says_wrong_option.check({"max_receive_count": 0})
+    says_invalid = PropertyRun("x", build_secure_queue, lambda _spec: {"max_receive_count"})
+    with pytest.raises(AssertionError, match="accepted"):
+        says_invalid.check({"max_receive_count": 3})
+
+
+def test_cfn_lint_batches_report_a_bad_valid_case() -> None:
+    run = PropertyRun("x", build_secure_queue, secure_queue_oracle)
+    run.check({})
+    spec, template = run.valid_templates[0]
+    queue = next(r for r in template["Resources"].values() if r["Type"] == "AWS::SQS::Queue")
+    queue["Properties"]["DelaySeconds"] = 9999
+    assert list(run.lint_valid()) == [repr(spec)]
