@@ -9,6 +9,10 @@ PYTHON ?= python3
 VENV := .venv
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
+# checkov pins an old boto3: it gets a virtual env of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+STAMP_CHECKOV := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 # Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
 # caches inside the checkout.
@@ -20,7 +24,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: setup synth deploy-local test lint clean
 
-setup: $(STAMP_PY) $(STAMP_NODE)
+setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV)
 
 $(STAMP_PY): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
@@ -28,6 +32,13 @@ $(STAMP_PY): pyproject.toml
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
 	  -e ".[dev]" > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
+
+$(STAMP_CHECKOV):
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@echo "setup: installing checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV)"
+	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  "checkov==$(CHECKOV_VERSION)" > $(CHECKOV_VENV)/pip.log 2>&1 || { cat $(CHECKOV_VENV)/pip.log; exit 1; }
 	@touch $@
 
 $(STAMP_NODE): package.json package-lock.json

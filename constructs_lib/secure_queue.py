@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Annotations, Duration, Stack, Token
+from aws_cdk import Acknowledgment, Annotations, Duration, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_kms as kms
@@ -170,6 +170,14 @@ class SecureQueue(Construct):
                 redrive_allow_policy=self._redrive_allow_policy(queue_name),
                 encryption=encryption,
                 encryption_master_key=self.encryption_key,
+            )
+            # cdk-nag's Serverless pack wants a redrive policy on every queue; a
+            # DLQ with a DLQ of its own only moves the same messages once more.
+            Validations.of(self.dead_letter_queue).acknowledge(
+                Acknowledgment(
+                    id="Serverless::Serverless-SQSRedrivePolicy",
+                    reason=f"this queue is the dead-letter queue of {self.node.path}/Queue",
+                )
             )
         if not dead_letter_queue_enabled:
             Annotations.of(self).add_warning_v2(

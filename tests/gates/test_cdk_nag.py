@@ -1,4 +1,4 @@
-"""cdk-nag's AwsSolutions pack over every stack of the example app.
+"""cdk-nag's AwsSolutions and Serverless packs over every stack of the example app.
 
 cdk-nag 3 runs as a validation plugin: any unacknowledged finding raises at
 synth. The example app (app.py) carries the same plugin, so `cdk synth` fails
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk import Validations
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from stacks import build_example_app
 from tests.conftest import new_app
@@ -17,10 +17,10 @@ from tests.conftest import new_app
 pytestmark = pytest.mark.gates
 
 
-def test_example_app_has_no_aws_solutions_findings() -> None:
+def test_example_app_has_no_aws_solutions_or_serverless_findings() -> None:
     app = new_app()
     build_example_app(app)
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     app.synth()  # raises on any finding
 
 
