@@ -53,3 +53,10 @@ DELIVERY_DELAY_RANGE_SECONDS = (0, 900)
 RECEIVE_WAIT_TIME_RANGE_SECONDS = (0, 20)
 MAX_MESSAGE_SIZE_RANGE_BYTES = (1_024, 1_048_576)
 QUEUE_NAME_MAX_LENGTH = 80
+
+# --- Stack limits (CloudFormation quotas the library checks at synth) ----------
+
+#: CloudFormation's resources-per-stack quota; the context key
+#: ``@aws-cdk/core:stackResourceLimit`` overrides it as it does for aws-cdk-lib
+#: (0 turns the check off), e.g. after a quota increase.
+STACK_RESOURCE_LIMIT = 500
