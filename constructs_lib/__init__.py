@@ -16,17 +16,31 @@ from typing import TYPE_CHECKING, Any
 from constructs_lib.errors import ConstructOptionError, OptionProblem
 
 if TYPE_CHECKING:
+    from constructs_lib.bucket_to_queue import BucketToQueue
+    from constructs_lib.event_rule_to_queue import EventRuleToQueue
+    from constructs_lib.schedule_to_queue import ScheduleToQueue
     from constructs_lib.secure_queue import SecureQueue
+    from constructs_lib.topic_fanout import FanoutQueue, TopicFanout
 
 #: Public name -> module that defines it, imported when the name is first used.
 _LAZY = {
+    "BucketToQueue": "constructs_lib.bucket_to_queue",
+    "EventRuleToQueue": "constructs_lib.event_rule_to_queue",
+    "FanoutQueue": "constructs_lib.topic_fanout",
+    "ScheduleToQueue": "constructs_lib.schedule_to_queue",
     "SecureQueue": "constructs_lib.secure_queue",
+    "TopicFanout": "constructs_lib.topic_fanout",
 }
 
 __all__ = [
+    "BucketToQueue",
     "ConstructOptionError",
+    "EventRuleToQueue",
+    "FanoutQueue",
     "OptionProblem",
+    "ScheduleToQueue",
     "SecureQueue",
+    "TopicFanout",
 ]
 
 

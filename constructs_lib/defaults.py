@@ -7,6 +7,7 @@ tables are checked against these values by a test, so the three never drift.
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_s3 as s3
 
 # --- SecureQueue -----------------------------------------------------------
 
@@ -53,6 +54,51 @@ DELIVERY_DELAY_RANGE_SECONDS = (0, 900)
 RECEIVE_WAIT_TIME_RANGE_SECONDS = (0, 20)
 MAX_MESSAGE_SIZE_RANGE_BYTES = (1_024, 1_048_576)
 QUEUE_NAME_MAX_LENGTH = 80
+
+# --- Message sources (TopicFanout, EventRuleToQueue, ScheduleToQueue, BucketToQueue)
+
+#: SNS -> SQS subscriptions deliver the published body as is, not wrapped in the
+#: SNS JSON envelope, so consumers read what the producer sent.
+RAW_MESSAGE_DELIVERY = True
+
+#: Each fan-out gets a dead-letter queue for messages SNS cannot deliver to a
+#: subscribed queue (deleted queue, missing key permission): without it SNS
+#: drops them after its retries.
+SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED = True
+
+#: EventBridge and EventBridge Scheduler keep retrying an undeliverable event
+#: for at most this long (their own maximum, 24 h) ...
+TARGET_MAX_EVENT_AGE = Duration.hours(24)
+
+#: ... and at most this many times (their own maximum, 185).
+TARGET_RETRY_ATTEMPTS = 185
+
+#: Events EventBridge or Scheduler cannot deliver go to a dead-letter queue.
+TARGET_DEAD_LETTER_QUEUE_ENABLED = True
+
+#: Scheduler fires exactly at the scheduled time (no flexible window).
+SCHEDULE_FLEXIBLE_TIME_WINDOW: Duration | None = None
+
+#: The S3 events a BucketToQueue forwards: every object-created event.
+BUCKET_EVENT_TYPES = (s3.EventType.OBJECT_CREATED,)
+
+#: A created bucket keeps object versions, so an overwrite or a delete does not
+#: lose the object a queued event points to ...
+BUCKET_VERSIONED = True
+
+#: ... and old versions expire after this long, so versioning stays cheap.
+BUCKET_NONCURRENT_VERSION_EXPIRATION = Duration.days(30)
+
+#: A created bucket writes server access logs into a created log bucket, whose
+#: objects expire after this long.
+ACCESS_LOGS_ENABLED = True
+ACCESS_LOGS_RETENTION = Duration.days(90)
+
+MAX_EVENT_AGE_RANGE_SECONDS = (60, 86_400)
+RETRY_ATTEMPTS_RANGE = (0, 185)
+FLEXIBLE_TIME_WINDOW_RANGE_SECONDS = (60, 86_400)
+MESSAGE_GROUP_ID_MAX_LENGTH = 128
+S3_KEY_FILTER_MAX_LENGTH = 1_024
 
 # --- Stack limits (CloudFormation quotas the library checks at synth) ----------
 

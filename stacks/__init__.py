@@ -5,7 +5,9 @@ from __future__ import annotations
 from aws_cdk import App, Environment, Stack, Tags
 
 from stacks.buffering_stack import BufferingStack
+from stacks.decoupling_stack import DecouplingStack
 from stacks.ordered_processing_stack import OrderedProcessingStack
+from stacks.serverless_workflow_stack import ServerlessWorkflowStack
 
 #: The local account (moto) and region the example deploys to unless the
 #: context says otherwise (`cdk deploy -c account=... -c region=...`).
@@ -32,4 +34,6 @@ def build_example_app(app: App) -> list[Stack]:
     return [
         BufferingStack(app, "Buffering", env=env),
         OrderedProcessingStack(app, "OrderedProcessing", env=env),
+        DecouplingStack(app, "Decoupling", env=env),
+        ServerlessWorkflowStack(app, "ServerlessWorkflow", env=env),
     ]

@@ -37,8 +37,8 @@ def options_table(section_title: str) -> dict[str, str]:
 
 
 def rendered(default: object) -> str | None:
-    if default is None:
-        return None  # "none" is explained in words, differently per option
+    if default is None or default is inspect.Parameter.empty:
+        return None  # "none" and "required" are explained in words, per option
     if isinstance(default, Duration):
         return default.to_human_string()
     if isinstance(default, bool):

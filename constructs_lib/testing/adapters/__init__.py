@@ -14,6 +14,12 @@ type                          realized as                                  modul
 ``AWS::CDK::Metadata``        inert, like in AWS                           `cdk_metadata`
 ``AWS::SQS::Queue`` (FIFO)    override: generated name ends in ``.fifo``   `sqs_fifo_queue_name`
 ``AWS::KMS::Key``             override: ``KeyPolicy`` stored as JSON text   `kms_key_policy`
+``AWS::SNS::Subscription``    ``subscribe`` + attributes (filter, raw)     `sns_subscription`
+``AWS::SNS::TopicPolicy``     ``Policy`` attribute of each topic           `sns_topic_policy`
+``AWS::S3::BucketPolicy``     ``put_bucket_policy``                        `s3_bucket_policy`
+``AWS::Scheduler::Schedule``  ``create_schedule`` (stored, never fires)    `scheduler_schedule`
+``AWS::S3::Bucket``           override: notifications, versioning, BPA    `s3_bucket_properties`
+``AWS::Events::EventBus``     override: ``Ref`` gives the bus name         `events_event_bus`
 ============================  ==========================================  =====================
 
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
@@ -24,11 +30,7 @@ stack is silently lost); an update of a type moto cannot update raises
 dropping the resource from the stack.
 
 Still skipped by moto (a template using them fails the post-deploy check,
-naming them): ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
-``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
-``AWS::AutoScaling::ScalingPolicy``, and S3 ``NotificationConfiguration``
-(moto creates the bucket but ignores that property; an adapter for it would
-override moto's ``AWS::S3::Bucket`` model like `sqs_fifo_queue_name` does).
+naming them): ``AWS::AutoScaling::ScalingPolicy``.
 
 Adding a type (one module, one import line, one test):
 
@@ -53,7 +55,13 @@ from constructs_lib.testing.adapters import (
     cloudformation_update_parameters,
     cloudformation_update_unsupported,
     cloudwatch_alarm,
+    events_event_bus,
     kms_key_policy,
+    s3_bucket_policy,
+    s3_bucket_properties,
+    scheduler_schedule,
+    sns_subscription,
+    sns_topic_policy,
     sqs_fifo_queue_name,
     sqs_queue_policy,
 )
@@ -74,8 +82,14 @@ __all__ = [
     "cloudformation_update_parameters",
     "cloudformation_update_unsupported",
     "cloudwatch_alarm",
+    "events_event_bus",
     "kms_key_policy",
     "register_model",
+    "s3_bucket_policy",
+    "s3_bucket_properties",
+    "scheduler_schedule",
+    "sns_subscription",
+    "sns_topic_policy",
     "sqs_fifo_queue_name",
     "sqs_queue_policy",
 ]

@@ -227,3 +227,35 @@ def policy_statements(policy: str | dict[str, Any] | None) -> list[dict[str, Any
     document = json.loads(policy) if isinstance(policy, str) else policy
     statements = document.get("Statement", [])
     return [statements] if isinstance(statements, dict) else list(statements)
+
+
+def _is_intrinsic(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and len(value) == 1
+        and next(iter(value)) in {"Ref", "Fn::GetAtt", "Fn::Join", "Fn::Sub", "Fn::Select"}
+    )
+
+
+def resolved_matches(expected: Any, actual: Any) -> bool:
+    """True when ``actual`` (as deployed) has the shape of template value ``expected``.
+
+    An intrinsic in the template (``Ref``, ``Fn::GetAtt``, ``Fn::Join``, ...)
+    matches any string, since moto resolved it; everything else must be equal.
+    A one-element list also matches its element (AWS may return either form).
+    """
+    if _is_intrinsic(expected):
+        return isinstance(actual, str)
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and set(expected) == set(actual)
+            and all(resolved_matches(expected[k], actual[k]) for k in expected)
+        )
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return len(expected) == 1 and resolved_matches(expected[0], actual)
+        return len(expected) == len(actual) and all(
+            resolved_matches(e, a) for e, a in zip(expected, actual, strict=True)
+        )
+    return bool(expected == actual)

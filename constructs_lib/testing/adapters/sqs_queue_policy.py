@@ -19,6 +19,7 @@ from constructs_lib.testing.adapters._base import (
     physical_id_of,
     policy_statements,
     register_model,
+    resolved_matches,
 )
 
 if TYPE_CHECKING:
@@ -61,16 +62,9 @@ class SqsQueuePolicy(AdapterModel, CloudFormationModel):
             url = deployed.resolve_ref(queue)
             attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
             actual = policy_statements(attributes.get("Attributes", {}).get("Policy"))
-            # Resource ARNs are intrinsics in the template: compare the rest.
-            if _shape(actual) != _shape(expected):
+            # ARNs in Resource and Condition are intrinsics in the template.
+            if not resolved_matches(expected, actual):
                 problems.append(
                     f"{logical_id}: queue {url} has policy statements {actual}, expected {expected}"
                 )
         return problems
-
-
-def _shape(statements: list[dict[str, Any]]) -> list[str]:
-    return [
-        json.dumps({k: v for k, v in s.items() if k != "Resource"}, sort_keys=True)
-        for s in statements
-    ]

@@ -1,0 +1,303 @@
+"""`TopicFanout`: one SNS topic delivering to several queues, each with its filter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aws_cdk import Token
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from constructs_lib import defaults
+from constructs_lib._sources import (
+    QueueTarget,
+    describe,
+    grant_service_key_use,
+    queue_of,
+    reject_aws_managed_key,
+    warn_if_policy_unmanaged,
+)
+from constructs_lib._validation import OptionValidator
+from constructs_lib.secure_queue import SecureQueue
+
+_FIFO_SUFFIX = ".fifo"
+_SNS = "SNS"
+
+
+@dataclass(frozen=True)
+class FanoutQueue:
+    """One subscribed queue of a `TopicFanout`.
+
+    :param id: construct id of the subscription (part of the contract: the
+        subscription is ``<TopicFanout>/<id>``).
+    :param queue: a SecureQueue or any ``sqs.IQueue``; FIFO exactly when the
+        topic is FIFO; never on alias/aws/sqs.
+    :param filter_policy: message-attribute filter (``FilterPolicyScope``
+        ``MessageAttributes``). Default: none, every message.
+    :param filter_policy_with_message_body: message-body filter
+        (``FilterPolicyScope`` ``MessageBody``). Only one of the two.
+    :param raw_message_delivery: default ``defaults.RAW_MESSAGE_DELIVERY``
+        (True): the queue receives the published body, not the SNS envelope.
+    """
+
+    id: str
+    queue: QueueTarget
+    filter_policy: Mapping[str, sns.SubscriptionFilter] | None = None
+    filter_policy_with_message_body: Mapping[str, sns.FilterOrPolicy] | None = None
+    raw_message_delivery: bool = defaults.RAW_MESSAGE_DELIVERY
+
+
+class TopicFanout(Construct):
+    """An SNS topic fanning out to several queues, each with its own filter policy.
+
+    What it creates (child ids are part of the contract):
+
+    - ``Topic``: an SNS topic (standard, or FIFO with ``fifo=True``), encrypted
+      with ``TopicKey`` (a new rotating customer-managed key) unless
+      ``topic_encryption_key`` is given, with a topic policy denying publishes
+      made without TLS. Not created when ``topic`` is passed in: an existing
+      topic keeps its owner's encryption and policy.
+    - one ``AWS::SNS::Subscription`` per `FanoutQueue`, under the id given,
+      raw delivery on by default, with its filter policy;
+    - a statement in each queue's policy allowing ``sqs:SendMessage`` to
+      ``sns.amazonaws.com`` only from this topic (``aws:SourceArn``), and, for
+      a queue with a customer-managed key, a statement in that key's policy
+      letting SNS use it, scoped to the topic the same way;
+    - ``SubscriptionDeadLetterQueue``: a SecureQueue (FIFO for a FIFO topic)
+      receiving the messages SNS cannot deliver to any of the queues, unless
+      one is passed in or ``subscription_dead_letter_queue_enabled=False``.
+
+    Rejected at synth: a standard queue on a FIFO topic and a FIFO queue on a
+    standard topic (per-group ordering must hold end to end); a queue or
+    subscription DLQ on alias/aws/sqs (SNS would drop every message); both
+    filter scopes on one subscription; duplicate subscription ids; topic
+    options given together with an existing ``topic``.
+
+    Example::
+
+        orders = TopicFanout(
+            self, "Orders",
+            queues=[
+                FanoutQueue(
+                    id="Billing", queue=billing,
+                    filter_policy={"type": sns.SubscriptionFilter.string_filter(
+                        allowlist=["order_placed"])},
+                ),
+                FanoutQueue(id="Analytics", queue=analytics),
+            ],
+        )
+        orders.topic.grant_publish(order_service_role)
+
+    :param queues: the subscribed queues; more with `add_queue`.
+    :param topic: an existing topic instead of a created one. Default: create.
+    :param fifo: created topic only; FIFO topic. Default False.
+    :param topic_name: created topic only. Default: generated.
+    :param content_based_deduplication: created FIFO topic only. Default False.
+    :param topic_encryption_key: created topic only. Default: a new rotating
+        key ``TopicKey`` (SNS SSE needs a KMS key; a customer-managed one lets
+        other services and accounts be granted publish later).
+    :param subscription_dead_letter_queue_enabled: default
+        ``defaults.SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED`` (True).
+    :param subscription_dead_letter_queue: an existing queue for that role.
+    :raises ConstructOptionError: for any invalid option, all listed together.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        queues: Sequence[FanoutQueue] = (),
+        topic: sns.ITopic | None = None,
+        fifo: bool = False,
+        topic_name: str | None = None,
+        content_based_deduplication: bool = False,
+        topic_encryption_key: kms.IKey | None = None,
+        subscription_dead_letter_queue_enabled: bool = (
+            defaults.SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED
+        ),
+        subscription_dead_letter_queue: QueueTarget | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        v = OptionValidator(self)
+        self._validate_topic_options(
+            v,
+            topic=topic,
+            fifo=fifo,
+            topic_name=topic_name,
+            content_based_deduplication=content_based_deduplication,
+            topic_encryption_key=topic_encryption_key,
+        )
+        self.fifo: bool = bool(topic.fifo) if topic is not None else fifo
+        if subscription_dead_letter_queue is not None:
+            v.check(
+                subscription_dead_letter_queue_enabled,
+                "subscription_dead_letter_queue_enabled",
+                subscription_dead_letter_queue_enabled,
+                "must be True when subscription_dead_letter_queue is given",
+            )
+            self._check_queue(v, "subscription_dead_letter_queue", subscription_dead_letter_queue)
+        self._check_specs(v, queues)
+        v.raise_if_any()
+
+        self.topic_encryption_key: kms.IKey | None = None
+        if topic is None:
+            self.topic_encryption_key = topic_encryption_key or kms.Key(
+                self,
+                "TopicKey",
+                description=f"Encrypts the messages of {self.node.path}/Topic",
+                enable_key_rotation=True,
+            )
+            topic = sns.Topic(
+                self,
+                "Topic",
+                topic_name=topic_name,
+                fifo=fifo or None,
+                content_based_deduplication=content_based_deduplication or None,
+                master_key=self.topic_encryption_key,
+                enforce_ssl=True,
+            )
+        self.topic: sns.ITopic = topic
+
+        self.subscription_dead_letter_queue: QueueTarget | None = subscription_dead_letter_queue
+        if subscription_dead_letter_queue is None and subscription_dead_letter_queue_enabled:
+            self.subscription_dead_letter_queue = SecureQueue(
+                self, "SubscriptionDeadLetterQueue", fifo=self.fifo
+            )
+
+        if self.subscription_dead_letter_queue is not None:
+            # The Subscription L2 writes the DLQ's queue policy but not its key
+            # policy: SNS must also be able to encrypt into a customer key.
+            grant_service_key_use(
+                self.subscription_dead_letter_queue,
+                iam.ServicePrincipal("sns.amazonaws.com"),
+                {"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}},
+            )
+            warn_if_policy_unmanaged(self, self.subscription_dead_letter_queue, _SNS)
+
+        self.subscriptions: dict[str, sns.Subscription] = {}
+        for spec in queues:
+            self._subscribe(spec)
+
+    def add_queue(self, spec: FanoutQueue) -> sns.Subscription:
+        """Subscribes one more queue; raises ConstructOptionError if it cannot be."""
+        v = OptionValidator(self)
+        self._check_specs(v, [spec], "spec")
+        v.raise_if_any()
+        return self._subscribe(spec)
+
+    # --- internals -----------------------------------------------------------
+
+    def _subscribe(self, spec: FanoutQueue) -> sns.Subscription:
+        queue = queue_of(spec.queue)
+        dlq = (
+            queue_of(self.subscription_dead_letter_queue)
+            if self.subscription_dead_letter_queue is not None
+            else None
+        )
+        # SqsSubscription writes the queue policy (aws:SourceArn = topic) and,
+        # for a customer-managed key, the key statement scoped the same way.
+        # It is bound by hand rather than through topic.add_subscription so the
+        # subscription lives under this construct with the caller's id.
+        bound = subscriptions.SqsSubscription(
+            queue, raw_message_delivery=spec.raw_message_delivery, dead_letter_queue=dlq
+        ).bind(self.topic)
+        subscription = sns.Subscription(
+            self,
+            spec.id,
+            topic=self.topic,
+            endpoint=bound.endpoint,
+            protocol=bound.protocol,
+            raw_message_delivery=bound.raw_message_delivery,
+            filter_policy=spec.filter_policy,
+            filter_policy_with_message_body=spec.filter_policy_with_message_body,
+            region=bound.region,
+            dead_letter_queue=dlq,
+        )
+        # SNS checks its permissions only when it delivers: the queue policy
+        # must exist before the subscription.
+        if bound.subscription_dependency is not None:
+            subscription.node.add_dependency(bound.subscription_dependency)
+        warn_if_policy_unmanaged(self, spec.queue, f"{_SNS} ({self.node.path})")
+        self.subscriptions[spec.id] = subscription
+        return subscription
+
+    def _check_specs(
+        self, v: OptionValidator, specs: Sequence[FanoutQueue], option_name: str = "queues"
+    ) -> None:
+        seen: set[str] = set()
+        for i, spec in enumerate(specs):
+            option = f"{option_name}[{i}]" if option_name == "queues" else option_name
+            v.check(
+                spec.id not in seen and self.node.try_find_child(spec.id) is None,
+                f"{option}.id",
+                spec.id,
+                "must be unique within the TopicFanout",
+            )
+            seen.add(spec.id)
+            self._check_queue(v, f"{option}.queue", spec.queue)
+            v.check(
+                spec.filter_policy is None or spec.filter_policy_with_message_body is None,
+                f"{option}.filter_policy_with_message_body",
+                "both filters given",
+                "a subscription has one filter scope: give filter_policy "
+                "(message attributes) or filter_policy_with_message_body, not both",
+            )
+
+    def _check_queue(self, v: OptionValidator, option: str, target: QueueTarget) -> None:
+        queue = queue_of(target)
+        if queue.fifo != self.fifo:
+            kind = "FIFO" if self.fifo else "standard"
+            v.fail(
+                option,
+                describe(target),
+                f"must be a {kind} queue like the {kind} topic: a FIFO topic keeps "
+                "per-group order only into FIFO queues, and a standard topic cannot "
+                "deliver to a FIFO queue",
+            )
+        reject_aws_managed_key(v, option, target, _SNS)
+
+    @staticmethod
+    def _validate_topic_options(
+        v: OptionValidator,
+        *,
+        topic: sns.ITopic | None,
+        fifo: bool,
+        topic_name: str | None,
+        content_based_deduplication: bool,
+        topic_encryption_key: kms.IKey | None,
+    ) -> None:
+        if topic is not None:
+            for option, value, default in (
+                ("fifo", fifo, False),
+                ("topic_name", topic_name, None),
+                ("content_based_deduplication", content_based_deduplication, False),
+                ("topic_encryption_key", topic_encryption_key, None),
+            ):
+                v.check(
+                    value == default,
+                    option,
+                    value.node.path if isinstance(value, Construct) else value,
+                    "configures a created topic: leave it unset when topic is given",
+                )
+            return
+        v.check(
+            fifo or not content_based_deduplication,
+            "content_based_deduplication",
+            content_based_deduplication,
+            "is a FIFO-only option: set fifo=True or leave it False",
+        )
+        if topic_name is not None and not Token.is_unresolved(topic_name):
+            v.check(
+                topic_name.endswith(_FIFO_SUFFIX) == fifo,
+                "topic_name",
+                topic_name,
+                "a FIFO topic's name must end in '.fifo', and only a FIFO topic's may",
+            )
+
+
+__all__ = ["FanoutQueue", "TopicFanout"]

@@ -1,0 +1,373 @@
+"""Assertion tests of BucketToQueue: the secure bucket, its native notification,
+the resource counts of each notification pattern, and every validation rule."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Annotations, Match, Template
+
+from constructs_lib import BucketToQueue, ConstructOptionError, EventRuleToQueue, SecureQueue
+from constructs_lib.bucket_to_queue import S3_EVENT_NAMES
+from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
+
+BUCKET = "AWS::S3::Bucket"
+
+
+def bucket_props(stack: Stack, construct: BucketToQueue) -> dict[str, Any]:
+    logical_id = stack.get_logical_id(construct.bucket.node.default_child)  # type: ignore[arg-type]
+    return dict(Template.from_stack(stack).to_json()["Resources"][logical_id])
+
+
+@pytest.fixture(scope="module")
+def default() -> tuple[Stack, BucketToQueue, Template]:
+    stack = new_stack("Uploads")
+    construct = BucketToQueue(
+        stack, "Csv", queue=SecureQueue(stack, "Q"), prefix="incoming/", suffix=".csv"
+    )
+    return stack, construct, Template.from_stack(stack)
+
+
+def created_bucket(default: Any) -> dict[str, Any]:
+    stack, construct, template = default
+    logical_id = stack.get_logical_id(construct.bucket.node.default_child)
+    return dict(template.to_json()["Resources"][logical_id])
+
+
+def test_created_bucket_is_secure_by_default(default: Any) -> None:
+    props = created_bucket(default)["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["LifecycleConfiguration"]["Rules"] == [
+        {
+            "Id": "ExpireOldVersions",
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+            "Status": "Enabled",
+        }
+    ]
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+
+
+def test_bucket_policies_deny_requests_without_tls(default: Any) -> None:
+    _, _, template = default
+    policies = resources(template, "AWS::S3::BucketPolicy")
+    assert len(policies) == 2  # the bucket and its access-log bucket
+    for policy in policies.values():
+        assert any(
+            st["Effect"] == "Deny" and st["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+            for st in policy["Properties"]["PolicyDocument"]["Statement"]
+        )
+
+
+def test_access_logs_go_to_a_created_log_bucket_that_expires_them(default: Any) -> None:
+    stack, construct, template = default
+    logs = construct.access_logs_bucket
+    assert logs is not None and logs.node.id == "AccessLogsBucket"
+    logs_id = stack.get_logical_id(logs.node.default_child)
+    props = created_bucket(default)["Properties"]
+    assert props["LoggingConfiguration"] == {
+        "DestinationBucketName": {"Ref": logs_id},
+        "LogFilePrefix": "access-logs/",
+    }
+    logs_resource = template.to_json()["Resources"][logs_id]
+    logs_props = logs_resource["Properties"]
+    (rule,) = logs_props["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 90
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}
+    assert logs_props["VersioningConfiguration"] == {"Status": "Enabled"}
+    # checkov's CKV_AWS_18 (access logs of the log bucket) is skipped with a reason
+    (skip,) = logs_resource["Metadata"]["checkov"]["skip"]
+    assert skip["id"] == "CKV_AWS_18" and "access-log target" in skip["comment"]
+
+
+def test_notification_is_native_with_prefix_and_suffix(default: Any) -> None:
+    stack, construct, template = default
+    props = created_bucket(default)["Properties"]
+    queue_id = stack.get_logical_id(construct.queue.queue.node.default_child)
+    assert props["NotificationConfiguration"] == {
+        "QueueConfigurations": [
+            {
+                "Event": "s3:ObjectCreated:*",
+                "Queue": {"Fn::GetAtt": [queue_id, "Arn"]},
+                "Filter": {
+                    "S3Key": {
+                        "Rules": [
+                            {"Name": "prefix", "Value": "incoming/"},
+                            {"Name": "suffix", "Value": ".csv"},
+                        ]
+                    }
+                },
+            }
+        ]
+    }
+    assert resources(template, "Custom::S3BucketNotifications") == {}
+    assert resources(template, "AWS::Lambda::Function") == {}
+
+
+def test_bucket_has_a_known_name_and_waits_for_the_queue_policy(default: Any) -> None:
+    stack, construct, template = default
+    bucket = created_bucket(default)
+    name = bucket["Properties"]["BucketName"]
+    assert name == construct.bucket_name
+    assert name.startswith("uploads-csv-") and name.endswith(f"-{ACCOUNT}-{REGION}")
+    assert len(name) <= 63
+    (policy_id,) = [
+        pid
+        for pid, p in resources(template, "AWS::SQS::QueuePolicy").items()
+        if p["Properties"]["Queues"]
+        == [{"Ref": stack.get_logical_id(construct.queue.queue.node.default_child)}]
+    ]
+    assert policy_id in bucket["DependsOn"]
+
+
+def test_queue_policy_admits_only_this_bucket_and_account(default: Any) -> None:
+    _stack, construct, template = default
+    (st,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+    assert st["Action"] == "sqs:SendMessage"
+    assert st["Condition"] == {
+        "ArnEquals": {
+            "aws:SourceArn": {
+                "Fn::Join": [
+                    "",
+                    ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{construct.bucket_name}"],
+                ]
+            }
+        },
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+    }
+
+
+def test_no_warning_for_a_created_bucket(default: Any) -> None:
+    stack, _, _ = default
+    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+
+
+def test_generated_name_of_an_environment_agnostic_stack_uses_pseudo_parameters() -> None:
+    stack = new_stack("Agnostic", env=False)
+    construct = BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q"))
+    name = bucket_props(stack, construct)["Properties"]["BucketName"]
+    prefix, account, dash, region = name["Fn::Join"][1]
+    assert (account, dash, region) == ({"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"})
+    assert re.fullmatch(r"agnostic-b-[0-9a-f]{8}-", prefix)
+    # room for a 12-digit account and the longest region code (14 characters)
+    assert len(prefix) + 12 + 1 + 14 <= 63
+
+
+def test_long_construct_paths_still_give_a_valid_name() -> None:
+    stack = new_stack("A" * 120)
+    construct = BucketToQueue(stack, "B" * 200, queue=SecureQueue(stack, "Q"))
+    name = construct.bucket_name
+    assert len(name) <= 63
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", name)
+
+
+def test_options_event_types_name_and_no_logs_no_versioning() -> None:
+    stack = new_stack()
+    construct = BucketToQueue(
+        stack,
+        "B",
+        queue=SecureQueue(stack, "Q"),
+        event_types=[s3.EventType.OBJECT_CREATED_PUT, s3.EventType.OBJECT_REMOVED],
+        bucket_name="my-uploads",
+        versioned=False,
+        access_logs_enabled=False,
+    )
+    props = bucket_props(stack, construct)["Properties"]
+    assert props["BucketName"] == "my-uploads"
+    events_ = [c["Event"] for c in props["NotificationConfiguration"]["QueueConfigurations"]]
+    assert events_ == ["s3:ObjectCreated:Put", "s3:ObjectRemoved:*"]
+    assert all("Filter" not in c for c in props["NotificationConfiguration"]["QueueConfigurations"])
+    assert "VersioningConfiguration" not in props and "LoggingConfiguration" not in props
+    assert construct.access_logs_bucket is None
+
+
+def test_customer_managed_queue_key_lets_s3_in_scoped_the_same_way() -> None:
+    stack = new_stack()
+    BucketToQueue(
+        stack,
+        "B",
+        queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS),
+        bucket_name="keyed-uploads",
+    )
+    (grant,) = allow_statements_for(Template.from_stack(stack), "AWS::KMS::Key", "s3.amazonaws.com")
+    assert sorted(grant["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert "keyed-uploads" in str(grant["Condition"]["ArnEquals"])
+
+
+def test_existing_bucket_uses_the_custom_resource_and_says_so() -> None:
+    stack = new_stack()
+    bucket = s3.Bucket.from_bucket_name(stack, "Existing", "legacy-bucket")
+    construct = BucketToQueue(
+        stack, "B", queue=SecureQueue(stack, "Q"), bucket=bucket, prefix="in/"
+    )
+    template = Template.from_stack(stack)
+    assert construct.bucket is bucket
+    notifications = resources(template, "Custom::S3BucketNotifications")
+    (config,) = [n["Properties"]["NotificationConfiguration"] for n in notifications.values()]
+    (queue_config,) = config["QueueConfigurations"]
+    assert queue_config["Events"] == ["s3:ObjectCreated:*"]
+    assert queue_config["Filter"] == {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}]}}
+    Annotations.from_stack(stack).has_warning(
+        "/Test/B", Match.string_like_regexp("Lambda-backed custom resource")
+    )
+
+
+def test_event_name_table_covers_every_s3_event_type() -> None:
+    assert set(S3_EVENT_NAMES) == set(s3.EventType)
+    assert all(name.startswith("s3:") for name in S3_EVENT_NAMES.values())
+
+
+# --- what each notification pattern costs in resources ------------------------
+
+
+def added_resources(build: Any) -> Counter[str]:
+    """Resources a notification pattern adds to a stack that already has the queue."""
+    base = new_stack()
+    SecureQueue(base, "Q")
+    stack = new_stack()
+    build(stack, SecureQueue(stack, "Q"))
+    return Counter(
+        r["Type"] for r in Template.from_stack(stack).to_json()["Resources"].values()
+    ) - Counter(r["Type"] for r in Template.from_stack(base).to_json()["Resources"].values())
+
+
+def plain_secure_bucket(stack: Stack) -> s3.Bucket:
+    return s3.Bucket(
+        stack,
+        "Bucket",
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+    )
+
+
+def test_resource_counts_of_the_three_notification_patterns() -> None:
+    """The numbers docs/sources.md quotes: the notification itself costs nothing
+    natively, one rule through EventBridge, four resources through aws-cdk's
+    custom resource (plus a Lambda function that moto cannot run)."""
+    native = added_resources(lambda s, q: BucketToQueue(s, "B", queue=q, access_logs_enabled=False))
+    custom_resource = added_resources(
+        lambda s, q: plain_secure_bucket(s).add_event_notification(
+            s3.EventType.OBJECT_CREATED, s3n.SqsDestination(q.queue)
+        )
+    )
+
+    def via_eventbridge(s: Stack, q: SecureQueue) -> None:
+        bucket = plain_secure_bucket(s)
+        cfn = bucket.node.default_child
+        cfn.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(  # type: ignore[union-attr]
+            event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
+                event_bridge_enabled=True
+            )
+        )
+        EventRuleToQueue(
+            s,
+            "R",
+            queue=q,
+            target_dead_letter_queue_enabled=False,
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={"bucket": {"name": [bucket.bucket_name]}},
+            ),
+        )
+
+    eventbridge = added_resources(via_eventbridge)
+    bucket_and_policy = Counter({BUCKET: 1, "AWS::S3::BucketPolicy": 1})
+    assert native == bucket_and_policy
+    assert eventbridge - bucket_and_policy == Counter({"AWS::Events::Rule": 1})
+    assert custom_resource - bucket_and_policy == Counter(
+        {
+            "AWS::Lambda::Function": 1,
+            "AWS::IAM::Role": 1,
+            "AWS::IAM::Policy": 1,
+            "Custom::S3BucketNotifications": 1,
+        }
+    )
+
+
+# --- validation --------------------------------------------------------------
+
+
+def problems_of(**options: Any) -> dict[str, str]:
+    stack = new_stack()
+    resolved = {k: (v(stack) if callable(v) else v) for k, v in options.items()}
+    resolved.setdefault("queue", SecureQueue(stack, "Default"))
+    with pytest.raises(ConstructOptionError) as err:
+        BucketToQueue(stack, "B", **resolved)
+    return {p.option: p.allowed for p in err.value.problems}
+
+
+def test_fifo_queue_is_rejected() -> None:
+    problems = problems_of(queue=lambda s: SecureQueue(s, "Q", fifo=True))
+    assert "cannot be sent to a FIFO queue" in problems["queue"]
+
+
+def test_queue_on_aws_managed_key_is_rejected() -> None:
+    problems = problems_of(
+        queue=lambda s: SecureQueue(s, "Q", encryption=sqs.QueueEncryption.KMS_MANAGED)
+    )
+    assert "alias/aws/sqs" in problems["queue"] and "S3 would silently drop" in problems["queue"]
+
+
+def test_no_event_types_is_rejected() -> None:
+    assert "at least one" in problems_of(event_types=[])["event_types"]
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_CREATED_PUT],
+        [s3.EventType.OBJECT_REMOVED_DELETE, s3.EventType.OBJECT_REMOVED],
+        [s3.EventType.OBJECT_CREATED_PUT, s3.EventType.OBJECT_CREATED_PUT],
+    ],
+)
+def test_overlapping_event_types_are_rejected(types: list[s3.EventType]) -> None:
+    assert "must not overlap" in problems_of(event_types=types)["event_types"]
+
+
+@pytest.mark.parametrize("option", ["prefix", "suffix"])
+def test_key_filters_have_s3s_length_limit(option: str) -> None:
+    problems = problems_of(**{option: "k" * 1025})
+    assert "1 to 1024 characters" in problems[option]
+
+
+@pytest.mark.parametrize("name", ["Upper", "ab", "-start", "end-", "a..b", "x" * 64])
+def test_bad_bucket_names_are_rejected(name: str) -> None:
+    assert "lowercase" in problems_of(bucket_name=name)["bucket_name"]
+
+
+def test_created_bucket_options_with_an_existing_bucket_are_rejected() -> None:
+    problems = problems_of(
+        bucket=lambda s: s3.Bucket.from_bucket_name(s, "E", "legacy"),
+        bucket_name="other",
+        versioned=False,
+        access_logs_enabled=False,
+    )
+    assert set(problems) == {"bucket_name", "versioned", "access_logs_enabled"}
+    assert all("leave it unset when bucket is given" in a for a in problems.values())
+
+
+def test_access_logs_bucket_needs_access_logs_enabled() -> None:
+    problems = problems_of(
+        access_logs_bucket=lambda s: s3.Bucket.from_bucket_name(s, "L", "logs"),
+        access_logs_enabled=False,
+    )
+    assert "must be True" in problems["access_logs_enabled"]

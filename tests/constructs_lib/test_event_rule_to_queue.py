@@ -1,0 +1,261 @@
+"""Assertion tests of EventRuleToQueue: defaults, keys, FIFO, buses, every rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Annotations, Match, Template
+
+from constructs_lib import ConstructOptionError, EventRuleToQueue, SecureQueue, defaults
+from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, only
+
+PATTERN = events.EventPattern(source=["shop.orders"], detail_type=["OrderPlaced"])
+
+
+def rule_of(template: Template) -> dict[str, Any]:
+    return dict(only(template, "AWS::Events::Rule")["Properties"])
+
+
+@pytest.fixture(scope="module")
+def default() -> tuple[Stack, EventRuleToQueue, Template]:
+    stack = new_stack()
+    construct = EventRuleToQueue(
+        stack,
+        "Orders",
+        queue=SecureQueue(stack, "Q"),
+        event_pattern=PATTERN,
+        message=events.RuleTargetInput.from_object(
+            {"order": events.EventField.from_path("$.detail.id")}
+        ),
+    )
+    return stack, construct, Template.from_stack(stack)
+
+
+def test_rule_on_default_bus_with_pattern_and_transformation(default: Any) -> None:
+    _, _, template = default
+    rule = rule_of(template)
+    assert "EventBusName" not in rule
+    assert rule["State"] == "ENABLED"
+    assert rule["EventPattern"] == {"source": ["shop.orders"], "detail-type": ["OrderPlaced"]}
+    (target,) = rule["Targets"]
+    assert target["InputTransformer"] == {
+        "InputPathsMap": {"detail-id": "$.detail.id"},
+        "InputTemplate": '{"order":<detail-id>}',
+    }
+    assert "SqsParameters" not in target
+
+
+def test_retry_policy_defaults_to_eventbridges_maximum(default: Any) -> None:
+    _, _, template = default
+    (target,) = rule_of(template)["Targets"]
+    assert target["RetryPolicy"] == {
+        "MaximumEventAgeInSeconds": defaults.TARGET_MAX_EVENT_AGE.to_seconds(),
+        "MaximumRetryAttempts": defaults.TARGET_RETRY_ATTEMPTS,
+    }
+    assert (
+        defaults.TARGET_MAX_EVENT_AGE.to_seconds(),
+        defaults.TARGET_RETRY_ATTEMPTS,
+    ) == (86400, 185)
+
+
+def test_target_dlq_is_a_standard_secure_queue(default: Any) -> None:
+    stack, construct, template = default
+    dlq = construct.target_dead_letter_queue
+    assert isinstance(dlq, SecureQueue) and not dlq.fifo
+    assert dlq.node.id == "TargetDeadLetterQueue"
+    (target,) = rule_of(template)["Targets"]
+    queue_id = stack.get_logical_id(dlq.queue.node.default_child)
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
+
+
+def test_both_queue_policies_admit_only_this_rule(default: Any) -> None:
+    stack, construct, template = default
+    rule_arn = {"Fn::GetAtt": [stack.get_logical_id(construct.rule.node.default_child), "Arn"]}
+    sends = allow_statements_for(template, "AWS::SQS::QueuePolicy", "events.amazonaws.com")
+    assert len(sends) == 2  # the queue and the target DLQ
+    for st in sends:
+        assert "sqs:SendMessage" in st["Action"]
+        assert st["Condition"] == {"ArnEquals": {"aws:SourceArn": rule_arn}}
+
+
+def test_no_warning_for_owned_queues(default: Any) -> None:
+    stack, _, _ = default
+    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+
+
+def test_custom_bus_options_and_retry_policy() -> None:
+    stack = new_stack()
+    bus = events.EventBus(stack, "Bus")
+    EventRuleToQueue(
+        stack,
+        "R",
+        queue=SecureQueue(stack, "Q"),
+        event_pattern=PATTERN,
+        event_bus=bus,
+        rule_name="orders-rule",
+        description="orders",
+        enabled=False,
+        max_event_age=Duration.hours(1),
+        retry_attempts=3,
+        target_dead_letter_queue_enabled=False,
+    )
+    template = Template.from_stack(stack)
+    rule = rule_of(template)
+    assert rule["EventBusName"] == {"Ref": stack.get_logical_id(bus.node.default_child)}  # type: ignore[arg-type]
+    assert (rule["Name"], rule["Description"], rule["State"]) == (
+        "orders-rule",
+        "orders",
+        "DISABLED",
+    )
+    (target,) = rule["Targets"]
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 3}
+    assert "DeadLetterConfig" not in target
+
+
+@pytest.fixture(scope="module")
+def keyed() -> tuple[Stack, Template]:
+    stack = new_stack()
+    EventRuleToQueue(
+        stack,
+        "R",
+        queue=SecureQueue(
+            stack,
+            "Q",
+            fifo=True,
+            content_based_deduplication=True,
+            encryption=sqs.QueueEncryption.KMS,
+        ),
+        message_group_id="orders",
+        event_pattern=PATTERN,
+        target_dead_letter_queue=SecureQueue(stack, "D", encryption=sqs.QueueEncryption.KMS),
+    )
+    return stack, Template.from_stack(stack)
+
+
+def test_fifo_target_carries_the_message_group_id(keyed: Any) -> None:
+    _, template = keyed
+    (target,) = rule_of(template)["Targets"]
+    assert target["SqsParameters"] == {"MessageGroupId": "orders"}
+
+
+def test_encrypted_queue_policy_and_both_keys_are_scoped_to_the_account(keyed: Any) -> None:
+    """A key policy naming the rule would close a cycle key -> rule -> queue -> key."""
+    _, template = keyed
+    account = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    key_grants = allow_statements_for(template, "AWS::KMS::Key", "events.amazonaws.com")
+    assert len(key_grants) == 2  # the queue's key and the target DLQ's key
+    for st in key_grants:
+        assert st["Condition"] == account
+        assert "kms:GenerateDataKey" in str(st["Action"])
+    sends = allow_statements_for(template, "AWS::SQS::QueuePolicy", "events.amazonaws.com")
+    conditions = sorted(str(st["Condition"]) for st in sends)
+    # the main queue (encrypted): the account; the DLQ's policy names the rule
+    assert any("aws:SourceAccount" in c for c in conditions)
+    assert any("aws:SourceArn" in c for c in conditions)
+
+
+# --- validation --------------------------------------------------------------
+
+
+def problems_of(**options: Any) -> dict[str, str]:
+    stack = new_stack()
+    resolved = {k: (v(stack) if callable(v) else v) for k, v in options.items()}
+    resolved.setdefault("event_pattern", PATTERN)
+    with pytest.raises(ConstructOptionError) as err:
+        EventRuleToQueue(stack, "R", **resolved)
+    return {p.option: p.allowed for p in err.value.problems}
+
+
+def fifo_queue(s: Stack) -> SecureQueue:
+    return SecureQueue(s, "Q", fifo=True, content_based_deduplication=True)
+
+
+def test_fifo_queue_needs_a_message_group_id() -> None:
+    problems = problems_of(queue=fifo_queue)
+    assert "is required" in problems["message_group_id"]
+
+
+def test_message_group_id_on_a_standard_queue_is_rejected() -> None:
+    problems = problems_of(queue=lambda s: SecureQueue(s, "Q"), message_group_id="g")
+    assert "FIFO-only" in problems["message_group_id"]
+
+
+def test_message_group_id_length() -> None:
+    problems = problems_of(queue=fifo_queue, message_group_id="g" * 129)
+    assert "1 to 128 characters" in problems["message_group_id"]
+
+
+def test_queue_on_aws_managed_key_is_rejected() -> None:
+    problems = problems_of(
+        queue=lambda s: SecureQueue(s, "Q", encryption=sqs.QueueEncryption.KMS_MANAGED)
+    )
+    assert "alias/aws/sqs" in problems["queue"] and "EventBridge" in problems["queue"]
+
+
+def test_empty_event_pattern_is_rejected() -> None:
+    problems = problems_of(queue=lambda s: SecureQueue(s, "Q"), event_pattern=events.EventPattern())
+    assert "at least one field" in problems["event_pattern"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "allowed"),
+    [
+        ("max_event_age", Duration.seconds(59), "from 60 to 86400 seconds"),
+        ("max_event_age", Duration.hours(25), "from 60 to 86400 seconds"),
+        ("retry_attempts", -1, "from 0 to 185"),
+        ("retry_attempts", 186, "from 0 to 185"),
+    ],
+)
+def test_retry_policy_bounds(option: str, value: Any, allowed: str) -> None:
+    problems = problems_of(queue=lambda s: SecureQueue(s, "Q"), **{option: value})
+    assert allowed in problems[option]
+
+
+def test_target_dlq_must_be_standard_and_enabled() -> None:
+    problems = problems_of(
+        queue=lambda s: SecureQueue(s, "Q"),
+        target_dead_letter_queue_enabled=False,
+        target_dead_letter_queue=lambda s: SecureQueue(s, "D", fifo=True),
+    )
+    assert "must be True" in problems["target_dead_letter_queue_enabled"]
+    assert "cannot dead-letter into a FIFO queue" in problems["target_dead_letter_queue"]
+
+
+def test_target_dlq_on_aws_managed_key_is_rejected() -> None:
+    problems = problems_of(
+        queue=lambda s: SecureQueue(s, "Q"),
+        target_dead_letter_queue=lambda s: SecureQueue(
+            s, "D", encryption=sqs.QueueEncryption.KMS_MANAGED
+        ),
+    )
+    assert "alias/aws/sqs" in problems["target_dead_letter_queue"]
+
+
+def test_problems_are_reported_together() -> None:
+    problems = problems_of(
+        queue=fifo_queue, event_pattern=events.EventPattern(), retry_attempts=500
+    )
+    assert set(problems) == {"message_group_id", "event_pattern", "retry_attempts"}
+
+
+def test_fifo_queue_without_content_based_deduplication_warns() -> None:
+    stack = new_stack()
+    EventRuleToQueue(
+        stack,
+        "R",
+        queue=SecureQueue(stack, "Q", fifo=True),
+        message_group_id="g",
+        event_pattern=PATTERN,
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/Test/R", Match.string_like_regexp("passes a message group id but no deduplication id")
+    )
+
+
+def test_fifo_queue_with_content_based_deduplication_does_not_warn(keyed: Any) -> None:
+    stack, _ = keyed
+    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
