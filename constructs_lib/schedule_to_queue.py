@@ -22,6 +22,7 @@ from constructs_lib.event_rule_to_queue import (
     check_target_dlq,
 )
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 _SCHEDULER = "EventBridge Scheduler"
 _CONTEXT_ATTRIBUTE_PREFIX = "<aws.scheduler."
@@ -107,6 +108,7 @@ class ScheduleToQueue(Construct):
         target_dead_letter_queue: QueueTarget | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
         check_queue_target(v, queue=queue, message_group_id=message_group_id)
         _check_fifo_deduplication(v, queue)

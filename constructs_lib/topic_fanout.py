@@ -23,6 +23,7 @@ from constructs_lib._sources import (
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 _FIFO_SUFFIX = ".fifo"
 _SNS = "SNS"
@@ -123,6 +124,7 @@ class TopicFanout(Construct):
         subscription_dead_letter_queue: QueueTarget | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
         self._validate_topic_options(
             v,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from aws_cdk import App, NestedStack, Stack
@@ -89,3 +90,19 @@ def test_the_check_is_added_once_per_stack_and_only_with_library_patterns() -> N
     sqs.Queue(plain, "Q")
     assert [c.node.id for c in with_patterns.node.children].count(CHECK_ID) == 1
     assert plain.node.try_find_child(CHECK_ID) is None
+
+
+def test_each_pattern_kind_is_counted_and_nested_patterns_only_once() -> None:
+    from constructs_lib import FanoutQueue, TopicFanout
+
+    app = _app(**{RESOURCE_LIMIT_CONTEXT: 20})
+    stack = Stack(app, "Fanout")
+    queues = [SecureQueue(stack, name) for name in ("A", "B", "C")]
+    # TopicFanout creates its own SecureQueue (the subscriptions' DLQ) inside it
+    TopicFanout(stack, "Orders", queues=[FanoutQueue(q.node.id, q) for q in queues])
+    with pytest.raises(RuntimeError) as caught:
+        app.synth()
+    message = str(caught.value)
+    assert "3 SecureQueue (18 resources, 6 at most per pattern)" in message
+    assert re.search(r"1 TopicFanout \(\d+ resources", message), message
+    assert "0 other resources" in message
