@@ -7,6 +7,8 @@ here skips them instead of rejecting them.
 
 from __future__ import annotations
 
+import weakref
+
 from aws_cdk import Duration, Token
 from constructs import Construct
 
@@ -18,15 +20,27 @@ def number(value: float) -> str:
     return f"{value:.15g}"
 
 
+#: Seconds of each Duration seen (None: unresolved). A Duration is immutable and
+#: each lookup costs two calls into the jsii (Node) process, which dominate a
+#: construct's cost; the defaults are shared objects, looked up once.
+_SECONDS: weakref.WeakKeyDictionary[Duration, float | None] = weakref.WeakKeyDictionary()
+
+
 def seconds_of(duration: Duration | None) -> float | None:
     """The duration in seconds, or None when absent or unresolved.
 
     ``integral=False``: ``Duration.millis(1500).to_seconds()`` raises a raw jsii
     error; validation must see 1.5 and refuse it with the option's name.
     """
-    if duration is None or duration.is_unresolved():
+    if duration is None:
         return None
-    return duration.to_seconds(integral=False)
+    try:
+        return _SECONDS[duration]
+    except KeyError:
+        pass
+    seconds = None if duration.is_unresolved() else duration.to_seconds(integral=False)
+    _SECONDS[duration] = seconds
+    return seconds
 
 
 class OptionValidator:
