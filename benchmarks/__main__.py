@@ -143,8 +143,7 @@ def section_worker() -> str:
 
 
 def section_deploy_cycle() -> str:
-    from constructs_lib.testing import LocalAccount
-    from constructs_lib.testing.local_account import CdkCli
+    from constructs_lib.testing.local_account import CdkCli, LocalAccount
     from tools.deploy_local import LocalDeployment, Report
     from tools.smoke import SMOKE_CHECKS
 

@@ -200,3 +200,229 @@ def test_cfn_lint_batches_report_a_bad_valid_case() -> None:
     queue = next(r for r in template["Resources"].values() if r["Type"] == "AWS::SQS::Queue")
     queue["Properties"]["DelaySeconds"] = 9999
     assert list(run.lint_valid()) == [repr(spec)]
+
+
+# --- shared builders for the source constructs ------------------------------------------
+
+
+def _target_queue(stack: Stack, construct_id: str, kind: tuple[bool, bool]) -> SecureQueue:
+    """A SecureQueue: (fifo, on the AWS-managed key alias/aws/sqs)."""
+    fifo, aws_managed_key = kind
+    return SecureQueue(
+        stack,
+        construct_id,
+        fifo=fifo,
+        encryption=sqs.QueueEncryption.KMS_MANAGED if aws_managed_key else None,
+    )
+
+
+_QUEUE_KINDS = st.tuples(st.booleans(), st.sampled_from([False, False, True]))
+
+
+def _bad_target(kind: tuple[bool, bool], *, fifo: bool) -> bool:
+    return kind[0] != fifo or kind[1]
+
+
+# --- EventRuleToQueue --------------------------------------------------------------------
+
+EVENT_RULE_SPECS = st.fixed_dictionaries(
+    {
+        "queue": _QUEUE_KINDS,
+        "event_pattern": st.sampled_from(["source", "detail", "empty"]),
+    },
+    optional={
+        "message_group_id": st.text(alphabet=_NAME_CHARS, min_size=0, max_size=130),
+        "max_event_age": seconds_around(*defaults.MAX_EVENT_AGE_RANGE_SECONDS),
+        "retry_attempts": st.integers(min_value=-2, max_value=190),
+        "target_dead_letter_queue_enabled": st.booleans(),
+        "target_dead_letter_queue": _QUEUE_KINDS,
+        "message": st.just("object"),
+    },
+)
+
+
+def build_event_rule(stack: Stack, case_id: str, spec: Spec) -> object:
+    from aws_cdk import aws_events as events
+
+    from constructs_lib import EventRuleToQueue
+
+    patterns = {
+        "source": events.EventPattern(source=["shop.orders"]),
+        "detail": events.EventPattern(detail={"status": ["paid"]}),
+        "empty": events.EventPattern(),
+    }
+    kwargs: dict[str, Any] = {
+        "queue": _target_queue(stack, f"{case_id}Queue", spec["queue"]),
+        "event_pattern": patterns[spec["event_pattern"]],
+    }
+    for option, value in spec.items():
+        if option == "max_event_age":
+            kwargs[option] = duration(value)
+        elif option == "target_dead_letter_queue":
+            kwargs[option] = _target_queue(stack, f"{case_id}TargetDlq", value)
+        elif option == "message":
+            kwargs[option] = events.RuleTargetInput.from_object(
+                {"order": events.EventField.from_path("$.detail.id")}
+            )
+        elif option not in kwargs:
+            kwargs[option] = value
+    return EventRuleToQueue(stack, case_id, **kwargs)
+
+
+def event_rule_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    fifo, managed = spec["queue"]
+    group = spec.get("message_group_id")
+    if (group is None) == fifo or (group is not None and not 1 <= len(group) <= 128):
+        bad.add("message_group_id")
+    if managed:
+        bad.add("queue")
+    if spec["event_pattern"] == "empty":
+        bad.add("event_pattern")
+    if bad_duration(spec.get("max_event_age"), *defaults.MAX_EVENT_AGE_RANGE_SECONDS):
+        bad.add("max_event_age")
+    if not 0 <= spec.get("retry_attempts", 0) <= 185:
+        bad.add("retry_attempts")
+    dlq = spec.get("target_dead_letter_queue")
+    if dlq is not None:
+        if not spec.get("target_dead_letter_queue_enabled", True):
+            bad.add("target_dead_letter_queue_enabled")
+        if _bad_target(dlq, fifo=False):
+            bad.add("target_dead_letter_queue")
+    return bad
+
+
+def test_event_rule_to_queue_options() -> None:
+    run = PropertyRun("EventRuleToQueue", build_event_rule, event_rule_oracle)
+    explore(run, EVENT_RULE_SPECS, max_examples=80)
+
+
+# --- TopicFanout ---------------------------------------------------------------------------
+
+_SUBSCRIPTION_IDS = st.sampled_from(
+    ["Billing", "Shipping", "Billing", "Topic", "TopicKey", "SubscriptionDeadLetterQueue"]
+)
+
+FANOUT_SPECS = st.fixed_dictionaries(
+    {
+        "queues": st.lists(
+            st.tuples(
+                _SUBSCRIPTION_IDS,
+                _QUEUE_KINDS,
+                st.sampled_from(["none", "attributes", "body", "both"]),
+            ),
+            max_size=3,
+        )
+    },
+    optional={
+        "fifo": st.booleans(),
+        "topic": st.sampled_from(["standard-topic", "fifo-topic"]),
+        "topic_name": st.tuples(
+            st.one_of(
+                st.text(alphabet=_NAME_CHARS, min_size=1, max_size=30),
+                st.text(alphabet=_NAME_CHARS + " .:/", min_size=0, max_size=8),
+                st.text(alphabet=_NAME_CHARS, min_size=250, max_size=260),
+            ),
+            st.sampled_from(["", ".fifo"]),
+        ).map("".join),
+        "content_based_deduplication": st.booleans(),
+        "topic_encryption_key": st.just("key"),
+        "subscription_dead_letter_queue_enabled": st.booleans(),
+        "subscription_dead_letter_queue": _QUEUE_KINDS,
+    },
+)
+
+
+def build_fanout(stack: Stack, case_id: str, spec: Spec) -> object:
+    from constructs_lib import FanoutQueue, TopicFanout
+
+    string = sns.SubscriptionFilter.string_filter
+    filters: dict[str, dict[str, Any]] = {
+        "none": {},
+        "attributes": {"filter_policy": {"type": string(allowlist=["a"])}},
+        "body": {
+            "filter_policy_with_message_body": {
+                "type": sns.FilterOrPolicy.filter(string(allowlist=["a"]))
+            }
+        },
+    }
+    filters["both"] = {**filters["attributes"], **filters["body"]}
+    specs = [
+        FanoutQueue(
+            id=subscription_id,
+            queue=_target_queue(stack, f"{case_id}Q{i}", kind),
+            **filters[filter_kind],
+        )
+        for i, (subscription_id, kind, filter_kind) in enumerate(spec["queues"])
+    ]
+    kwargs: dict[str, Any] = {"queues": specs}
+    for option, value in spec.items():
+        if option == "topic":
+            kwargs[option] = sns.Topic(
+                stack,
+                f"{case_id}Existing",
+                fifo=value == "fifo-topic" or None,
+                enforce_ssl=True,
+                master_key=kms.Key(stack, f"{case_id}ExistingKey", enable_key_rotation=True),
+            )
+        elif option == "topic_encryption_key":
+            kwargs[option] = kms.Key(stack, f"{case_id}Key", enable_key_rotation=True)
+        elif option == "subscription_dead_letter_queue":
+            kwargs[option] = _target_queue(stack, f"{case_id}SubDlq", value)
+        elif option != "queues":
+            kwargs[option] = value
+    return TopicFanout(stack, case_id, **kwargs)
+
+
+def fanout_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    topic = spec.get("topic")
+    if topic is not None:
+        for option, default in (
+            ("fifo", False),
+            ("topic_name", None),
+            ("content_based_deduplication", False),
+            ("topic_encryption_key", None),
+        ):
+            if spec.get(option, default) != default:
+                bad.add(option)
+        fifo = topic == "fifo-topic"
+    else:
+        fifo = spec.get("fifo", False)
+        if spec.get("content_based_deduplication") and not fifo:
+            bad.add("content_based_deduplication")
+        name = spec.get("topic_name")
+        if name is not None:
+            base = name.removesuffix(".fifo") if fifo else name
+            if (
+                name.endswith(".fifo") != fifo
+                or not re.fullmatch(r"[A-Za-z0-9_-]+", base)
+                or len(name) > 256
+            ):
+                bad.add("topic_name")
+    dlq = spec.get("subscription_dead_letter_queue")
+    if dlq is not None:
+        if not spec.get("subscription_dead_letter_queue_enabled", True):
+            bad.add("subscription_dead_letter_queue_enabled")
+        if _bad_target(dlq, fifo=fifo):
+            bad.add("subscription_dead_letter_queue")
+    seen: set[str] = set()
+    for i, (subscription_id, kind, filter_kind) in enumerate(spec["queues"]):
+        # ids of the TopicFanout's own children are taken too
+        if subscription_id in seen or subscription_id in (
+            "Topic",
+            "TopicKey",
+            "SubscriptionDeadLetterQueue",
+        ):
+            bad.add(f"queues[{i}].id")
+        seen.add(subscription_id)
+        if _bad_target(kind, fifo=fifo):
+            bad.add(f"queues[{i}].queue")
+        if filter_kind == "both":
+            bad.add(f"queues[{i}].filter_policy_with_message_body")
+    return bad
+
+
+def test_topic_fanout_options() -> None:
+    run = PropertyRun("TopicFanout", build_fanout, fanout_oracle)
+    explore(run, FANOUT_SPECS, max_examples=80)
