@@ -18,6 +18,8 @@ from constructs_lib.errors import ConstructOptionError, OptionProblem
 if TYPE_CHECKING:
     from constructs_lib.bucket_to_queue import BucketToQueue
     from constructs_lib.event_rule_to_queue import EventRuleToQueue
+    from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
+    from constructs_lib.queue_worker_fleet import QueueWorkerFleet, WorkerScaling
     from constructs_lib.schedule_to_queue import ScheduleToQueue
     from constructs_lib.secure_queue import SecureQueue
     from constructs_lib.topic_fanout import FanoutQueue, TopicFanout
@@ -27,9 +29,12 @@ _LAZY = {
     "BucketToQueue": "constructs_lib.bucket_to_queue",
     "EventRuleToQueue": "constructs_lib.event_rule_to_queue",
     "FanoutQueue": "constructs_lib.topic_fanout",
+    "LambdaQueueConsumer": "constructs_lib.lambda_queue_consumer",
+    "QueueWorkerFleet": "constructs_lib.queue_worker_fleet",
     "ScheduleToQueue": "constructs_lib.schedule_to_queue",
     "SecureQueue": "constructs_lib.secure_queue",
     "TopicFanout": "constructs_lib.topic_fanout",
+    "WorkerScaling": "constructs_lib.queue_worker_fleet",
 }
 
 __all__ = [
@@ -37,10 +42,13 @@ __all__ = [
     "ConstructOptionError",
     "EventRuleToQueue",
     "FanoutQueue",
+    "LambdaQueueConsumer",
     "OptionProblem",
+    "QueueWorkerFleet",
     "ScheduleToQueue",
     "SecureQueue",
     "TopicFanout",
+    "WorkerScaling",
 ]
 
 

@@ -100,6 +100,86 @@ FLEXIBLE_TIME_WINDOW_RANGE_SECONDS = (60, 86_400)
 MESSAGE_GROUP_ID_MAX_LENGTH = 128
 S3_KEY_FILTER_MAX_LENGTH = 1_024
 
+# --- LambdaQueueConsumer ----------------------------------------------------
+
+#: Records per invocation. Lambda's own default for SQS; also the FIFO maximum.
+LAMBDA_BATCH_SIZE = 10
+
+#: AWS's rule of thumb: the queue's visibility timeout should be at least six
+#: times the function timeout (plus the batching window), so that Lambda can
+#: retry a throttled batch before the messages become visible again.
+LAMBDA_VISIBILITY_TIMEOUT_FACTOR = 6
+
+#: Lambda's own default function timeout, assumed for an imported function
+#: whose timeout the construct cannot read (override with ``function_timeout``).
+LAMBDA_DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(3)
+
+#: The function-errors alarm fires when more than this many invocations fail
+#: in one ``ALARM_PERIOD``.
+LAMBDA_ERRORS_ALARM_THRESHOLD = 0
+
+#: The throttles alarm fires when more than this many invocations are
+#: throttled in one ``ALARM_PERIOD``.
+LAMBDA_THROTTLES_ALARM_THRESHOLD = 0
+
+# AWS limits of the SQS event-source mapping.
+LAMBDA_BATCH_SIZE_RANGE_STANDARD = (1, 10_000)
+LAMBDA_BATCH_SIZE_RANGE_FIFO = (1, 10)
+LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX = 10
+LAMBDA_BATCHING_WINDOW_RANGE_SECONDS = (0, 300)
+LAMBDA_MAX_CONCURRENCY_RANGE = (2, 1000)
+
+# --- QueueWorkerFleet -------------------------------------------------------
+
+#: Instance type of the workers: burstable, cheap, enough for I/O-bound work.
+WORKER_INSTANCE_TYPE = "t3.micro"
+
+#: Group size bounds. 0 lets an idle fleet cost nothing; the fleet scales
+#: from 0 to 1 as soon as a message waits.
+WORKER_MIN_CAPACITY = 0
+WORKER_MAX_CAPACITY = 10
+
+#: AWS's worked example in "Scaling policy based on Amazon SQS": a message may
+#: wait 10 s and takes 0.1 s to process, so one instance may have a backlog
+#: of 100 messages.
+WORKER_ACCEPTABLE_LATENCY = Duration.seconds(10)
+WORKER_AVERAGE_PROCESSING_TIME = Duration.millis(100)
+
+#: Scale out by one instance when the oldest message is older than this.
+WORKER_MESSAGE_AGE_SCALE_OUT_THRESHOLD = Duration.minutes(5)
+
+#: How long a new instance needs (boot, install, start the worker) before its
+#: metrics count; used as the group's default instance warm-up.
+WORKER_INSTANCE_WARMUP = Duration.minutes(3)
+
+#: How long an instance that is being scaled in may drain its in-flight
+#: messages (the lifecycle hook's heartbeat timeout).
+WORKER_DRAIN_TIMEOUT = Duration.minutes(5)
+
+#: Encrypted gp3 root volume of each worker.
+WORKER_ROOT_VOLUME_SIZE_GIB = 8
+
+#: Messages per ReceiveMessage (the SQS maximum), threads per worker process,
+#: and how much visibility a heartbeat adds to a message still in progress.
+WORKER_RECEIVE_BATCH_SIZE = 10
+WORKER_CONCURRENCY = 10
+WORKER_HEARTBEAT_VISIBILITY = Duration.seconds(60)
+
+#: Queue-depth step scaling (``WorkerScaling.QUEUE_DEPTH_STEPS``) as
+#: (lower, upper, instances added) over visible messages: an empty queue
+#: removes one instance, from 100 adds one, from 500 adds three; between 1
+#: and 99 nothing changes.
+WORKER_QUEUE_DEPTH_STEPS: tuple[tuple[int | None, int | None, int], ...] = (
+    (None, 0, -1),
+    (100, 500, 1),
+    (500, None, 3),
+)
+
+# AWS limits the validators enforce.
+WORKER_CAPACITY_RANGE = (0, 10_000)
+WORKER_DRAIN_TIMEOUT_RANGE_SECONDS = (30, 7_200)
+WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, 10)
+
 # --- Stack limits (CloudFormation quotas the library checks at synth) ----------
 
 #: CloudFormation's resources-per-stack quota; the context key

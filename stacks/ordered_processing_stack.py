@@ -3,17 +3,36 @@
 Payments of one account must be handled in order and exactly once: a FIFO
 queue with content-based deduplication, high-throughput mode (ordering per
 message group), a FIFO DLQ, encrypted with a customer-managed KMS key.
+
+A Lambda function consumes it through `LambdaQueueConsumer` with partial
+batch responses; its handler (``handlers/payments``) uses Powertools for AWS
+Lambda's batch utility. Powertools reaches the function as AWS's public
+Lambda layer, whose ARN the stack reads at deploy time from the public SSM
+parameter Powertools publishes per version, runtime and architecture — the
+same version that the project's dev dependencies pin for the tests.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from constructs_lib import SecureQueue
+from constructs_lib import LambdaQueueConsumer, SecureQueue
+from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
+
+#: Must equal the aws-lambda-powertools pin in pyproject.toml (a test checks).
+POWERTOOLS_VERSION = "3.37.0"
+PAYMENTS_RUNTIME = lambda_.Runtime.PYTHON_3_14
+POWERTOOLS_LAYER_PARAMETER = (
+    f"/aws/service/powertools/python/x86_64/python3.14/{POWERTOOLS_VERSION}"
+)
 
 
 class OrderedProcessingStack(Stack):
@@ -28,4 +47,47 @@ class OrderedProcessingStack(Stack):
             high_throughput_fifo=True,
             encryption=sqs.QueueEncryption.KMS,
             visibility_timeout=Duration.minutes(1),
+        )
+
+        # The function's own log group and role: logs kept 30 days, and the
+        # role may write to that group only (no AWS-managed policy).
+        self.payments_logs = logs.LogGroup(
+            self,
+            "PaymentsHandlerLogs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.payments_role = iam.Role(
+            self,
+            "PaymentsHandlerRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Payments handler: its own logs and its queue, nothing else",
+        )
+        self.payments_logs.grant_write(self.payments_role)
+        powertools = lambda_.LayerVersion.from_layer_version_arn(
+            self,
+            "Powertools",
+            ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
+        )
+        self.payments_handler = lambda_.Function(
+            self,
+            "PaymentsHandler",
+            runtime=PAYMENTS_RUNTIME,
+            architecture=lambda_.Architecture.X86_64,
+            handler="index.handler",
+            code=lambda_.Code.from_asset(str(HANDLERS_DIR / "payments"), exclude=ASSET_EXCLUDES),
+            layers=[powertools],
+            timeout=Duration.seconds(10),
+            memory_size=256,
+            role=self.payments_role,
+            log_group=self.payments_logs,
+            environment={"POWERTOOLS_SERVICE_NAME": "payments"},
+        )
+        self.payments_consumer = LambdaQueueConsumer(
+            self,
+            "PaymentsConsumer",
+            function=self.payments_handler,
+            queue=self.payments,
+            batch_size=10,
+            max_concurrency=5,
         )

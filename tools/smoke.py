@@ -124,10 +124,42 @@ def jobs_poison_message(deployment: LocalDeployment) -> None:
 # --- OrderedProcessing: a FIFO SecureQueue with a customer-managed key ----------
 
 
+def pause_consumers(deployment: LocalDeployment, queue_url: str) -> list[str]:
+    """Disables the Lambda event-source mappings of a queue; returns their ids.
+
+    In AWS the consumer would take the check's messages; moto tries to invoke
+    the function (it needs Docker), receives the messages and returns them,
+    which spoils the check's counts and order.
+    """
+    arn = queue_attributes(deployment.account.client("sqs"), queue_url)["QueueArn"]
+    aws_lambda = deployment.account.client("lambda")
+    ids = [
+        m["UUID"]
+        for m in aws_lambda.list_event_source_mappings(EventSourceArn=arn)["EventSourceMappings"]
+    ]
+    for mapping_id in ids:
+        aws_lambda.update_event_source_mapping(UUID=mapping_id, Enabled=False)
+    return ids
+
+
+def resume_consumers(deployment: LocalDeployment, mapping_ids: list[str]) -> None:
+    aws_lambda = deployment.account.client("lambda")
+    for mapping_id in mapping_ids:
+        aws_lambda.update_event_source_mapping(UUID=mapping_id, Enabled=True)
+
+
 @smoke_check("OrderedProcessing: FIFO keeps order per group and drops duplicates")
 def payments_fifo_order(deployment: LocalDeployment) -> None:
     sqs = deployment.account.client("sqs")
     url = deployment.physical_id("OrderedProcessing/Payments/Queue")
+    paused = pause_consumers(deployment, url)
+    try:
+        _payments_fifo_order(deployment, sqs, url)
+    finally:
+        resume_consumers(deployment, paused)
+
+
+def _payments_fifo_order(deployment: LocalDeployment, sqs: Any, url: str) -> None:
     drain(sqs, url)
     attributes = queue_attributes(sqs, url)
     assert attributes.get("KmsMasterKeyId"), "payments queue is not KMS-encrypted"

@@ -45,6 +45,7 @@ from moto.server import ThreadedMotoServer
 
 import constructs_lib.testing.adapters  # noqa: F401  (registers the adapters)
 from constructs_lib.testing.deploy import DEFAULT_REGION
+from constructs_lib.testing.public_parameters import seed_public_parameters
 
 #: moto's default account: what the example app targets unless told otherwise.
 LOCAL_ACCOUNT_ID = "123456789012"
@@ -79,6 +80,8 @@ class LocalAccount:
         host, port = server.get_host_and_port()
         self._server = server
         self.endpoint_url = f"http://{host}:{port}"
+        # AWS publishes these for every account; moto does not (public_parameters).
+        seed_public_parameters(region=self.region)
         return self
 
     def stop(self) -> None:

@@ -22,6 +22,18 @@ type                          realized as                                  modul
 ``AWS::Events::EventBus``     override: ``Ref`` gives the bus name         `events_event_bus`
 ============================  ==========================================  =====================
 
+Also registered, for the consumer stacks:
+
+- ``AWS::AutoScaling::ScalingPolicy``: ``put_scaling_policy`` (stored, never
+  scales); ``Ref`` is the policy ARN (`autoscaling_scaling_policy`);
+- ``AWS::AutoScaling::LifecycleHook``: ``create_lifecycle_hook``; no lifecycle
+  runs in moto, which has no ``CompleteLifecycleAction`` (`autoscaling_lifecycle_hook`);
+- ``AWS::EC2::SecurityGroupEgress``: ``authorize_security_group_egress``
+  (`ec2_security_group_egress`);
+- overrides so ``AWS::EC2::VPCEndpoint``, ``FlowLog`` and ``RouteTable`` are
+  deleted with their stack (moto leaves them, and the VPC then cannot go):
+  `ec2_vpc_teardown`.
+
 Patched (no resource type involved): UpdateStack's ``UsePreviousValue`` for a
 parameter that took its default keeps the resolved value, as in AWS
 (`cloudformation_update_parameters`; without it every CDK CLI update of a
@@ -30,7 +42,8 @@ stack is silently lost); an update of a type moto cannot update raises
 dropping the resource from the stack.
 
 Still skipped by moto (a template using them fails the post-deploy check,
-naming them): ``AWS::AutoScaling::ScalingPolicy``.
+naming them): ``Custom::*`` resources (their Lambda handlers need
+Docker).
 
 Adding a type (one module, one import line, one test):
 
@@ -51,10 +64,14 @@ Adding a type (one module, one import line, one test):
 from __future__ import annotations
 
 from constructs_lib.testing.adapters import (
+    autoscaling_lifecycle_hook,
+    autoscaling_scaling_policy,
     cdk_metadata,
     cloudformation_update_parameters,
     cloudformation_update_unsupported,
     cloudwatch_alarm,
+    ec2_security_group_egress,
+    ec2_vpc_teardown,
     events_event_bus,
     kms_key_policy,
     s3_bucket_policy,
@@ -78,10 +95,14 @@ __all__ = [
     "REGISTERED_MODELS",
     "AdapterModel",
     "AdapterRegistrationError",
+    "autoscaling_lifecycle_hook",
+    "autoscaling_scaling_policy",
     "cdk_metadata",
     "cloudformation_update_parameters",
     "cloudformation_update_unsupported",
     "cloudwatch_alarm",
+    "ec2_security_group_egress",
+    "ec2_vpc_teardown",
     "events_event_bus",
     "kms_key_policy",
     "register_model",

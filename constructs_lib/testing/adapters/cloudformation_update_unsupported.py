@@ -6,6 +6,11 @@ moto 5.2.5 updates a modified resource through its model's
 with "references undefined resource". This patch raises instead, naming the
 logical id and type, so the gap is found where it is (add an update to that
 type's adapter or override, as `kms_key_policy` does).
+
+A change of ``Tags`` only (e.g. the CDK CLI tagging a whole stack) is the
+exception: AWS updates tags in place, moto has no update for many types
+(VPC, Subnet, RouteTable, FlowLog, VPCEndpoint, LogGroup, InstanceProfile,
+SecurityGroupIngress); the resource is kept as it is, with its old tags.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 from moto.cloudformation import parsing
 
 _original = parsing.parse_and_update_resource
+_original_map_update = parsing.ResourceMap.update
 
 
 class UnsupportedUpdateError(RuntimeError):
@@ -29,6 +35,10 @@ def _parse_and_update_resource(
     region_name: str,
 ) -> Any:
     updated = _original(logical_id, resource_json, resources_map, account_id, region_name)
+    if updated is None and _only_tags_changed(logical_id, resource_json, resources_map):
+        # In AWS a tag change updates these types in place. moto cannot update
+        # them at all: keep the resource as it is (its tags stay the old ones).
+        return resources_map[logical_id]
     if updated is None and parsing.parse_resource_and_generate_name(
         logical_id, resource_json, resources_map
     ):
@@ -39,9 +49,28 @@ def _parse_and_update_resource(
     return updated
 
 
+def _without_tags(resource: dict[str, Any] | None) -> dict[str, Any]:
+    properties = dict((resource or {}).get("Properties") or {})
+    properties.pop("Tags", None)
+    return {**(resource or {}), "Properties": properties}
+
+
+def _only_tags_changed(logical_id: str, resource_json: dict[str, Any], resources_map: Any) -> bool:
+    previous = getattr(resources_map, "_previous_resource_json_map", {}).get(logical_id)
+    return previous is not None and _without_tags(previous) == _without_tags(resource_json)
+
+
+def _map_update(self: Any, template: dict[str, Any], parameters: Any = None) -> None:
+    # moto replaces the template before it updates resources: keep the old
+    # resource definitions, so a tag-only change can be recognized.
+    self._previous_resource_json_map = dict(self._resource_json_map)
+    _original_map_update(self, template, parameters)
+
+
 def install() -> None:
-    """Idempotent: replaces moto's function with the one above."""
+    """Idempotent: replaces moto's functions with the ones above."""
     parsing.parse_and_update_resource = _parse_and_update_resource
+    parsing.ResourceMap.update = _map_update  # type: ignore[method-assign]
 
 
 install()

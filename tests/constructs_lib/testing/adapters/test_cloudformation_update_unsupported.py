@@ -35,7 +35,12 @@ def _key_and_queue(stack: Any, tag: bool = False) -> tuple[dict[str, Any], dict[
 
 
 def _log_group(stack: Any, tag: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
-    group = logs.LogGroup(stack, "Logs")
+    # more than tags changes: a tag-only change is kept as it is (see the module)
+    group = logs.LogGroup(
+        stack,
+        "Logs",
+        retention=logs.RetentionDays.ONE_WEEK if tag else logs.RetentionDays.ONE_MONTH,
+    )
     if tag:
         Tags.of(stack).add("stage", "two")
     return template_of(stack), {"group": logical_id_of(group)}

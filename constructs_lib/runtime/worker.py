@@ -1,0 +1,593 @@
+"""The queue worker that `QueueWorkerFleet` instances run.
+
+This file is shipped to the instances on its own (an S3 asset of this folder,
+unpacked by the user data and started by systemd as
+``python3 worker.py``), so it imports only the standard library and boto3 —
+never ``aws_cdk`` nor the rest of ``constructs_lib``.
+
+What it does, per AWS's guidance for SQS consumers:
+
+- long polling (``WaitTimeSeconds`` up to 20 s) and batches of up to 10
+  messages per ``ReceiveMessage``;
+- the messages of a batch are handled concurrently by a pluggable handler
+  (``module:function``, one call per message; raising means "failed"); on a
+  FIFO queue the messages of one message group are handled in order, and
+  after a failure the rest of that group's batch is left for redelivery;
+- successes are deleted with one ``DeleteMessageBatch`` per batch; failures
+  are left in the queue, so SQS redelivers them after the visibility timeout
+  and moves them to the DLQ after ``maxReceiveCount`` receives;
+- a heartbeat thread extends the visibility of messages still in progress
+  (``ChangeMessageVisibilityBatch``), so a slow message is not delivered to a
+  second worker while the first still works on it;
+- graceful drain: on SIGTERM/SIGINT, or when the instance's Auto Scaling
+  target lifecycle state becomes ``Terminated`` (scale-in with the fleet's
+  lifecycle hook), it stops receiving, finishes the messages in flight,
+  returns the not-yet-started ones at once (visibility 0), completes the
+  lifecycle action and exits.
+
+SQS bills per request: one receive and one delete per 10 messages is the floor
+of 0.2 requests per message, which this worker reaches when the queue is busy.
+
+Configuration (environment, as the fleet's user data writes it): QUEUE_URL,
+WORKER_HANDLER, AWS_REGION, and optionally WORKER_BATCH_SIZE,
+WORKER_CONCURRENCY, WORKER_WAIT_TIME_SECONDS, WORKER_VISIBILITY_TIMEOUT_SECONDS,
+WORKER_HEARTBEAT_VISIBILITY_SECONDS, WORKER_HANDLER_PATH (extra sys.path
+entries, ``:``-separated), LIFECYCLE_HOOK_NAME and AUTO_SCALING_GROUP_NAME.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+LOG = logging.getLogger("queue_worker")
+
+#: SQS's maximum for ReceiveMessage and for every *Batch call.
+SQS_BATCH_LIMIT = 10
+#: SQS's maximum long-polling wait.
+MAX_WAIT_TIME_SECONDS = 20
+#: The visibility a heartbeat gives a message still in progress.
+DEFAULT_HEARTBEAT_VISIBILITY_SECONDS = 60
+#: How often the lifecycle watcher asks the instance metadata service.
+LIFECYCLE_POLL_SECONDS = 5.0
+
+_IMDS = "http://169.254.169.254"
+_TERMINATING_STATES = frozenset({"Terminated", "Detached", "Warmed:Terminated"})
+
+
+@dataclass(frozen=True)
+class WorkerMessage:
+    """One SQS message as the handler sees it."""
+
+    message_id: str
+    body: str
+    receipt_handle: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    message_attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def receive_count(self) -> int:
+        """How often SQS has delivered this message (1 on the first delivery)."""
+        return int(self.attributes.get("ApproximateReceiveCount", "1"))
+
+    @property
+    def message_group_id(self) -> str | None:
+        """The FIFO message group, or None on a standard queue."""
+        return self.attributes.get("MessageGroupId")
+
+    @classmethod
+    def from_sqs(cls, raw: Mapping[str, Any]) -> WorkerMessage:
+        return cls(
+            message_id=raw["MessageId"],
+            body=raw.get("Body", ""),
+            receipt_handle=raw["ReceiptHandle"],
+            attributes=dict(raw.get("Attributes", {})),
+            message_attributes=dict(raw.get("MessageAttributes", {})),
+        )
+
+
+#: The pluggable part: handle one message; raise to mark it failed.
+Handler = Callable[[WorkerMessage], None]
+
+
+@dataclass
+class WorkerStats:
+    """What a worker did, counted per message (thread-safe through `add`)."""
+
+    received: int = 0
+    processed: int = 0
+    failed: int = 0
+    released: int = 0
+    delete_failures: int = 0
+    visibility_extensions: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for name, n in counts.items():
+                setattr(self, name, getattr(self, name) + n)
+
+
+@dataclass
+class _Outcome:
+    succeeded: list[WorkerMessage] = field(default_factory=list)
+    failed: list[WorkerMessage] = field(default_factory=list)
+    unstarted: list[WorkerMessage] = field(default_factory=list)
+
+    def merge(self, other: _Outcome) -> None:
+        self.succeeded.extend(other.succeeded)
+        self.failed.extend(other.failed)
+        self.unstarted.extend(other.unstarted)
+
+
+@dataclass
+class _InFlight:
+    message: WorkerMessage
+    visible_until: float
+
+
+class QueueWorker:
+    """Consumes one SQS queue with a handler until stopped (see the module doc).
+
+    :param queue_url: the queue to consume.
+    :param handler: called once per message; an exception marks it failed.
+    :param sqs_client: a boto3 SQS client (thread-safe; shared with the heartbeat).
+    :param batch_size: messages per receive, 1..10 (default 10).
+    :param wait_time_seconds: long-polling wait, 0..20 (default 20).
+    :param concurrency: handler threads (default 10).
+    :param visibility_timeout_seconds: the visibility each receive asks for;
+        default: the queue's own, read once with GetQueueAttributes.
+    :param heartbeat_visibility_seconds: the visibility a heartbeat sets on a
+        message still in progress (default 60).
+    :param heartbeat_interval_seconds: how often the heartbeat looks; default
+        a quarter of the smaller of the two visibilities. A message is extended
+        when less than two intervals of its visibility remain.
+    :param failure_visibility_timeout_seconds: when set, failed messages get
+        this visibility at once (0 = retry now), in one batch call; default
+        None leaves them until their visibility timeout ends.
+    """
+
+    def __init__(
+        self,
+        *,
+        queue_url: str,
+        handler: Handler,
+        sqs_client: Any,
+        batch_size: int = SQS_BATCH_LIMIT,
+        wait_time_seconds: int = MAX_WAIT_TIME_SECONDS,
+        concurrency: int = SQS_BATCH_LIMIT,
+        visibility_timeout_seconds: int | None = None,
+        heartbeat_visibility_seconds: int = DEFAULT_HEARTBEAT_VISIBILITY_SECONDS,
+        heartbeat_interval_seconds: float | None = None,
+        failure_visibility_timeout_seconds: int | None = None,
+    ) -> None:
+        if not 1 <= batch_size <= SQS_BATCH_LIMIT:
+            raise ValueError(f"batch_size={batch_size!r}: must be from 1 to {SQS_BATCH_LIMIT}")
+        if not 0 <= wait_time_seconds <= MAX_WAIT_TIME_SECONDS:
+            raise ValueError(
+                f"wait_time_seconds={wait_time_seconds!r}: must be from 0 to "
+                f"{MAX_WAIT_TIME_SECONDS}"
+            )
+        if concurrency < 1:
+            raise ValueError(f"concurrency={concurrency!r}: must be at least 1")
+        if heartbeat_visibility_seconds < 1:
+            raise ValueError(
+                f"heartbeat_visibility_seconds={heartbeat_visibility_seconds!r}: must be at least 1"
+            )
+        self.queue_url = queue_url
+        self.handler = handler
+        self.sqs = sqs_client
+        self.batch_size = batch_size
+        self.wait_time_seconds = wait_time_seconds
+        self.concurrency = concurrency
+        self.heartbeat_visibility_seconds = heartbeat_visibility_seconds
+        self.failure_visibility_timeout_seconds = failure_visibility_timeout_seconds
+        self.fifo = queue_url.endswith(".fifo")
+        self.stats = WorkerStats()
+        self._visibility = visibility_timeout_seconds
+        self._heartbeat_interval = heartbeat_interval_seconds
+        self._stop = threading.Event()
+        self._in_flight: dict[str, _InFlight] = {}
+        self._lock = threading.Lock()
+
+    # --- control -------------------------------------------------------------
+
+    def stop(self, reason: str = "requested") -> None:
+        """Asks the worker to drain: no new receives, finish what is in flight."""
+        if not self._stop.is_set():
+            LOG.info("drain: %s; finishing in-flight messages, receiving no more", reason)
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM (systemd stop, instance shutdown) and SIGINT start the drain."""
+
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            self.stop(f"received {signal.Signals(signum).name}")
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+
+    # --- main loop -----------------------------------------------------------
+
+    def run(self, *, stop_when_idle: bool = False) -> WorkerStats:
+        """Receives and handles batches until stopped (or, if asked, until idle).
+
+        ``stop_when_idle`` ends the loop after the first empty receive: for
+        scripts, benchmarks and tests that drain a queue once.
+        """
+        visibility = self._queue_visibility_timeout()
+        interval = self._heartbeat_interval or max(
+            0.5, min(visibility, self.heartbeat_visibility_seconds) / 4
+        )
+        heartbeat = threading.Thread(
+            target=self._heartbeat_loop, args=(interval,), name="heartbeat", daemon=True
+        )
+        heartbeat.start()
+        LOG.info(
+            "started: queue=%s batch_size=%d concurrency=%d visibility=%ds heartbeat=%gs",
+            self.queue_url,
+            self.batch_size,
+            self.concurrency,
+            visibility,
+            interval,
+        )
+        try:
+            with ThreadPoolExecutor(self.concurrency, thread_name_prefix="handler") as pool:
+                while not self.stopping:
+                    raw = self._receive(visibility)
+                    if self.stopping:
+                        self._release(raw)
+                        break
+                    if not raw:
+                        if stop_when_idle:
+                            break
+                        continue
+                    self._handle_batch(pool, raw, visibility)
+        finally:
+            self._stop.set()
+            heartbeat.join()
+        LOG.info(
+            "stopped: received=%d processed=%d failed=%d released=%d extended=%d",
+            self.stats.received,
+            self.stats.processed,
+            self.stats.failed,
+            self.stats.released,
+            self.stats.visibility_extensions,
+        )
+        return self.stats
+
+    # --- internals -----------------------------------------------------------
+
+    def _queue_visibility_timeout(self) -> int:
+        if self._visibility is None:
+            attrs = self.sqs.get_queue_attributes(
+                QueueUrl=self.queue_url, AttributeNames=["VisibilityTimeout"]
+            )["Attributes"]
+            self._visibility = int(attrs["VisibilityTimeout"])
+        return self._visibility
+
+    def _receive(self, visibility: int) -> list[dict[str, Any]]:
+        response = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            WaitTimeSeconds=self.wait_time_seconds,
+            VisibilityTimeout=visibility,
+            MessageSystemAttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages: list[dict[str, Any]] = response.get("Messages", [])
+        if messages:
+            self.stats.add(received=len(messages))
+            LOG.debug("received %d messages", len(messages))
+        return messages
+
+    def _handle_batch(
+        self, pool: ThreadPoolExecutor, raw: list[dict[str, Any]], visibility: int
+    ) -> None:
+        messages = [WorkerMessage.from_sqs(m) for m in raw]
+        deadline = time.monotonic() + visibility
+        with self._lock:
+            for m in messages:
+                self._in_flight[m.message_id] = _InFlight(m, deadline)
+        outcome = _Outcome()
+        for part in pool.map(self._handle_sequence, _sequences(messages, fifo=self.fifo)):
+            outcome.merge(part)
+        self._delete(outcome.succeeded)
+        if self.failure_visibility_timeout_seconds is not None and outcome.failed:
+            self._change_visibility(outcome.failed, self.failure_visibility_timeout_seconds)
+        if outcome.unstarted:
+            released = self._change_visibility(outcome.unstarted, 0)
+            self.stats.add(released=released)
+            LOG.info("drain: returned %d unstarted messages to the queue", released)
+        with self._lock:
+            for m in messages:
+                self._in_flight.pop(m.message_id, None)
+
+    def _handle_sequence(self, sequence: list[WorkerMessage]) -> _Outcome:
+        """Handles messages in order; after a failure the rest count as failed.
+
+        On a standard queue every sequence holds one message. On a FIFO queue
+        a sequence is one message group's share of the batch: handling a later
+        message after an earlier one failed would break the group's order.
+        Once a drain has begun, messages not yet started are not started.
+        """
+        outcome = _Outcome()
+        for index, message in enumerate(sequence):
+            if self.stopping:
+                outcome.unstarted.extend(sequence[index:])
+                return outcome
+            try:
+                self.handler(message)
+            except Exception as exc:  # the handler's failure is data, not a crash
+                LOG.warning(
+                    "message %s failed (receive %d): %s: %s",
+                    message.message_id,
+                    message.receive_count,
+                    type(exc).__name__,
+                    exc,
+                )
+                self.stats.add(failed=1)
+                outcome.failed.extend(sequence[index:])
+                return outcome
+            self.stats.add(processed=1)
+            outcome.succeeded.append(message)
+            with self._lock:
+                # done: no heartbeat needed any more
+                self._in_flight.pop(message.message_id, None)
+        return outcome
+
+    def _delete(self, messages: Sequence[WorkerMessage]) -> None:
+        for chunk in _chunks(messages, SQS_BATCH_LIMIT):
+            response = self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m.receipt_handle} for i, m in enumerate(chunk)
+                ],
+            )
+            for failure in response.get("Failed", []):
+                # The message will be delivered again: handlers must be idempotent.
+                self.stats.add(delete_failures=1)
+                LOG.error(
+                    "delete of message %s failed: %s %s",
+                    chunk[int(failure["Id"])].message_id,
+                    failure.get("Code"),
+                    failure.get("Message"),
+                )
+
+    def _change_visibility(self, messages: Sequence[WorkerMessage], seconds: int) -> int:
+        changed = 0
+        for chunk in _chunks(messages, SQS_BATCH_LIMIT):
+            response = self.sqs.change_message_visibility_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m.receipt_handle, "VisibilityTimeout": seconds}
+                    for i, m in enumerate(chunk)
+                ],
+            )
+            changed += len(response.get("Successful", []))
+            for failure in response.get("Failed", []):
+                LOG.warning(
+                    "visibility change of message %s failed: %s",
+                    chunk[int(failure["Id"])].message_id,
+                    failure.get("Code"),
+                )
+        return changed
+
+    def _release(self, raw: list[dict[str, Any]]) -> None:
+        """Returns messages received while draining to the queue at once."""
+        if not raw:
+            return
+        messages = [WorkerMessage.from_sqs(m) for m in raw]
+        released = self._change_visibility(messages, 0)
+        self.stats.add(released=released)
+        LOG.info("drain: returned %d unstarted messages to the queue", released)
+
+    def _heartbeat_loop(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self._extend_expiring(interval)
+        # one last look while the final batch drains
+        while self._in_flight:
+            time.sleep(interval)
+            self._extend_expiring(interval)
+
+    def _extend_expiring(self, interval: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            expiring = [
+                f.message for f in self._in_flight.values() if f.visible_until - now < 2 * interval
+            ]
+        if not expiring:
+            return
+        changed = self._change_visibility(expiring, self.heartbeat_visibility_seconds)
+        new_deadline = time.monotonic() + self.heartbeat_visibility_seconds
+        with self._lock:
+            for m in expiring:
+                if m.message_id in self._in_flight:
+                    self._in_flight[m.message_id].visible_until = new_deadline
+        self.stats.add(visibility_extensions=changed)
+        LOG.info(
+            "heartbeat: extended %d in-progress messages by %ds",
+            changed,
+            self.heartbeat_visibility_seconds,
+        )
+
+
+def _sequences(messages: list[WorkerMessage], *, fifo: bool) -> list[list[WorkerMessage]]:
+    if not fifo:
+        return [[m] for m in messages]
+    groups: dict[str, list[WorkerMessage]] = {}
+    for m in messages:  # SQS returns a group's messages in order
+        groups.setdefault(m.message_group_id or "", []).append(m)
+    return list(groups.values())
+
+
+def _chunks(items: Sequence[WorkerMessage], size: int) -> Iterable[Sequence[WorkerMessage]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- Auto Scaling lifecycle --------------------------------------------------
+
+
+def imds_get(path: str, *, timeout: float = 2.0) -> str:
+    """GET from the instance metadata service with an IMDSv2 session token."""
+    token_request = urllib.request.Request(
+        f"{_IMDS}/latest/api/token",
+        method="PUT",
+        headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"},
+    )
+    with urllib.request.urlopen(token_request, timeout=timeout) as response:
+        token = response.read().decode()
+    request = urllib.request.Request(
+        f"{_IMDS}/latest/meta-data/{path}", headers={"X-aws-ec2-metadata-token": token}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return str(response.read().decode())
+
+
+def imds_target_lifecycle_state() -> str:
+    """The Auto Scaling target lifecycle state, e.g. ``InService`` or ``Terminated``."""
+    return imds_get("autoscaling/target-lifecycle-state")
+
+
+class LifecycleWatcher:
+    """Drains the worker when Auto Scaling starts to terminate its instance.
+
+    Scale-in with the fleet's ``INSTANCE_TERMINATING`` lifecycle hook moves the
+    instance to ``Terminating:Wait``, and its metadata's target lifecycle
+    state to ``Terminated``. The watcher sees that, stops the worker, and once
+    the worker has drained, `complete` tells Auto Scaling to go on
+    (``CompleteLifecycleAction``, result ``CONTINUE``) instead of waiting for
+    the hook's heartbeat timeout.
+    """
+
+    def __init__(
+        self,
+        worker: QueueWorker,
+        *,
+        autoscaling_client: Any,
+        auto_scaling_group_name: str,
+        lifecycle_hook_name: str,
+        instance_id: str,
+        state_source: Callable[[], str] = imds_target_lifecycle_state,
+        poll_seconds: float = LIFECYCLE_POLL_SECONDS,
+    ) -> None:
+        self.worker = worker
+        self.autoscaling = autoscaling_client
+        self.group = auto_scaling_group_name
+        self.hook = lifecycle_hook_name
+        self.instance_id = instance_id
+        self.state_source = state_source
+        self.poll_seconds = poll_seconds
+        self.terminating = False
+        self._thread = threading.Thread(target=self._watch, name="lifecycle", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self.worker.stopping:
+            try:
+                state = self.state_source()
+            except OSError as exc:  # metadata briefly unreachable: look again
+                LOG.debug("target lifecycle state unavailable: %s", exc)
+                state = ""
+            if state in _TERMINATING_STATES:
+                self.terminating = True
+                self.worker.stop(f"Auto Scaling target lifecycle state is {state}")
+                return
+            time.sleep(self.poll_seconds)
+
+    def complete(self) -> bool:
+        """After the drain: lets Auto Scaling terminate the instance now."""
+        if not self.terminating:
+            return False
+        self.autoscaling.complete_lifecycle_action(
+            AutoScalingGroupName=self.group,
+            LifecycleHookName=self.hook,
+            InstanceId=self.instance_id,
+            LifecycleActionResult="CONTINUE",
+        )
+        LOG.info("lifecycle action completed: instance %s may terminate", self.instance_id)
+        return True
+
+
+# --- entry point ---------------------------------------------------------------
+
+
+def load_handler(spec: str, extra_paths: Iterable[str] = ()) -> Handler:
+    """Imports ``module:function`` (after adding ``extra_paths`` to sys.path)."""
+    module_name, sep, attribute = spec.partition(":")
+    if not sep or not module_name or not attribute:
+        raise ValueError(f"WORKER_HANDLER={spec!r}: expected 'module:function'")
+    for path in extra_paths:
+        if path and path not in sys.path:
+            sys.path.insert(0, path)
+    handler = getattr(importlib.import_module(module_name), attribute)
+    if not callable(handler):
+        raise ValueError(f"WORKER_HANDLER={spec!r}: {attribute} is not callable")
+    return handler  # type: ignore[no-any-return]
+
+
+def worker_from_environment(environ: Mapping[str, str], sqs_client: Any) -> QueueWorker:
+    """Builds a worker from the variables the fleet's user data sets."""
+    visibility = environ.get("WORKER_VISIBILITY_TIMEOUT_SECONDS")
+    return QueueWorker(
+        queue_url=environ["QUEUE_URL"],
+        handler=load_handler(
+            environ["WORKER_HANDLER"], environ.get("WORKER_HANDLER_PATH", "").split(":")
+        ),
+        sqs_client=sqs_client,
+        batch_size=int(environ.get("WORKER_BATCH_SIZE", SQS_BATCH_LIMIT)),
+        wait_time_seconds=int(environ.get("WORKER_WAIT_TIME_SECONDS", MAX_WAIT_TIME_SECONDS)),
+        concurrency=int(environ.get("WORKER_CONCURRENCY", SQS_BATCH_LIMIT)),
+        visibility_timeout_seconds=int(visibility) if visibility else None,
+        heartbeat_visibility_seconds=int(
+            environ.get("WORKER_HEARTBEAT_VISIBILITY_SECONDS", DEFAULT_HEARTBEAT_VISIBILITY_SECONDS)
+        ),
+    )
+
+
+def main(environ: Mapping[str, str] | None = None) -> int:  # pragma: no cover - on instances
+    boto3 = importlib.import_module("boto3")  # installed by the user data, untyped
+    env = os.environ if environ is None else environ
+    logging.basicConfig(
+        level=env.get("WORKER_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(threadName)s %(message)s",
+    )
+    region = env.get("AWS_REGION")
+    worker = worker_from_environment(env, boto3.client("sqs", region_name=region))
+    worker.install_signal_handlers()
+    watcher: LifecycleWatcher | None = None
+    if env.get("LIFECYCLE_HOOK_NAME") and env.get("AUTO_SCALING_GROUP_NAME"):
+        watcher = LifecycleWatcher(
+            worker,
+            autoscaling_client=boto3.client("autoscaling", region_name=region),
+            auto_scaling_group_name=env["AUTO_SCALING_GROUP_NAME"],
+            lifecycle_hook_name=env["LIFECYCLE_HOOK_NAME"],
+            instance_id=imds_get("instance-id"),
+        )
+        watcher.start()
+    worker.run()
+    if watcher is not None:
+        watcher.complete()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""``AWS::AutoScaling::ScalingPolicy``: moto 5.2.5's CloudFormation skips it.
+
+Realized with moto's ``put_scaling_policy``, so ``describe_policies`` lists
+it with its type, step adjustments or target-tracking configuration
+(customized metric math included). moto stores policies and never scales:
+tests drive capacity themselves. ``Ref`` returns the policy ARN, as in AWS
+(alarm actions name it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from moto.autoscaling.models import autoscaling_backends
+from moto.core.common_models import CloudFormationModel
+
+from constructs_lib.testing.adapters._base import AdapterModel, physical_id_of, register_model
+
+if TYPE_CHECKING:
+    from constructs_lib.testing.deploy import DeployedStack
+
+
+@register_model
+class AutoScalingScalingPolicy(AdapterModel, CloudFormationModel):
+    """A step, simple or target-tracking policy of one Auto Scaling group."""
+
+    CFN_TYPE = "AWS::AutoScaling::ScalingPolicy"
+    CFN_ATTRIBUTES = ("Arn", "PolicyName")
+
+    def apply(self) -> None:
+        p = self.properties
+        self.group_name = physical_id_of(p["AutoScalingGroupName"])
+        policy = autoscaling_backends[self.account_id][self.region_name].put_scaling_policy(
+            name=self.physical_name,
+            policy_type=p.get("PolicyType", "SimpleScaling"),
+            metric_aggregation_type=p.get("MetricAggregationType"),  # type: ignore[arg-type]
+            adjustment_type=p.get("AdjustmentType"),  # type: ignore[arg-type]
+            as_name=self.group_name,
+            min_adjustment_magnitude=p.get("MinAdjustmentMagnitude"),  # type: ignore[arg-type]
+            scaling_adjustment=p.get("ScalingAdjustment"),
+            cooldown=p.get("Cooldown"),
+            target_tracking_config=p.get("TargetTrackingConfiguration"),  # type: ignore[arg-type]
+            step_adjustments=p.get("StepAdjustments"),  # type: ignore[arg-type]
+            estimated_instance_warmup=p.get("EstimatedInstanceWarmup"),  # type: ignore[arg-type]
+            predictive_scaling_configuration=p.get("PredictiveScalingConfiguration"),  # type: ignore[arg-type]
+        )
+        self.arn: str = policy.arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    def remove(self) -> None:
+        autoscaling_backends[self.account_id][self.region_name].delete_policy(self.physical_name)
+
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"Arn": self.arn, "PolicyName": self.physical_name}
+
+    @classmethod
+    def verify(
+        cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
+    ) -> list[str]:
+        arn = deployed.physical_id(logical_id)
+        policies = deployed.client("autoscaling").describe_policies()["ScalingPolicies"]
+        found = [p for p in policies if p.get("PolicyARN") == arn]
+        if not found:
+            return [f"{logical_id}: no scaling policy with ARN {arn!r}"]
+        expected = resource["Properties"].get("PolicyType", "SimpleScaling")
+        if found[0]["PolicyType"] != expected:
+            return [f"{logical_id}: policy type {found[0]['PolicyType']}, expected {expected}"]
+        return []

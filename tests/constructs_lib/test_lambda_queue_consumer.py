@@ -1,0 +1,360 @@
+"""LambdaQueueConsumer: every default, option, rule and warning, at synth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aws_cdk import App, CfnParameter, Duration, Stack
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Annotations, Match, Template
+
+from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
+
+ENV = {"account": "123456789012", "region": "us-east-1"}
+
+
+def new_stack() -> Stack:
+    return Stack(App(builtin_cloud_formation_validation=False), "Test", env=ENV)
+
+
+def new_function(stack: Stack, timeout: Duration | None = None) -> lambda_.Function:
+    return lambda_.Function(
+        stack,
+        "Fn",
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
+        timeout=timeout,
+    )
+
+
+def build(**kwargs: Any) -> tuple[Stack, LambdaQueueConsumer]:
+    stack = new_stack()
+    queue_kwargs = kwargs.pop("queue_kwargs", {})
+    queue = kwargs.pop("queue", None) or SecureQueue(stack, "Jobs", **queue_kwargs)
+    function = kwargs.pop("function", None) or new_function(stack, kwargs.pop("timeout", None))
+    consumer = LambdaQueueConsumer(stack, "Consumer", function=function, queue=queue, **kwargs)
+    return stack, consumer
+
+
+def problems(call: Callable[[], object]) -> list[str]:
+    with pytest.raises(ConstructOptionError) as caught:
+        call()
+    return [str(p) for p in caught.value.problems]
+
+
+# --- defaults ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_template() -> Template:
+    stack, _ = build()
+    return Template.from_stack(stack)
+
+
+def test_mapping_defaults(default_template: Template) -> None:
+    mappings = default_template.find_resources("AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == 1
+    (mapping,) = mappings.values()
+    props = mapping["Properties"]
+    assert props["BatchSize"] == defaults.LAMBDA_BATCH_SIZE == 10
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    source, attribute = props["EventSourceArn"]["Fn::GetAtt"]
+    assert source.startswith("JobsQueue") and attribute == "Arn"
+    assert props["Enabled"] is True
+    for absent in ("MaximumBatchingWindowInSeconds", "ScalingConfig", "FilterCriteria"):
+        assert absent not in props
+
+
+def test_mapping_id_is_the_contract(default_template: Template) -> None:
+    ids = default_template.find_resources("AWS::Lambda::EventSourceMapping").keys()
+    assert [i for i in ids if i.startswith("ConsumerEventSourceMapping")]
+
+
+def test_consume_grant_is_least_privilege_and_precedes_the_mapping(
+    default_template: Template,
+) -> None:
+    policies = default_template.find_resources("AWS::IAM::Policy")
+    (policy_id, policy), *_ = policies.items()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert len(policies) == 1 and len(statements) == 1
+    assert statements[0]["Effect"] == "Allow"
+    assert sorted(statements[0]["Action"]) == [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ReceiveMessage",
+    ]
+    source, attribute = statements[0]["Resource"]["Fn::GetAtt"]
+    assert source.startswith("JobsQueue") and attribute == "Arn"
+    (mapping,) = default_template.find_resources("AWS::Lambda::EventSourceMapping").values()
+    assert policy_id in mapping["DependsOn"]
+
+
+def test_function_alarms(default_template: Template) -> None:
+    for metric, threshold in (
+        ("Errors", defaults.LAMBDA_ERRORS_ALARM_THRESHOLD),
+        ("Throttles", defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD),
+    ):
+        default_template.has_resource_properties(
+            "AWS::CloudWatch::Alarm",
+            {
+                "Namespace": "AWS/Lambda",
+                "MetricName": metric,
+                "Statistic": "Sum",
+                "Period": 60,
+                "Threshold": threshold,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+            },
+        )
+
+
+def test_secure_queue_age_alarm_is_reused_not_duplicated(default_template: Template) -> None:
+    age_alarms = default_template.find_resources(
+        "AWS::CloudWatch::Alarm", {"Properties": {"MetricName": "ApproximateAgeOfOldestMessage"}}
+    )
+    assert len(age_alarms) == 1
+    assert next(iter(age_alarms)).startswith("JobsOldestMessageAgeAlarm")
+
+
+def test_attributes_and_no_warnings() -> None:
+    stack, consumer = build()
+    assert consumer.event_source_mapping.node.id == "EventSourceMapping"
+    assert consumer.alarms == [
+        consumer.errors_alarm,
+        consumer.throttles_alarm,
+        consumer.oldest_message_age_alarm,
+    ]
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.any_value())
+    assert warnings == []
+
+
+# --- options ---------------------------------------------------------------------
+
+
+def test_options_reach_the_mapping() -> None:
+    stack, _ = build(
+        queue_kwargs={"visibility_timeout": Duration.minutes(2)},
+        batch_size=100,
+        max_batching_window=Duration.seconds(5),
+        max_concurrency=5,
+        filters=[
+            lambda_.FilterCriteria.filter({"body": {"kind": lambda_.FilterRule.is_equal("job")}})
+        ],
+        enabled=False,
+        report_batch_item_failures=False,
+    )
+    props = Template.from_stack(stack).find_resources("AWS::Lambda::EventSourceMapping")
+    (mapping,) = props.values()
+    p = mapping["Properties"]
+    assert p["BatchSize"] == 100
+    assert p["MaximumBatchingWindowInSeconds"] == 5
+    assert p["ScalingConfig"] == {"MaximumConcurrency": 5}
+    assert p["FilterCriteria"] == {"Filters": [{"Pattern": '{"body":{"kind":["job"]}}'}]}
+    assert p["Enabled"] is False
+    assert "FunctionResponseTypes" not in p
+
+
+def test_kms_queue_adds_decrypt_on_its_key_only() -> None:
+    stack, _ = build(
+        queue_kwargs={
+            "fifo": True,
+            "queue_name": "payments.fifo",
+            "encryption": sqs.QueueEncryption.KMS,
+        }
+    )
+    template = Template.from_stack(stack)
+    (policy,) = template.find_resources("AWS::IAM::Policy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    kms = [s for s in statements if s["Action"] == "kms:Decrypt"]
+    assert len(kms) == 1
+    assert kms[0]["Resource"]["Fn::GetAtt"][0].startswith("JobsKey")
+
+
+def test_plain_queue_gets_its_own_age_alarm_and_every_alarm_goes_to_the_topic() -> None:
+    stack = new_stack()
+    queue = sqs.Queue(stack, "Plain", visibility_timeout=Duration.seconds(60))
+    topic = sns.Topic(stack, "Ops")
+    consumer = LambdaQueueConsumer(
+        stack,
+        "Consumer",
+        function=new_function(stack),
+        queue=queue,
+        alarm_topic=topic,
+        oldest_message_age_alarm_threshold=Duration.minutes(3),
+    )
+    assert consumer.oldest_message_age_alarm.node.scope is consumer
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {"MetricName": "ApproximateAgeOfOldestMessage", "Threshold": 180},
+    )
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    assert len(alarms) == 3
+    for alarm in alarms.values():
+        (action,) = alarm["Properties"]["AlarmActions"]
+        assert action["Ref"].startswith("Ops")
+
+
+def test_alarm_thresholds_are_options() -> None:
+    stack, _ = build(errors_alarm_threshold=3, throttles_alarm_threshold=7)
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm", {"MetricName": "Errors", "Threshold": 3}
+    )
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm", {"MetricName": "Throttles", "Threshold": 7}
+    )
+
+
+# --- AWS's rules -----------------------------------------------------------------------
+
+
+def test_visibility_must_cover_six_function_timeouts() -> None:
+    # default queue visibility 30 s < 6 x 10 s
+    assert problems(lambda: build(timeout=Duration.seconds(10))) == [
+        "queue='visibility timeout 30 seconds': must be at least 6 x the function timeout "
+        "(10 s) + the batching window (0 s) = 60 seconds: raise the queue's visibility_timeout"
+    ]
+
+
+def test_visibility_must_also_cover_the_batching_window() -> None:
+    assert problems(
+        lambda: build(
+            queue_kwargs={"visibility_timeout": Duration.seconds(60)},
+            timeout=Duration.seconds(10),
+            max_batching_window=Duration.seconds(1),
+        )
+    ) == [
+        "queue='visibility timeout 60 seconds': must be at least 6 x the function timeout "
+        "(10 s) + the batching window (1 s) = 61 seconds: raise the queue's visibility_timeout"
+    ]
+
+
+def test_visibility_rule_uses_lambdas_default_timeout() -> None:
+    # no timeout set: Lambda's 3 s, 6 x 3 = 18 > 15
+    assert problems(lambda: build(queue_kwargs={"visibility_timeout": Duration.seconds(15)}))[
+        0
+    ].startswith(
+        "queue='visibility timeout 15 seconds': must be at least 6 x the function timeout (3 s)"
+    )
+
+
+def test_visibility_exactly_at_the_minimum_is_accepted() -> None:
+    build(queue_kwargs={"visibility_timeout": Duration.seconds(60)}, timeout=Duration.seconds(10))
+
+
+def test_explicit_function_timeout_is_used_for_imported_functions() -> None:
+    stack = new_stack()
+    imported = lambda_.Function.from_function_arn(
+        stack, "Imported", "arn:aws:lambda:us-east-1:123456789012:function:worker"
+    )
+    queue = SecureQueue(stack, "Jobs")
+    with pytest.raises(ConstructOptionError, match=r"function timeout \(20 s\)"):
+        LambdaQueueConsumer(
+            stack, "C", function=imported, queue=queue, function_timeout=Duration.seconds(20)
+        )
+
+
+def test_fifo_batch_size_at_most_10() -> None:
+    assert problems(lambda: build(queue_kwargs={"fifo": True}, batch_size=11)) == [
+        "batch_size=11: must be from 1 to 10"
+    ]
+
+
+def test_fifo_has_no_batching_window() -> None:
+    assert problems(
+        lambda: build(queue_kwargs={"fifo": True}, max_batching_window=Duration.seconds(2))
+    ) == ["max_batching_window='2 seconds': is not supported for FIFO queues: leave it unset"]
+
+
+def test_standard_batch_size_range() -> None:
+    assert problems(lambda: build(batch_size=10_001, max_batching_window=Duration.seconds(1))) == [
+        "batch_size=10001: must be from 1 to 10000"
+    ]
+    assert problems(lambda: build(batch_size=0)) == ["batch_size=0: must be from 1 to 10000"]
+
+
+def test_standard_batch_above_10_needs_a_window() -> None:
+    assert problems(lambda: build(batch_size=11)) == [
+        "batch_size=11: above 10 needs a max_batching_window of at least 1 second"
+    ]
+    assert problems(lambda: build(batch_size=11, max_batching_window=Duration.seconds(0))) == [
+        "max_batching_window='0 seconds': must be at least 1 second when batch_size (11) "
+        "is above 10"
+    ]
+
+
+def test_batching_window_at_most_300_seconds() -> None:
+    assert problems(
+        lambda: build(
+            queue_kwargs={"visibility_timeout": Duration.minutes(10)},
+            max_batching_window=Duration.seconds(301),
+        )
+    ) == ["max_batching_window='301 seconds': must be from 0 to 300 seconds"]
+
+
+@pytest.mark.parametrize("value", [1, 1001])
+def test_max_concurrency_2_to_1000(value: int) -> None:
+    assert problems(lambda: build(max_concurrency=value)) == [
+        f"max_concurrency={value}: must be from 2 to 1000"
+    ]
+
+
+def test_negative_alarm_thresholds() -> None:
+    assert problems(lambda: build(errors_alarm_threshold=-1, throttles_alarm_threshold=-2)) == [
+        "errors_alarm_threshold=-1: must not be negative",
+        "throttles_alarm_threshold=-2: must not be negative",
+    ]
+
+
+def test_all_problems_are_reported_together_with_the_construct_path() -> None:
+    with pytest.raises(ConstructOptionError) as caught:
+        build(queue_kwargs={"fifo": True}, batch_size=20, max_concurrency=1)
+    message = str(caught.value)
+    assert message.startswith("Test/Consumer: invalid options:")
+    assert [p.option for p in caught.value.problems] == ["batch_size", "max_concurrency"]
+
+
+def test_unresolved_tokens_are_not_judged() -> None:
+    stack = new_stack()
+    size = CfnParameter(stack, "Size", type="Number").value_as_number
+    queue = SecureQueue(stack, "Jobs")
+    LambdaQueueConsumer(stack, "C", function=new_function(stack), queue=queue, max_concurrency=size)
+
+
+# --- warnings ------------------------------------------------------------------
+
+
+def warnings_of(stack: Stack) -> list[str]:
+    found = Annotations.from_stack(stack).find_warning("*", Match.any_value())
+    return [str(w.entry.data) for w in found]
+
+
+def test_warning_without_partial_batch_responses() -> None:
+    stack, _ = build(report_batch_item_failures=False)
+    assert any("report_batch_item_failures=False" in w for w in warnings_of(stack))
+
+
+def test_warning_when_visibility_cannot_be_checked() -> None:
+    stack = new_stack()
+    imported = lambda_.Function.from_function_arn(
+        stack, "Imported", "arn:aws:lambda:us-east-1:123456789012:function:worker"
+    )
+    LambdaQueueConsumer(stack, "C", function=imported, queue=SecureQueue(stack, "Jobs"))
+    assert any(
+        "visibility timeout or the function's timeout is unknown" in w for w in warnings_of(stack)
+    )
+
+
+def test_warning_for_low_max_receive_count_and_for_no_dlq() -> None:
+    stack, _ = build(queue_kwargs={"max_receive_count": 2})
+    assert any("AWS recommends at least 5" in w for w in warnings_of(stack))
+    stack, _ = build(queue_kwargs={"dead_letter_queue_enabled": False})
+    assert any("the queue has no DLQ" in w for w in warnings_of(stack))

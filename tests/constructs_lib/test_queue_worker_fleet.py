@@ -1,0 +1,474 @@
+"""QueueWorkerFleet: every default, option, rule and warning, at synth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aws_cdk import Duration, Stack, Validations
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Annotations, Match, Template
+from cdk_nag import AwsSolutionsChecks
+
+from constructs_lib import (
+    ConstructOptionError,
+    QueueWorkerFleet,
+    SecureQueue,
+    WorkerScaling,
+    defaults,
+)
+from constructs_lib.queue_worker_fleet import (
+    BACKLOG_PER_INSTANCE_EXPRESSION,
+    DRAIN_HOOK_NAME,
+    SCALE_FROM_ZERO_EXPRESSION,
+)
+from tests.conftest import REPO_ROOT, new_app
+
+ENV = {"account": "123456789012", "region": "us-east-1"}
+HANDLER_DIR = str(REPO_ROOT / "handlers" / "jobs")
+
+
+def build(**kwargs: Any) -> tuple[Stack, QueueWorkerFleet]:
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    queue = kwargs.pop("queue", None) or SecureQueue(
+        stack, "Jobs", **kwargs.pop("queue_kwargs", {})
+    )
+    vpc = ec2.Vpc(
+        stack,
+        "Vpc",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+    )
+    kwargs.setdefault("handler", "jobs_handler:handle")
+    fleet = QueueWorkerFleet(stack, "Workers", queue=queue, vpc=vpc, **kwargs)
+    return stack, fleet
+
+
+def problems(call: Callable[[], object]) -> list[str]:
+    with pytest.raises(ConstructOptionError) as caught:
+        call()
+    return [str(p) for p in caught.value.problems]
+
+
+def only(
+    template: Template, resource_type: str, props: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    found = template.find_resources(resource_type, {"Properties": props} if props else None)
+    assert len(found) == 1, found.keys()
+    return next(iter(found.values()))
+
+
+@pytest.fixture(scope="module")
+def default_fleet() -> tuple[Stack, QueueWorkerFleet, Template]:
+    stack, fleet = build(handler_code_path=HANDLER_DIR)
+    return stack, fleet, Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def template(default_fleet: tuple[Stack, QueueWorkerFleet, Template]) -> Template:
+    return default_fleet[2]
+
+
+# --- the group and its instances -------------------------------------------------------
+
+
+def test_group_defaults(template: Template) -> None:
+    group = only(template, "AWS::AutoScaling::AutoScalingGroup")["Properties"]
+    assert group["MinSize"] == str(defaults.WORKER_MIN_CAPACITY) == "0"
+    assert group["MaxSize"] == str(defaults.WORKER_MAX_CAPACITY) == "10"
+    assert group["MetricsCollection"] == [{"Granularity": "1Minute"}]
+    assert group["DefaultInstanceWarmup"] == 180
+    assert "NewInstancesProtectedFromScaleIn" not in group
+    assert "LaunchTemplate" in group and "LaunchConfigurationName" not in group
+
+
+def test_launch_template_hardening(template: Template) -> None:
+    data = only(template, "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    assert data["MetadataOptions"]["InstanceMetadataTags"] == "enabled"
+    assert data["Monitoring"] == {"Enabled": True}
+    assert data["InstanceType"] == defaults.WORKER_INSTANCE_TYPE
+    (device,) = data["BlockDeviceMappings"]
+    assert device["Ebs"]["Encrypted"] is True
+    assert device["Ebs"]["VolumeType"] == "gp3"
+    assert "KeyName" not in data
+    # latest Amazon Linux 2023 through its public SSM parameter
+    image = data["ImageId"]["Ref"]
+    parameter = template.to_json()["Parameters"][image]
+    assert "al2023-ami" in parameter["Default"]
+    assert parameter["Type"].startswith("AWS::SSM::Parameter::Value")
+
+
+def test_no_inbound_and_https_out_only(template: Template) -> None:
+    group = only(template, "AWS::EC2::SecurityGroup")["Properties"]
+    assert "SecurityGroupIngress" not in group
+    assert group["SecurityGroupEgress"] == [
+        {
+            "CidrIp": "0.0.0.0/0",
+            "Description": "HTTPS to SQS, S3 and Auto Scaling",
+            "FromPort": 443,
+            "IpProtocol": "tcp",
+            "ToPort": 443,
+        }
+    ]
+    assert template.find_resources("AWS::EC2::SecurityGroupIngress") == {}
+
+
+def statements(template: Template) -> list[dict[str, Any]]:
+    found = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        found.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return found
+
+
+def test_role_may_consume_its_queue_read_its_code_and_complete_its_hook(template: Template) -> None:
+    by_action = {json.dumps(s["Action"]): s for s in statements(template)}
+    consume = json.loads(next(a for a in by_action if "sqs:ReceiveMessage" in a))
+    assert sorted(consume) == [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ReceiveMessage",
+    ]
+    s3 = by_action['"s3:GetObject"']
+    assert len(s3["Resource"]) == 2  # worker and handler zip, exactly
+    for resource in s3["Resource"]:
+        joined = json.dumps(resource)
+        assert ".zip" in joined and "*" not in joined
+    drain = by_action['"autoscaling:CompleteLifecycleAction"']
+    rendered = json.dumps(drain["Resource"])
+    assert "autoScalingGroup:*:autoScalingGroupName/" in rendered
+    assert len(statements(template)) == 3
+
+
+def test_drain_hook(template: Template) -> None:
+    hook = only(template, "AWS::AutoScaling::LifecycleHook")["Properties"]
+    assert hook["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"
+    assert hook["LifecycleHookName"] == DRAIN_HOOK_NAME
+    assert hook["HeartbeatTimeout"] == defaults.WORKER_DRAIN_TIMEOUT.to_seconds() == 300
+    assert hook["DefaultResult"] == "CONTINUE"
+
+
+def user_data_text(template: Template) -> str:
+    data = only(template, "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
+    return json.dumps(data["UserData"])
+
+
+def test_user_data_installs_and_starts_the_worker(template: Template) -> None:
+    text = user_data_text(template)
+    assert "dnf install -y python3-boto3" in text
+    assert "python3 -m zipfile -e /tmp/queue-worker.zip /opt/queue-worker" in text
+    assert "python3 -m zipfile -e /tmp/queue-handler.zip /opt/queue-worker/handler" in text
+    assert "WORKER_HANDLER=jobs_handler:handle" in text
+    assert f"LIFECYCLE_HOOK_NAME={DRAIN_HOOK_NAME}" in text
+    assert "WORKER_VISIBILITY_TIMEOUT_SECONDS=30" in text
+    assert "WORKER_BATCH_SIZE=10" in text
+    assert "DynamicUser=yes" in text
+    assert "TimeoutStopSec=330" in text
+    assert "systemctl enable --now queue-worker" in text
+
+
+# --- scaling ---------------------------------------------------------------------------
+
+
+def test_backlog_per_instance_target_tracking(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    _, fleet, template = default_fleet
+    assert fleet.backlog_target == 100  # AWS's example: 10 s / 0.1 s
+    policy = only(
+        template, "AWS::AutoScaling::ScalingPolicy", {"PolicyType": "TargetTrackingScaling"}
+    )
+    config = policy["Properties"]["TargetTrackingConfiguration"]
+    assert config["TargetValue"] == 100
+    metrics = {m["Id"]: m for m in config["CustomizedMetricSpecification"]["Metrics"]}
+    assert metrics["backlogPerInstance"]["Expression"] == BACKLOG_PER_INSTANCE_EXPRESSION
+    assert metrics["backlogPerInstance"]["ReturnData"] is True
+    visible = metrics["visible"]["MetricStat"]
+    assert visible["Metric"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert visible["Metric"]["Namespace"] == "AWS/SQS"
+    assert visible["Stat"] == "Sum"
+    in_service = metrics["inService"]["MetricStat"]
+    assert in_service["Metric"]["MetricName"] == "GroupInServiceInstances"
+    assert in_service["Stat"] == "Average"
+    assert metrics["visible"]["ReturnData"] is False
+
+
+def test_target_follows_latency_and_processing_time() -> None:
+    _, fleet = build(
+        acceptable_latency=Duration.seconds(30), average_processing_time=Duration.millis(250)
+    )
+    assert fleet.backlog_target == 120
+
+
+def test_scale_from_zero_and_message_age(template: Template) -> None:
+    from_zero = only(
+        template,
+        "AWS::CloudWatch::Alarm",
+        {
+            "Metrics": Match.array_with(
+                [Match.object_like({"Expression": SCALE_FROM_ZERO_EXPRESSION})]
+            )
+        },
+    )["Properties"]
+    assert from_zero["Threshold"] == 1
+    assert from_zero["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    age = only(
+        template,
+        "AWS::CloudWatch::Alarm",
+        {"MetricName": "ApproximateAgeOfOldestMessage", "Threshold": 300},
+    )["Properties"]
+    assert len(age["AlarmActions"]) == 1  # the step policy
+    steps = template.find_resources(
+        "AWS::AutoScaling::ScalingPolicy", {"Properties": {"PolicyType": "StepScaling"}}
+    )
+    assert len(steps) == 2
+    for step in steps.values():
+        assert step["Properties"]["StepAdjustments"] == [
+            {"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}
+        ]
+
+
+def test_no_scale_from_zero_when_min_capacity_is_positive() -> None:
+    stack, fleet = build(min_capacity=1)
+    assert fleet.scale_from_zero_alarm is None
+    assert not any(
+        SCALE_FROM_ZERO_EXPRESSION in json.dumps(a)
+        for a in Template.from_stack(stack).find_resources("AWS::CloudWatch::Alarm").values()
+    )
+
+
+def test_queue_depth_step_scaling() -> None:
+    stack, fleet = build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS)
+    template = Template.from_stack(stack)
+    assert fleet.backlog_scaling_policy is None and fleet.queue_depth_scaling is not None
+    assert (
+        template.find_resources(
+            "AWS::AutoScaling::ScalingPolicy",
+            {"Properties": {"PolicyType": "TargetTrackingScaling"}},
+        )
+        == {}
+    )
+    alarms = {
+        logical_id: alarm["Properties"]
+        for logical_id, alarm in template.find_resources("AWS::CloudWatch::Alarm").items()
+        if logical_id.startswith("WorkersAutoScalingGroupQueueDepthScaling")
+    }
+    upper = {"Properties": next(a for i, a in alarms.items() if "Upper" in i)}
+    lower = {"Properties": next(a for i, a in alarms.items() if "Lower" in i)}
+    assert len(alarms) == 2
+    assert upper["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert (upper["Properties"]["Threshold"], lower["Properties"]["Threshold"]) == (100, 0)
+    assert upper["Properties"]["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert lower["Properties"]["ComparisonOperator"] == "LessThanOrEqualToThreshold"
+
+
+def test_options_reach_the_template() -> None:
+    topic_stack, fleet = build(
+        min_capacity=2,
+        max_capacity=7,
+        instance_type=ec2.InstanceType("c7g.large"),
+        machine_image=ec2.MachineImage.latest_amazon_linux2023(
+            cpu_type=ec2.AmazonLinuxCpuType.ARM_64
+        ),
+        new_instances_protected_from_scale_in=True,
+        drain_timeout=Duration.minutes(10),
+        instance_warmup=Duration.seconds(90),
+        worker_batch_size=5,
+        worker_concurrency=4,
+        heartbeat_visibility=Duration.minutes(2),
+        message_age_scale_out_threshold=Duration.minutes(1),
+    )
+    template = Template.from_stack(topic_stack)
+    group = only(template, "AWS::AutoScaling::AutoScalingGroup")["Properties"]
+    assert (group["MinSize"], group["MaxSize"]) == ("2", "7")
+    assert group["NewInstancesProtectedFromScaleIn"] is True
+    assert group["DefaultInstanceWarmup"] == 90
+    hook = only(template, "AWS::AutoScaling::LifecycleHook")["Properties"]
+    assert hook["HeartbeatTimeout"] == 600
+    text = user_data_text(template)
+    for expected in (
+        "WORKER_BATCH_SIZE=5",
+        "WORKER_CONCURRENCY=4",
+        "WORKER_HEARTBEAT_VISIBILITY_SECONDS=120",
+        "TimeoutStopSec=630",
+    ):
+        assert expected in text
+    data = only(template, "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
+    assert data["InstanceType"] == "c7g.large"
+    only(
+        template,
+        "AWS::CloudWatch::Alarm",
+        {"MetricName": "ApproximateAgeOfOldestMessage", "Threshold": 60},
+    )
+    assert fleet.handler_code is None
+    assert "queue-handler.zip" not in text
+
+
+def test_topics_receive_notifications_and_the_age_alarm() -> None:
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    topic = sns.Topic(stack, "Ops")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    QueueWorkerFleet(
+        stack,
+        "Workers",
+        queue=SecureQueue(stack, "Jobs"),
+        vpc=vpc,
+        handler="m:f",
+        notifications_topic=topic,
+        alarm_topic=topic,
+    )
+    template = Template.from_stack(stack)
+    group = only(template, "AWS::AutoScaling::AutoScalingGroup")["Properties"]
+    (notification,) = group["NotificationConfigurations"]
+    assert notification["TopicARN"]["Ref"].startswith("Ops")
+    age = only(
+        template,
+        "AWS::CloudWatch::Alarm",
+        {"MetricName": "ApproximateAgeOfOldestMessage", "Threshold": 300},
+    )
+    assert len(age["Properties"]["AlarmActions"]) == 2
+
+
+def test_plain_queue_and_kms_queue() -> None:
+    stack, _ = build(queue_kwargs={"encryption": sqs.QueueEncryption.KMS})
+    kms = [
+        s
+        for s in statements(Template.from_stack(stack))
+        if "kms:Decrypt" in json.dumps(s["Action"])
+    ]
+    assert len(kms) == 1
+
+
+def test_warning_without_notifications(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    stack = default_fleet[0]
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.any_value())
+    assert [str(w.entry.data) for w in warnings] == [
+        "no notifications_topic: launches, terminations and failed launches of the workers "
+        "are not notified. [ack: constructs_lib:QueueWorkerFleet:NoNotifications]"
+    ]
+
+
+def test_attributes_are_the_created_resources(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    _, fleet, _ = default_fleet
+    assert fleet.auto_scaling_group.node.id == "AutoScalingGroup"
+    assert fleet.launch_template.node.id == "LaunchTemplate"
+    assert fleet.drain_hook.node.id == "DrainHook"
+    assert fleet.role.node.id == "InstanceRole"
+    assert fleet.scaling is WorkerScaling.BACKLOG_PER_INSTANCE
+    assert fleet.backlog_scaling_policy is not None
+    assert fleet.scale_from_zero_alarm is not None
+
+
+def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
+    app = new_app()
+    stack = Stack(app, "Nag")  # env-agnostic: the acknowledged ARN holds <AWS::Region>
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, restrict_default_security_group=False)
+    vpc.add_flow_log("Flow")
+    QueueWorkerFleet(
+        stack,
+        "Workers",
+        queue=SecureQueue(stack, "Jobs"),
+        vpc=vpc,
+        handler="m:f",
+        notifications_topic=sns.Topic(stack, "Ops", enforce_ssl=True),
+    )
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises on any finding, here in an env-agnostic stack too
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"handler": "no-colon"},
+            "handler='no-colon': must be 'module:function', e.g. 'jobs_handler:handle'",
+        ),
+        (
+            {"handler_code_path": "/no/such/dir"},
+            "handler_code_path='/no/such/dir': must be an existing folder",
+        ),
+        ({"min_capacity": -1}, "min_capacity=-1: must be from 0 to 10000"),
+        ({"max_capacity": 10_001}, "max_capacity=10001: must be from 0 to 10000"),
+        (
+            {"min_capacity": 5, "max_capacity": 4},
+            "max_capacity=4: must be at least min_capacity (5)",
+        ),
+        ({"max_capacity": 0}, "max_capacity=0: must be at least 1"),
+        (
+            {"acceptable_latency": Duration.seconds(0)},
+            "acceptable_latency='0 seconds': must be more than 0 seconds",
+        ),
+        (
+            {"average_processing_time": Duration.millis(0)},
+            "average_processing_time='0 seconds': must be more than 0 seconds",
+        ),
+        (
+            {"message_age_scale_out_threshold": Duration.seconds(0)},
+            "message_age_scale_out_threshold='0 seconds': must be more than 0 seconds",
+        ),
+        (
+            {"queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)]},
+            "queue_depth_steps='given': is used only with scaling=QUEUE_DEPTH_STEPS, "
+            "not BACKLOG_PER_INSTANCE",
+        ),
+        (
+            {
+                "scaling": WorkerScaling.QUEUE_DEPTH_STEPS,
+                "queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)],
+            },
+            "queue_depth_steps='1 step(s)': needs at least 2 steps "
+            "(one to scale in, one to scale out)",
+        ),
+        (
+            {"drain_timeout": Duration.seconds(10)},
+            "drain_timeout='10 seconds': must be from 30 to 7200 seconds",
+        ),
+        ({"worker_batch_size": 11}, "worker_batch_size=11: must be from 1 to 10"),
+        ({"worker_concurrency": 0}, "worker_concurrency=0: must be at least 1"),
+        (
+            {"heartbeat_visibility": Duration.seconds(0)},
+            "heartbeat_visibility='0 seconds': must be from 1 to 43200 seconds",
+        ),
+    ],
+)
+def test_each_rule_has_its_message(kwargs: dict[str, Any], expected: str) -> None:
+    assert problems(lambda: build(**kwargs)) == [expected]
+
+
+def test_all_problems_together_with_the_path() -> None:
+    with pytest.raises(ConstructOptionError) as caught:
+        build(worker_batch_size=0, worker_concurrency=0)
+    assert str(caught.value).startswith("Test/Workers: invalid options:")
+    assert [p.option for p in caught.value.problems] == ["worker_batch_size", "worker_concurrency"]
+
+
+def test_worker_asset_holds_the_worker_only(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    import os
+
+    stack = default_fleet[0]
+    assembly = stack.node.root.synth()  # type: ignore[attr-defined]
+    staged = os.path.join(assembly.directory, default_fleet[1].worker_code.asset_path)
+    assert sorted(os.listdir(staged)) == ["worker.py"]
+    handler = os.path.join(assembly.directory, default_fleet[1].handler_code.asset_path)  # type: ignore[union-attr]
+    assert sorted(os.listdir(handler)) == ["jobs_handler.py"]
