@@ -12,7 +12,7 @@ import re
 import string
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -426,3 +426,86 @@ def fanout_oracle(spec: Spec) -> set[str]:
 def test_topic_fanout_options() -> None:
     run = PropertyRun("TopicFanout", build_fanout, fanout_oracle)
     explore(run, FANOUT_SPECS, max_examples=80)
+
+
+# --- ScheduleToQueue ----------------------------------------------------------------------
+
+SCHEDULE_SPECS = st.fixed_dictionaries(
+    # queue: (fifo, content-based deduplication)
+    {"queue": st.tuples(st.booleans(), st.booleans())},
+    optional={
+        "message_group_id": st.text(alphabet=_NAME_CHARS, min_size=0, max_size=130),
+        "flexible_time_window": seconds_around(*defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS),
+        "max_event_age": seconds_around(*defaults.MAX_EVENT_AGE_RANGE_SECONDS),
+        "retry_attempts": st.integers(min_value=-2, max_value=190),
+        "target_dead_letter_queue_enabled": st.booleans(),
+        "target_dead_letter_queue": _QUEUE_KINDS,
+        "window": st.sampled_from(["ordered", "reversed", "equal"]),
+    },
+)
+
+
+def build_schedule(stack: Stack, case_id: str, spec: Spec) -> object:
+    import datetime
+
+    from aws_cdk import aws_scheduler as scheduler
+
+    from constructs_lib import ScheduleToQueue
+
+    fifo, content_based = spec["queue"]
+    kwargs: dict[str, Any] = {
+        "queue": SecureQueue(
+            stack,
+            f"{case_id}Queue",
+            fifo=fifo,
+            content_based_deduplication=fifo and content_based,
+        ),
+        "schedule": scheduler.ScheduleExpression.rate(Duration.hours(1)),
+        "payload": {"job": "report", "at": scheduler.ContextAttribute.scheduled_time},
+    }
+    start = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    for option, value in spec.items():
+        if option in ("flexible_time_window", "max_event_age"):
+            kwargs[option] = duration(value)
+        elif option == "target_dead_letter_queue":
+            kwargs[option] = _target_queue(stack, f"{case_id}TargetDlq", value)
+        elif option == "window":
+            offset = {"ordered": 1, "reversed": -1, "equal": 0}[value]
+            kwargs["start"] = start
+            kwargs["end"] = start + datetime.timedelta(days=offset)
+        elif option != "queue":
+            kwargs[option] = value
+    return ScheduleToQueue(stack, case_id, **kwargs)
+
+
+def schedule_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    fifo, content_based = spec["queue"]
+    group = spec.get("message_group_id")
+    if (group is None) == fifo or (group is not None and not 1 <= len(group) <= 128):
+        bad.add("message_group_id")
+    if fifo and not content_based:
+        bad.add("queue")  # Scheduler sends no deduplication id
+    window = spec.get("flexible_time_window")
+    if bad_duration(window, *defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS) or (
+        window is not None and to_seconds(window) % 60 != 0
+    ):
+        bad.add("flexible_time_window")  # Scheduler takes whole minutes
+    if bad_duration(spec.get("max_event_age"), *defaults.MAX_EVENT_AGE_RANGE_SECONDS):
+        bad.add("max_event_age")
+    if not 0 <= spec.get("retry_attempts", 0) <= 185:
+        bad.add("retry_attempts")
+    dlq = spec.get("target_dead_letter_queue")
+    if dlq is not None:
+        if not spec.get("target_dead_letter_queue_enabled", True):
+            bad.add("target_dead_letter_queue_enabled")
+        if _bad_target(dlq, fifo=False):
+            bad.add("target_dead_letter_queue")
+    if spec.get("window") in ("reversed", "equal"):
+        bad.add("end")
+    return bad
+
+
+def test_schedule_to_queue_options() -> None:
+    run = PropertyRun("ScheduleToQueue", build_schedule, schedule_oracle)
+    explore(run, SCHEDULE_SPECS, max_examples=60)
