@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Annotations, Duration
+from aws_cdk import Acknowledgment, Annotations, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_lambda as lambda_
@@ -154,6 +154,15 @@ class LambdaQueueConsumer(Construct):
             filters=list(filters) if filters else None,
             report_batch_item_failures=report_batch_item_failures,
             enabled=enabled,
+        )
+        # On-failure destinations exist for stream and Kafka sources only; an SQS
+        # mapping's failures go to the queue's dead-letter queue (redrive policy).
+        Validations.of(self.event_source_mapping).acknowledge(
+            Acknowledgment(
+                id="Serverless::Serverless-LambdaEventSourceMappingDestination",
+                reason="SQS event-source mappings support no on-failure destination; "
+                "the queue's redrive policy dead-letters failed messages",
+            )
         )
         if grant is not None:
             # Lambda checks the role's SQS permissions when the mapping is created.

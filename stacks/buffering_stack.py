@@ -23,6 +23,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import QueueWorkerFleet, SecureQueue
+from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import HANDLERS_DIR
 
 
@@ -118,6 +119,8 @@ class BufferingStack(Stack):
             cfn_subnet = subnet.node.default_child
             assert isinstance(cfn_subnet, CfnResource)
             cfn_subnet.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3010"]}})
+        flow_log_group = self.vpc.node.find_child("FlowLog").node.find_child("LogGroup")
+        skip_checkov(flow_log_group, {"CKV_AWS_158": LOG_GROUP_SSE})
         # Interface endpoints open to the workers only (not the whole VPC CIDR).
         self.endpoints = [
             self.vpc.add_interface_endpoint(endpoint_id, service=service, open=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -25,6 +25,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from constructs_lib import LambdaQueueConsumer, SecureQueue
+from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
 
 #: Must equal the aws-lambda-powertools pin in pyproject.toml (a test checks).
@@ -83,6 +84,34 @@ class OrderedProcessingStack(Stack):
             log_group=self.payments_logs,
             environment={"POWERTOOLS_SERVICE_NAME": "payments"},
         )
+        # The function is only ever invoked by the queue's event-source mapping,
+        # synchronously: a function DLQ (for asynchronous invocations) would
+        # never receive anything; failed payments go to the queue's FIFO DLQ.
+        function_dlq_reason = (
+            "invoked synchronously by the SQS event-source mapping only; failed "
+            "messages reach the payments queue's dead-letter queue through its redrive policy"
+        )
+        Validations.of(self.payments_handler).acknowledge(
+            Acknowledgment(id="Serverless::Serverless-LambdaDLQ", reason=function_dlq_reason),
+            Acknowledgment(
+                id="Serverless::Serverless-LambdaTracing",
+                reason="Powertools logs every batch and failed message id; X-Ray is left "
+                "to the user (its permissions have no resource-level scope)",
+            ),
+        )
+        skip_checkov(
+            self.payments_handler,
+            {
+                "CKV_AWS_115": "the event-source mapping's maximum concurrency (5) caps the "
+                "function; reserved concurrency fails in new accounts whose limit is 10",
+                "CKV_AWS_116": function_dlq_reason,
+                "CKV_AWS_117": "talks only to SQS and CloudWatch Logs APIs and takes no inbound "
+                "traffic: a VPC would add endpoints or NAT without reducing exposure",
+                "CKV_AWS_173": "its one variable is a service name, not a secret; Lambda "
+                "encrypts variables at rest",
+            },
+        )
+        skip_checkov(self.payments_logs, {"CKV_AWS_158": LOG_GROUP_SSE})
         self.payments_consumer = LambdaQueueConsumer(
             self,
             "PaymentsConsumer",

@@ -8,13 +8,17 @@ checks find resources by construct path, so they survive logical-id changes.
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tools.deploy_local import LocalDeployment
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SmokeCheck = Callable[["LocalDeployment"], None]
 SMOKE_CHECKS: list[tuple[str, SmokeCheck]] = []
@@ -121,6 +125,60 @@ def jobs_poison_message(deployment: LocalDeployment) -> None:
     assert receives == 5, f"moved after {receives} receives, expected 5"
 
 
+@smoke_check("Buffering: DLQ redrive moves the dead-lettered message back to its queue")
+def jobs_dlq_redrive(deployment: LocalDeployment) -> None:
+    from constructs_lib.runtime import redrive
+
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("Buffering/Jobs/Queue")
+    dlq_url = deployment.physical_id("Buffering/Jobs/DeadLetterQueue")
+    drain(sqs, url)
+    body = f"redrive-{uuid.uuid4()}"
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=body)
+    result = redrive(sqs, dlq_url, wait_time_seconds=1)
+    assert result.ok and result.moved >= 1, result
+    back = [m["Body"] for m in receive_all(sqs, url, expected=result.moved)]
+    assert body in back, back
+    left = sqs.get_queue_attributes(
+        QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )
+    assert left["Attributes"]["ApproximateNumberOfMessages"] == "0", left
+
+
+@smoke_check("Buffering: the fleet's worker drains jobs, the invalid one to the DLQ")
+def jobs_worker(deployment: LocalDeployment) -> None:
+    from constructs_lib.runtime.worker import QueueWorker, load_handler
+
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("Buffering/Jobs/Queue")
+    dlq_url = deployment.physical_id("Buffering/Jobs/DeadLetterQueue")
+    drain(sqs, url)
+    drain(sqs, dlq_url)
+    handler = load_handler("jobs_handler:handle", [str(REPO_ROOT / "handlers" / "jobs")])
+    jobs = [json.dumps({"job_id": f"job-{i}"}) for i in range(25)]
+    for start in range(0, len(jobs), 10):
+        entries = [{"Id": str(n), "MessageBody": b} for n, b in enumerate(jobs[start : start + 10])]
+        sqs.send_message_batch(QueueUrl=url, Entries=entries)
+    sqs.send_message(QueueUrl=url, MessageBody="not a job")
+    # The worker logs each failure of the invalid job; the report says enough.
+    logging.getLogger("queue_worker").setLevel(logging.ERROR)
+    processed = 0
+    for _ in range(20):  # each run drains until its first empty receive
+        stats = QueueWorker(
+            queue_url=url,
+            handler=handler,
+            sqs_client=sqs,
+            wait_time_seconds=0,
+            failure_visibility_timeout_seconds=0,  # retry the invalid job at once
+        ).run(stop_when_idle=True)
+        processed += stats.processed
+        if stats.received == 0:
+            break
+    assert processed == len(jobs), processed
+    dead = [m["Body"] for m in receive_all(sqs, dlq_url, expected=1)]
+    assert dead == ["not a job"], dead
+
+
 # --- OrderedProcessing: a FIFO SecureQueue with a customer-managed key ----------
 
 
@@ -176,6 +234,48 @@ def _payments_fifo_order(deployment: LocalDeployment, sqs: Any, url: str) -> Non
     for group in ("acct-1", "acct-2"):
         steps = [int(b.rsplit(":", 1)[1]) for b in received if f":{group}:" in b]
         assert steps == [0, 1, 2, 3], (group, steps)
+
+
+@smoke_check(
+    "OrderedProcessing: the Powertools handler applies payments, the invalid one to the DLQ"
+)
+def payments_handler(deployment: LocalDeployment) -> None:
+    from constructs_lib.testing.lambda_sqs import play_event_source_mapping
+    from handlers.payments import index as payments
+
+    sqs = deployment.account.client("sqs")
+    url = deployment.physical_id("OrderedProcessing/Payments/Queue")
+    dlq_url = deployment.physical_id("OrderedProcessing/Payments/DeadLetterQueue")
+    logging.getLogger("payments").setLevel(logging.ERROR)  # it logs the invalid payment
+    paused = pause_consumers(deployment, url)  # moto cannot run the function itself
+    try:
+        drain(sqs, url)
+        drain(sqs, dlq_url)
+        run = uuid.uuid4().hex[:8]
+        good = [
+            {"payment_id": f"{run}-{account}-{n}", "account": account, "amount_cents": 100 * n}
+            for account in ("acct-1", "acct-2")
+            for n in range(1, 4)
+        ]
+        poison = {"payment_id": f"{run}-bad", "account": "acct-9", "amount_cents": -1}
+        for payment in [*good, poison]:
+            sqs.send_message(
+                QueueUrl=url, MessageBody=json.dumps(payment), MessageGroupId=payment["account"]
+            )
+        applied: list[Any] = []
+        original, payments.apply_payment = payments.apply_payment, applied.append
+        try:
+            play_event_source_mapping(sqs, url, payments.handler, visibility_timeout=1)
+        finally:
+            payments.apply_payment = original
+        for account in ("acct-1", "acct-2"):  # every payment once, in order per account
+            in_order = [g["payment_id"] for g in good if g["account"] == account]
+            assert [p.payment_id for p in applied if p.account == account] == in_order, applied
+        assert len(applied) == len(good), applied
+        dead = [json.loads(m["Body"]) for m in receive_all(sqs, dlq_url, expected=1)]
+        assert dead == [poison], dead
+    finally:
+        resume_consumers(deployment, paused)
 
 
 # --- Decoupling: an SNS topic fanning out to filtered queues ---------------------

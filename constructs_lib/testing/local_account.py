@@ -55,6 +55,20 @@ CDK_DEPLOY_ARGS = ("--method=direct", "--require-approval=never", "--progress=ev
 CDK_DIFF_ARGS = ("--method=template",)
 
 
+class _NotImplementedFilter(logging.Filter):
+    """Drops the server-side traceback of an API moto does not implement.
+
+    The caller gets the error anyway (HTTP 500, a ``ClientError``), and code
+    that probes for an API on purpose (the redrive command's move task) would
+    otherwise print a 40-line traceback. Every other server error is logged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # werkzeug logs the formatted traceback as the message, without exc_info.
+        message = record.getMessage()
+        return not ("NotImplementedError: The " in message and "not been implemented" in message)
+
+
 class LocalAccount:
     """Starts a moto server on 127.0.0.1 (a free port unless given).
 
@@ -72,7 +86,10 @@ class LocalAccount:
         if self._server is not None:
             return self
         # The server logs every request through werkzeug; a deploy makes hundreds.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        werkzeug = logging.getLogger("werkzeug")
+        werkzeug.setLevel(logging.ERROR)
+        if not any(isinstance(f, _NotImplementedFilter) for f in werkzeug.filters):
+            werkzeug.addFilter(_NotImplementedFilter())
         server = ThreadedMotoServer(
             ip_address="127.0.0.1", port=self._requested_port, verbose=False
         )

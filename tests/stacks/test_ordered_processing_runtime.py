@@ -17,10 +17,8 @@ code must be in the assets bucket first (`publish_file_assets`).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import time
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -32,6 +30,7 @@ from moto import mock_aws
 
 from constructs_lib.testing import DeployedStack, deploy_template
 from constructs_lib.testing.assets import publish_file_assets
+from constructs_lib.testing.lambda_sqs import play_event_source_mapping
 from constructs_lib.testing.public_parameters import seed_public_parameters
 from handlers.payments import index as payments
 from stacks.ordered_processing_stack import POWERTOOLS_LAYER_PARAMETER
@@ -128,26 +127,6 @@ def test_the_deployed_code_is_the_reference_handler(
     assert config["CodeSize"] > 0
 
 
-def _event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
-    """An SQS event as Lambda's event-source mapping builds it."""
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m.get("Attributes", {}),
-                "messageAttributes": {},
-                "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),
-                "eventSource": "aws:sqs",
-                "eventSourceARN": queue_arn,
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-    }
-
-
 def test_poison_message_reaches_the_dlq_and_every_payment_is_applied_once_in_order(
     deployed: tuple[DeployedStack, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,9 +135,6 @@ def test_poison_message_reaches_the_dlq_and_every_payment_is_applied_once_in_ord
     sqs = stack.client("sqs")
     aws_lambda = stack.client("lambda")
     queue_url, dlq_url = stack.physical_id(ids["queue"]), stack.physical_id(ids["dlq"])
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
     # keep moto from consuming behind the test's back
     uuid = stack.physical_id(ids["mapping"])
     aws_lambda.update_event_source_mapping(UUID=uuid, Enabled=False)
@@ -177,41 +153,9 @@ def test_poison_message_reaches_the_dlq_and_every_payment_is_applied_once_in_ord
             QueueUrl=queue_url, MessageBody=json.dumps(body), MessageGroupId=body["account"]
         )
 
-    invocations = function_errors = 0
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        got = sqs.receive_message(
-            QueueUrl=queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=0,
-            VisibilityTimeout=TEST_VISIBILITY_S,
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        if not got:
-            left = sqs.get_queue_attributes(
-                QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
-            )["Attributes"]["ApproximateNumberOfMessagesNotVisible"]
-            if left == "0":
-                break
-            time.sleep(TEST_VISIBILITY_S + 0.1)  # failures become visible again
-            continue
-        invocations += 1
-        try:
-            response = payments.handler(_event(got, queue_arn), None)
-        except Exception:
-            # a function error: Lambda returns the whole batch to the queue
-            # (Powertools raises when every record of a batch failed)
-            function_errors += 1
-            continue
-        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
-        done = [m for m in got if m["MessageId"] not in failed]
-        if done:
-            sqs.delete_message_batch(
-                QueueUrl=queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
-                ],
-            )
+    run = play_event_source_mapping(
+        sqs, queue_url, payments.handler, visibility_timeout=TEST_VISIBILITY_S
+    )
 
     assert sorted(p.payment_id for p in applied) == sorted(g["payment_id"] for g in good)
     for account in ("acct-1", "acct-2", "acct-3"):
@@ -221,4 +165,4 @@ def test_poison_message_reaches_the_dlq_and_every_payment_is_applied_once_in_ord
     assert [json.loads(m["Body"]) for m in dead["Messages"]] == [poison]
     # the poison message was received max_receive_count (5) times; alone in
     # its batch on the later receives, it made those invocations fail
-    assert invocations >= 5 and function_errors >= 1
+    assert run.invocations >= 5 and run.function_errors >= 1

@@ -162,4 +162,4 @@ def test_broken_resources_are_reported(
     text = str(caught.value)
     assert f"{ids['upper']}: no scaling policy" in text
     assert f"{ids['hook']}: group" in text
-    assert f"topic {deployed.physical_id(ids['topic'])} has policy []" in text
+    assert f"topic {deployed.physical_id(ids['topic'])} has policy statements [" in text
