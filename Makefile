@@ -22,7 +22,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup synth deploy-local test lint clean
+.PHONY: setup synth deploy-local test lint clean bench
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV)
 
@@ -63,3 +63,10 @@ clean:
 
 deploy-local: setup
 	@python -m tools.deploy_local $(ARGS)
+
+# The figures of docs/evidence.md in one table per figure (a few minutes:
+# synth runs, the local deploy cycle and one test-suite run).
+#   make bench ARGS=--skip-tests   without the test-suite run
+#   make bench ARGS=--quick        synth figures only
+bench: setup
+	@python -m benchmarks $(ARGS)

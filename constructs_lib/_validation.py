@@ -7,6 +7,8 @@ here skips them instead of rejecting them.
 
 from __future__ import annotations
 
+import weakref
+
 from aws_cdk import Duration, Token
 from constructs import Construct
 
@@ -18,11 +20,27 @@ def number(value: float) -> str:
     return f"{value:.15g}"
 
 
+#: Seconds of each Duration seen (None: unresolved). A Duration is immutable and
+#: each lookup costs two calls into the jsii (Node) process, which dominate a
+#: construct's cost; the defaults are shared objects, looked up once.
+_SECONDS: weakref.WeakKeyDictionary[Duration, float | None] = weakref.WeakKeyDictionary()
+
+
 def seconds_of(duration: Duration | None) -> float | None:
-    """The duration in seconds, or None when absent or unresolved."""
-    if duration is None or duration.is_unresolved():
+    """The duration in seconds, or None when absent or unresolved.
+
+    ``integral=False``: ``Duration.millis(1500).to_seconds()`` raises a raw jsii
+    error; validation must see 1.5 and refuse it with the option's name.
+    """
+    if duration is None:
         return None
-    return duration.to_seconds()
+    try:
+        return _SECONDS[duration]
+    except KeyError:
+        pass
+    seconds = None if duration.is_unresolved() else duration.to_seconds(integral=False)
+    _SECONDS[duration] = seconds
+    return seconds
 
 
 class OptionValidator:
@@ -53,12 +71,23 @@ class OptionValidator:
         seconds = seconds_of(value)
         if seconds is None:
             return
+        if not self.whole_seconds(option, value):
+            return
         if not low_s <= seconds <= high_s:
             self.fail(
                 option,
                 f"{number(seconds)} seconds",
                 f"must be from {number(low_s)} to {number(high_s)} seconds",
             )
+
+    def whole_seconds(self, option: str, value: Duration | None) -> bool:
+        """CloudFormation takes these durations in whole seconds; a fraction
+        (``Duration.millis(1500)``) would make aws-cdk-lib throw a raw error."""
+        seconds = seconds_of(value)
+        if seconds is None or seconds == int(seconds):
+            return True
+        self.fail(option, f"{number(seconds)} seconds", "must be a whole number of seconds")
+        return False
 
     def raise_if_any(self) -> None:
         if self.problems:

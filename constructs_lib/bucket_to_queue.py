@@ -23,6 +23,7 @@ from constructs_lib._sources import (
     warn_if_policy_unmanaged,
 )
 from constructs_lib._validation import OptionValidator
+from constructs_lib.stack_limits import register_pattern
 
 _S3 = "S3"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -147,6 +148,7 @@ class BucketToQueue(Construct):
         access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         if event_types is None:
             event_types = defaults.BUCKET_EVENT_TYPES
         self._validate(

@@ -179,3 +179,10 @@ WORKER_QUEUE_DEPTH_STEPS: tuple[tuple[int | None, int | None, int], ...] = (
 WORKER_CAPACITY_RANGE = (0, 10_000)
 WORKER_DRAIN_TIMEOUT_RANGE_SECONDS = (30, 7_200)
 WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, 10)
+
+# --- Stack limits (CloudFormation quotas the library checks at synth) ----------
+
+#: CloudFormation's resources-per-stack quota; the context key
+#: ``@aws-cdk/core:stackResourceLimit`` overrides it as it does for aws-cdk-lib
+#: (0 turns the check off), e.g. after a quota increase.
+STACK_RESOURCE_LIMIT = 500

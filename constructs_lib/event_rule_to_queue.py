@@ -20,6 +20,7 @@ from constructs_lib._sources import (
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 _EVENTBRIDGE = "EventBridge"
 _PATTERN_FIELDS = (
@@ -111,6 +112,7 @@ class EventRuleToQueue(Construct):
         target_dead_letter_queue: QueueTarget | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
         check_queue_target(v, queue=queue, message_group_id=message_group_id)
         reject_aws_managed_key(v, "queue", queue, _EVENTBRIDGE)

@@ -17,6 +17,7 @@ from constructs_lib import defaults
 from constructs_lib._queues import ConsumedQueue, consumed_queue
 from constructs_lib._validation import OptionValidator, seconds_of
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 #: AWS recommends at least this maxReceiveCount for Lambda consumers, so that
 #: a throttled batch is not dead-lettered on its first retries.
@@ -116,6 +117,7 @@ class LambdaQueueConsumer(Construct):
         ),
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         source = consumed_queue(queue)
         if function_timeout is None and isinstance(function, lambda_.Function):
             function_timeout = function.timeout or defaults.LAMBDA_DEFAULT_FUNCTION_TIMEOUT

@@ -29,6 +29,7 @@ from constructs_lib._queues import consumed_queue
 from constructs_lib._validation import OptionValidator, number
 from constructs_lib.scaling import backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 #: The folder whose worker.py is shipped to every instance (nothing else of it).
 WORKER_CODE_DIR = Path(__file__).resolve().parent / "runtime"
@@ -181,6 +182,7 @@ class QueueWorkerFleet(Construct):
         alarm_topic: sns.ITopic | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         source = consumed_queue(queue)
         self._validate(
             handler=handler,

@@ -15,13 +15,14 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._sources import QueueTarget, describe, key_of, queue_of
-from constructs_lib._validation import OptionValidator
+from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.event_rule_to_queue import (
     check_queue_target,
     check_retry_policy,
     check_target_dlq,
 )
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 _SCHEDULER = "EventBridge Scheduler"
 _CONTEXT_ATTRIBUTE_PREFIX = "<aws.scheduler."
@@ -107,6 +108,7 @@ class ScheduleToQueue(Construct):
         target_dead_letter_queue: QueueTarget | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
         check_queue_target(v, queue=queue, message_group_id=message_group_id)
         _check_fifo_deduplication(v, queue)
@@ -115,6 +117,17 @@ class ScheduleToQueue(Construct):
                 "flexible_time_window",
                 flexible_time_window,
                 *defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS,
+            )
+            window = seconds_of(flexible_time_window)
+            # Scheduler takes MaximumWindowInMinutes: aws-cdk-lib throws a raw
+            # error for a window that is not whole minutes.
+            low, high = defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
+            v.check(
+                # out of range or a fraction: already reported by duration_range
+                window is None or not low <= window <= high or window % 60 == 0,
+                "flexible_time_window",
+                f"{number(window)} seconds" if window is not None else None,
+                "must be a whole number of minutes",
             )
         check_retry_policy(v, max_event_age=max_event_age, retry_attempts=retry_attempts)
         check_target_dlq(

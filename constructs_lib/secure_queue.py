@@ -19,6 +19,7 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._validation import OptionValidator, number, seconds_of
+from constructs_lib.stack_limits import register_pattern
 
 _QUEUE_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _FIFO_SUFFIX = ".fifo"
@@ -249,6 +250,7 @@ class SecureQueue(Construct):
             action = cloudwatch_actions.SnsAction(alarm_topic)
             for alarm in self.alarms:
                 alarm.add_alarm_action(action)
+        register_pattern(self)
 
     # --- public helpers ----------------------------------------------------
 
@@ -357,6 +359,10 @@ class SecureQueue(Construct):
         )
         threshold = seconds_of(oldest_message_age_alarm_threshold)
         retention = seconds_of(retention_period)
+        if not v.whole_seconds(
+            "oldest_message_age_alarm_threshold", oldest_message_age_alarm_threshold
+        ):
+            threshold = None  # reported once; the rules below would repeat it
         v.check(
             threshold is None or threshold > 0,
             "oldest_message_age_alarm_threshold",

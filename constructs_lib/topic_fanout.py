@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,8 +24,14 @@ from constructs_lib._sources import (
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.stack_limits import register_pattern
 
 _FIFO_SUFFIX = ".fifo"
+#: Ids the TopicFanout gives its own children: a subscription must not take one.
+_OWN_CHILD_IDS = ("Topic", "TopicKey", "SubscriptionDeadLetterQueue")
+#: SNS topic names: 1-256 of these characters (a FIFO name plus '.fifo').
+_TOPIC_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+_TOPIC_NAME_MAX_LENGTH = 256
 _SNS = "SNS"
 
 
@@ -123,6 +130,7 @@ class TopicFanout(Construct):
         subscription_dead_letter_queue: QueueTarget | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
         self._validate_topic_options(
             v,
@@ -233,10 +241,13 @@ class TopicFanout(Construct):
         for i, spec in enumerate(specs):
             option = f"{option_name}[{i}]" if option_name == "queues" else option_name
             v.check(
-                spec.id not in seen and self.node.try_find_child(spec.id) is None,
+                spec.id not in seen
+                and spec.id not in _OWN_CHILD_IDS
+                and self.node.try_find_child(spec.id) is None,
                 f"{option}.id",
                 spec.id,
-                "must be unique within the TopicFanout",
+                "must be unique within the TopicFanout and not one of the ids of its "
+                f"own children ({', '.join(_OWN_CHILD_IDS)})",
             )
             seen.add(spec.id)
             self._check_queue(v, f"{option}.queue", spec.queue)
@@ -297,6 +308,16 @@ class TopicFanout(Construct):
                 "topic_name",
                 topic_name,
                 "a FIFO topic's name must end in '.fifo', and only a FIFO topic's may",
+            )
+            base = topic_name.removesuffix(_FIFO_SUFFIX) if fifo else topic_name
+            v.check(
+                # fullmatch: with re.match, '$' also matches before a trailing newline.
+                _TOPIC_NAME_CHARS.fullmatch(base) is not None
+                and len(topic_name) <= _TOPIC_NAME_MAX_LENGTH,
+                "topic_name",
+                topic_name,
+                f"must be 1 to {_TOPIC_NAME_MAX_LENGTH} letters, digits, '-' and '_' "
+                "(plus '.fifo' for a FIFO topic)",
             )
 
 

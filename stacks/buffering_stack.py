@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnResource, Duration, Stack
+from aws_cdk import ArnFormat, CfnResource, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -48,8 +48,27 @@ class BufferingStack(Stack):
                 ),
             )
         )
-        for principal in (iam.ServicePrincipal("cloudwatch.amazonaws.com"), autoscaling_role):
-            self.operations_key.grant(principal, "kms:Decrypt", "kms:GenerateDataKey*")
+        self.operations_key.grant(autoscaling_role, "kms:Decrypt", "kms:GenerateDataKey*")
+        # A service principal is scoped to this account's alarms (confused
+        # deputy); CloudWatch sends aws:SourceArn/SourceAccount to KMS.
+        self.operations_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": self.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": self.account},
+                },
+            )
+        )
         self.operations_topic = sns.Topic(
             self, "Operations", master_key=self.operations_key, enforce_ssl=True
         )

@@ -660,6 +660,18 @@ RULES: dict[str, Case] = {
         "43201 seconds",
         "must be from 0 to 43200 seconds",
     ),
+    "visibility_timeout not whole seconds": (
+        opts(visibility_timeout=Duration.millis(1500)),
+        "visibility_timeout",
+        "1.5 seconds",
+        "must be a whole number of seconds",
+    ),
+    "threshold not whole seconds": (
+        opts(oldest_message_age_alarm_threshold=Duration.millis(60_500)),
+        "oldest_message_age_alarm_threshold",
+        "60.5 seconds",
+        "must be a whole number of seconds",
+    ),
     "retention < 60 s": (
         opts(
             retention_period=Duration.seconds(59),

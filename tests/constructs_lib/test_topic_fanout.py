@@ -359,3 +359,21 @@ def test_subscription_dlq_with_customer_key_lets_sns_in() -> None:
 
 def test_owned_queues_raise_no_warning(standard: Synth) -> None:
     Annotations.from_stack(standard.stack).has_no_warning("*", Match.any_value())
+
+
+@pytest.mark.parametrize("own_id", ["Topic", "TopicKey", "SubscriptionDeadLetterQueue"])
+def test_a_subscription_id_of_the_fanouts_own_children_is_rejected(own_id: str) -> None:
+    """Found by the property tests: it used to fail with a raw jsii error."""
+
+    def build(s: Stack) -> None:
+        TopicFanout(s, "F", queues=[FanoutQueue(id=own_id, queue=SecureQueue(s, "A"))])
+
+    allowed = problems_of(build)["queues[0].id"]
+    assert "not one of the ids of its own children (Topic, TopicKey, " in allowed
+
+
+@pytest.mark.parametrize("name", ["has space", "a" * 257, "", "bad.name"])
+def test_a_topic_name_sns_would_refuse_is_rejected(name: str) -> None:
+    """Found by the property tests: such names reached the template."""
+    allowed = problems_of(lambda s: TopicFanout(s, "F", topic_name=name))["topic_name"]
+    assert "must be 1 to 256 letters, digits, '-' and '_'" in allowed
