@@ -120,6 +120,8 @@ class SecureQueue(Construct):
         ),
     ) -> None:
         super().__init__(scope, construct_id)
+        # Read once: each node.path is a round trip to the jsii process.
+        path = self.node.path
         if encryption is None:
             encryption = (
                 sqs.QueueEncryption.KMS
@@ -152,7 +154,7 @@ class SecureQueue(Construct):
             self.encryption_key = kms.Key(
                 self,
                 "Key",
-                description=f"Encrypts the messages of {self.node.path}",
+                description=f"Encrypts the messages of {path}",
                 enable_key_rotation=True,
             )
         # _validate admits a key only with encryption=KMS, so both queues can take
@@ -177,7 +179,7 @@ class SecureQueue(Construct):
             Validations.of(self.dead_letter_queue).acknowledge(
                 Acknowledgment(
                     id="Serverless::Serverless-SQSRedrivePolicy",
-                    reason=f"this queue is the dead-letter queue of {self.node.path}/Queue",
+                    reason=f"this queue is the dead-letter queue of {path}/Queue",
                 )
             )
         if not dead_letter_queue_enabled:
@@ -223,7 +225,7 @@ class SecureQueue(Construct):
                 self,
                 "DeadLetterQueueAlarm",
                 alarm_description=(
-                    f"Messages of {self.node.path} failed {max_receive_count} times "
+                    f"Messages of {path} failed {max_receive_count} times "
                     "and wait in its dead-letter queue."
                 ),
                 metric=self.metric_dead_letter_queue_visible_messages(),
@@ -236,7 +238,7 @@ class SecureQueue(Construct):
             self,
             "OldestMessageAgeAlarm",
             alarm_description=(
-                f"The oldest message of {self.node.path} waits longer than "
+                f"The oldest message of {path} waits longer than "
                 f"{_human(oldest_message_age_alarm_threshold)}: "
                 "consumers are too slow or stopped."
             ),
