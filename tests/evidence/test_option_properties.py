@@ -757,3 +757,141 @@ def lambda_consumer_oracle(spec: Spec) -> set[str]:
 def test_lambda_queue_consumer_options() -> None:
     run = PropertyRun("LambdaQueueConsumer", build_lambda_consumer, lambda_consumer_oracle)
     explore(run, LAMBDA_CONSUMER_SPECS, max_examples=50)
+
+
+# --- QueueWorkerFleet ---------------------------------------------------------------------
+
+_HANDLERS = ["jobs_handler:handle", "pkg.jobs:run_2", "no-colon", "a:b:c", ":handle", "9x:f"]
+_CAPACITIES = st.one_of(
+    st.integers(min_value=-1, max_value=12),
+    st.sampled_from([defaults.WORKER_CAPACITY_RANGE[1], defaults.WORKER_CAPACITY_RANGE[1] + 1]),
+)
+
+FLEET_SPECS = st.fixed_dictionaries(
+    {},
+    optional={
+        "handler": st.sampled_from(_HANDLERS),
+        "handler_code_path": st.sampled_from(["handlers/jobs", "/no/such/dir"]),
+        "min_capacity": _CAPACITIES,
+        "max_capacity": _CAPACITIES,
+        "scaling": st.sampled_from(["BACKLOG_PER_INSTANCE", "QUEUE_DEPTH_STEPS"]),
+        "queue_depth_steps": st.integers(min_value=1, max_value=3),
+        "acceptable_latency": st.integers(min_value=0, max_value=120_000).map(
+            lambda ms: ("ms", float(ms))
+        ),
+        "average_processing_time": st.integers(min_value=0, max_value=5_000).map(
+            lambda ms: ("ms", float(ms))
+        ),
+        "message_age_scale_out_threshold": seconds_around(1, 3_600),
+        "instance_warmup": seconds_around(0, 3_600),
+        "new_instances_protected_from_scale_in": st.booleans(),
+        "drain_timeout": seconds_around(*defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS),
+        "worker_batch_size": st.integers(min_value=-1, max_value=12),
+        "worker_concurrency": st.integers(min_value=-1, max_value=20),
+        "heartbeat_visibility": seconds_around(1, defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1]),
+        "notifications_topic": st.just("topic"),
+        "alarm_topic": st.just("topic"),
+    },
+)
+
+_FLEET_DURATIONS = (
+    "acceptable_latency",
+    "average_processing_time",
+    "message_age_scale_out_threshold",
+    "instance_warmup",
+    "drain_timeout",
+    "heartbeat_visibility",
+)
+
+
+def _worker_vpc(stack: Stack, construct_id: str) -> Any:
+    """A small VPC for the fleet: one AZ, isolated subnets only (no NAT), and without
+    the default-security-group custom resource, whose per-stack logical ids would
+    repeat across the cases' merged templates."""
+    from aws_cdk import aws_ec2 as ec2
+
+    return ec2.Vpc(
+        stack,
+        construct_id,
+        max_azs=1,
+        nat_gateways=0,
+        restrict_default_security_group=False,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+    )
+
+
+def build_fleet(stack: Stack, case_id: str, spec: Spec) -> object:
+    from aws_cdk import aws_autoscaling as autoscaling
+
+    from constructs_lib import QueueWorkerFleet
+    from constructs_lib.queue_worker_fleet import WorkerScaling
+    from tests.conftest import REPO_ROOT
+
+    kwargs: dict[str, Any] = {
+        "queue": SecureQueue(stack, f"{case_id}Queue"),
+        "vpc": _worker_vpc(stack, f"{case_id}Vpc"),
+        "handler": "jobs_handler:handle",
+    }
+    steps = [
+        autoscaling.ScalingInterval(upper=0, change=-1),
+        autoscaling.ScalingInterval(lower=100, upper=500, change=1),
+        autoscaling.ScalingInterval(lower=500, change=3),
+    ]
+    for option, value in spec.items():
+        if option in _FLEET_DURATIONS:
+            kwargs[option] = duration(value)
+        elif option == "handler_code_path":
+            kwargs[option] = str(REPO_ROOT / value) if value == "handlers/jobs" else value
+        elif option == "scaling":
+            kwargs[option] = getattr(WorkerScaling, value)
+        elif option == "queue_depth_steps":
+            kwargs[option] = steps[:value]
+        elif option in ("notifications_topic", "alarm_topic"):
+            kwargs[option] = sns.Topic(stack, f"{case_id}{option}", enforce_ssl=True)
+        else:
+            kwargs[option] = value
+    return QueueWorkerFleet(stack, case_id, **kwargs)
+
+
+def fleet_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", spec.get("handler", "m:f")):
+        bad.add("handler")
+    if spec.get("handler_code_path") == "/no/such/dir":
+        bad.add("handler_code_path")
+    low, high = defaults.WORKER_CAPACITY_RANGE
+    min_capacity = spec.get("min_capacity", defaults.WORKER_MIN_CAPACITY)
+    max_capacity = spec.get("max_capacity", defaults.WORKER_MAX_CAPACITY)
+    if not low <= min_capacity <= high:
+        bad.add("min_capacity")
+    if not low <= max_capacity <= high or max_capacity < max(min_capacity, 1):
+        bad.add("max_capacity")
+    for option in ("acceptable_latency", "average_processing_time"):
+        if option in spec and to_seconds(spec[option]) <= 0:
+            bad.add(option)
+    age = spec.get("message_age_scale_out_threshold")
+    if age is not None and (to_seconds(age) <= 0 or to_seconds(age) != int(to_seconds(age))):
+        bad.add("message_age_scale_out_threshold")  # a CloudWatch threshold in whole seconds
+    if bad_duration(spec.get("instance_warmup"), 0, float("inf")):
+        bad.add("instance_warmup")
+    steps = spec.get("queue_depth_steps")
+    if steps is not None and (spec.get("scaling") != "QUEUE_DEPTH_STEPS" or steps < 2):
+        bad.add("queue_depth_steps")
+    if bad_duration(spec.get("drain_timeout"), *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS):
+        bad.add("drain_timeout")
+    if not 1 <= spec.get("worker_batch_size", 1) <= 10:
+        bad.add("worker_batch_size")
+    if spec.get("worker_concurrency", 1) < 1:
+        bad.add("worker_concurrency")
+    if bad_duration(
+        spec.get("heartbeat_visibility"), 1, defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1]
+    ):
+        bad.add("heartbeat_visibility")
+    return bad
+
+
+def test_queue_worker_fleet_options() -> None:
+    run = PropertyRun("QueueWorkerFleet", build_fleet, fleet_oracle)
+    explore(run, FLEET_SPECS, max_examples=25)
