@@ -90,8 +90,8 @@ class LambdaQueueConsumer(Construct):
     :param errors_alarm_threshold: default ``defaults.LAMBDA_ERRORS_ALARM_THRESHOLD`` (0).
     :param throttles_alarm_threshold: default
         ``defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD`` (0).
-    :param oldest_message_age_alarm_threshold: only for a plain ``sqs.IQueue``;
-        default ``defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD`` (15 min).
+    :param oldest_message_age_alarm_threshold: only for a plain ``sqs.IQueue``,
+        whole seconds; default ``defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD`` (15 min).
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
@@ -129,6 +129,7 @@ class LambdaQueueConsumer(Construct):
             function_timeout=function_timeout,
             errors_alarm_threshold=errors_alarm_threshold,
             throttles_alarm_threshold=throttles_alarm_threshold,
+            oldest_message_age_alarm_threshold=oldest_message_age_alarm_threshold,
         )
         self._warn(source, report_batch_item_failures, function_timeout)
 
@@ -275,6 +276,7 @@ class LambdaQueueConsumer(Construct):
         function_timeout: Duration | None,
         errors_alarm_threshold: int,
         throttles_alarm_threshold: int,
+        oldest_message_age_alarm_threshold: Duration,
     ) -> None:
         v = OptionValidator(self)
         window = seconds_of(max_batching_window)
@@ -330,6 +332,11 @@ class LambdaQueueConsumer(Construct):
             throttles_alarm_threshold,
             "must not be negative",
         )
+        if source.secure_queue is None:
+            # the alarm threshold is in whole seconds; a SecureQueue brings its own alarm
+            v.whole_seconds(
+                "oldest_message_age_alarm_threshold", oldest_message_age_alarm_threshold
+            )
         timeout = seconds_of(function_timeout)
         visibility = source.visibility_timeout_seconds
         if timeout is not None and visibility is not None:

@@ -136,9 +136,9 @@ class QueueWorkerFleet(Construct):
     :param queue_depth_steps: for ``QUEUE_DEPTH_STEPS`` only; default
         ``defaults.WORKER_QUEUE_DEPTH_STEPS`` (below 1 -> -1, from 100 -> +1,
         from 500 -> +3).
-    :param message_age_scale_out_threshold: default
+    :param message_age_scale_out_threshold: whole seconds; default
         ``defaults.WORKER_MESSAGE_AGE_SCALE_OUT_THRESHOLD`` (5 min).
-    :param instance_warmup: default ``defaults.WORKER_INSTANCE_WARMUP`` (3 min).
+    :param instance_warmup: whole seconds; default ``defaults.WORKER_INSTANCE_WARMUP`` (3 min).
     :param new_instances_protected_from_scale_in: default False. True keeps
         every new instance out of scale-in until you remove its protection.
     :param drain_timeout: default ``defaults.WORKER_DRAIN_TIMEOUT`` (5 min); 30 s..2 h.
@@ -194,6 +194,7 @@ class QueueWorkerFleet(Construct):
             average_processing_time=average_processing_time,
             queue_depth_steps=queue_depth_steps,
             message_age_scale_out_threshold=message_age_scale_out_threshold,
+            instance_warmup=instance_warmup,
             drain_timeout=drain_timeout,
             worker_batch_size=worker_batch_size,
             worker_concurrency=worker_concurrency,
@@ -584,6 +585,7 @@ class QueueWorkerFleet(Construct):
         average_processing_time: Duration,
         queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None,
         message_age_scale_out_threshold: Duration,
+        instance_warmup: Duration,
         drain_timeout: Duration,
         worker_batch_size: int,
         worker_concurrency: int,
@@ -625,6 +627,9 @@ class QueueWorkerFleet(Construct):
                 f"{number(seconds)} seconds" if seconds is not None else None,
                 "must be more than 0 seconds",
             )
+        # CloudWatch thresholds and the group's warm-up are whole seconds
+        v.whole_seconds("message_age_scale_out_threshold", message_age_scale_out_threshold)
+        v.whole_seconds("instance_warmup", instance_warmup)
         if scaling is not WorkerScaling.QUEUE_DEPTH_STEPS:
             v.check(
                 queue_depth_steps is None,

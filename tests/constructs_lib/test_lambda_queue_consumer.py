@@ -314,6 +314,18 @@ def test_negative_alarm_thresholds() -> None:
     ]
 
 
+def test_age_alarm_threshold_of_a_plain_queue_in_whole_seconds() -> None:
+    # found by tests/evidence/test_option_properties.py: aws-cdk-lib threw a raw jsii error
+    def call() -> object:
+        stack = new_stack()
+        queue = sqs.Queue(stack, "Plain", visibility_timeout=Duration.seconds(60))
+        return build(queue=queue, oldest_message_age_alarm_threshold=Duration.millis(1500))
+
+    assert problems(call) == [
+        "oldest_message_age_alarm_threshold='1.5 seconds': must be a whole number of seconds"
+    ]
+
+
 def test_all_problems_are_reported_together_with_the_construct_path() -> None:
     with pytest.raises(ConstructOptionError) as caught:
         build(queue_kwargs={"fifo": True}, batch_size=20, max_concurrency=1)

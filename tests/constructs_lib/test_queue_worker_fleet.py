@@ -442,6 +442,15 @@ def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
             {"drain_timeout": Duration.seconds(10)},
             "drain_timeout='10 seconds': must be from 30 to 7200 seconds",
         ),
+        # found by tests/evidence/test_option_properties.py (raw jsii errors before)
+        (
+            {"message_age_scale_out_threshold": Duration.millis(1500)},
+            "message_age_scale_out_threshold='1.5 seconds': must be a whole number of seconds",
+        ),
+        (
+            {"instance_warmup": Duration.millis(1500)},
+            "instance_warmup='1.5 seconds': must be a whole number of seconds",
+        ),
         ({"worker_batch_size": 11}, "worker_batch_size=11: must be from 1 to 10"),
         ({"worker_concurrency": 0}, "worker_concurrency=0: must be at least 1"),
         (

@@ -509,3 +509,389 @@ def schedule_oracle(spec: Spec) -> set[str]:
 def test_schedule_to_queue_options() -> None:
     run = PropertyRun("ScheduleToQueue", build_schedule, schedule_oracle)
     explore(run, SCHEDULE_SPECS, max_examples=60)
+
+
+# --- BucketToQueue ----------------------------------------------------------------------
+
+# Wildcards and their members (s3:ObjectCreated:* covers s3:ObjectCreated:Put).
+_S3_EVENTS = [
+    "OBJECT_CREATED",
+    "OBJECT_CREATED_PUT",
+    "OBJECT_CREATED_COPY",
+    "OBJECT_REMOVED",
+    "OBJECT_REMOVED_DELETE",
+    "OBJECT_TAGGING_PUT",
+    "LIFECYCLE_TRANSITION",
+]
+_BUCKET_NAME_CHARS = string.ascii_lowercase + string.digits + ".-"
+
+# (fifo, on alias/aws/sqs): mostly a good target, so that many whole specs are valid
+_BUCKET_QUEUE_KINDS = st.sampled_from([(False, False)] * 4 + [(True, False), (False, True)])
+
+BUCKET_SPECS = st.fixed_dictionaries(
+    {"queue": _BUCKET_QUEUE_KINDS},
+    optional={
+        "bucket": st.just("existing"),
+        "event_types": st.lists(st.sampled_from(_S3_EVENTS), max_size=2),
+        "prefix": st.one_of(
+            st.text(alphabet=_NAME_CHARS + "/", min_size=0, max_size=20),
+            st.text(alphabet=_NAME_CHARS + "/", min_size=1, max_size=20),
+            st.integers(min_value=1_020, max_value=1_030).map(lambda n: "p" * n),
+        ),
+        "suffix": st.one_of(
+            st.text(alphabet=_NAME_CHARS + ".", min_size=0, max_size=20),
+            st.text(alphabet=_NAME_CHARS + ".", min_size=1, max_size=20),
+            st.integers(min_value=1_020, max_value=1_030).map(lambda n: "s" * n),
+        ),
+        "bucket_name": st.one_of(
+            st.text(alphabet=string.ascii_lowercase + string.digits, min_size=3, max_size=40),
+            st.text(alphabet=_BUCKET_NAME_CHARS, min_size=3, max_size=40),
+            st.text(alphabet=_BUCKET_NAME_CHARS + "A_ ", min_size=0, max_size=70),
+        ),
+        "versioned": st.booleans(),
+        "access_logs_enabled": st.booleans(),
+        "access_logs_bucket": st.just("logs"),
+    },
+)
+
+
+def build_bucket_to_queue(stack: Stack, case_id: str, spec: Spec) -> object:
+    from aws_cdk import aws_s3 as s3
+
+    from constructs_lib import BucketToQueue
+
+    def bucket(construct_id: str) -> s3.Bucket:
+        return s3.Bucket(
+            stack,
+            construct_id,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+        )
+
+    kwargs: dict[str, Any] = {"queue": _target_queue(stack, f"{case_id}Queue", spec["queue"])}
+    for option, value in spec.items():
+        if option == "bucket":
+            kwargs[option] = bucket(f"{case_id}Existing")
+        elif option == "access_logs_bucket":
+            kwargs[option] = bucket(f"{case_id}Logs")
+        elif option == "event_types":
+            kwargs[option] = [getattr(s3.EventType, name) for name in value]
+        elif option != "queue":
+            kwargs[option] = value
+    return BucketToQueue(stack, case_id, **kwargs)
+
+
+def bucket_to_queue_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    fifo, managed = spec["queue"]
+    if fifo or managed:
+        bad.add("queue")
+    events = spec.get("event_types", ["OBJECT_CREATED"])
+    wildcards = {e for e in events if e in ("OBJECT_CREATED", "OBJECT_REMOVED")}
+    if (
+        not events
+        or len(set(events)) != len(events)
+        or any(e != w and e.startswith(w) for w in wildcards for e in events)
+    ):
+        bad.add("event_types")
+    for option in ("prefix", "suffix"):
+        value = spec.get(option)
+        if value is not None and not 0 < len(value) <= defaults.S3_KEY_FILTER_MAX_LENGTH:
+            bad.add(option)
+    if "bucket" in spec:
+        for option, default in (
+            ("bucket_name", None),
+            ("versioned", defaults.BUCKET_VERSIONED),
+            ("access_logs_enabled", defaults.ACCESS_LOGS_ENABLED),
+            ("access_logs_bucket", None),
+        ):
+            if spec.get(option, default) != default:
+                bad.add(option)
+    name = spec.get("bucket_name")
+    if name is not None and (
+        not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", name) or ".." in name
+    ):
+        bad.add("bucket_name")
+    if "access_logs_bucket" in spec and not spec.get("access_logs_enabled", True):
+        bad.add("access_logs_enabled")
+    return bad
+
+
+class _BucketRun(PropertyRun):
+    """An existing bucket brings aws-cdk's per-stack notification handler, whose
+    logical ids are the same in every case's stack: prefixed with the case here,
+    so that the merged templates for cfn-lint keep every case's resources."""
+
+    def check(self, spec: Spec) -> None:
+        import json
+
+        kept = len(self.valid_templates)
+        case_id = f"Case{self.counts['valid'] + self.counts['invalid']}"
+        super().check(spec)
+        if len(self.valid_templates) > kept:
+            spec, template = self.valid_templates[-1]
+            text = json.dumps(template)
+            for lid in template["Resources"]:
+                if lid.startswith("BucketNotificationsHandler"):
+                    text = text.replace(f'"{lid}"', f'"{case_id}{lid}"')
+            self.valid_templates[-1] = (spec, json.loads(text))
+
+
+def test_bucket_to_queue_options() -> None:
+    run = _BucketRun("BucketToQueue", build_bucket_to_queue, bucket_to_queue_oracle)
+    explore(run, BUCKET_SPECS, max_examples=50)
+
+
+# --- LambdaQueueConsumer ------------------------------------------------------------------
+
+LAMBDA_CONSUMER_SPECS = st.fixed_dictionaries(
+    {
+        # queue: (fifo, visibility timeout in seconds, a SecureQueue or a plain sqs.Queue)
+        "queue": st.tuples(
+            st.booleans(),
+            st.integers(*defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS),
+            st.sampled_from(["secure", "secure", "plain"]),
+        ),
+        "function_timeout_seconds": st.one_of(st.none(), st.integers(min_value=1, max_value=900)),
+    },
+    optional={
+        "batch_size": st.one_of(
+            st.integers(*defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO),
+            st.integers(min_value=-1, max_value=10_010),
+        ),
+        "max_batching_window": seconds_around(*defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS),
+        "max_concurrency": st.integers(min_value=0, max_value=1_005),
+        "function_timeout": st.integers(min_value=1, max_value=900),
+        "report_batch_item_failures": st.booleans(),
+        "enabled": st.booleans(),
+        "filters": st.just("body"),
+        "alarm_topic": st.just("topic"),
+        "errors_alarm_threshold": st.integers(min_value=-2, max_value=50),
+        "throttles_alarm_threshold": st.integers(min_value=-2, max_value=50),
+        "oldest_message_age_alarm_threshold": seconds_around(1, 1_209_600),
+    },
+)
+
+
+def build_lambda_consumer(stack: Stack, case_id: str, spec: Spec) -> object:
+    from aws_cdk import aws_lambda as lambda_
+
+    from constructs_lib import LambdaQueueConsumer
+
+    fifo, visibility, kind = spec["queue"]
+    if kind == "secure":
+        queue: Any = SecureQueue(
+            stack, f"{case_id}Queue", fifo=fifo, visibility_timeout=Duration.seconds(visibility)
+        )
+    else:
+        queue = sqs.Queue(
+            stack,
+            f"{case_id}Queue",
+            fifo=fifo or None,
+            visibility_timeout=Duration.seconds(visibility),
+            enforce_ssl=True,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+        )
+    timeout = spec["function_timeout_seconds"]
+    function = lambda_.Function(
+        stack,
+        f"{case_id}Fn",
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
+        timeout=Duration.seconds(timeout) if timeout is not None else None,
+    )
+    kwargs: dict[str, Any] = {"function": function, "queue": queue}
+    for option, value in spec.items():
+        if option in ("max_batching_window", "oldest_message_age_alarm_threshold"):
+            kwargs[option] = duration(value)
+        elif option == "function_timeout":
+            kwargs[option] = Duration.seconds(value)
+        elif option == "filters":
+            kwargs[option] = [
+                lambda_.FilterCriteria.filter({"body": {"type": lambda_.FilterRule.is_equal("a")}})
+            ]
+        elif option == "alarm_topic":
+            kwargs[option] = sns.Topic(stack, f"{case_id}Topic", enforce_ssl=True)
+        elif option not in ("queue", "function_timeout_seconds"):
+            kwargs[option] = value
+    return LambdaQueueConsumer(stack, case_id, **kwargs)
+
+
+def lambda_consumer_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    fifo, visibility, _kind = spec["queue"]
+    batch = spec.get("batch_size", defaults.LAMBDA_BATCH_SIZE)
+    window = spec.get("max_batching_window")
+    window_seconds = to_seconds(window) if window is not None else None
+    if fifo:
+        if not 1 <= batch <= 10:
+            bad.add("batch_size")
+        if window is not None:
+            bad.add("max_batching_window")  # FIFO mappings take no batching window
+    else:
+        if not 1 <= batch <= 10_000:
+            bad.add("batch_size")
+        if bad_duration(window, *defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS):
+            bad.add("max_batching_window")
+        if batch > 10:
+            if window_seconds is None:
+                bad.add("batch_size")
+            elif window_seconds < 1:
+                bad.add("max_batching_window")
+    if not 2 <= spec.get("max_concurrency", 2) <= 1000:
+        bad.add("max_concurrency")
+    for option in ("errors_alarm_threshold", "throttles_alarm_threshold"):
+        if spec.get(option, 0) < 0:
+            bad.add(option)
+    age = spec.get("oldest_message_age_alarm_threshold")
+    if _kind == "plain" and age is not None and to_seconds(age) != int(to_seconds(age)):
+        bad.add("oldest_message_age_alarm_threshold")  # only a plain queue gets this alarm
+    timeout = spec.get("function_timeout", spec["function_timeout_seconds"] or 3)
+    if visibility < 6 * timeout + (window_seconds or 0):
+        bad.add("queue")  # visibility >= 6 x function timeout + batching window
+    return bad
+
+
+def test_lambda_queue_consumer_options() -> None:
+    run = PropertyRun("LambdaQueueConsumer", build_lambda_consumer, lambda_consumer_oracle)
+    explore(run, LAMBDA_CONSUMER_SPECS, max_examples=50)
+
+
+# --- QueueWorkerFleet ---------------------------------------------------------------------
+
+_HANDLERS = ["jobs_handler:handle", "pkg.jobs:run_2", "no-colon", "a:b:c", ":handle", "9x:f"]
+_CAPACITIES = st.one_of(
+    st.integers(min_value=-1, max_value=12),
+    st.sampled_from([defaults.WORKER_CAPACITY_RANGE[1], defaults.WORKER_CAPACITY_RANGE[1] + 1]),
+)
+
+FLEET_SPECS = st.fixed_dictionaries(
+    {},
+    optional={
+        "handler": st.sampled_from(_HANDLERS),
+        "handler_code_path": st.sampled_from(["handlers/jobs", "/no/such/dir"]),
+        "min_capacity": _CAPACITIES,
+        "max_capacity": _CAPACITIES,
+        "scaling": st.sampled_from(["BACKLOG_PER_INSTANCE", "QUEUE_DEPTH_STEPS"]),
+        "queue_depth_steps": st.integers(min_value=1, max_value=3),
+        "acceptable_latency": st.integers(min_value=0, max_value=120_000).map(
+            lambda ms: ("ms", float(ms))
+        ),
+        "average_processing_time": st.integers(min_value=0, max_value=5_000).map(
+            lambda ms: ("ms", float(ms))
+        ),
+        "message_age_scale_out_threshold": seconds_around(1, 3_600),
+        "instance_warmup": seconds_around(0, 3_600),
+        "new_instances_protected_from_scale_in": st.booleans(),
+        "drain_timeout": seconds_around(*defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS),
+        "worker_batch_size": st.integers(min_value=-1, max_value=12),
+        "worker_concurrency": st.integers(min_value=-1, max_value=20),
+        "heartbeat_visibility": seconds_around(1, defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1]),
+        "notifications_topic": st.just("topic"),
+        "alarm_topic": st.just("topic"),
+    },
+)
+
+_FLEET_DURATIONS = (
+    "acceptable_latency",
+    "average_processing_time",
+    "message_age_scale_out_threshold",
+    "instance_warmup",
+    "drain_timeout",
+    "heartbeat_visibility",
+)
+
+
+def _worker_vpc(stack: Stack, construct_id: str) -> Any:
+    """A small VPC for the fleet: one AZ, isolated subnets only (no NAT), and without
+    the default-security-group custom resource, whose per-stack logical ids would
+    repeat across the cases' merged templates."""
+    from aws_cdk import aws_ec2 as ec2
+
+    return ec2.Vpc(
+        stack,
+        construct_id,
+        max_azs=1,
+        nat_gateways=0,
+        restrict_default_security_group=False,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+    )
+
+
+def build_fleet(stack: Stack, case_id: str, spec: Spec) -> object:
+    from aws_cdk import aws_autoscaling as autoscaling
+
+    from constructs_lib import QueueWorkerFleet
+    from constructs_lib.queue_worker_fleet import WorkerScaling
+    from tests.conftest import REPO_ROOT
+
+    kwargs: dict[str, Any] = {
+        "queue": SecureQueue(stack, f"{case_id}Queue"),
+        "vpc": _worker_vpc(stack, f"{case_id}Vpc"),
+        "handler": "jobs_handler:handle",
+    }
+    steps = [
+        autoscaling.ScalingInterval(upper=0, change=-1),
+        autoscaling.ScalingInterval(lower=100, upper=500, change=1),
+        autoscaling.ScalingInterval(lower=500, change=3),
+    ]
+    for option, value in spec.items():
+        if option in _FLEET_DURATIONS:
+            kwargs[option] = duration(value)
+        elif option == "handler_code_path":
+            kwargs[option] = str(REPO_ROOT / value) if value == "handlers/jobs" else value
+        elif option == "scaling":
+            kwargs[option] = getattr(WorkerScaling, value)
+        elif option == "queue_depth_steps":
+            kwargs[option] = steps[:value]
+        elif option in ("notifications_topic", "alarm_topic"):
+            kwargs[option] = sns.Topic(stack, f"{case_id}{option}", enforce_ssl=True)
+        else:
+            kwargs[option] = value
+    return QueueWorkerFleet(stack, case_id, **kwargs)
+
+
+def fleet_oracle(spec: Spec) -> set[str]:
+    bad: set[str] = set()
+    if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", spec.get("handler", "m:f")):
+        bad.add("handler")
+    if spec.get("handler_code_path") == "/no/such/dir":
+        bad.add("handler_code_path")
+    low, high = defaults.WORKER_CAPACITY_RANGE
+    min_capacity = spec.get("min_capacity", defaults.WORKER_MIN_CAPACITY)
+    max_capacity = spec.get("max_capacity", defaults.WORKER_MAX_CAPACITY)
+    if not low <= min_capacity <= high:
+        bad.add("min_capacity")
+    if not low <= max_capacity <= high or max_capacity < max(min_capacity, 1):
+        bad.add("max_capacity")
+    for option in ("acceptable_latency", "average_processing_time"):
+        if option in spec and to_seconds(spec[option]) <= 0:
+            bad.add(option)
+    age = spec.get("message_age_scale_out_threshold")
+    if age is not None and (to_seconds(age) <= 0 or to_seconds(age) != int(to_seconds(age))):
+        bad.add("message_age_scale_out_threshold")  # a CloudWatch threshold in whole seconds
+    if bad_duration(spec.get("instance_warmup"), 0, float("inf")):
+        bad.add("instance_warmup")
+    steps = spec.get("queue_depth_steps")
+    if steps is not None and (spec.get("scaling") != "QUEUE_DEPTH_STEPS" or steps < 2):
+        bad.add("queue_depth_steps")
+    if bad_duration(spec.get("drain_timeout"), *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS):
+        bad.add("drain_timeout")
+    if not 1 <= spec.get("worker_batch_size", 1) <= 10:
+        bad.add("worker_batch_size")
+    if spec.get("worker_concurrency", 1) < 1:
+        bad.add("worker_concurrency")
+    if bad_duration(
+        spec.get("heartbeat_visibility"), 1, defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1]
+    ):
+        bad.add("heartbeat_visibility")
+    return bad
+
+
+def test_queue_worker_fleet_options() -> None:
+    run = PropertyRun("QueueWorkerFleet", build_fleet, fleet_oracle)
+    explore(run, FLEET_SPECS, max_examples=25)
