@@ -30,6 +30,10 @@ def queue_of(target: QueueTarget) -> sqs.IQueue:
     return target.queue if isinstance(target, SecureQueue) else target
 
 
+def optional_queue_of(target: QueueTarget | None) -> sqs.IQueue | None:
+    return queue_of(target) if target is not None else None
+
+
 def key_of(target: QueueTarget) -> kms.IKey | None:
     """The customer-managed key the queue is encrypted with, if one is known."""
     if isinstance(target, SecureQueue):

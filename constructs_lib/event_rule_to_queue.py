@@ -14,6 +14,7 @@ from constructs_lib._sources import (
     QueueTarget,
     describe,
     grant_service_key_use,
+    optional_queue_of,
     queue_of,
     reject_aws_managed_key,
     warn_if_policy_unmanaged,
@@ -140,9 +141,9 @@ class EventRuleToQueue(Construct):
             )
 
         self.queue: QueueTarget = queue
-        self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue
-        if target_dead_letter_queue is None and target_dead_letter_queue_enabled:
-            self.target_dead_letter_queue = SecureQueue(self, "TargetDeadLetterQueue")
+        self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue_for(
+            self, target_dead_letter_queue, enabled=target_dead_letter_queue_enabled
+        )
 
         self.rule: events.Rule = events.Rule(
             self,
@@ -153,17 +154,12 @@ class EventRuleToQueue(Construct):
             description=description,
             enabled=enabled,
         )
-        dlq = (
-            queue_of(self.target_dead_letter_queue)
-            if self.target_dead_letter_queue is not None
-            else None
-        )
         self.rule.add_target(
             targets.SqsQueue(
                 queue_of(queue),
                 message=message,
                 message_group_id=message_group_id,
-                dead_letter_queue=dlq,
+                dead_letter_queue=optional_queue_of(self.target_dead_letter_queue),
                 max_event_age=max_event_age,
                 retry_attempts=retry_attempts,
             )
@@ -223,6 +219,15 @@ def check_retry_policy(v: OptionValidator, *, max_event_age: Duration, retry_att
     """EventBridge's and Scheduler's own bounds."""
     v.duration_range("max_event_age", max_event_age, *defaults.MAX_EVENT_AGE_RANGE_SECONDS)
     v.int_range("retry_attempts", retry_attempts, *defaults.RETRY_ATTEMPTS_RANGE)
+
+
+def target_dead_letter_queue_for(
+    scope: Construct, given: QueueTarget | None, *, enabled: bool
+) -> QueueTarget | None:
+    """The DLQ for undeliverable events: ``given``, a new SecureQueue, or none."""
+    if given is None and enabled:
+        return SecureQueue(scope, "TargetDeadLetterQueue")
+    return given
 
 
 def check_target_dlq(

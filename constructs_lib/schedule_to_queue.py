@@ -14,14 +14,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._sources import QueueTarget, describe, key_of, queue_of
+from constructs_lib._sources import QueueTarget, describe, key_of, optional_queue_of, queue_of
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.event_rule_to_queue import (
     check_queue_target,
     check_retry_policy,
     check_target_dlq,
+    target_dead_letter_queue_for,
 )
-from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
 _SCHEDULER = "EventBridge Scheduler"
@@ -158,9 +158,9 @@ class ScheduleToQueue(Construct):
             )
 
         self.queue: QueueTarget = queue
-        self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue
-        if target_dead_letter_queue is None and target_dead_letter_queue_enabled:
-            self.target_dead_letter_queue = SecureQueue(self, "TargetDeadLetterQueue")
+        self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue_for(
+            self, target_dead_letter_queue, enabled=target_dead_letter_queue_enabled
+        )
 
         stack = Stack.of(self)
         group_arn = (
@@ -186,17 +186,12 @@ class ScheduleToQueue(Construct):
                 },
             ),
         )
-        dlq = (
-            queue_of(self.target_dead_letter_queue)
-            if self.target_dead_letter_queue is not None
-            else None
-        )
         target = scheduler_targets.SqsSendMessage(
             queue_of(queue),
             input=scheduler.ScheduleTargetInput.from_text(body),
             message_group_id=message_group_id,
             role=self.role,
-            dead_letter_queue=dlq,
+            dead_letter_queue=optional_queue_of(self.target_dead_letter_queue),
             max_event_age=max_event_age,
             retry_attempts=retry_attempts,
         )
