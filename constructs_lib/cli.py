@@ -63,7 +63,11 @@ def _redrive_arguments(parser: argparse.ArgumentParser) -> None:
         "lacks it (default); move-task; manual",
     )
     parser.add_argument("--max-messages", type=int, help="move at most N messages")
-    parser.add_argument("--rate", type=float, help="at most N messages per second")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help=f"at most N messages per second (a move task: 1 to {r.MOVE_TASK_MAX_RATE})",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="count and sample; move and consume nothing"
     )

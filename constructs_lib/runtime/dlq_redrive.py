@@ -75,6 +75,11 @@ EMPTY_RECEIVES_TO_STOP = 3
 #: after this many times ``EMPTY_RECEIVES_TO_STOP`` empty receives.
 STUCK_FACTOR = 5
 
+#: StartMessageMoveTask's MaxNumberOfMessagesPerSecond: whole messages per
+#: second, at most 500 (SQS refuses more; botocore's model does not check it,
+#: so only the request would fail).
+MOVE_TASK_MAX_RATE = 500
+
 #: SQS's batch size for SendMessageBatch, DeleteMessageBatch and ReceiveMessage.
 BATCH_SIZE = 10
 
@@ -384,7 +389,7 @@ def _move_task(
     if destination is not None:
         kwargs["DestinationArn"] = destination.arn
     if rate is not None:
-        kwargs["MaxNumberOfMessagesPerSecond"] = max(1, int(rate))
+        kwargs["MaxNumberOfMessagesPerSecond"] = int(rate)  # 1..500, checked up front
     handle = sqs.start_message_move_task(**kwargs)["TaskHandle"]
     result = RedriveResult(method="move-task", source=dlq, destination=destination)
     result.task_handle = handle
@@ -629,7 +634,9 @@ def redrive(
         module docstring. ``max_messages`` forces ``manual`` under ``auto``
         because a move task cannot stop after a count.
     :param max_messages: move at most this many. Default: all.
-    :param rate: at most this many messages per second. Default: unlimited.
+    :param rate: at most this many messages per second. Default: unlimited. A
+        move task takes whole numbers from 1 to ``MOVE_TASK_MAX_RATE`` (500);
+        another rate is refused unless ``method`` is ``manual``.
     :param visibility_timeout: seconds a received message stays hidden while it
         is moved; default ``VISIBILITY_TIMEOUT_SECONDS`` (60).
     :param wait_time_seconds: long polling per receive; default ``WAIT_TIME_SECONDS`` (2).
@@ -646,6 +653,9 @@ def redrive(
         raise RedriveError(f"rate must be positive, got {rate}")
     if method == "move-task" and max_messages is not None:
         raise RedriveError("a move task cannot stop after max_messages; use method 'manual'")
+    uses_move_task = method == "move-task" or (method == "auto" and max_messages is None)
+    if uses_move_task and rate is not None:
+        _check_move_task_rate(rate)
     report = progress or (lambda _line: None)
     source = resolve_queue(sqs, dlq)
     explicit = resolve_queue(sqs, to) if to is not None else None
@@ -682,6 +692,21 @@ def redrive(
         sleep=sleep,
         clock=clock,
     )
+
+
+def _check_move_task_rate(rate: float) -> None:
+    """The move task's limits, checked before any request (see MOVE_TASK_MAX_RATE)."""
+    if rate > MOVE_TASK_MAX_RATE:
+        raise RedriveError(
+            f"rate must be at most {MOVE_TASK_MAX_RATE} messages per second, got "
+            f"{rate:g}: StartMessageMoveTask refuses more. Use --method manual to "
+            "move faster than that"
+        )
+    if rate < 1:
+        raise RedriveError(
+            f"a move task cannot run at a rate below 1 message per second (got "
+            f"{rate:g}): it takes whole messages per second. Use --method manual"
+        )
 
 
 def dry_run(

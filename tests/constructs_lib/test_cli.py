@@ -194,3 +194,18 @@ def test_python_dash_m_lists_the_commands() -> None:
     )
     assert result.returncode == 0
     assert "redrive" in result.stdout and "move messages from a dead-letter queue" in result.stdout
+
+
+def test_a_rate_above_500_exits_2_and_moves_nothing(sqs: Any, sqs_endpoint: str) -> None:
+    """AWS's StartMessageMoveTask refuses more than 500 messages per second; the
+    local account lacks the move task, so without the check the command would
+    silently fall back to the manual path here and fail only against AWS."""
+    _, dlq = queue_with_dlq(sqs)
+    send(sqs, dlq, ["stays"])
+
+    result = cli(sqs_endpoint, "--dlq", dlq, "--rate", "600", "--wait-time", "0")
+
+    assert result.returncode == 2, result.stderr
+    assert "redrive refused: rate must be at most 500 messages per second" in result.stderr
+    assert "--method manual" in result.stderr
+    assert counts(sqs, dlq) == (1, 0)

@@ -398,3 +398,68 @@ def test_max_messages_is_not_offered_to_a_move_task(sqs: Any) -> None:
 def test_bad_options_are_refused(sqs: Any, options: dict[str, Any], message: str) -> None:
     with pytest.raises(r.RedriveError, match=message):
         r.redrive(sqs, "any", **options)
+
+
+# --- the move task's own limits ---------------------------------------------------
+
+
+def aws_refuses_rates_above_500(started: list[dict[str, Any]]) -> Any:
+    """StartMessageMoveTask as AWS answers it: botocore's model has no maximum for
+    MaxNumberOfMessagesPerSecond, so the request leaves and SQS refuses it."""
+
+    def start(**kwargs: Any) -> Any:
+        started.append(kwargs)
+        if kwargs.get("MaxNumberOfMessagesPerSecond", 0) > 500:  # AWS's documented maximum
+            raise client_error("InvalidParameterValue", 400)
+        return {"TaskHandle": "handle"}
+
+    return start
+
+
+@pytest.mark.parametrize("method", ["auto", "move-task"])
+def test_a_rate_above_the_move_tasks_500_is_refused_before_any_request(
+    sqs: Any, method: str
+) -> None:
+    _, dlq = queue_with_dlq(sqs)
+    send(sqs, dlq, ["stays"])
+    started: list[dict[str, Any]] = []
+    fake = Proxy(sqs, start_message_move_task=aws_refuses_rates_above_500(started))
+
+    with pytest.raises(r.RedriveError, match=r"rate must be at most 500 messages per second"):
+        r.redrive(fake, dlq, method=method, rate=600, **FAST)  # type: ignore[arg-type]
+
+    assert started == []
+    assert counts(sqs, dlq) == (1, 0)
+
+
+def test_a_rate_below_one_is_refused_for_the_move_task(sqs: Any) -> None:
+    """The move task takes whole messages per second: 0.5 would become 1, twice
+    the rate asked for."""
+    _, dlq = queue_with_dlq(sqs)
+    with pytest.raises(r.RedriveError, match=r"rate below 1 message per second"):
+        r.redrive(sqs, dlq, method="move-task", rate=0.5)
+
+
+def test_the_manual_path_takes_any_positive_rate(sqs: Any) -> None:
+    """The manual path paces itself: 500 is the move task's limit, not its."""
+    _, dlq = queue_with_dlq(sqs)
+    send(sqs, dlq, ["a", "b"])
+
+    result = r.redrive(sqs, dlq, method="manual", rate=600, **FAST)
+
+    assert (result.moved, result.ok) == (2, True)
+
+
+def test_rate_500_goes_to_the_move_task_as_is(sqs: Any) -> None:
+    _, dlq = queue_with_dlq(sqs)
+    started: list[dict[str, Any]] = []
+    listed = {"Results": [{"TaskHandle": "handle", "Status": "COMPLETED"}]}
+    fake = Proxy(
+        sqs,
+        start_message_move_task=aws_refuses_rates_above_500(started),
+        list_message_move_tasks=lambda **_: listed,
+    )
+
+    r.redrive(fake, dlq, rate=500, sleep=lambda _: None)
+
+    assert started[0]["MaxNumberOfMessagesPerSecond"] == 500
