@@ -10,10 +10,15 @@ Lambda's batch utility. Powertools reaches the function as AWS's public
 Lambda layer, whose ARN the stack reads at deploy time from the public SSM
 parameter Powertools publishes per version, runtime and architecture — the
 same version that the project's dev dependencies pin for the tests.
+``-c powertools_layer_version=latest`` (or another version) reads another
+parameter: versioned parameters have gone missing in regions before
+(powertools-lambda-python #7689), and ``latest`` exists wherever the layer is
+published, at the price of running a version the tests did not.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
@@ -31,9 +36,22 @@ from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
 #: Must equal the aws-lambda-powertools pin in pyproject.toml (a test checks).
 POWERTOOLS_VERSION = "3.37.0"
 PAYMENTS_RUNTIME = lambda_.Runtime.PYTHON_3_14
-POWERTOOLS_LAYER_PARAMETER = (
-    f"/aws/service/powertools/python/x86_64/python3.14/{POWERTOOLS_VERSION}"
-)
+#: Context key choosing the layer's parameter: a version like ``3.37.0`` or ``latest``.
+POWERTOOLS_LAYER_VERSION_CONTEXT = "powertools_layer_version"
+_LAYER_VERSION = re.compile(r"latest|\d+\.\d+\.\d+")
+
+
+def powertools_layer_parameter(version: str = POWERTOOLS_VERSION) -> str:
+    """The public SSM parameter holding the layer ARN of ``version`` (or ``latest``)."""
+    if _LAYER_VERSION.fullmatch(version) is None:
+        raise ValueError(
+            f"context {POWERTOOLS_LAYER_VERSION_CONTEXT}={version!r}: must be 'latest' or a "
+            "version like 3.37.0 (the last part of /aws/service/powertools/python/...)"
+        )
+    return f"/aws/service/powertools/python/x86_64/python3.14/{version}"
+
+
+POWERTOOLS_LAYER_PARAMETER = powertools_layer_parameter()
 
 
 class OrderedProcessingStack(Stack):
@@ -68,7 +86,15 @@ class OrderedProcessingStack(Stack):
         powertools = lambda_.LayerVersion.from_layer_version_arn(
             self,
             "Powertools",
-            ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
+            ssm.StringParameter.value_for_string_parameter(
+                self,
+                powertools_layer_parameter(
+                    str(
+                        self.node.try_get_context(POWERTOOLS_LAYER_VERSION_CONTEXT)
+                        or POWERTOOLS_VERSION
+                    )
+                ),
+            ),
         )
         self.payments_handler = lambda_.Function(
             self,
