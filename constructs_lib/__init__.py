@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from constructs_lib.errors import ConstructOptionError, OptionProblem
 
 if TYPE_CHECKING:
+    from constructs_lib.alarm_topic import AlarmTopic
     from constructs_lib.bucket_to_queue import BucketToQueue
     from constructs_lib.event_rule_to_queue import EventRuleToQueue
     from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 #: Public name -> module that defines it, imported when the name is first used.
 _LAZY = {
+    "AlarmTopic": "constructs_lib.alarm_topic",
     "BucketToQueue": "constructs_lib.bucket_to_queue",
     "EventRuleToQueue": "constructs_lib.event_rule_to_queue",
     "FanoutQueue": "constructs_lib.topic_fanout",
@@ -38,6 +40,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AlarmTopic",
     "BucketToQueue",
     "ConstructOptionError",
     "EventRuleToQueue",

@@ -14,6 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._alarm_topics import allow_alarms, check_notification_topic
 from constructs_lib._queues import ConsumedQueue, consumed_queue
 from constructs_lib._validation import OptionValidator, seconds_of
 from constructs_lib.secure_queue import SecureQueue
@@ -42,7 +43,8 @@ class LambdaQueueConsumer(Construct):
       minute above ``errors_alarm_threshold`` / ``throttles_alarm_threshold``);
       the queue's age-of-oldest-message alarm is the `SecureQueue`'s own, or
       ``OldestMessageAgeAlarm`` here when a plain ``sqs.IQueue`` is given.
-      All go to ``alarm_topic`` when one is given.
+      All go to ``alarm_topic`` when one is given, which (in this app) is made
+      able to receive them as `SecureQueue` does it.
 
     AWS's rules, checked at synth (`ConstructOptionError`, all together):
 
@@ -130,6 +132,7 @@ class LambdaQueueConsumer(Construct):
             errors_alarm_threshold=errors_alarm_threshold,
             throttles_alarm_threshold=throttles_alarm_threshold,
             oldest_message_age_alarm_threshold=oldest_message_age_alarm_threshold,
+            alarm_topic=alarm_topic,
         )
         self._warn(source, report_batch_item_failures, function_timeout)
 
@@ -220,6 +223,7 @@ class LambdaQueueConsumer(Construct):
                 own_age_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
         self.oldest_message_age_alarm: cloudwatch.Alarm = own_age_alarm
         if alarm_topic is not None:
+            allow_alarms(self, alarm_topic)
             action = cloudwatch_actions.SnsAction(alarm_topic)
             self.errors_alarm.add_alarm_action(action)
             self.throttles_alarm.add_alarm_action(action)
@@ -277,8 +281,10 @@ class LambdaQueueConsumer(Construct):
         errors_alarm_threshold: int,
         throttles_alarm_threshold: int,
         oldest_message_age_alarm_threshold: Duration,
+        alarm_topic: sns.ITopic | None,
     ) -> None:
         v = OptionValidator(self)
+        check_notification_topic(v, "alarm_topic", alarm_topic)
         window = seconds_of(max_batching_window)
         if source.fifo:
             v.int_range("batch_size", batch_size, *defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO)

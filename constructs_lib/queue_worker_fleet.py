@@ -25,6 +25,11 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._alarm_topics import (
+    allow_alarms,
+    allow_auto_scaling_notifications,
+    check_notification_topic,
+)
 from constructs_lib._queues import consumed_queue
 from constructs_lib._validation import OptionValidator, number
 from constructs_lib.scaling import backlog_per_instance_target
@@ -146,8 +151,11 @@ class QueueWorkerFleet(Construct):
     :param worker_concurrency: handler threads per instance; default 10.
     :param heartbeat_visibility: default ``defaults.WORKER_HEARTBEAT_VISIBILITY`` (60 s).
     :param notifications_topic: Auto Scaling launch/terminate notifications;
-        default none.
-    :param alarm_topic: receives the message-age alarm; default none.
+        default none. An encrypted topic of this app gets a key-policy statement
+        for Auto Scaling's service-linked role (by ``aws:PrincipalArn``, see
+        `AlarmTopic`); an imported one a warning.
+    :param alarm_topic: receives the message-age alarm; default none. Made able
+        to receive it as `SecureQueue` does with its ``alarm_topic``.
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
@@ -200,6 +208,10 @@ class QueueWorkerFleet(Construct):
             worker_concurrency=worker_concurrency,
             heartbeat_visibility=heartbeat_visibility,
         )
+        topics = OptionValidator(self)
+        check_notification_topic(topics, "notifications_topic", notifications_topic)
+        check_notification_topic(topics, "alarm_topic", alarm_topic)
+        topics.raise_if_any()
         self.queue: sqs.IQueue = source.queue
         self.scaling: WorkerScaling = scaling
 
@@ -293,7 +305,9 @@ class QueueWorkerFleet(Construct):
                 else None
             ),
         )
-        if notifications_topic is None:
+        if notifications_topic is not None:
+            allow_auto_scaling_notifications(self, notifications_topic)
+        else:
             Annotations.of(self).add_warning_v2(
                 "constructs_lib:QueueWorkerFleet:NoNotifications",
                 "no notifications_topic: launches, terminations and failed launches of "
@@ -390,6 +404,7 @@ class QueueWorkerFleet(Construct):
         )
         self.message_age_alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(age_action))
         if alarm_topic is not None:
+            allow_alarms(self, alarm_topic)
             self.message_age_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
 
     # --- internals -----------------------------------------------------------

@@ -18,6 +18,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._alarm_topics import allow_alarms, check_notification_topic
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.stack_limits import register_pattern
 
@@ -42,7 +43,10 @@ class SecureQueue(Construct):
     - ``DeadLetterQueueAlarm`` (the DLQ holds messages) and
       ``OldestMessageAgeAlarm`` (the main queue's oldest message is older than
       ``oldest_message_age_alarm_threshold``), both sending to ``alarm_topic``
-      when one is given.
+      when one is given; a topic of this app then gets a topic-policy statement
+      (and, when encrypted, a key-policy statement) letting this account's
+      alarms publish, scoped by ``aws:SourceArn``/``aws:SourceAccount``; an
+      imported topic gets a warning saying what its owner must allow.
 
     Encryption: SSE-SQS (AWS-owned keys) by default, written explicitly into
     the template. ``sqs.QueueEncryption.KMS`` uses ``queue_encryption_key`` or a
@@ -144,6 +148,7 @@ class SecureQueue(Construct):
             encryption=encryption,
             queue_encryption_key=queue_encryption_key,
             oldest_message_age_alarm_threshold=oldest_message_age_alarm_threshold,
+            alarm_topic=alarm_topic,
         )
 
         self.fifo: bool = fifo
@@ -249,6 +254,7 @@ class SecureQueue(Construct):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         if alarm_topic is not None:
+            allow_alarms(self, alarm_topic)
             action = cloudwatch_actions.SnsAction(alarm_topic)
             for alarm in self.alarms:
                 alarm.add_alarm_action(action)
@@ -341,8 +347,10 @@ class SecureQueue(Construct):
         encryption: sqs.QueueEncryption,
         queue_encryption_key: kms.IKey | None,
         oldest_message_age_alarm_threshold: Duration,
+        alarm_topic: sns.ITopic | None,
     ) -> None:
         v = OptionValidator(self)
+        check_notification_topic(v, "alarm_topic", alarm_topic)
         v.int_range("max_receive_count", max_receive_count, *defaults.MAX_RECEIVE_COUNT_RANGE)
         v.duration_range(
             "visibility_timeout", visibility_timeout, *defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS

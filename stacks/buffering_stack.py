@@ -4,7 +4,8 @@ Producers write into a standard queue as fast as they like; a fleet of EC2
 workers drains it at its own pace and grows with the backlog per instance
 (AWS's guidance: a message may wait 30 s and takes about 250 ms, so one
 instance may have 120 waiting) and with the age of the oldest message.
-SSE-SQS, TLS-only, a DLQ after 5 failed receives.
+SSE-SQS, TLS-only, a DLQ after 5 failed receives. Alarms and the group's
+launch/terminate notifications go to one `AlarmTopic`.
 
 The workers live in isolated subnets: no internet route at all, AWS APIs
 through VPC endpoints (SQS and Auto Scaling interface endpoints; the S3
@@ -15,14 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import ArnFormat, CfnResource, Duration, Stack
+from aws_cdk import CfnResource, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib import QueueWorkerFleet, SecureQueue
+from constructs_lib import AlarmTopic, QueueWorkerFleet, SecureQueue
 from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import HANDLERS_DIR
 
@@ -30,48 +28,10 @@ from stacks._paths import HANDLERS_DIR
 class BufferingStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.operations_key = kms.Key(
-            self,
-            "OperationsKey",
-            description="Encrypts the operations topic",
-            enable_key_rotation=True,
-        )
-        # CloudWatch alarms and Auto Scaling notifications publish to the
-        # encrypted topic, so both services may use its key.
-        autoscaling_role = iam.ArnPrincipal(
-            self.format_arn(
-                service="iam",
-                region="",
-                resource="role",
-                resource_name=(
-                    "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-                ),
-            )
-        )
-        self.operations_key.grant(autoscaling_role, "kms:Decrypt", "kms:GenerateDataKey*")
-        # A service principal is scoped to this account's alarms (confused
-        # deputy); CloudWatch sends aws:SourceArn/SourceAccount to KMS.
-        self.operations_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "aws:SourceArn": self.format_arn(
-                            service="cloudwatch",
-                            resource="alarm",
-                            resource_name="*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    },
-                    "StringEquals": {"aws:SourceAccount": self.account},
-                },
-            )
-        )
-        self.operations_topic = sns.Topic(
-            self, "Operations", master_key=self.operations_key, enforce_ssl=True
-        )
+        # Alarms and Auto Scaling notifications for the operators: encrypted,
+        # TLS-only, and able to receive both (see AlarmTopic).
+        self.operations = AlarmTopic(self, "Operations")
+        self.operations_topic = self.operations.topic
 
         self.jobs = SecureQueue(
             self,

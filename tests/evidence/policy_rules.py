@@ -4,11 +4,14 @@ Written over the template, not over constructs: they apply to every stack of
 the example app and to any template a user hands them. Each rule returns a
 list of findings (strings naming the logical id and the statement); an empty
 list means the template passes. tests/evidence/test_security.py runs them over
-every template and shows each rule failing on a crafted bad template.
+every template and shows each rule failing on a crafted bad template;
+tests/evidence/test_security_bare_app.py runs them over every construct
+synthesized in an App without feature flags.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -283,8 +286,93 @@ def wildcard_action_findings(template: Template) -> list[str]:
     return findings
 
 
+# --- rule 4: no principal that may not exist at creation ----------------------
+
+#: Service-linked roles exist only once their service first needed them (Auto
+#: Scaling's after the account's first group). KMS and IAM refuse a policy
+#: naming a principal that does not exist (MalformedPolicyDocumentException:
+#: "Policy contains a statement with one or more invalid principals").
+SERVICE_LINKED_ROLE_PATH = "role/aws-service-role/"
+
+
+def _mentions(value: Any, text: str) -> bool:
+    return text in json.dumps(value)
+
+
+def service_linked_role_principal_findings(template: Template) -> list[str]:
+    """No resource policy names a service-linked role as its Principal.
+
+    Name such a role in a condition (``aws:PrincipalArn``) instead: conditions
+    are not checked against existing principals.
+    """
+    return [
+        f"{kind} {_describe(lid, statement)}: principal is a service-linked role, "
+        "which may not exist yet when the policy is created"
+        for lid, kind, statement in resource_policy_statements(template)
+        if _mentions(statement.get("Principal"), SERVICE_LINKED_ROLE_PATH)
+    ]
+
+
+# --- rule 5: alarm topics admit the alarms ------------------------------------
+
+_CLOUDWATCH = "cloudwatch.amazonaws.com"
+
+
+def _admits_cloudwatch(statement: Statement, needed_actions: tuple[str, ...]) -> bool:
+    return (
+        statement.get("Effect") == "Allow"
+        and _CLOUDWATCH in service_principals(statement)
+        and any(a in needed_actions for a in actions(statement))
+    )
+
+
+def _alarm_topic_ids(template: Template) -> set[str]:
+    topics = resources_of_type(template, "AWS::SNS::Topic")
+    return {
+        lid
+        for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        for action in as_list(alarm.get("Properties", {}).get("AlarmActions"))
+        for lid in topics
+        if refers_to(action, lid)
+    }
+
+
+def alarm_topic_findings(template: Template) -> list[str]:
+    """Every topic of the template that an alarm notifies lets CloudWatch publish.
+
+    An explicit topic policy replaces SNS's default one, so it must allow
+    ``sns:Publish`` to ``cloudwatch.amazonaws.com``; a topic encrypted with a
+    key of the template needs that key to admit CloudWatch too. A topic with
+    no policy keeps SNS's default one, which admits the account's alarms.
+    """
+    findings = []
+    policies = resources_of_type(template, "AWS::SNS::TopicPolicy").values()
+    keys = resources_of_type(template, "AWS::KMS::Key")
+    for lid in sorted(_alarm_topic_ids(template)):
+        covering = [p for p in policies if refers_to(p.get("Properties", {}).get("Topics"), lid)]
+        topic_statements = [
+            st for p in covering for st in statements(p["Properties"].get("PolicyDocument"))
+        ]
+        if covering and not any(
+            _admits_cloudwatch(st, ("sns:Publish",)) for st in topic_statements
+        ):
+            findings.append(f"AWS::SNS::Topic {lid}: its topic policy does not let alarms publish")
+        key_ref = template["Resources"][lid].get("Properties", {}).get("KmsMasterKeyId")
+        for key_id, key in keys.items():
+            if not refers_to(key_ref, key_id):
+                continue
+            key_statements = statements(key.get("Properties", {}).get("KeyPolicy"))
+            if not any(_admits_cloudwatch(st, ("kms:GenerateDataKey*",)) for st in key_statements):
+                findings.append(
+                    f"AWS::SNS::Topic {lid}: key {key_id} does not let CloudWatch encrypt alarms"
+                )
+    return findings
+
+
 RULES = {
     "tls_only": tls_only_findings,
     "service_principals_scoped": service_scope_findings,
     "no_wildcard_actions": wildcard_action_findings,
+    "no_service_linked_role_principals": service_linked_role_principal_findings,
+    "alarm_topics_admit_cloudwatch": alarm_topic_findings,
 }

@@ -279,3 +279,86 @@ def test_wildcard_rule_fails_on_a_bad_template(break_it: Any) -> None:
     template = copy.deepcopy(_good())
     break_it(template)
     assert policy_rules.wildcard_action_findings(template)
+
+
+# --- principals that may not exist; alarm topics --------------------------------
+
+_SLR = (
+    "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/"
+    "AWSServiceRoleForAutoScaling"
+)
+
+
+def test_a_service_linked_role_as_principal_is_a_finding() -> None:
+    template = copy.deepcopy(_good())
+    _statements(template, "K").append(
+        {"Effect": "Allow", "Principal": {"AWS": _SLR}, "Action": ["kms:Decrypt"], "Resource": "*"}
+    )
+    assert policy_rules.service_linked_role_principal_findings(template)
+
+
+def test_a_service_linked_role_in_a_condition_is_fine() -> None:
+    template = copy.deepcopy(_good())
+    _statements(template, "K").append(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["kms:Decrypt"],
+            "Resource": "*",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": _SLR}},
+        }
+    )
+    assert policy_rules.service_linked_role_principal_findings(template) == []
+
+
+def _alarm_on_the_topic(t: dict[str, Any]) -> None:
+    t["Resources"]["A"] = {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {"AlarmActions": [{"Ref": "T"}]},
+    }
+
+
+def _cloudwatch_allow() -> dict[str, Any]:
+    return {
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": {"Ref": "T"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+    }
+
+
+def test_an_alarm_topic_whose_policy_holds_only_the_tls_deny_is_a_finding() -> None:
+    template = copy.deepcopy(_good())
+    _alarm_on_the_topic(template)
+    assert policy_rules.alarm_topic_findings(template) == [
+        "AWS::SNS::Topic T: its topic policy does not let alarms publish"
+    ]
+    _statements(template, "TP").append(_cloudwatch_allow())
+    assert policy_rules.alarm_topic_findings(template) == []
+
+
+def test_an_encrypted_alarm_topic_needs_its_key_to_admit_cloudwatch() -> None:
+    template = copy.deepcopy(_good())
+    _alarm_on_the_topic(template)
+    _statements(template, "TP").append(_cloudwatch_allow())
+    template["Resources"]["T"]["Properties"]["KmsMasterKeyId"] = {"Fn::GetAtt": ["K", "Arn"]}
+    assert policy_rules.alarm_topic_findings(template) == [
+        "AWS::SNS::Topic T: key K does not let CloudWatch encrypt alarms"
+    ]
+    _statements(template, "K").append(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+        }
+    )
+    assert policy_rules.alarm_topic_findings(template) == []
+
+
+def test_a_topic_without_policy_keeps_snss_default_and_is_no_finding() -> None:
+    template = copy.deepcopy(_good())
+    _alarm_on_the_topic(template)
+    del template["Resources"]["TP"]
+    assert policy_rules.alarm_topic_findings(template) == []
