@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, Duration, Stack, Token
+import jsii
+from aws_cdk import Annotations, Duration, Names, Stack, Token
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
+from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from constructs_lib import defaults
@@ -24,6 +25,7 @@ from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
 _EVENTBRIDGE = "EventBridge"
+_EVENTS = "events.amazonaws.com"
 _PATTERN_FIELDS = (
     "account",
     "detail",
@@ -56,7 +58,9 @@ class EventRuleToQueue(Construct):
       with a customer-managed key the condition is ``aws:SourceAccount``
       instead, and the key policy lets EventBridge use the key with the same
       condition: naming the rule in the key policy would make the key depend on
-      the rule, which depends on the queue, which depends on the key.
+      the rule, which depends on the queue, which depends on the key. The
+      target writes these itself: aws-cdk-lib's ``targets.SqsQueue`` leaves
+      them unconditioned unless the app sets a feature flag.
 
     A FIFO queue without content-based deduplication gets a warning: the rule
     passes no deduplication id.
@@ -155,7 +159,7 @@ class EventRuleToQueue(Construct):
             enabled=enabled,
         )
         self.rule.add_target(
-            targets.SqsQueue(
+            _QueueTarget(
                 queue_of(queue),
                 message=message,
                 message_group_id=message_group_id,
@@ -169,12 +173,85 @@ class EventRuleToQueue(Construct):
         if self.target_dead_letter_queue is not None:
             grant_service_key_use(
                 self.target_dead_letter_queue,
-                iam.ServicePrincipal("events.amazonaws.com"),
+                iam.ServicePrincipal(_EVENTS),
                 {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
             )
         for target in (queue, self.target_dead_letter_queue):
             if target is not None:
                 warn_if_policy_unmanaged(self, target, _EVENTBRIDGE)
+
+
+@jsii.implements(events.IRuleTarget)
+class _QueueTarget:
+    """The rule's SQS target, with its statements scoped whatever the host app's flags.
+
+    aws-cdk-lib's ``targets.SqsQueue`` lets ``events.amazonaws.com`` send to an
+    encrypted queue with no condition at all (any rule of any account) unless
+    the app sets ``@aws-cdk/aws-events:eventsTargetQueueSameAccount``. This
+    target writes what that flag makes it write: ``aws:SourceArn`` = the rule
+    for a queue without a customer key, ``aws:SourceAccount`` for one with a
+    key (naming the rule in the key policy would make key -> rule -> queue ->
+    key a cycle), the same condition in the key grant, and the DLQ statement.
+    """
+
+    def __init__(
+        self,
+        queue: sqs.IQueue,
+        *,
+        message: events.RuleTargetInput | None,
+        message_group_id: str | None,
+        dead_letter_queue: sqs.IQueue | None,
+        max_event_age: Duration,
+        retry_attempts: int,
+    ) -> None:
+        self._queue = queue
+        self._message = message
+        self._message_group_id = message_group_id
+        self._dead_letter_queue = dead_letter_queue
+        self._max_event_age = max_event_age
+        self._retry_attempts = retry_attempts
+
+    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
+        # IRuleTarget.bind's signature; the target needs no id of its own.
+        del id
+        queue = self._queue
+        rule_arn = events.CfnRule.arn_for_rule(rule)
+        conditions: dict[str, object] = (
+            {"StringEquals": {"aws:SourceAccount": rule.env.account}}
+            if queue.encryption_master_key is not None
+            else {"ArnEquals": {"aws:SourceArn": rule_arn}}
+        )
+        queue.grant_send_messages(iam.ServicePrincipal(_EVENTS, conditions=conditions))
+        dlq = self._dead_letter_queue
+        if dlq is not None:
+            dlq.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"AllowEventRule{Names.node_unique_id(rule.node)}",
+                    principals=[iam.ServicePrincipal(_EVENTS)],
+                    actions=["sqs:SendMessage"],
+                    resources=[dlq.queue_arn],
+                    conditions={"ArnEquals": {"aws:SourceArn": rule_arn}},
+                )
+            )
+        return events.RuleTargetConfig(
+            arn=queue.queue_arn,
+            input=self._message,
+            target_resource=queue,
+            sqs_parameters=(
+                events.CfnRule.SqsParametersProperty(message_group_id=self._message_group_id)
+                if self._message_group_id is not None
+                else None
+            ),
+            dead_letter_config=(
+                events.CfnRule.DeadLetterConfigProperty(arn=dlq.queue_arn)
+                if dlq is not None
+                else None
+            ),
+            retry_policy=events.CfnRule.RetryPolicyProperty(
+                maximum_retry_attempts=self._retry_attempts,
+                maximum_event_age_in_seconds=self._max_event_age.to_seconds(integral=True),
+            ),
+        )
 
 
 def _lacks_content_based_deduplication(target: QueueTarget) -> bool:

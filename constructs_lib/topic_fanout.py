@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Token
+from aws_cdk import ArnFormat, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from constructs_lib import defaults
@@ -73,7 +74,9 @@ class TopicFanout(Construct):
     - a statement in each queue's policy allowing ``sqs:SendMessage`` to
       ``sns.amazonaws.com`` only from this topic (``aws:SourceArn``), and, for
       a queue with a customer-managed key, a statement in that key's policy
-      letting SNS use it, scoped to the topic the same way;
+      letting SNS use it, scoped to the topic the same way (written here, not
+      by aws-cdk-lib's ``SqsSubscription``, whose key statement depends on a
+      feature flag of the host app);
     - ``SubscriptionDeadLetterQueue``: a SecureQueue (FIFO for a FIFO topic)
       receiving the messages SNS cannot deliver to any of the queues, unless
       one is passed in or ``subscription_dead_letter_queue_enabled=False``.
@@ -207,29 +210,39 @@ class TopicFanout(Construct):
             if self.subscription_dead_letter_queue is not None
             else None
         )
-        # SqsSubscription writes the queue policy (aws:SourceArn = topic) and,
-        # for a customer-managed key, the key statement scoped the same way.
-        # It is bound by hand rather than through topic.add_subscription so the
-        # subscription lives under this construct with the caller's id.
-        bound = subscriptions.SqsSubscription(
-            queue, raw_message_delivery=spec.raw_message_delivery, dead_letter_queue=dlq
-        ).bind(self.topic)
+        # The statements are written here rather than by aws-cdk-lib's
+        # SqsSubscription: its key statement has no condition at all unless the
+        # host app sets @aws-cdk/aws-sns-subscriptions:restrictSqsDescryption, so
+        # any topic of any account could use the queue's key.
+        principal = _sns_principal(self.topic, queue)
+        from_this_topic: dict[str, object] = {"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}}
+        queue_policy = queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["sqs:SendMessage"],
+                principals=[principal],
+                resources=[queue.queue_arn],
+                conditions=from_this_topic,
+            )
+        )
+        grant_service_key_use(spec.queue, principal, from_this_topic)
+        if isinstance(self.topic, sns.Topic) and self.topic.stack is not queue.stack:
+            queue.stack.add_dependency(self.topic.stack)
         subscription = sns.Subscription(
             self,
             spec.id,
             topic=self.topic,
-            endpoint=bound.endpoint,
-            protocol=bound.protocol,
-            raw_message_delivery=bound.raw_message_delivery,
+            endpoint=queue.queue_arn,
+            protocol=sns.SubscriptionProtocol.SQS,
+            raw_message_delivery=spec.raw_message_delivery,
             filter_policy=spec.filter_policy,
             filter_policy_with_message_body=spec.filter_policy_with_message_body,
-            region=bound.region,
+            region=_subscription_region(self.topic, queue),
             dead_letter_queue=dlq,
         )
         # SNS checks its permissions only when it delivers: the queue policy
         # must exist before the subscription.
-        if bound.subscription_dependency is not None:
-            subscription.node.add_dependency(bound.subscription_dependency)
+        if queue_policy.policy_dependable is not None:
+            subscription.node.add_dependency(queue_policy.policy_dependable)
         warn_if_policy_unmanaged(self, spec.queue, f"{_SNS} ({self.node.path})")
         self.subscriptions[spec.id] = subscription
         return subscription
@@ -319,6 +332,44 @@ class TopicFanout(Construct):
                 f"must be 1 to {_TOPIC_NAME_MAX_LENGTH} letters, digits, '-' and '_' "
                 "(plus '.fifo' for a FIFO topic)",
             )
+
+
+def _sns_principal(topic: sns.ITopic, queue: sqs.IQueue) -> iam.IPrincipal:
+    """SNS's principal for delivering to ``queue`` (as aws-cdk-lib chooses it).
+
+    Across regions, an opt-in region's SNS has a regional principal
+    (``sns.<region>.amazonaws.com``): the subscriber's if it is opt-in, else the
+    topic's if that is.
+    """
+    topic_region = _region_of(topic)
+    queue_region = queue.env.region
+    if topic_region is None or Token.is_unresolved(queue_region) or topic_region == queue_region:
+        return iam.ServicePrincipal("sns.amazonaws.com")
+    for region in (queue_region, topic_region):
+        if RegionInfo.get(region).is_opt_in_region:
+            return iam.ServicePrincipal.from_static_service_principle_name(
+                f"sns.{region}.amazonaws.com"
+            )
+    return iam.ServicePrincipal("sns.amazonaws.com")
+
+
+def _region_of(topic: sns.ITopic) -> str | None:
+    region: str | None = None
+    if isinstance(topic, sns.Topic):
+        region = topic.env.region
+    elif not Token.is_unresolved(topic.topic_arn):
+        region = Stack.of(topic).split_arn(topic.topic_arn, ArnFormat.SLASH_RESOURCE_NAME).region
+    return None if region is None or Token.is_unresolved(region) else region
+
+
+def _subscription_region(topic: sns.ITopic, queue: sqs.IQueue) -> str | None:
+    """The topic's region for a cross-region subscription (as aws-cdk-lib sets it)."""
+    if not isinstance(topic, sns.Topic):
+        return Stack.of(topic).split_arn(topic.topic_arn, ArnFormat.SLASH_RESOURCE_NAME).region
+    region = topic.env.region
+    if topic.stack is queue.stack or Token.is_unresolved(region) or region == queue.env.region:
+        return None
+    return region
 
 
 __all__ = ["FanoutQueue", "TopicFanout"]
