@@ -6,11 +6,20 @@ EventBridge) need the queue's KMS key policy to admit them, which the
 AWS-managed key ``alias/aws/sqs`` never does: they then drop every message
 without an error anyone sees (aws-cdk #11122, #19796). The check here turns
 that into a synth-time error.
+
+A queue may also live in another account or region (``Queue.from_queue_arn``
+with that ARN). `queue_location` says where, compared with the stack; every
+construct, the consumers too, answers with `refuse_queue_location` (a
+`ConstructOptionError` naming the option where AWS cannot deliver there) and
+`warn_queue_in_other_account` (what the queue's owner must allow where AWS can
+but the queue's policies are not this app's).
 """
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, Token
+from dataclasses import dataclass
+
+from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
@@ -114,8 +123,88 @@ def warn_if_policy_unmanaged(scope: Construct, target: QueueTarget, service: str
     """
     if isinstance(queue_of(target), sqs.Queue):
         return
+    if queue_location(scope, target).other_account:
+        return  # warn_queue_in_other_account says more
     Annotations.of(scope).add_warning_v2(
         "constructs_lib:Sources:QueuePolicyUnmanaged",
         f"{describe(target)} is imported: its queue policy is not managed here and "
         f"must itself allow sqs:SendMessage from {service}, or nothing arrives.",
+    )
+
+
+# --- queues of another account or region ----------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueLocation:
+    """Where a queue lives compared with the stack that uses it.
+
+    Known only when both sides are concrete: a queue imported by ARN into an
+    environment-agnostic stack (account and region are deploy-time tokens)
+    counts as local, and only the imported-queue warning applies.
+    """
+
+    account: str
+    region: str
+    other_account: bool
+    other_region: bool
+
+    @property
+    def foreign(self) -> bool:
+        return self.other_account or self.other_region
+
+
+def queue_location(scope: Construct, target: QueueTarget) -> QueueLocation:
+    queue = queue_of(target)
+    stack = Stack.of(scope)
+    account, region = queue.env.account, queue.env.region
+    return QueueLocation(
+        account=account,
+        region=region,
+        other_account=differs(account, stack.account),
+        other_region=differs(region, stack.region),
+    )
+
+
+def differs(a: str, b: str) -> bool:
+    """True only when both are concrete and not equal (an account or a region).
+
+    Not ``Token.compare_strings``: its TokenComparison results are jsii objects
+    that compare unequal in Python even when they are the same value.
+    """
+    return not Token.is_unresolved(a) and not Token.is_unresolved(b) and a != b
+
+
+def refuse_queue_location(
+    v: OptionValidator,
+    option: str,
+    target: QueueTarget,
+    location: QueueLocation,
+    *,
+    other_account: str | None = None,
+    other_region: str | None = None,
+) -> None:
+    """Fails ``option`` for a queue where the service cannot reach it.
+
+    ``other_account`` / ``other_region``: why a queue of another account /
+    region cannot work, or None where AWS supports it.
+    """
+    value = queue_of(target).queue_arn
+    if location.other_region and other_region is not None:
+        v.fail(option, value, f"is in region {location.region}: {other_region}")
+    elif location.other_account and other_account is not None:
+        v.fail(option, value, f"is in account {location.account}: {other_account}")
+
+
+def warn_queue_in_other_account(
+    scope: Construct, target: QueueTarget, location: QueueLocation, must_allow: str
+) -> None:
+    """The queue's owner, not this app, writes its policies: say what they must allow."""
+    if not location.other_account:
+        return
+    Annotations.of(scope).add_warning_v2(
+        "constructs_lib:Sources:QueueInOtherAccount",
+        f"{queue_of(target).queue_arn} is in account {location.account}: its owner must allow "
+        f"{must_allow}, or nothing arrives. If the queue uses a customer-managed key, its key "
+        "policy must allow the same principal kms:GenerateDataKey and kms:Decrypt.",
     )

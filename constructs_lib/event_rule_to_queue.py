@@ -14,11 +14,15 @@ from constructs_lib import defaults
 from constructs_lib._sources import (
     QueueTarget,
     describe,
+    differs,
     grant_service_key_use,
     optional_queue_of,
+    queue_location,
     queue_of,
+    refuse_queue_location,
     reject_aws_managed_key,
     warn_if_policy_unmanaged,
+    warn_queue_in_other_account,
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.secure_queue import SecureQueue
@@ -26,6 +30,10 @@ from constructs_lib.stack_limits import register_pattern
 
 _EVENTBRIDGE = "EventBridge"
 _EVENTS = "events.amazonaws.com"
+_ONE_REGION = (
+    "EventBridge delivers to SQS queues in the rule's own region only; put the rule "
+    "in that region, or target an event bus there"
+)
 _PATTERN_FIELDS = (
     "account",
     "detail",
@@ -128,8 +136,11 @@ class EventRuleToQueue(Construct):
             "must set at least one field (source, detail_type, detail, ...)",
         )
         check_retry_policy(v, max_event_age=max_event_age, retry_attempts=retry_attempts)
+        location = queue_location(self, queue)
+        refuse_queue_location(v, "queue", queue, location, other_region=_ONE_REGION)
         check_target_dlq(
             v,
+            self,
             enabled=target_dead_letter_queue_enabled,
             dlq=target_dead_letter_queue,
             service=_EVENTBRIDGE,
@@ -158,6 +169,9 @@ class EventRuleToQueue(Construct):
             description=description,
             enabled=enabled,
         )
+        self.target_role: iam.Role | None = None
+        if location.other_account:
+            self.target_role = self._cross_account_role(queue)
         self.rule.add_target(
             _QueueTarget(
                 queue_of(queue),
@@ -166,6 +180,7 @@ class EventRuleToQueue(Construct):
                 dead_letter_queue=optional_queue_of(self.target_dead_letter_queue),
                 max_event_age=max_event_age,
                 retry_attempts=retry_attempts,
+                role=self.target_role,
             )
         )
         # The SqsQueue target grants the main queue's key; the DLQ's key is
@@ -179,6 +194,48 @@ class EventRuleToQueue(Construct):
         for target in (queue, self.target_dead_letter_queue):
             if target is not None:
                 warn_if_policy_unmanaged(self, target, _EVENTBRIDGE)
+        if self.target_role is not None:
+            warn_queue_in_other_account(
+                self,
+                queue,
+                location,
+                f"sqs:SendMessage to the role {self.target_role.node.path} (EventBridge sends "
+                "to another account's queue only as an execution role of the rule's account)",
+            )
+        if self.target_dead_letter_queue is not None:
+            warn_queue_in_other_account(
+                self,
+                self.target_dead_letter_queue,
+                queue_location(self, self.target_dead_letter_queue),
+                f"sqs:SendMessage to {_EVENTS} with aws:SourceArn = the ARN of the rule "
+                f"{self.rule.node.path}",
+            )
+
+    def _cross_account_role(self, queue: QueueTarget) -> iam.Role:
+        """EventBridge's execution role for a queue of another account (same region).
+
+        Trusted by EventBridge for rules of this account only; the rule's own
+        ARN cannot be named (the rule names the role: a cycle).
+        """
+        stack = Stack.of(self)
+        role = iam.Role(
+            self,
+            "TargetRole",
+            description=f"Lets EventBridge send {self.node.path}'s events to another account",
+            assumed_by=iam.ServicePrincipal(
+                _EVENTS,
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="events", resource="rule", resource_name="*"
+                        )
+                    },
+                },
+            ),
+        )
+        queue_of(queue).grant_send_messages(role)
+        return role
 
 
 @jsii.implements(events.IRuleTarget)
@@ -203,7 +260,9 @@ class _QueueTarget:
         dead_letter_queue: sqs.IQueue | None,
         max_event_age: Duration,
         retry_attempts: int,
+        role: iam.IRole | None,
     ) -> None:
+        self._role = role
         self._queue = queue
         self._message = message
         self._message_group_id = message_group_id
@@ -221,9 +280,10 @@ class _QueueTarget:
             if queue.encryption_master_key is not None
             else {"ArnEquals": {"aws:SourceArn": rule_arn}}
         )
-        queue.grant_send_messages(iam.ServicePrincipal(_EVENTS, conditions=conditions))
+        if self._role is None:  # a queue of another account: its owner's policy
+            queue.grant_send_messages(iam.ServicePrincipal(_EVENTS, conditions=conditions))
         dlq = self._dead_letter_queue
-        if dlq is not None:
+        if dlq is not None and not differs(dlq.env.account, rule.env.account):
             dlq.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid=f"AllowEventRule{Names.node_unique_id(rule.node)}",
@@ -236,7 +296,11 @@ class _QueueTarget:
         return events.RuleTargetConfig(
             arn=queue.queue_arn,
             input=self._message,
-            target_resource=queue,
+            # Without a target resource aws-cdk-lib's Rule does not try to build
+            # its cross-account event-bus relay (which fails for an imported
+            # queue): the role delivers directly, as EventBridge allows since 2025.
+            target_resource=queue if self._role is None else None,
+            role=self._role,
             sqs_parameters=(
                 events.CfnRule.SqsParametersProperty(message_group_id=self._message_group_id)
                 if self._message_group_id is not None
@@ -308,11 +372,23 @@ def target_dead_letter_queue_for(
 
 
 def check_target_dlq(
-    v: OptionValidator, *, enabled: bool, dlq: QueueTarget | None, service: str
+    v: OptionValidator,
+    scope: Construct,
+    *,
+    enabled: bool,
+    dlq: QueueTarget | None,
+    service: str,
 ) -> None:
-    """A target DLQ must be a standard queue the service can encrypt into."""
+    """A target DLQ must be a standard queue of the region the service can encrypt into."""
     if dlq is None:
         return
+    refuse_queue_location(
+        v,
+        "target_dead_letter_queue",
+        dlq,
+        queue_location(scope, dlq),
+        other_region=f"{service} keeps a target's dead-letter queue in its own region",
+    )
     v.check(
         enabled,
         "target_dead_letter_queue_enabled",

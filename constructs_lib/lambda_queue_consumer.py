@@ -16,6 +16,11 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._alarm_topics import allow_alarms, check_notification_topic
 from constructs_lib._queues import ConsumedQueue, consumed_queue
+from constructs_lib._sources import (
+    queue_location,
+    refuse_queue_location,
+    warn_queue_in_other_account,
+)
 from constructs_lib._validation import OptionValidator, seconds_of
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
@@ -138,6 +143,7 @@ class LambdaQueueConsumer(Construct):
 
         self.function: lambda_.IFunction = function
         self.queue: sqs.IQueue = source.queue
+        self._warn_if_queue_in_other_account(source.queue)
         # An imported function without a role cannot be granted anything here.
         grant = source.queue.grant_consume_messages(function) if function.role else None
         if grant is None:
@@ -235,6 +241,27 @@ class LambdaQueueConsumer(Construct):
 
     # --- internals -----------------------------------------------------------
 
+    def _warn_if_queue_in_other_account(self, queue: sqs.IQueue) -> None:
+        """Lambda polls another account's queue as the function's role (AWS supports
+        it); the queue's policy and its metrics are the owner's."""
+        location = queue_location(self, queue)
+        role = self.function.role
+        warn_queue_in_other_account(
+            self,
+            queue,
+            location,
+            "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility and "
+            f"sqs:GetQueueAttributes to the function's role "
+            f"({role.node.path if role is not None else 'unknown: imported function'})",
+        )
+        if location.other_account:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:LambdaQueueConsumer:AgeAlarmWithoutMetrics",
+                "OldestMessageAgeAlarm reads AWS/SQS metrics of this account, and the queue "
+                f"publishes its metrics in account {location.account}: set its age alarm up "
+                "there.",
+            )
+
     def _warn(
         self,
         source: ConsumedQueue,
@@ -325,6 +352,14 @@ class LambdaQueueConsumer(Construct):
                 f"above {defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
                 "max_batching_window of at least 1 second",
             )
+        refuse_queue_location(
+            v,
+            "queue",
+            source.queue,
+            queue_location(self, source.queue),
+            other_region="a Lambda event-source mapping polls queues of the function's own "
+            "region only; deploy the consumer in the queue's region",
+        )
         v.int_range("max_concurrency", max_concurrency, *defaults.LAMBDA_MAX_CONCURRENCY_RANGE)
         v.check(
             errors_alarm_threshold >= 0,

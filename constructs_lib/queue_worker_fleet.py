@@ -31,6 +31,7 @@ from constructs_lib._alarm_topics import (
     check_notification_topic,
 )
 from constructs_lib._queues import consumed_queue
+from constructs_lib._sources import queue_location, refuse_queue_location
 from constructs_lib._validation import OptionValidator, number
 from constructs_lib.scaling import backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
@@ -50,6 +51,15 @@ DRAIN_HOOK_NAME = "queue-worker-drain"
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
 
 _HANDLER_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+
+#: Why a queue of another account or region is refused: the worker could poll it,
+#: but the fleet's scaling could not see it.
+_METRICS_ELSEWHERE = (
+    "the fleet scales on the queue's AWS/SQS metrics, which CloudWatch keeps in the "
+    "queue's own account and region; this stack's alarms and scaling policies would "
+    "never see them and the fleet would never scale. Deploy the fleet there"
+)
 
 
 class WorkerScaling(enum.Enum):
@@ -208,10 +218,18 @@ class QueueWorkerFleet(Construct):
             worker_concurrency=worker_concurrency,
             heartbeat_visibility=heartbeat_visibility,
         )
-        topics = OptionValidator(self)
-        check_notification_topic(topics, "notifications_topic", notifications_topic)
-        check_notification_topic(topics, "alarm_topic", alarm_topic)
-        topics.raise_if_any()
+        wiring = OptionValidator(self)
+        check_notification_topic(wiring, "notifications_topic", notifications_topic)
+        check_notification_topic(wiring, "alarm_topic", alarm_topic)
+        refuse_queue_location(
+            wiring,
+            "queue",
+            source.queue,
+            queue_location(self, source.queue),
+            other_account=_METRICS_ELSEWHERE,
+            other_region=_METRICS_ELSEWHERE,
+        )
+        wiring.raise_if_any()
         self.queue: sqs.IQueue = source.queue
         self.scaling: WorkerScaling = scaling
 

@@ -14,7 +14,16 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._sources import QueueTarget, describe, key_of, optional_queue_of, queue_of
+from constructs_lib._sources import (
+    QueueTarget,
+    describe,
+    key_of,
+    optional_queue_of,
+    queue_location,
+    queue_of,
+    refuse_queue_location,
+    warn_queue_in_other_account,
+)
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.event_rule_to_queue import (
     check_queue_target,
@@ -112,6 +121,15 @@ class ScheduleToQueue(Construct):
         v = OptionValidator(self)
         check_queue_target(v, queue=queue, message_group_id=message_group_id)
         _check_fifo_deduplication(v, queue)
+        location = queue_location(self, queue)
+        refuse_queue_location(
+            v,
+            "queue",
+            queue,
+            location,
+            other_region="EventBridge Scheduler's SQS target sends in the schedule's own "
+            "region; create the schedule in the queue's region",
+        )
         if flexible_time_window is not None:
             v.duration_range(
                 "flexible_time_window",
@@ -132,6 +150,7 @@ class ScheduleToQueue(Construct):
         check_retry_policy(v, max_event_age=max_event_age, retry_attempts=retry_attempts)
         check_target_dlq(
             v,
+            self,
             enabled=target_dead_letter_queue_enabled,
             dlq=target_dead_letter_queue,
             service=_SCHEDULER,
@@ -200,6 +219,17 @@ class ScheduleToQueue(Construct):
             dlq_key = key_of(self.target_dead_letter_queue)
             if dlq_key is not None:
                 dlq_key.grant(self.role, "kms:GenerateDataKey*", "kms:Decrypt")
+
+        # Scheduler sends as the role: a queue of another account must allow it.
+        for target_queue in (queue, self.target_dead_letter_queue):
+            if target_queue is not None:
+                warn_queue_in_other_account(
+                    self,
+                    target_queue,
+                    queue_location(self, target_queue),
+                    f"sqs:SendMessage to the role {self.role.node.path} (Scheduler's "
+                    "execution role) in its queue policy",
+                )
 
         self.schedule: scheduler.Schedule = scheduler.Schedule(
             self,

@@ -19,9 +19,12 @@ from constructs_lib._sources import (
     QueueTarget,
     describe,
     grant_service_key_use,
+    queue_location,
     queue_of,
+    refuse_queue_location,
     reject_aws_managed_key,
     warn_if_policy_unmanaged,
+    warn_queue_in_other_account,
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.secure_queue import SecureQueue
@@ -34,6 +37,10 @@ _OWN_CHILD_IDS = ("Topic", "TopicKey", "SubscriptionDeadLetterQueue")
 _TOPIC_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _TOPIC_NAME_MAX_LENGTH = 256
 _SNS = "SNS"
+_DLQ_WITH_SUBSCRIPTION = (
+    "SNS needs a subscription's dead-letter queue in the same account and Region as "
+    "the subscription, which is the topic's"
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,14 @@ class TopicFanout(Construct):
                 "must be True when subscription_dead_letter_queue is given",
             )
             self._check_queue(v, "subscription_dead_letter_queue", subscription_dead_letter_queue)
+            refuse_queue_location(
+                v,
+                "subscription_dead_letter_queue",
+                subscription_dead_letter_queue,
+                queue_location(self, subscription_dead_letter_queue),
+                other_account=_DLQ_WITH_SUBSCRIPTION,
+                other_region=_DLQ_WITH_SUBSCRIPTION,
+            )
         self._check_specs(v, queues)
         v.raise_if_any()
 
@@ -244,6 +259,15 @@ class TopicFanout(Construct):
         if queue_policy.policy_dependable is not None:
             subscription.node.add_dependency(queue_policy.policy_dependable)
         warn_if_policy_unmanaged(self, spec.queue, f"{_SNS} ({self.node.path})")
+        warn_queue_in_other_account(
+            self,
+            spec.queue,
+            queue_location(self, spec.queue),
+            f"sqs:SendMessage to sns.amazonaws.com with aws:SourceArn = the ARN of the topic "
+            f"{self.topic.node.path}, and confirm the subscription {subscription.node.path}: "
+            "SNS sends a SubscriptionConfirmation message into the queue and delivers "
+            "nothing until it is confirmed",
+        )
         self.subscriptions[spec.id] = subscription
         return subscription
 
