@@ -34,6 +34,12 @@ from constructs_lib.event_rule_to_queue import (
 from constructs_lib.stack_limits import register_pattern
 
 _SCHEDULER = "EventBridge Scheduler"
+#: EventBridge rules pass a group id to fair (standard) queues; Scheduler does not say so.
+_NO_FAIR_QUEUES = (
+    "EventBridge Scheduler documents its SqsParameters' MessageGroupId for FIFO queues "
+    "only (unlike EventBridge rules, no fair-queue support), as aws-cdk-lib's "
+    "SqsSendMessage does"
+)
 _CONTEXT_ATTRIBUTE_PREFIX = "<aws.scheduler."
 
 
@@ -119,7 +125,13 @@ class ScheduleToQueue(Construct):
         super().__init__(scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
-        check_queue_target(v, queue=queue, message_group_id=message_group_id)
+        check_queue_target(
+            v,
+            queue=queue,
+            message_group_id=message_group_id,
+            max_length=defaults.MESSAGE_GROUP_ID_MAX_LENGTH,
+            standard_refusal=_NO_FAIR_QUEUES,
+        )
         _check_fifo_deduplication(v, queue)
         location = queue_location(self, queue)
         refuse_queue_location(

@@ -179,14 +179,32 @@ def test_fifo_queue_needs_a_message_group_id() -> None:
     assert "is required" in problems["message_group_id"]
 
 
-def test_message_group_id_on_a_standard_queue_is_rejected() -> None:
-    problems = problems_of(queue=lambda s: SecureQueue(s, "Q"), message_group_id="g")
-    assert "FIFO-only" in problems["message_group_id"]
+def test_a_standard_queue_takes_a_message_group_id_as_a_fair_queue() -> None:
+    """Since July 2025 SQS accepts MessageGroupId on standard queues (fair
+    queues) and EventBridge's SqsParameters apply to "an SQS fair or FIFO
+    queue" (aws-cdk#36068 dropped aws-cdk-lib's own block)."""
+    stack = new_stack()
+    EventRuleToQueue(
+        stack,
+        "R",
+        queue=SecureQueue(stack, "Q"),
+        event_pattern=PATTERN,
+        message_group_id="tenant-a",
+    )
+    (target,) = rule_of(Template.from_stack(stack))["Targets"]
+    assert target["SqsParameters"] == {"MessageGroupId": "tenant-a"}
 
 
-def test_message_group_id_length() -> None:
-    problems = problems_of(queue=fifo_queue, message_group_id="g" * 129)
-    assert "1 to 128 characters" in problems["message_group_id"]
+def test_message_group_id_length_is_eventbridges_100() -> None:
+    """SQS takes group ids up to 128 characters, EventBridge's SqsParameters
+    up to 100: a longer one would fail only when CloudFormation creates the rule."""
+    for queue in (fifo_queue, lambda s: SecureQueue(s, "Q")):
+        problems = problems_of(queue=queue, message_group_id="g" * 101)
+        assert "1 to 100 characters" in problems["message_group_id"]
+    stack = new_stack()
+    EventRuleToQueue(
+        stack, "R", queue=fifo_queue(stack), event_pattern=PATTERN, message_group_id="g" * 100
+    )
 
 
 def test_queue_on_aws_managed_key_is_rejected() -> None:

@@ -370,3 +370,41 @@ def test_warning_for_low_max_receive_count_and_for_no_dlq() -> None:
     assert any("AWS recommends at least 5" in w for w in warnings_of(stack))
     stack, _ = build(queue_kwargs={"dead_letter_queue_enabled": False})
     assert any("the queue has no DLQ" in w for w in warnings_of(stack))
+
+
+def test_a_fair_queue_is_consumed_as_the_standard_queue_it_is() -> None:
+    """Message group ids on a standard queue (a fair queue, here from an
+    EventBridge rule) change nothing for Lambda: no per-group ordering, the
+    standard queue's batch limits."""
+    from aws_cdk import aws_events as events
+
+    from constructs_lib import EventRuleToQueue
+    from tests.conftest import new_app
+
+    stack = Stack(new_app(), "Test", env={"account": "123456789012", "region": "us-east-1"})
+    queue = SecureQueue(stack, "Tenants", visibility_timeout=Duration.minutes(2))
+    EventRuleToQueue(
+        stack,
+        "PerTenant",
+        queue=queue,
+        event_pattern=events.EventPattern(source=["shop"]),
+        message_group_id="tenant-a",
+    )
+    function = lambda_.Function.from_function_attributes(
+        stack,
+        "Fn",
+        function_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+        same_environment=True,
+    )
+    LambdaQueueConsumer(
+        stack,
+        "Consumer",
+        function=function,
+        queue=queue,
+        batch_size=100,
+        max_batching_window=Duration.seconds(5),
+        function_timeout=Duration.seconds(10),
+    )
+    mapping = Template.from_stack(stack).find_resources("AWS::Lambda::EventSourceMapping")
+    (props,) = [r["Properties"] for r in mapping.values()]
+    assert (props["BatchSize"], props["MaximumBatchingWindowInSeconds"]) == (100, 5)

@@ -273,7 +273,8 @@ def event_rule_oracle(spec: Spec) -> set[str]:
     bad: set[str] = set()
     fifo, managed = spec["queue"]
     group = spec.get("message_group_id")
-    if (group is None) == fifo or (group is not None and not 1 <= len(group) <= 128):
+    # required on FIFO; a standard queue takes one as a fair queue; EventBridge: 100 chars
+    if (fifo and group is None) or (group is not None and not 1 <= len(group) <= 100):
         bad.add("message_group_id")
     if managed:
         bad.add("queue")
