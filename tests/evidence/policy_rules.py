@@ -300,15 +300,20 @@ def _mentions(value: Any, text: str) -> bool:
 
 
 def service_linked_role_principal_findings(template: Template) -> list[str]:
-    """No resource policy names a service-linked role as its Principal.
+    """No resource or trust policy names a service-linked role as its Principal.
 
     Name such a role in a condition (``aws:PrincipalArn``) instead: conditions
     are not checked against existing principals.
     """
+    trust = [
+        (lid, "AWS::IAM::Role", statement)
+        for lid, role in resources_of_type(template, "AWS::IAM::Role").items()
+        for statement in statements(role.get("Properties", {}).get("AssumeRolePolicyDocument"))
+    ]
     return [
         f"{kind} {_describe(lid, statement)}: principal is a service-linked role, "
         "which may not exist yet when the policy is created"
-        for lid, kind, statement in resource_policy_statements(template)
+        for lid, kind, statement in [*resource_policy_statements(template), *trust]
         if _mentions(statement.get("Principal"), SERVICE_LINKED_ROLE_PATH)
     ]
 

@@ -297,6 +297,21 @@ def test_a_service_linked_role_as_principal_is_a_finding() -> None:
     assert policy_rules.service_linked_role_principal_findings(template)
 
 
+def test_a_service_linked_role_trusted_by_a_role_is_a_finding() -> None:
+    template = copy.deepcopy(_good())
+    template["Resources"]["R"] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": _SLR}, "Action": "sts:AssumeRole"}
+                ]
+            }
+        },
+    }
+    assert policy_rules.service_linked_role_principal_findings(template)
+
+
 def test_a_service_linked_role_in_a_condition_is_fine() -> None:
     template = copy.deepcopy(_good())
     _statements(template, "K").append(
