@@ -3,7 +3,6 @@ the resource counts of each notification pattern, and every validation rule."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -17,7 +16,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import BucketToQueue, ConstructOptionError, EventRuleToQueue, SecureQueue
 from constructs_lib.bucket_to_queue import S3_EVENT_NAMES
-from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
+from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, resources
 
 BUCKET = "AWS::S3::Bucket"
 
@@ -120,13 +119,27 @@ def test_notification_is_native_with_prefix_and_suffix(default: Any) -> None:
     assert resources(template, "AWS::Lambda::Function") == {}
 
 
-def test_bucket_has_a_known_name_and_waits_for_the_queue_policy(default: Any) -> None:
+def pattern_of(statement: dict[str, Any]) -> str:
+    """The aws:SourceArn pattern of a statement, with the partition written out."""
+    (joined,) = statement["Condition"]["ArnLike"].values()
+    parts = joined["Fn::Join"][1] if isinstance(joined, dict) else [joined]
+    return "".join("aws" if p == {"Ref": "AWS::Partition"} else p for p in parts)
+
+
+def s3_statement(template: Template) -> dict[str, Any]:
+    (st,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+    return st
+
+
+def test_bucket_is_named_by_cloudformation_retained_and_waits_for_the_queue_policy(
+    default: Any,
+) -> None:
+    """No BucketName: CloudFormation generates a fresh name at each create, so the
+    same app deploys again after `cdk destroy` retained the old bucket."""
     stack, construct, template = default
     bucket = created_bucket(default)
-    name = bucket["Properties"]["BucketName"]
-    assert name == construct.bucket_name
-    assert name.startswith("uploads-csv-") and name.endswith(f"-{ACCOUNT}-{REGION}")
-    assert len(name) <= 63
+    assert "BucketName" not in bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain" and bucket["UpdateReplacePolicy"] == "Retain"
     (policy_id,) = [
         pid
         for pid, p in resources(template, "AWS::SQS::QueuePolicy").items()
@@ -136,45 +149,74 @@ def test_bucket_has_a_known_name_and_waits_for_the_queue_policy(default: Any) ->
     assert policy_id in bucket["DependsOn"]
 
 
-def test_queue_policy_admits_only_this_bucket_and_account(default: Any) -> None:
-    _stack, construct, template = default
-    (st,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+def test_queue_policy_admits_the_generated_names_of_this_bucket_only(default: Any) -> None:
+    stack, construct, template = default
+    st = s3_statement(template)
     assert st["Action"] == "sqs:SendMessage"
-    assert st["Condition"] == {
-        "ArnEquals": {
-            "aws:SourceArn": {
-                "Fn::Join": [
-                    "",
-                    ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{construct.bucket_name}"],
-                ]
-            }
-        },
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-    }
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    # CloudFormation's generated name: <stack>-<logical id>-<random>, lower case
+    assert pattern_of(st) == f"arn:aws:s3:::uploads-{bucket_id.lower()}-*"
+    assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert set(st["Condition"]) == {"ArnLike", "StringEquals"}
+    # no reference to the bucket (it would close a cycle): only the partition's
+    assert str(st["Condition"]).count("Ref") == str(st["Condition"]).count("AWS::Partition")
 
 
-def test_no_warning_for_a_created_bucket(default: Any) -> None:
-    stack, _, _ = default
-    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+def test_long_stack_and_logical_ids_get_a_pattern_that_survives_truncation() -> None:
+    """CloudFormation cuts both parts to fit 63 characters: the pattern keeps the
+    first 20 characters of each (each keeps at least 24 in a generated name)."""
+    stack = new_stack("VeryLongCompanyProductServerlessWorkflowStack")
+    construct = BucketToQueue(stack, "IncomingPartnerUploads" * 3, queue=SecureQueue(stack, "Q"))
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    pattern = pattern_of(s3_statement(Template.from_stack(stack)))
+    assert pattern == f"arn:aws:s3:::verylongcompanyprodu*-{bucket_id.lower()[:20]}*"
 
 
-def test_generated_name_of_an_environment_agnostic_stack_uses_pseudo_parameters() -> None:
+def test_an_overridden_logical_id_is_the_one_the_pattern_names() -> None:
+    """Pinning a logical id (a refactoring keeps its bucket) keeps the policy true."""
+    stack = new_stack("Uploads")
+    construct = BucketToQueue(stack, "Csv", queue=SecureQueue(stack, "Q"))
+    cfn_bucket = construct.bucket.node.default_child
+    cfn_bucket.override_logical_id("KeptUploads")  # type: ignore[union-attr]
+    pattern = pattern_of(s3_statement(Template.from_stack(stack)))
+    assert pattern == "arn:aws:s3:::uploads-keptuploads-*"
+
+
+def test_environment_agnostic_stack_scopes_to_the_deploying_account() -> None:
     stack = new_stack("Agnostic", env=False)
     construct = BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q"))
-    name = bucket_props(stack, construct)["Properties"]["BucketName"]
-    prefix, account, dash, region = name["Fn::Join"][1]
-    assert (account, dash, region) == ({"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"})
-    assert re.fullmatch(r"agnostic-b-[0-9a-f]{8}-", prefix)
-    # room for a 12-digit account and the longest region code (14 characters)
-    assert len(prefix) + 12 + 1 + 14 <= 63
+    st = s3_statement(Template.from_stack(stack))
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    assert pattern_of(st) == f"arn:aws:s3:::agnostic-{bucket_id.lower()}-*"
+    assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
 
 
-def test_long_construct_paths_still_give_a_valid_name() -> None:
-    stack = new_stack("A" * 120)
-    construct = BucketToQueue(stack, "B" * 200, queue=SecureQueue(stack, "Q"))
-    name = construct.bucket_name
-    assert len(name) <= 63
-    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", name)
+def test_nested_stack_whose_name_is_generated_too_matches_on_the_logical_id() -> None:
+    from aws_cdk import NestedStack
+
+    parent = new_stack("Parent")
+    nested = NestedStack(parent, "Ingest")
+    construct = BucketToQueue(nested, "B", queue=SecureQueue(nested, "Q"))
+    st = s3_statement(Template.from_stack(nested))
+    bucket_id = nested.get_logical_id(construct.bucket.node.default_child)
+    assert pattern_of(st) == f"arn:aws:s3:::*-{bucket_id.lower()[:20]}*"
+    assert "BucketName" not in bucket_props(nested, construct)["Properties"]
+
+
+def test_fixed_bucket_name_is_matched_exactly_and_warns_about_destroy_then_deploy() -> None:
+    stack = new_stack()
+    construct = BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q"), bucket_name="my-uploads")
+    template = Template.from_stack(stack)
+    assert bucket_props(stack, construct)["Properties"]["BucketName"] == "my-uploads"
+    st = s3_statement(template)
+    assert set(st["Condition"]) == {"ArnEquals", "StringEquals"}
+    assert "my-uploads" in str(st["Condition"]["ArnEquals"])
+    Annotations.from_stack(stack).has_warning(
+        "/Test/B",
+        Match.string_like_regexp(
+            "bucket_name='my-uploads' fixes the name.*retained.*BucketAlreadyExists"
+        ),
+    )
 
 
 def test_options_event_types_name_and_no_logs_no_versioning() -> None:
@@ -199,16 +241,11 @@ def test_options_event_types_name_and_no_logs_no_versioning() -> None:
 
 def test_customer_managed_queue_key_lets_s3_in_scoped_the_same_way() -> None:
     stack = new_stack()
-    BucketToQueue(
-        stack,
-        "B",
-        queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS),
-        bucket_name="keyed-uploads",
-    )
-    (grant,) = allow_statements_for(Template.from_stack(stack), "AWS::KMS::Key", "s3.amazonaws.com")
+    BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS))
+    template = Template.from_stack(stack)
+    (grant,) = allow_statements_for(template, "AWS::KMS::Key", "s3.amazonaws.com")
     assert sorted(grant["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
-    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
-    assert "keyed-uploads" in str(grant["Condition"]["ArnEquals"])
+    assert grant["Condition"] == s3_statement(template)["Condition"]
 
 
 def test_existing_bucket_uses_the_custom_resource_and_says_so() -> None:
