@@ -11,6 +11,7 @@ from aws_cdk import Annotations, Aws, IStableStringProducer, Lazy, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
@@ -20,7 +21,6 @@ from constructs_lib._sources import (
     grant_service_key_use,
     queue_of,
     reject_aws_managed_key,
-    warn_if_policy_unmanaged,
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.stack_limits import register_pattern
@@ -125,10 +125,12 @@ class BucketToQueue(Construct):
     warning says so.
 
     Rejected at synth: a FIFO queue (S3 cannot notify a FIFO queue); a queue
-    on alias/aws/sqs (S3 would drop every event); no event types or
-    overlapping ones (S3 refuses the configuration); a prefix or suffix over
-    1,024 characters; a bad ``bucket_name``; created-bucket options together
-    with ``bucket``.
+    on alias/aws/sqs (S3 would drop every event); a queue in another region
+    than the bucket (S3 notifies only queues of the bucket's region); no event
+    types or overlapping ones (S3 refuses the configuration); a prefix or
+    suffix over 1,024 characters; a bad ``bucket_name``; created-bucket
+    options together with ``bucket``. An imported queue (this account or
+    another) gets a warning with the statement its owner must add.
 
     Example::
 
@@ -312,7 +314,12 @@ class BucketToQueue(Construct):
             )
         )
         grant_service_key_use(self.queue, principal, conditions)
-        warn_if_policy_unmanaged(self, self.queue, _S3)
+        shown = self.bucket_name if fixed else generated_name_pattern(stack, cfn_bucket)
+        self._warn_if_policy_unmanaged(
+            f"{'ArnEquals' if fixed else 'ArnLike'} aws:SourceArn "
+            f'"arn:{_shown_partition(stack)}:s3:::{shown}"',
+            stack.account,
+        )
 
         # L1: the L2 Bucket only offers the custom-resource notification.
         key_filter = _key_filter(prefix, suffix)
@@ -338,13 +345,47 @@ class BucketToQueue(Construct):
         )
         for event in self.event_types:
             bucket.add_event_notification(event, destination, *filters)
-        warn_if_policy_unmanaged(self, self.queue, _S3)
+        name = bucket.bucket_name
+        self._warn_if_policy_unmanaged(
+            f'ArnEquals aws:SourceArn "arn:{_shown_partition(Stack.of(self))}:s3:::{name}"'
+            if _known(name)
+            else f"aws:SourceArn = the ARN of {bucket.node.path}",
+            bucket.env.account,
+        )
         Annotations.of(self).add_warning_v2(
             "constructs_lib:BucketToQueue:CustomResource",
             f"{bucket.node.path} is an existing bucket, so its notification is set by "
             "aws-cdk's Lambda-backed custom resource (Custom::S3BucketNotifications: "
             "a function, role and policy; cdk-nag IAM4). Let BucketToQueue create "
             "the bucket to avoid it.",
+        )
+
+    def _warn_if_policy_unmanaged(self, source_arn_condition: str, source_account: str) -> None:
+        """An imported queue's policy is not this stack's: say what it must allow.
+
+        S3 checks the destination when the notification is written, so without
+        that statement the deployment fails; S3 sends to another account's
+        queue only when that queue's policy allows it.
+        """
+        queue = queue_of(self.queue)
+        if isinstance(queue, sqs.Queue):
+            return
+        owner = queue.env.account
+        whose = (
+            f"is a queue of account {owner}: its queue policy is not managed here, so its "
+            "owner must allow"
+            if _known(owner, source_account) and owner != source_account
+            else "is imported: its queue policy is not managed here and must itself allow"
+        )
+        account = source_account if _known(source_account) else "<this account>"
+        Annotations.of(self).add_warning_v2(
+            "constructs_lib:Sources:QueuePolicyUnmanaged",
+            f"{describe(self.queue)} {whose} sqs:SendMessage to the service principal "
+            f"{_S3_PRINCIPAL} with {source_arn_condition} and StringEquals "
+            f'aws:SourceAccount "{account}"; for a queue encrypted with a customer-managed '
+            "key, its key policy must allow kms:GenerateDataKey and kms:Decrypt to "
+            f"{_S3_PRINCIPAL} likewise. S3 checks this when the notification is written: "
+            "without it the deployment fails.",
         )
 
     def _validate(
@@ -368,6 +409,8 @@ class BucketToQueue(Construct):
             "must be a standard queue: S3 event notifications cannot be sent to a FIFO queue",
         )
         reject_aws_managed_key(v, "queue", queue, _S3)
+        self._check_same_region(v, queue, bucket)
+        self._check_cross_account_reference(v, queue)
         values = [S3_EVENT_NAMES[e] for e in event_types]
         v.check(bool(values), "event_types", values, "must name at least one event type")
         v.check(
@@ -420,6 +463,61 @@ class BucketToQueue(Construct):
         )
         v.raise_if_any()
 
+    def _check_same_region(
+        self, v: OptionValidator, queue: QueueTarget, bucket: s3.IBucket | None
+    ) -> None:
+        """S3 notifies only a queue in the bucket's region.
+
+        Otherwise S3 refuses the configuration at deploy ("InvalidArgument: The
+        notification destination service region is not valid for the bucket
+        location constraint"). A region known only at deploy is left to it.
+        """
+        queue_region = queue_of(queue).env.region
+        bucket_region = (bucket or Stack.of(self)).env.region
+        known = [r for r in (queue_region, bucket_region) if _known(r)]
+        if len(known) == 2 and queue_region != bucket_region:
+            v.fail(
+                "queue",
+                describe(queue),
+                f"is in region {queue_region}, the bucket in {bucket_region}: S3 sends "
+                "event notifications only to a queue in the bucket's region",
+            )
+        elif len(known) == 1:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:BucketToQueue:RegionUnknown",
+                f"{describe(queue)} and the bucket must be in one region, and only "
+                f"{known[0]} is known at synth: deploy this stack to {known[0]}: S3 sends "
+                "event notifications only to a queue in the bucket's region.",
+            )
+
+    def _check_cross_account_reference(self, v: OptionValidator, queue: QueueTarget) -> None:
+        """A queue built in another account's stack is referenced by its name.
+
+        CloudFormation cannot pass a value between accounts, so aws-cdk-lib
+        builds the queue's ARN from its physical name, which must be explicit
+        (or ``PhysicalName.GENERATE_IF_NEEDED``); otherwise it raises its raw
+        CannotUseCrossEnvironment at synth. Resolving the ARN here asks it.
+        """
+        built = queue_of(queue)
+        here, there = Stack.of(self), Stack.of(built)
+        if not isinstance(built, sqs.Queue) or not _known(here.account, there.account):
+            return
+        if here.account == there.account:
+            return
+        try:
+            here.resolve(built.queue_arn)
+        except RuntimeError as err:  # jsii's form of aws-cdk-lib's error
+            if "cross-environment" not in str(err):
+                raise
+            v.fail(
+                "queue",
+                describe(queue),
+                f"is in stack {there.stack_name} of account {there.account} and has no "
+                "queue_name: a template names another account's queue only by an explicit "
+                "name. Give the queue a queue_name, or import it by ARN in this stack "
+                "(sqs.Queue.from_queue_arn; a warning then says what its owner must allow)",
+            )
+
 
 def generated_name_pattern(stack: Stack, bucket: s3.CfnBucket) -> str:
     """The names CloudFormation may generate for ``bucket``, as an IAM pattern.
@@ -449,6 +547,15 @@ class _NamePattern:
 
     def produce(self) -> str:
         return generated_name_pattern(Stack.of(self._bucket), self._bucket)
+
+
+def _known(*values: str) -> bool:
+    """True when every value is concrete at synth (no token)."""
+    return not any(Token.is_unresolved(value) for value in values)
+
+
+def _shown_partition(stack: Stack) -> str:
+    return stack.partition if _known(stack.partition) else "<partition>"
 
 
 def _overlapping(values: Sequence[str]) -> bool:

@@ -16,7 +16,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import BucketToQueue, ConstructOptionError, EventRuleToQueue, SecureQueue
 from constructs_lib.bucket_to_queue import S3_EVENT_NAMES
-from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, resources
+from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
 
 BUCKET = "AWS::S3::Bucket"
 
@@ -408,3 +408,108 @@ def test_access_logs_bucket_needs_access_logs_enabled() -> None:
         access_logs_enabled=False,
     )
     assert "must be True" in problems["access_logs_enabled"]
+
+
+# --- queues of another region or account (S3 notifies only same-region queues) ----
+
+
+OTHER_REGION_QUEUE = "arn:aws:sqs:eu-west-1:123456789012:ingest"
+OTHER_ACCOUNT_QUEUE = "arn:aws:sqs:us-east-1:999999999999:ingest"
+
+
+def test_an_imported_queue_of_another_region_is_rejected() -> None:
+    problems = problems_of(queue=lambda s: sqs.Queue.from_queue_arn(s, "Far", OTHER_REGION_QUEUE))
+    assert problems["queue"] == (
+        "is in region eu-west-1, the bucket in us-east-1: S3 sends event "
+        "notifications only to a queue in the bucket's region"
+    )
+
+
+def test_a_secure_queue_of_a_stack_in_another_region_is_rejected() -> None:
+    from aws_cdk import Environment
+
+    stack = new_stack()
+    far = Stack(stack.node.root, "Far", env=Environment(account=ACCOUNT, region="eu-west-1"))
+    with pytest.raises(
+        ConstructOptionError, match="is in region eu-west-1, the bucket in us-east-1"
+    ):
+        BucketToQueue(stack, "B", queue=SecureQueue(far, "Q"))
+
+
+def test_an_existing_bucket_of_another_region_than_its_queue_is_rejected() -> None:
+    problems = problems_of(
+        bucket=lambda s: s3.Bucket.from_bucket_attributes(
+            s, "Far", bucket_name="far-uploads", region="eu-west-1"
+        )
+    )
+    assert "is in region us-east-1, the bucket in eu-west-1" in problems["queue"]
+
+
+def test_a_queue_region_unknown_at_synth_is_left_to_deploy_time_with_a_warning() -> None:
+    stack = new_stack("Agnostic", env=False)
+    BucketToQueue(stack, "B", queue=sqs.Queue.from_queue_arn(stack, "Q", OTHER_REGION_QUEUE))
+    Annotations.from_stack(stack).has_warning(
+        "/Agnostic/B",
+        Match.string_like_regexp("deploy this stack to eu-west-1: S3 sends event notifications"),
+    )
+
+
+def test_another_accounts_queue_gets_a_warning_with_the_statement_its_owner_must_add() -> None:
+    stack = new_stack("Uploads")
+    construct = BucketToQueue(
+        stack, "B", queue=sqs.Queue.from_queue_arn(stack, "Q", OTHER_ACCOUNT_QUEUE)
+    )
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    warnings = Annotations.from_stack(stack).find_warning("/Uploads/B", Match.any_value())
+    (text,) = [w.entry.data for w in warnings]
+    assert "is a queue of account 999999999999" in text
+    assert "must allow sqs:SendMessage to the service principal s3.amazonaws.com" in text
+    assert f'ArnLike aws:SourceArn "arn:aws:s3:::uploads-{bucket_id.lower()}-*"' in text
+    assert 'StringEquals aws:SourceAccount "123456789012"' in text
+    assert "kms:GenerateDataKey and kms:Decrypt" in text
+
+
+def test_an_imported_queue_of_this_account_gets_the_same_statement_in_its_warning() -> None:
+    stack = new_stack()
+    BucketToQueue(
+        stack,
+        "B",
+        queue=sqs.Queue.from_queue_arn(stack, "Q", "arn:aws:sqs:us-east-1:123456789012:q"),
+        bucket_name="my-uploads",
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/Test/B",
+        Match.string_like_regexp(
+            'is imported: its queue policy .* ArnEquals aws:SourceArn "arn:aws:s3:::my-uploads"'
+        ),
+    )
+
+
+def far_account_stack(stack: Stack) -> Stack:
+    from aws_cdk import Environment
+
+    return Stack(stack.node.root, "Far", env=Environment(account="999999999999", region=REGION))
+
+
+def test_a_queue_of_another_accounts_stack_needs_an_explicit_name() -> None:
+    """Without one, aws-cdk-lib raises its raw CannotUseCrossEnvironment at synth."""
+    problems = problems_of(queue=lambda s: SecureQueue(far_account_stack(s), "Q"))
+    assert problems["queue"].startswith(
+        "is in stack Far of account 999999999999 and has no queue_name: a template "
+        "names another account's queue only by an explicit name"
+    )
+
+
+def test_a_named_queue_of_another_accounts_stack_gets_the_statement_in_its_own_policy() -> None:
+    stack = new_stack("Uploads")
+    far = far_account_stack(stack)
+    BucketToQueue(stack, "B", queue=SecureQueue(far, "Q", queue_name="ingest"))
+    assembly = stack.node.root.synth()  # type: ignore[attr-defined]
+    (st,) = allow_statements_for(
+        Template.from_json(assembly.get_stack_by_name("Far").template),
+        "AWS::SQS::QueuePolicy",
+        "s3.amazonaws.com",
+    )
+    assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert pattern_of(st).startswith("arn:aws:s3:::uploads-bbucket")
+    assert "Far" in [d.id for d in assembly.get_stack_by_name("Uploads").dependencies]
