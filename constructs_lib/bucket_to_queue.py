@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 import jsii
 from aws_cdk import Annotations, Aws, IStableStringProducer, Lazy, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_sqs as sqs
-from constructs import Construct
+from constructs import Construct, IDependable
 
 from constructs_lib import defaults
 from constructs_lib._sources import (
@@ -37,6 +36,12 @@ _WHOLE_NAME_PREFIX_MAX = 49
 #: in the names observed); the pattern keeps this many of each and lets ``*``
 #: stand for the rest, so that the exact split does not matter.
 _TRUNCATED_PART_LENGTH = 20
+
+#: aws-cdk-lib's feature flag for S3 access-log delivery. Without it a log
+#: bucket gets the legacy ACL (LogDeliveryWrite, ObjectWriter) instead of a
+#: bucket policy scoped to the source bucket and account; set in this
+#: construct's own context, so a bare App() gets the same as the example app.
+_ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 #: The S3 event names behind aws-cdk's enum (its Python members carry only
 #: their own names; the L1 notification needs the S3 ones).
@@ -171,6 +176,7 @@ class BucketToQueue(Construct):
         access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.node.set_context(_ACCESS_LOGS_USE_BUCKET_POLICY, True)  # before any child
         register_pattern(self)  # counted in the stack's resource-quota check
         if event_types is None:
             event_types = defaults.BUCKET_EVENT_TYPES
@@ -263,9 +269,10 @@ class BucketToQueue(Construct):
             # Logs are written once; versioning keeps a deleted log recoverable
             # until the lifecycle rule expires it.
             versioned=True,
-            # Object ownership is left to aws-cdk: S3 delivers logs through a
-            # bucket policy or, without the serverAccessLogsUseBucketPolicy
-            # feature flag, through an ACL that needs ObjectWriter.
+            # ACLs off: logs arrive through the bucket policy aws-cdk-lib writes
+            # (scoped to the source bucket and account), never an ACL grant;
+            # see _ACCESS_LOGS_USE_BUCKET_POLICY.
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireLogs",
@@ -297,23 +304,11 @@ class BucketToQueue(Construct):
         # docstring): by its fixed name, or by the pattern of generated names.
         fixed = not Token.is_unresolved(self.bucket_name)
         name_or_pattern = self.bucket_name if fixed else Lazy.string(_NamePattern(cfn_bucket))
-        conditions: dict[str, object] = {
-            "ArnEquals" if fixed else "ArnLike": {
-                "aws:SourceArn": f"arn:{Aws.PARTITION}:s3:::{name_or_pattern}"
-            },
-            "StringEquals": {"aws:SourceAccount": stack.account},
-        }
-        principal = iam.ServicePrincipal(_S3_PRINCIPAL)
-        queue = queue_of(self.queue)
-        result = queue.add_to_resource_policy(
-            iam.PolicyStatement(
-                actions=["sqs:SendMessage"],
-                principals=[principal],
-                resources=[queue.queue_arn],
-                conditions=conditions,
-            )
+        policy = self._allow_s3_to_send(
+            "ArnEquals" if fixed else "ArnLike",
+            f"arn:{Aws.PARTITION}:s3:::{name_or_pattern}",
+            stack.account,
         )
-        grant_service_key_use(self.queue, principal, conditions)
         shown = self.bucket_name if fixed else generated_name_pattern(stack, cfn_bucket)
         self._warn_if_policy_unmanaged(
             f"{'ArnEquals' if fixed else 'ArnLike'} aws:SourceArn "
@@ -326,20 +321,47 @@ class BucketToQueue(Construct):
         cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
             queue_configurations=[
                 s3.CfnBucket.QueueConfigurationProperty(
-                    event=S3_EVENT_NAMES[event], queue=queue.queue_arn, filter=key_filter
+                    event=S3_EVENT_NAMES[event],
+                    queue=queue_of(self.queue).queue_arn,
+                    filter=key_filter,
                 )
                 for event in self.event_types
             ]
         )
-        if result.policy_dependable is not None:
-            cfn_bucket.node.add_dependency(result.policy_dependable)
+        if policy is not None:
+            cfn_bucket.node.add_dependency(policy)
+
+    def _allow_s3_to_send(
+        self, arn_operator: str, source_arn: str, source_account: str
+    ) -> IDependable | None:
+        """The queue-policy statement (and key grant) for S3, scoped to the bucket
+        and its account; returns what the notification must wait for."""
+        conditions: dict[str, object] = {
+            arn_operator: {"aws:SourceArn": source_arn},
+            "StringEquals": {"aws:SourceAccount": source_account},
+        }
+        principal = iam.ServicePrincipal(_S3_PRINCIPAL)
+        queue = queue_of(self.queue)
+        result = queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["sqs:SendMessage"],
+                principals=[principal],
+                resources=[queue.queue_arn],
+                conditions=conditions,
+            )
+        )
+        grant_service_key_use(self.queue, principal, conditions)
+        return result.policy_dependable
 
     # --- existing bucket: aws-cdk's custom resource ---------------------------
 
     def _notify_existing_bucket(
         self, bucket: s3.IBucket, prefix: str | None, suffix: str | None
     ) -> None:
-        destination = s3n.SqsDestination(queue_of(self.queue))
+        destination = _ScopedQueueDestination(
+            queue_of(self.queue).queue_arn,
+            lambda: self._allow_s3_to_send("ArnLike", bucket.bucket_arn, bucket.env.account),
+        )
         filters = (
             [s3.NotificationKeyFilter(prefix=prefix, suffix=suffix)] if (prefix or suffix) else []
         )
@@ -547,6 +569,31 @@ class _NamePattern:
 
     def produce(self) -> str:
         return generated_name_pattern(Stack.of(self._bucket), self._bucket)
+
+
+@jsii.implements(s3.IBucketNotificationDestination)
+class _ScopedQueueDestination:
+    """The queue as the destination of an existing bucket's notification.
+
+    aws-cdk-lib's ``SqsDestination`` grants S3 the queue's customer-managed key
+    with no condition at all, and its queue statement has no
+    ``aws:SourceAccount``; this one scopes both to the bucket and its account.
+    """
+
+    def __init__(self, queue_arn: str, grant: Callable[[], IDependable | None]) -> None:
+        self._queue_arn = queue_arn
+        self._grant = grant
+        self._config: s3.BucketNotificationDestinationConfig | None = None
+
+    def bind(self, scope: Construct, bucket: object) -> s3.BucketNotificationDestinationConfig:
+        if self._config is None:  # bound once per event type: grant once
+            policy = self._grant()
+            self._config = s3.BucketNotificationDestinationConfig(
+                arn=self._queue_arn,
+                type=s3.BucketNotificationDestinationType.QUEUE,
+                dependencies=[policy] if policy is not None else None,
+            )
+        return self._config
 
 
 def _known(*values: str) -> bool:

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import App, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
@@ -90,6 +90,10 @@ def test_access_logs_go_to_a_created_log_bucket_that_expires_them(default: Any) 
     assert rule["ExpirationInDays"] == 90
     assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}
     assert logs_props["VersioningConfiguration"] == {"Status": "Enabled"}
+    # ACLs off: logs arrive through the bucket policy, as in a bare App()
+    assert logs_props["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
     # checkov's CKV_AWS_18 (access logs of the log bucket) is skipped with a reason
     (skip,) = logs_resource["Metadata"]["checkov"]["skip"]
     assert skip["id"] == "CKV_AWS_18" and "access-log target" in skip["comment"]
@@ -513,3 +517,88 @@ def test_a_named_queue_of_another_accounts_stack_gets_the_statement_in_its_own_p
     assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
     assert pattern_of(st).startswith("arn:aws:s3:::uploads-bbucket")
     assert "Far" in [d.id for d in assembly.get_stack_by_name("Uploads").dependencies]
+
+
+# --- the same security in a bare App() as in the example app ---------------------
+
+
+def security_variants(app: App) -> dict[str, Any]:
+    """BucketToQueue with every option that creates a key, bucket or policy."""
+    from aws_cdk import Environment
+
+    stack = Stack(app, "Bare", env=Environment(account=ACCOUNT, region=REGION))
+    BucketToQueue(stack, "Plain", queue=SecureQueue(stack, "Q1"))
+    keyed = SecureQueue(stack, "Q2", encryption=sqs.QueueEncryption.KMS)
+    BucketToQueue(stack, "Keyed", queue=keyed, prefix="in/")
+    BucketToQueue(stack, "Named", queue=SecureQueue(stack, "Q3"), bucket_name="bare-uploads")
+    existing = s3.Bucket(stack, "Existing", enforce_ssl=True)
+    existing_queue = SecureQueue(stack, "Q4", encryption=sqs.QueueEncryption.KMS)
+    BucketToQueue(stack, "OnExisting", queue=existing_queue, bucket=existing)
+    return dict(app.synth().get_stack_by_name("Bare").template)
+
+
+def normalized_policy_statements(template: dict[str, Any]) -> list[str]:
+    """Resource-policy statements, with what only the flags' spelling changes
+    (partition literal or reference, action order) made equal."""
+    import json
+
+    from tests.evidence.policy_rules import resource_policy_statements
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"Fn::Join"} and value["Fn::Join"][0] == "":
+                parts = [
+                    "aws" if p == {"Ref": "AWS::Partition"} else p for p in value["Fn::Join"][1]
+                ]
+                if all(isinstance(p, str) for p in parts):
+                    return "".join(parts)
+            return {k: norm(v) for k, v in value.items() if k != "Sid"}
+        if isinstance(value, list):
+            return sorted((norm(v) for v in value), key=json.dumps)
+        return value
+
+    return sorted(
+        json.dumps([lid, norm(st)], sort_keys=True)
+        for lid, _, st in resource_policy_statements(template)
+    )
+
+
+def test_a_bare_app_gets_the_example_apps_policies_and_passes_the_security_rules() -> None:
+    from aws_cdk import App
+
+    from tests.conftest import new_app
+    from tests.evidence.policy_rules import (
+        service_scope_findings,
+        tls_only_findings,
+        wildcard_action_findings,
+    )
+
+    bare = security_variants(App())
+    flagged = security_variants(new_app())
+    for rule in (tls_only_findings, service_scope_findings, wildcard_action_findings):
+        assert rule(bare) == [], rule.__name__
+    assert normalized_policy_statements(bare) == normalized_policy_statements(flagged)
+    # access logs are delivered through a scoped bucket policy, never an ACL
+    for resource in bare["Resources"].values():
+        assert "AccessControl" not in resource.get("Properties", {}), resource
+
+
+def test_an_existing_bucket_with_a_keyed_queue_scopes_every_s3_statement() -> None:
+    stack = new_stack()
+    existing = s3.Bucket(stack, "Existing", enforce_ssl=True)
+    BucketToQueue(
+        stack,
+        "B",
+        queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS),
+        bucket=existing,
+    )
+    template = Template.from_stack(stack)
+    bucket_arn = {"Fn::GetAtt": [stack.get_logical_id(existing.node.default_child), "Arn"]}
+    for rtype in ("AWS::SQS::QueuePolicy", "AWS::KMS::Key"):
+        (st,) = allow_statements_for(template, rtype, "s3.amazonaws.com")
+        assert st["Condition"] == {
+            "ArnLike": {"aws:SourceArn": bucket_arn},
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        }, rtype
+    (send,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+    assert send["Action"] == "sqs:SendMessage"
