@@ -1,20 +1,18 @@
 """Assertion tests of BucketToQueue: the secure bucket, its native notification,
-the resource counts of each notification pattern, and every validation rule."""
+the policy's pattern of generated bucket names, foreign queues, the same policies
+in a bare App(), and every validation rule."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
 from aws_cdk import App, Stack
-from aws_cdk import aws_events as events
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import BucketToQueue, ConstructOptionError, EventRuleToQueue, SecureQueue
+from constructs_lib import BucketToQueue, ConstructOptionError, SecureQueue
 from constructs_lib.bucket_to_queue import S3_EVENT_NAMES
 from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
 
@@ -275,73 +273,7 @@ def test_event_name_table_covers_every_s3_event_type() -> None:
     assert all(name.startswith("s3:") for name in S3_EVENT_NAMES.values())
 
 
-# --- what each notification pattern costs in resources ------------------------
-
-
-def added_resources(build: Any) -> Counter[str]:
-    """Resources a notification pattern adds to a stack that already has the queue."""
-    base = new_stack()
-    SecureQueue(base, "Q")
-    stack = new_stack()
-    build(stack, SecureQueue(stack, "Q"))
-    return Counter(
-        r["Type"] for r in Template.from_stack(stack).to_json()["Resources"].values()
-    ) - Counter(r["Type"] for r in Template.from_stack(base).to_json()["Resources"].values())
-
-
-def plain_secure_bucket(stack: Stack) -> s3.Bucket:
-    return s3.Bucket(
-        stack,
-        "Bucket",
-        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-        encryption=s3.BucketEncryption.S3_MANAGED,
-        enforce_ssl=True,
-    )
-
-
-def test_resource_counts_of_the_three_notification_patterns() -> None:
-    """The numbers docs/sources.md quotes: the notification itself costs nothing
-    natively, one rule through EventBridge, four resources through aws-cdk's
-    custom resource (plus a Lambda function that moto cannot run)."""
-    native = added_resources(lambda s, q: BucketToQueue(s, "B", queue=q, access_logs_enabled=False))
-    custom_resource = added_resources(
-        lambda s, q: plain_secure_bucket(s).add_event_notification(
-            s3.EventType.OBJECT_CREATED, s3n.SqsDestination(q.queue)
-        )
-    )
-
-    def via_eventbridge(s: Stack, q: SecureQueue) -> None:
-        bucket = plain_secure_bucket(s)
-        cfn = bucket.node.default_child
-        cfn.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(  # type: ignore[union-attr]
-            event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
-                event_bridge_enabled=True
-            )
-        )
-        EventRuleToQueue(
-            s,
-            "R",
-            queue=q,
-            target_dead_letter_queue_enabled=False,
-            event_pattern=events.EventPattern(
-                source=["aws.s3"],
-                detail_type=["Object Created"],
-                detail={"bucket": {"name": [bucket.bucket_name]}},
-            ),
-        )
-
-    eventbridge = added_resources(via_eventbridge)
-    bucket_and_policy = Counter({BUCKET: 1, "AWS::S3::BucketPolicy": 1})
-    assert native == bucket_and_policy
-    assert eventbridge - bucket_and_policy == Counter({"AWS::Events::Rule": 1})
-    assert custom_resource - bucket_and_policy == Counter(
-        {
-            "AWS::Lambda::Function": 1,
-            "AWS::IAM::Role": 1,
-            "AWS::IAM::Policy": 1,
-            "Custom::S3BucketNotifications": 1,
-        }
-    )
+# (What each notification design costs: test_bucket_to_queue_naming.py.)
 
 
 # --- validation --------------------------------------------------------------
