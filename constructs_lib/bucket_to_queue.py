@@ -127,7 +127,13 @@ class BucketToQueue(Construct):
     An existing ``bucket`` cannot carry a CloudFormation notification, so it
     gets aws-cdk's ``add_event_notification``: a Lambda-backed custom resource
     (one function, role and policy per stack; cdk-nag reports IAM4 on it). A
-    warning says so.
+    warning says so. Its queue and key statements are this construct's own,
+    scoped to the bucket and its account (aws-cdk's ``SqsDestination`` grants
+    S3 the key without a condition).
+
+    The construct sets ``@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`` in
+    its own context, so that access logs reach ``AccessLogsBucket`` through a
+    scoped bucket policy, not an ACL, in any app (a bare ``App()`` included).
 
     Rejected at synth: a FIFO queue (S3 cannot notify a FIFO queue); a queue
     on alias/aws/sqs (S3 would drop every event); a queue in another region
