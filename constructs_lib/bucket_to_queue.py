@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
-from aws_cdk import Annotations, Aws, Stack, Token
+import jsii
+from aws_cdk import Annotations, Aws, IStableStringProducer, Lazy, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_notifications as s3n
-from constructs import Construct
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct, IDependable
 
 from constructs_lib import defaults
 from constructs_lib._sources import (
@@ -20,17 +20,28 @@ from constructs_lib._sources import (
     grant_service_key_use,
     queue_of,
     reject_aws_managed_key,
-    warn_if_policy_unmanaged,
 )
 from constructs_lib._validation import OptionValidator
 from constructs_lib.stack_limits import register_pattern
 
 _S3 = "S3"
+_S3_PRINCIPAL = "s3.amazonaws.com"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-#: The longest region code so far ("ap-southeast-5") is 14 characters.
-_MAX_REGION_LENGTH = 14
-_ACCOUNT_LENGTH = 12
-_NAME_HASH_LENGTH = 8
+
+#: CloudFormation names an unnamed bucket ``<stack>-<logical id>-<12 random>``,
+#: lower case, at most 63 characters. ``<stack>-<logical id>`` is kept whole up
+#: to 50 characters (63 less the tail and its hyphen); 49 leaves one of margin.
+_WHOLE_NAME_PREFIX_MAX = 49
+#: Past that, CloudFormation cuts both parts (each keeps at least 24 characters
+#: in the names observed); the pattern keeps this many of each and lets ``*``
+#: stand for the rest, so that the exact split does not matter.
+_TRUNCATED_PART_LENGTH = 20
+
+#: aws-cdk-lib's feature flag for S3 access-log delivery. Without it a log
+#: bucket gets the legacy ACL (LogDeliveryWrite, ObjectWriter) instead of a
+#: bucket policy scoped to the source bucket and account; set in this
+#: construct's own context, so a bare App() gets the same as the example app.
+_ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 #: The S3 event names behind aws-cdk's enum (its Python members carry only
 #: their own names; the L1 notification needs the S3 ones).
@@ -89,26 +100,48 @@ class BucketToQueue(Construct):
       days; a checkov skip of CKV_AWS_18 with its reason), unless
       ``access_logs_bucket`` is given or ``access_logs_enabled=False``.
     - a statement in the queue's policy allowing ``sqs:SendMessage`` to
-      ``s3.amazonaws.com`` only from this bucket (``aws:SourceArn``) and this
-      account (``aws:SourceAccount``), and for a customer-managed key the same
-      in the key's policy.
+      ``s3.amazonaws.com`` only from this bucket's names (``aws:SourceArn``, see
+      below) and this account (``aws:SourceAccount``), and for a
+      customer-managed key the same in the key's policy.
 
-    Why the created bucket has a fixed name: S3 checks the queue policy when
-    the notification is written, so the policy must exist before the bucket;
-    a policy naming the bucket through a reference would make it depend on the
-    bucket: a cycle. The name is therefore known up front: ``bucket_name``, or
-    ``<stack>-<id>-<hash>-<account>-<region>`` (at most 63 characters).
+    Why the bucket is named by CloudFormation, and how the policy names it: S3
+    checks the queue policy when the notification is written, so the policy
+    must exist before the bucket; a policy naming the bucket through a
+    reference would depend on the bucket: a cycle. A fixed name breaks the
+    cycle but not ``cdk destroy`` followed by ``cdk deploy``: the bucket is
+    retained (``RemovalPolicy.RETAIN``, so no object is ever deleted with the
+    stack) and the next create of the same name fails with
+    ``BucketAlreadyExists``. So the bucket has no name in the template;
+    CloudFormation generates ``<stack>-<logical id>-<random>`` (lower case) at
+    each create, and the policy admits that prefix with ``ArnLike`` on
+    ``aws:SourceArn`` (``arn:aws:s3:::<stack>-<logical id>-*``) together with
+    ``StringEquals`` on ``aws:SourceAccount``. Past 49 characters of
+    ``<stack>-<logical id>`` CloudFormation cuts both parts to fit 63 (AWS does
+    not document how); the pattern then keeps the first 20 characters of each
+    with ``*`` after each. In a nested stack, whose own name is generated, the
+    pattern is ``*-<logical id, 20 characters>*``. A replacement (a new logical
+    id) gets a new name; the old bucket is retained with its objects.
+    ``bucket_name`` fixes the name instead (matched exactly with
+    ``ArnEquals``); a warning then says that destroy-then-deploy fails.
 
     An existing ``bucket`` cannot carry a CloudFormation notification, so it
     gets aws-cdk's ``add_event_notification``: a Lambda-backed custom resource
     (one function, role and policy per stack; cdk-nag reports IAM4 on it). A
-    warning says so.
+    warning says so. Its queue and key statements are this construct's own,
+    scoped to the bucket and its account (aws-cdk's ``SqsDestination`` grants
+    S3 the key without a condition).
+
+    The construct sets ``@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`` in
+    its own context, so that access logs reach ``AccessLogsBucket`` through a
+    scoped bucket policy, not an ACL, in any app (a bare ``App()`` included).
 
     Rejected at synth: a FIFO queue (S3 cannot notify a FIFO queue); a queue
-    on alias/aws/sqs (S3 would drop every event); no event types or
-    overlapping ones (S3 refuses the configuration); a prefix or suffix over
-    1,024 characters; a bad ``bucket_name``; created-bucket options together
-    with ``bucket``.
+    on alias/aws/sqs (S3 would drop every event); a queue in another region
+    than the bucket (S3 notifies only queues of the bucket's region); no event
+    types or overlapping ones (S3 refuses the configuration); a prefix or
+    suffix over 1,024 characters; a bad ``bucket_name``; created-bucket
+    options together with ``bucket``. An imported queue (this account or
+    another) gets a warning with the statement its owner must add.
 
     Example::
 
@@ -123,7 +156,8 @@ class BucketToQueue(Construct):
         (``s3.EventType.OBJECT_CREATED``).
     :param prefix: object-key prefix filter. Default: none.
     :param suffix: object-key suffix filter. Default: none.
-    :param bucket_name: created bucket only. Default: generated (see above).
+    :param bucket_name: created bucket only; fixes its name (see above).
+        Default: generated by CloudFormation at each create.
     :param versioned: created bucket only. Default ``defaults.BUCKET_VERSIONED``.
     :param access_logs_enabled: created bucket only. Default
         ``defaults.ACCESS_LOGS_ENABLED`` (True).
@@ -148,6 +182,7 @@ class BucketToQueue(Construct):
         access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.node.set_context(_ACCESS_LOGS_USE_BUCKET_POLICY, True)  # before any child
         register_pattern(self)  # counted in the stack's resource-quota check
         if event_types is None:
             event_types = defaults.BUCKET_EVENT_TYPES
@@ -185,11 +220,13 @@ class BucketToQueue(Construct):
     ) -> s3.Bucket:
         if access_logs_enabled:
             self.access_logs_bucket = access_logs_bucket or self._create_access_logs_bucket()
-        self.bucket_name: str = bucket_name or self._generated_bucket_name()
-        return s3.Bucket(
+        bucket = s3.Bucket(
             self,
             "Bucket",
-            bucket_name=self.bucket_name,
+            bucket_name=bucket_name,
+            # Deleting the stack never deletes uploads; the generated name lets
+            # the same stack be created again beside the retained bucket.
+            removal_policy=RemovalPolicy.RETAIN,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
@@ -210,6 +247,22 @@ class BucketToQueue(Construct):
             server_access_logs_bucket=self.access_logs_bucket,
             server_access_logs_prefix="access-logs/" if self.access_logs_bucket else None,
         )
+        #: The bucket's name: ``bucket_name``, or a reference to the generated one.
+        self.bucket_name: str = bucket_name or bucket.bucket_name
+        if bucket_name is not None:
+            self._warn_fixed_name(bucket_name)
+        return bucket
+
+    def _warn_fixed_name(self, bucket_name: str) -> None:
+        Annotations.of(self).add_warning_v2(
+            "constructs_lib:BucketToQueue:FixedBucketName",
+            f"bucket_name={bucket_name!r} fixes the name. The bucket is retained when "
+            "the stack is deleted (its objects are kept), so deploying this stack again "
+            "after `cdk destroy` fails with BucketAlreadyExists until that bucket is "
+            "deleted by hand, and a change that replaces the bucket fails the same way. "
+            "Leave bucket_name unset to let CloudFormation generate a new name at each "
+            "create.",
+        )
 
     def _create_access_logs_bucket(self) -> s3.Bucket:
         logs = s3.Bucket(
@@ -222,9 +275,10 @@ class BucketToQueue(Construct):
             # Logs are written once; versioning keeps a deleted log recoverable
             # until the lifecycle rule expires it.
             versioned=True,
-            # Object ownership is left to aws-cdk: S3 delivers logs through a
-            # bucket policy or, without the serverAccessLogsUseBucketPolicy
-            # feature flag, through an ACL that needs ObjectWriter.
+            # ACLs off: logs arrive through the bucket policy aws-cdk-lib writes
+            # (scoped to the source bucket and account), never an ACL grant;
+            # see _ACCESS_LOGS_USE_BUCKET_POLICY.
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireLogs",
@@ -249,27 +303,50 @@ class BucketToQueue(Construct):
         )
         return logs
 
-    def _generated_bucket_name(self) -> str:
-        stack = Stack.of(self)
-        region_length = (
-            _MAX_REGION_LENGTH if Token.is_unresolved(stack.region) else len(stack.region)
-        )
-        room = 63 - _ACCOUNT_LENGTH - region_length - 2  # two '-' separators
-        digest = hashlib.sha256(self.node.path.encode()).hexdigest()[:_NAME_HASH_LENGTH]
-        readable = re.sub(r"[^a-z0-9]+", "-", f"{stack.stack_name}-{self.node.id}".lower())
-        readable = readable.strip("-")[: room - _NAME_HASH_LENGTH - 1].strip("-")
-        return f"{readable}-{digest}-{stack.account}-{stack.region}"
-
     def _notify_created_bucket(self, prefix: str | None, suffix: str | None) -> None:
         stack = Stack.of(self)
-        # The ARN is built from the name, not read from the bucket: see the
-        # class docstring (the policy must not depend on the bucket).
-        bucket_arn = f"arn:{Aws.PARTITION}:s3:::{self.bucket_name}"
+        cfn_bucket = cast(s3.CfnBucket, self.bucket.node.default_child)
+        # The policy names the bucket without a reference to it (see the class
+        # docstring): by its fixed name, or by the pattern of generated names.
+        fixed = not Token.is_unresolved(self.bucket_name)
+        name_or_pattern = self.bucket_name if fixed else Lazy.string(_NamePattern(cfn_bucket))
+        policy = self._allow_s3_to_send(
+            "ArnEquals" if fixed else "ArnLike",
+            f"arn:{Aws.PARTITION}:s3:::{name_or_pattern}",
+            stack.account,
+        )
+        shown = self.bucket_name if fixed else generated_name_pattern(stack, cfn_bucket)
+        self._warn_if_policy_unmanaged(
+            f"{'ArnEquals' if fixed else 'ArnLike'} aws:SourceArn "
+            f'"arn:{_shown_partition(stack)}:s3:::{shown}"',
+            stack.account,
+        )
+
+        # L1: the L2 Bucket only offers the custom-resource notification.
+        key_filter = _key_filter(prefix, suffix)
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[
+                s3.CfnBucket.QueueConfigurationProperty(
+                    event=S3_EVENT_NAMES[event],
+                    queue=queue_of(self.queue).queue_arn,
+                    filter=key_filter,
+                )
+                for event in self.event_types
+            ]
+        )
+        if policy is not None:
+            cfn_bucket.node.add_dependency(policy)
+
+    def _allow_s3_to_send(
+        self, arn_operator: str, source_arn: str, source_account: str
+    ) -> IDependable | None:
+        """The queue-policy statement (and key grant) for S3, scoped to the bucket
+        and its account; returns what the notification must wait for."""
         conditions: dict[str, object] = {
-            "ArnEquals": {"aws:SourceArn": bucket_arn},
-            "StringEquals": {"aws:SourceAccount": stack.account},
+            arn_operator: {"aws:SourceArn": source_arn},
+            "StringEquals": {"aws:SourceAccount": source_account},
         }
-        principal = iam.ServicePrincipal("s3.amazonaws.com")
+        principal = iam.ServicePrincipal(_S3_PRINCIPAL)
         queue = queue_of(self.queue)
         result = queue.add_to_resource_policy(
             iam.PolicyStatement(
@@ -280,40 +357,63 @@ class BucketToQueue(Construct):
             )
         )
         grant_service_key_use(self.queue, principal, conditions)
-        warn_if_policy_unmanaged(self, self.queue, _S3)
-
-        # L1: the L2 Bucket only offers the custom-resource notification.
-        cfn_bucket = cast(s3.CfnBucket, self.bucket.node.default_child)
-        key_filter = _key_filter(prefix, suffix)
-        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
-            queue_configurations=[
-                s3.CfnBucket.QueueConfigurationProperty(
-                    event=S3_EVENT_NAMES[event], queue=queue.queue_arn, filter=key_filter
-                )
-                for event in self.event_types
-            ]
-        )
-        if result.policy_dependable is not None:
-            cfn_bucket.node.add_dependency(result.policy_dependable)
+        return result.policy_dependable
 
     # --- existing bucket: aws-cdk's custom resource ---------------------------
 
     def _notify_existing_bucket(
         self, bucket: s3.IBucket, prefix: str | None, suffix: str | None
     ) -> None:
-        destination = s3n.SqsDestination(queue_of(self.queue))
+        destination = _ScopedQueueDestination(
+            queue_of(self.queue).queue_arn,
+            lambda: self._allow_s3_to_send("ArnLike", bucket.bucket_arn, bucket.env.account),
+        )
         filters = (
             [s3.NotificationKeyFilter(prefix=prefix, suffix=suffix)] if (prefix or suffix) else []
         )
         for event in self.event_types:
             bucket.add_event_notification(event, destination, *filters)
-        warn_if_policy_unmanaged(self, self.queue, _S3)
+        name = bucket.bucket_name
+        self._warn_if_policy_unmanaged(
+            f'ArnEquals aws:SourceArn "arn:{_shown_partition(Stack.of(self))}:s3:::{name}"'
+            if _known(name)
+            else f"aws:SourceArn = the ARN of {bucket.node.path}",
+            bucket.env.account,
+        )
         Annotations.of(self).add_warning_v2(
             "constructs_lib:BucketToQueue:CustomResource",
             f"{bucket.node.path} is an existing bucket, so its notification is set by "
             "aws-cdk's Lambda-backed custom resource (Custom::S3BucketNotifications: "
             "a function, role and policy; cdk-nag IAM4). Let BucketToQueue create "
             "the bucket to avoid it.",
+        )
+
+    def _warn_if_policy_unmanaged(self, source_arn_condition: str, source_account: str) -> None:
+        """An imported queue's policy is not this stack's: say what it must allow.
+
+        S3 checks the destination when the notification is written, so without
+        that statement the deployment fails; S3 sends to another account's
+        queue only when that queue's policy allows it.
+        """
+        queue = queue_of(self.queue)
+        if isinstance(queue, sqs.Queue):
+            return
+        owner = queue.env.account
+        whose = (
+            f"is a queue of account {owner}: its queue policy is not managed here, so its "
+            "owner must allow"
+            if _known(owner, source_account) and owner != source_account
+            else "is imported: its queue policy is not managed here and must itself allow"
+        )
+        account = source_account if _known(source_account) else "<this account>"
+        Annotations.of(self).add_warning_v2(
+            "constructs_lib:Sources:QueuePolicyUnmanaged",
+            f"{describe(self.queue)} {whose} sqs:SendMessage to the service principal "
+            f"{_S3_PRINCIPAL} with {source_arn_condition} and StringEquals "
+            f'aws:SourceAccount "{account}"; for a queue encrypted with a customer-managed '
+            "key, its key policy must allow kms:GenerateDataKey and kms:Decrypt to "
+            f"{_S3_PRINCIPAL} likewise. S3 checks this when the notification is written: "
+            "without it the deployment fails.",
         )
 
     def _validate(
@@ -337,6 +437,8 @@ class BucketToQueue(Construct):
             "must be a standard queue: S3 event notifications cannot be sent to a FIFO queue",
         )
         reject_aws_managed_key(v, "queue", queue, _S3)
+        self._check_same_region(v, queue, bucket)
+        self._check_cross_account_reference(v, queue)
         values = [S3_EVENT_NAMES[e] for e in event_types]
         v.check(bool(values), "event_types", values, "must name at least one event type")
         v.check(
@@ -388,6 +490,125 @@ class BucketToQueue(Construct):
             "must be True when access_logs_bucket is given",
         )
         v.raise_if_any()
+
+    def _check_same_region(
+        self, v: OptionValidator, queue: QueueTarget, bucket: s3.IBucket | None
+    ) -> None:
+        """S3 notifies only a queue in the bucket's region.
+
+        Otherwise S3 refuses the configuration at deploy ("InvalidArgument: The
+        notification destination service region is not valid for the bucket
+        location constraint"). A region known only at deploy is left to it.
+        """
+        queue_region = queue_of(queue).env.region
+        bucket_region = (bucket or Stack.of(self)).env.region
+        known = [r for r in (queue_region, bucket_region) if _known(r)]
+        if len(known) == 2 and queue_region != bucket_region:
+            v.fail(
+                "queue",
+                describe(queue),
+                f"is in region {queue_region}, the bucket in {bucket_region}: S3 sends "
+                "event notifications only to a queue in the bucket's region",
+            )
+        elif len(known) == 1:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:BucketToQueue:RegionUnknown",
+                f"{describe(queue)} and the bucket must be in one region, and only "
+                f"{known[0]} is known at synth: deploy this stack to {known[0]}: S3 sends "
+                "event notifications only to a queue in the bucket's region.",
+            )
+
+    def _check_cross_account_reference(self, v: OptionValidator, queue: QueueTarget) -> None:
+        """A queue built in another account's stack is referenced by its name.
+
+        CloudFormation cannot pass a value between accounts, so aws-cdk-lib
+        builds the queue's ARN from its physical name, which must be explicit
+        (or ``PhysicalName.GENERATE_IF_NEEDED``); otherwise it raises its raw
+        CannotUseCrossEnvironment at synth. Resolving the ARN here asks it.
+        """
+        built = queue_of(queue)
+        here, there = Stack.of(self), Stack.of(built)
+        if not isinstance(built, sqs.Queue) or not _known(here.account, there.account):
+            return
+        if here.account == there.account:
+            return
+        try:
+            here.resolve(built.queue_arn)
+        except RuntimeError as err:  # jsii's form of aws-cdk-lib's error
+            if "cross-environment" not in str(err):
+                raise
+            v.fail(
+                "queue",
+                describe(queue),
+                f"is in stack {there.stack_name} of account {there.account} and has no "
+                "queue_name: a template names another account's queue only by an explicit "
+                "name. Give the queue a queue_name, or import it by ARN in this stack "
+                "(sqs.Queue.from_queue_arn; a warning then says what its owner must allow)",
+            )
+
+
+def generated_name_pattern(stack: Stack, bucket: s3.CfnBucket) -> str:
+    """The names CloudFormation may generate for ``bucket``, as an IAM pattern.
+
+    ``<stack>-<logical id>-*`` in lower case; past 49 characters for the two
+    parts, 20 characters of each followed by ``*``; in a stack whose own name
+    is generated (a nested stack), ``*-<logical id, 20 characters>*``.
+    """
+    logical_id = str(stack.resolve(bucket.logical_id)).lower()
+    stack_name = stack.stack_name
+    if Token.is_unresolved(stack_name):
+        return f"*-{logical_id[:_TRUNCATED_PART_LENGTH]}*"
+    stack_name = stack_name.lower()
+    if len(stack_name) + 1 + len(logical_id) <= _WHOLE_NAME_PREFIX_MAX:
+        return f"{stack_name}-{logical_id}-*"
+    keep = _TRUNCATED_PART_LENGTH
+    return f"{stack_name[:keep]}*-{logical_id[:keep]}*"
+
+
+@jsii.implements(IStableStringProducer)
+class _NamePattern:
+    """`generated_name_pattern`, computed at synth: a logical id overridden
+    after construction (a refactoring that keeps its bucket) is the one named."""
+
+    def __init__(self, bucket: s3.CfnBucket) -> None:
+        self._bucket = bucket
+
+    def produce(self) -> str:
+        return generated_name_pattern(Stack.of(self._bucket), self._bucket)
+
+
+@jsii.implements(s3.IBucketNotificationDestination)
+class _ScopedQueueDestination:
+    """The queue as the destination of an existing bucket's notification.
+
+    aws-cdk-lib's ``SqsDestination`` grants S3 the queue's customer-managed key
+    with no condition at all, and its queue statement has no
+    ``aws:SourceAccount``; this one scopes both to the bucket and its account.
+    """
+
+    def __init__(self, queue_arn: str, grant: Callable[[], IDependable | None]) -> None:
+        self._queue_arn = queue_arn
+        self._grant = grant
+        self._config: s3.BucketNotificationDestinationConfig | None = None
+
+    def bind(self, scope: Construct, bucket: object) -> s3.BucketNotificationDestinationConfig:
+        if self._config is None:  # bound once per event type: grant once
+            policy = self._grant()
+            self._config = s3.BucketNotificationDestinationConfig(
+                arn=self._queue_arn,
+                type=s3.BucketNotificationDestinationType.QUEUE,
+                dependencies=[policy] if policy is not None else None,
+            )
+        return self._config
+
+
+def _known(*values: str) -> bool:
+    """True when every value is concrete at synth (no token)."""
+    return not any(Token.is_unresolved(value) for value in values)
+
+
+def _shown_partition(stack: Stack) -> str:
+    return stack.partition if _known(stack.partition) else "<partition>"
 
 
 def _overlapping(values: Sequence[str]) -> bool:

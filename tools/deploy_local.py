@@ -1,7 +1,9 @@
 """The main job: `cdk deploy` the example app into a local account and drive it.
 
-    python -m tools.deploy_local            # bootstrap, deploy, smoke checks, stop
-    python -m tools.deploy_local --keep     # ... then keep the account up to explore
+    python -m tools.deploy_local            # bootstrap, deploy, smoke checks, destroy,
+                                            # deploy again, S3 check, destroy, stop
+    python -m tools.deploy_local --keep     # bootstrap, deploy, smoke checks, then keep
+                                            # the account up to explore
 
 The local account is a moto server on 127.0.0.1 (`constructs_lib.testing.
 LocalAccount`, with the adapters for what moto lacks); the CDK CLI is the real
@@ -104,10 +106,28 @@ class LocalDeployment:
     def bootstrap(self) -> None:
         self.cli_stage("cdk bootstrap", lambda: self.cli.bootstrap("--app", str(self.assembly_dir)))
 
-    def deploy(self) -> None:
+    def deploy(self, stage: str = "cdk deploy --all") -> None:
+        self.cli_stage(stage, lambda: self.cli.deploy("--all", "--app", str(self.assembly_dir)))
+
+    def destroy(self) -> None:
         self.cli_stage(
-            "cdk deploy --all", lambda: self.cli.deploy("--all", "--app", str(self.assembly_dir))
+            "cdk destroy --all",
+            lambda: self.cli.destroy("--all", "--app", str(self.assembly_dir)),
         )
+
+    def redeploy_after_destroy(self) -> None:
+        """What a user does after `cdk destroy`: deploy the same app again.
+
+        Retained resources (the uploads bucket, with its objects) outlive the
+        destroy, as in AWS; the second deployment must not collide with them.
+        """
+        from tools.smoke import uploads_to_ingest
+
+        self.destroy()
+        self.deploy("cdk deploy --all (again, after destroy)")
+        with self.report.check("ServerlessWorkflow (redeployed): matching uploads arrive"):
+            uploads_to_ingest(self)
+        self.destroy()
 
     def stack_names(self) -> list[str]:
         manifest = json.loads((self.assembly_dir / "manifest.json").read_text())
@@ -162,6 +182,8 @@ def run(*, keep: bool, out: TextIO = sys.stdout) -> int:
             for name, smoke_check in SMOKE_CHECKS:
                 with report.check(name):
                     smoke_check(deployment)
+            if not keep:
+                deployment.redeploy_after_destroy()
         except StageFailed:
             report.line("stopping: a stage the next ones need failed")
         print(report.summary(), file=out, flush=True)

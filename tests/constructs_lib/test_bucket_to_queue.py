@@ -1,21 +1,18 @@
 """Assertion tests of BucketToQueue: the secure bucket, its native notification,
-the resource counts of each notification pattern, and every validation rule."""
+the policy's pattern of generated bucket names, foreign queues, the same policies
+in a bare App(), and every validation rule."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
-from aws_cdk import aws_events as events
+from aws_cdk import App, Stack
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import BucketToQueue, ConstructOptionError, EventRuleToQueue, SecureQueue
+from constructs_lib import BucketToQueue, ConstructOptionError, SecureQueue
 from constructs_lib.bucket_to_queue import S3_EVENT_NAMES
 from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
 
@@ -91,6 +88,10 @@ def test_access_logs_go_to_a_created_log_bucket_that_expires_them(default: Any) 
     assert rule["ExpirationInDays"] == 90
     assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}
     assert logs_props["VersioningConfiguration"] == {"Status": "Enabled"}
+    # ACLs off: logs arrive through the bucket policy, as in a bare App()
+    assert logs_props["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
     # checkov's CKV_AWS_18 (access logs of the log bucket) is skipped with a reason
     (skip,) = logs_resource["Metadata"]["checkov"]["skip"]
     assert skip["id"] == "CKV_AWS_18" and "access-log target" in skip["comment"]
@@ -120,13 +121,27 @@ def test_notification_is_native_with_prefix_and_suffix(default: Any) -> None:
     assert resources(template, "AWS::Lambda::Function") == {}
 
 
-def test_bucket_has_a_known_name_and_waits_for_the_queue_policy(default: Any) -> None:
+def pattern_of(statement: dict[str, Any]) -> str:
+    """The aws:SourceArn pattern of a statement, with the partition written out."""
+    (joined,) = statement["Condition"]["ArnLike"].values()
+    parts = joined["Fn::Join"][1] if isinstance(joined, dict) else [joined]
+    return "".join("aws" if p == {"Ref": "AWS::Partition"} else p for p in parts)
+
+
+def s3_statement(template: Template) -> dict[str, Any]:
+    (st,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+    return st
+
+
+def test_bucket_is_named_by_cloudformation_retained_and_waits_for_the_queue_policy(
+    default: Any,
+) -> None:
+    """No BucketName: CloudFormation generates a fresh name at each create, so the
+    same app deploys again after `cdk destroy` retained the old bucket."""
     stack, construct, template = default
     bucket = created_bucket(default)
-    name = bucket["Properties"]["BucketName"]
-    assert name == construct.bucket_name
-    assert name.startswith("uploads-csv-") and name.endswith(f"-{ACCOUNT}-{REGION}")
-    assert len(name) <= 63
+    assert "BucketName" not in bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain" and bucket["UpdateReplacePolicy"] == "Retain"
     (policy_id,) = [
         pid
         for pid, p in resources(template, "AWS::SQS::QueuePolicy").items()
@@ -136,45 +151,74 @@ def test_bucket_has_a_known_name_and_waits_for_the_queue_policy(default: Any) ->
     assert policy_id in bucket["DependsOn"]
 
 
-def test_queue_policy_admits_only_this_bucket_and_account(default: Any) -> None:
-    _stack, construct, template = default
-    (st,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+def test_queue_policy_admits_the_generated_names_of_this_bucket_only(default: Any) -> None:
+    stack, construct, template = default
+    st = s3_statement(template)
     assert st["Action"] == "sqs:SendMessage"
-    assert st["Condition"] == {
-        "ArnEquals": {
-            "aws:SourceArn": {
-                "Fn::Join": [
-                    "",
-                    ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{construct.bucket_name}"],
-                ]
-            }
-        },
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-    }
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    # CloudFormation's generated name: <stack>-<logical id>-<random>, lower case
+    assert pattern_of(st) == f"arn:aws:s3:::uploads-{bucket_id.lower()}-*"
+    assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert set(st["Condition"]) == {"ArnLike", "StringEquals"}
+    # no reference to the bucket (it would close a cycle): only the partition's
+    assert str(st["Condition"]).count("Ref") == str(st["Condition"]).count("AWS::Partition")
 
 
-def test_no_warning_for_a_created_bucket(default: Any) -> None:
-    stack, _, _ = default
-    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+def test_long_stack_and_logical_ids_get_a_pattern_that_survives_truncation() -> None:
+    """CloudFormation cuts both parts to fit 63 characters: the pattern keeps the
+    first 20 characters of each (each keeps at least 24 in a generated name)."""
+    stack = new_stack("VeryLongCompanyProductServerlessWorkflowStack")
+    construct = BucketToQueue(stack, "IncomingPartnerUploads" * 3, queue=SecureQueue(stack, "Q"))
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    pattern = pattern_of(s3_statement(Template.from_stack(stack)))
+    assert pattern == f"arn:aws:s3:::verylongcompanyprodu*-{bucket_id.lower()[:20]}*"
 
 
-def test_generated_name_of_an_environment_agnostic_stack_uses_pseudo_parameters() -> None:
+def test_an_overridden_logical_id_is_the_one_the_pattern_names() -> None:
+    """Pinning a logical id (a refactoring keeps its bucket) keeps the policy true."""
+    stack = new_stack("Uploads")
+    construct = BucketToQueue(stack, "Csv", queue=SecureQueue(stack, "Q"))
+    cfn_bucket = construct.bucket.node.default_child
+    cfn_bucket.override_logical_id("KeptUploads")  # type: ignore[union-attr]
+    pattern = pattern_of(s3_statement(Template.from_stack(stack)))
+    assert pattern == "arn:aws:s3:::uploads-keptuploads-*"
+
+
+def test_environment_agnostic_stack_scopes_to_the_deploying_account() -> None:
     stack = new_stack("Agnostic", env=False)
     construct = BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q"))
-    name = bucket_props(stack, construct)["Properties"]["BucketName"]
-    prefix, account, dash, region = name["Fn::Join"][1]
-    assert (account, dash, region) == ({"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"})
-    assert re.fullmatch(r"agnostic-b-[0-9a-f]{8}-", prefix)
-    # room for a 12-digit account and the longest region code (14 characters)
-    assert len(prefix) + 12 + 1 + 14 <= 63
+    st = s3_statement(Template.from_stack(stack))
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    assert pattern_of(st) == f"arn:aws:s3:::agnostic-{bucket_id.lower()}-*"
+    assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
 
 
-def test_long_construct_paths_still_give_a_valid_name() -> None:
-    stack = new_stack("A" * 120)
-    construct = BucketToQueue(stack, "B" * 200, queue=SecureQueue(stack, "Q"))
-    name = construct.bucket_name
-    assert len(name) <= 63
-    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*[a-z0-9]", name)
+def test_nested_stack_whose_name_is_generated_too_matches_on_the_logical_id() -> None:
+    from aws_cdk import NestedStack
+
+    parent = new_stack("Parent")
+    nested = NestedStack(parent, "Ingest")
+    construct = BucketToQueue(nested, "B", queue=SecureQueue(nested, "Q"))
+    st = s3_statement(Template.from_stack(nested))
+    bucket_id = nested.get_logical_id(construct.bucket.node.default_child)
+    assert pattern_of(st) == f"arn:aws:s3:::*-{bucket_id.lower()[:20]}*"
+    assert "BucketName" not in bucket_props(nested, construct)["Properties"]
+
+
+def test_fixed_bucket_name_is_matched_exactly_and_warns_about_destroy_then_deploy() -> None:
+    stack = new_stack()
+    construct = BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q"), bucket_name="my-uploads")
+    template = Template.from_stack(stack)
+    assert bucket_props(stack, construct)["Properties"]["BucketName"] == "my-uploads"
+    st = s3_statement(template)
+    assert set(st["Condition"]) == {"ArnEquals", "StringEquals"}
+    assert "my-uploads" in str(st["Condition"]["ArnEquals"])
+    Annotations.from_stack(stack).has_warning(
+        "/Test/B",
+        Match.string_like_regexp(
+            "bucket_name='my-uploads' fixes the name.*retained.*BucketAlreadyExists"
+        ),
+    )
 
 
 def test_options_event_types_name_and_no_logs_no_versioning() -> None:
@@ -199,16 +243,11 @@ def test_options_event_types_name_and_no_logs_no_versioning() -> None:
 
 def test_customer_managed_queue_key_lets_s3_in_scoped_the_same_way() -> None:
     stack = new_stack()
-    BucketToQueue(
-        stack,
-        "B",
-        queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS),
-        bucket_name="keyed-uploads",
-    )
-    (grant,) = allow_statements_for(Template.from_stack(stack), "AWS::KMS::Key", "s3.amazonaws.com")
+    BucketToQueue(stack, "B", queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS))
+    template = Template.from_stack(stack)
+    (grant,) = allow_statements_for(template, "AWS::KMS::Key", "s3.amazonaws.com")
     assert sorted(grant["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
-    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
-    assert "keyed-uploads" in str(grant["Condition"]["ArnEquals"])
+    assert grant["Condition"] == s3_statement(template)["Condition"]
 
 
 def test_existing_bucket_uses_the_custom_resource_and_says_so() -> None:
@@ -234,73 +273,7 @@ def test_event_name_table_covers_every_s3_event_type() -> None:
     assert all(name.startswith("s3:") for name in S3_EVENT_NAMES.values())
 
 
-# --- what each notification pattern costs in resources ------------------------
-
-
-def added_resources(build: Any) -> Counter[str]:
-    """Resources a notification pattern adds to a stack that already has the queue."""
-    base = new_stack()
-    SecureQueue(base, "Q")
-    stack = new_stack()
-    build(stack, SecureQueue(stack, "Q"))
-    return Counter(
-        r["Type"] for r in Template.from_stack(stack).to_json()["Resources"].values()
-    ) - Counter(r["Type"] for r in Template.from_stack(base).to_json()["Resources"].values())
-
-
-def plain_secure_bucket(stack: Stack) -> s3.Bucket:
-    return s3.Bucket(
-        stack,
-        "Bucket",
-        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-        encryption=s3.BucketEncryption.S3_MANAGED,
-        enforce_ssl=True,
-    )
-
-
-def test_resource_counts_of_the_three_notification_patterns() -> None:
-    """The numbers docs/sources.md quotes: the notification itself costs nothing
-    natively, one rule through EventBridge, four resources through aws-cdk's
-    custom resource (plus a Lambda function that moto cannot run)."""
-    native = added_resources(lambda s, q: BucketToQueue(s, "B", queue=q, access_logs_enabled=False))
-    custom_resource = added_resources(
-        lambda s, q: plain_secure_bucket(s).add_event_notification(
-            s3.EventType.OBJECT_CREATED, s3n.SqsDestination(q.queue)
-        )
-    )
-
-    def via_eventbridge(s: Stack, q: SecureQueue) -> None:
-        bucket = plain_secure_bucket(s)
-        cfn = bucket.node.default_child
-        cfn.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(  # type: ignore[union-attr]
-            event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
-                event_bridge_enabled=True
-            )
-        )
-        EventRuleToQueue(
-            s,
-            "R",
-            queue=q,
-            target_dead_letter_queue_enabled=False,
-            event_pattern=events.EventPattern(
-                source=["aws.s3"],
-                detail_type=["Object Created"],
-                detail={"bucket": {"name": [bucket.bucket_name]}},
-            ),
-        )
-
-    eventbridge = added_resources(via_eventbridge)
-    bucket_and_policy = Counter({BUCKET: 1, "AWS::S3::BucketPolicy": 1})
-    assert native == bucket_and_policy
-    assert eventbridge - bucket_and_policy == Counter({"AWS::Events::Rule": 1})
-    assert custom_resource - bucket_and_policy == Counter(
-        {
-            "AWS::Lambda::Function": 1,
-            "AWS::IAM::Role": 1,
-            "AWS::IAM::Policy": 1,
-            "Custom::S3BucketNotifications": 1,
-        }
-    )
+# (What each notification design costs: test_bucket_to_queue_naming.py.)
 
 
 # --- validation --------------------------------------------------------------
@@ -371,3 +344,193 @@ def test_access_logs_bucket_needs_access_logs_enabled() -> None:
         access_logs_enabled=False,
     )
     assert "must be True" in problems["access_logs_enabled"]
+
+
+# --- queues of another region or account (S3 notifies only same-region queues) ----
+
+
+OTHER_REGION_QUEUE = "arn:aws:sqs:eu-west-1:123456789012:ingest"
+OTHER_ACCOUNT_QUEUE = "arn:aws:sqs:us-east-1:999999999999:ingest"
+
+
+def test_an_imported_queue_of_another_region_is_rejected() -> None:
+    problems = problems_of(queue=lambda s: sqs.Queue.from_queue_arn(s, "Far", OTHER_REGION_QUEUE))
+    assert problems["queue"] == (
+        "is in region eu-west-1, the bucket in us-east-1: S3 sends event "
+        "notifications only to a queue in the bucket's region"
+    )
+
+
+def test_a_secure_queue_of_a_stack_in_another_region_is_rejected() -> None:
+    from aws_cdk import Environment
+
+    stack = new_stack()
+    far = Stack(stack.node.root, "Far", env=Environment(account=ACCOUNT, region="eu-west-1"))
+    with pytest.raises(
+        ConstructOptionError, match="is in region eu-west-1, the bucket in us-east-1"
+    ):
+        BucketToQueue(stack, "B", queue=SecureQueue(far, "Q"))
+
+
+def test_an_existing_bucket_of_another_region_than_its_queue_is_rejected() -> None:
+    problems = problems_of(
+        bucket=lambda s: s3.Bucket.from_bucket_attributes(
+            s, "Far", bucket_name="far-uploads", region="eu-west-1"
+        )
+    )
+    assert "is in region us-east-1, the bucket in eu-west-1" in problems["queue"]
+
+
+def test_a_queue_region_unknown_at_synth_is_left_to_deploy_time_with_a_warning() -> None:
+    stack = new_stack("Agnostic", env=False)
+    BucketToQueue(stack, "B", queue=sqs.Queue.from_queue_arn(stack, "Q", OTHER_REGION_QUEUE))
+    Annotations.from_stack(stack).has_warning(
+        "/Agnostic/B",
+        Match.string_like_regexp("deploy this stack to eu-west-1: S3 sends event notifications"),
+    )
+
+
+def test_another_accounts_queue_gets_a_warning_with_the_statement_its_owner_must_add() -> None:
+    stack = new_stack("Uploads")
+    construct = BucketToQueue(
+        stack, "B", queue=sqs.Queue.from_queue_arn(stack, "Q", OTHER_ACCOUNT_QUEUE)
+    )
+    bucket_id = stack.get_logical_id(construct.bucket.node.default_child)
+    warnings = Annotations.from_stack(stack).find_warning("/Uploads/B", Match.any_value())
+    (text,) = [w.entry.data for w in warnings]
+    assert "is a queue of account 999999999999" in text
+    assert "must allow sqs:SendMessage to the service principal s3.amazonaws.com" in text
+    assert f'ArnLike aws:SourceArn "arn:aws:s3:::uploads-{bucket_id.lower()}-*"' in text
+    assert 'StringEquals aws:SourceAccount "123456789012"' in text
+    assert "kms:GenerateDataKey and kms:Decrypt" in text
+
+
+def test_an_imported_queue_of_this_account_gets_the_same_statement_in_its_warning() -> None:
+    stack = new_stack()
+    BucketToQueue(
+        stack,
+        "B",
+        queue=sqs.Queue.from_queue_arn(stack, "Q", "arn:aws:sqs:us-east-1:123456789012:q"),
+        bucket_name="my-uploads",
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/Test/B",
+        Match.string_like_regexp(
+            'is imported: its queue policy .* ArnEquals aws:SourceArn "arn:aws:s3:::my-uploads"'
+        ),
+    )
+
+
+def far_account_stack(stack: Stack) -> Stack:
+    from aws_cdk import Environment
+
+    return Stack(stack.node.root, "Far", env=Environment(account="999999999999", region=REGION))
+
+
+def test_a_queue_of_another_accounts_stack_needs_an_explicit_name() -> None:
+    """Without one, aws-cdk-lib raises its raw CannotUseCrossEnvironment at synth."""
+    problems = problems_of(queue=lambda s: SecureQueue(far_account_stack(s), "Q"))
+    assert problems["queue"].startswith(
+        "is in stack Far of account 999999999999 and has no queue_name: a template "
+        "names another account's queue only by an explicit name"
+    )
+
+
+def test_a_named_queue_of_another_accounts_stack_gets_the_statement_in_its_own_policy() -> None:
+    stack = new_stack("Uploads")
+    far = far_account_stack(stack)
+    BucketToQueue(stack, "B", queue=SecureQueue(far, "Q", queue_name="ingest"))
+    assembly = stack.node.root.synth()  # type: ignore[attr-defined]
+    (st,) = allow_statements_for(
+        Template.from_json(assembly.get_stack_by_name("Far").template),
+        "AWS::SQS::QueuePolicy",
+        "s3.amazonaws.com",
+    )
+    assert st["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
+    assert pattern_of(st).startswith("arn:aws:s3:::uploads-bbucket")
+    assert "Far" in [d.id for d in assembly.get_stack_by_name("Uploads").dependencies]
+
+
+# --- the same security in a bare App() as in the example app ---------------------
+
+
+def security_variants(app: App) -> dict[str, Any]:
+    """BucketToQueue with every option that creates a key, bucket or policy."""
+    from aws_cdk import Environment
+
+    stack = Stack(app, "Bare", env=Environment(account=ACCOUNT, region=REGION))
+    BucketToQueue(stack, "Plain", queue=SecureQueue(stack, "Q1"))
+    keyed = SecureQueue(stack, "Q2", encryption=sqs.QueueEncryption.KMS)
+    BucketToQueue(stack, "Keyed", queue=keyed, prefix="in/")
+    BucketToQueue(stack, "Named", queue=SecureQueue(stack, "Q3"), bucket_name="bare-uploads")
+    existing = s3.Bucket(stack, "Existing", enforce_ssl=True)
+    existing_queue = SecureQueue(stack, "Q4", encryption=sqs.QueueEncryption.KMS)
+    BucketToQueue(stack, "OnExisting", queue=existing_queue, bucket=existing)
+    return dict(app.synth().get_stack_by_name("Bare").template)
+
+
+def normalized_policy_statements(template: dict[str, Any]) -> list[str]:
+    """Resource-policy statements, with what only the flags' spelling changes
+    (partition literal or reference, action order) made equal."""
+    import json
+
+    from tests.evidence.policy_rules import resource_policy_statements
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"Fn::Join"} and value["Fn::Join"][0] == "":
+                parts = [
+                    "aws" if p == {"Ref": "AWS::Partition"} else p for p in value["Fn::Join"][1]
+                ]
+                if all(isinstance(p, str) for p in parts):
+                    return "".join(parts)
+            return {k: norm(v) for k, v in value.items() if k != "Sid"}
+        if isinstance(value, list):
+            return sorted((norm(v) for v in value), key=json.dumps)
+        return value
+
+    return sorted(
+        json.dumps([lid, norm(st)], sort_keys=True)
+        for lid, _, st in resource_policy_statements(template)
+    )
+
+
+def test_a_bare_app_gets_the_example_apps_policies_and_passes_the_security_rules() -> None:
+    from aws_cdk import App
+
+    from tests.conftest import new_app
+    from tests.evidence.policy_rules import (
+        service_scope_findings,
+        tls_only_findings,
+        wildcard_action_findings,
+    )
+
+    bare = security_variants(App())
+    flagged = security_variants(new_app())
+    for rule in (tls_only_findings, service_scope_findings, wildcard_action_findings):
+        assert rule(bare) == [], rule.__name__
+    assert normalized_policy_statements(bare) == normalized_policy_statements(flagged)
+    # access logs are delivered through a scoped bucket policy, never an ACL
+    for resource in bare["Resources"].values():
+        assert "AccessControl" not in resource.get("Properties", {}), resource
+
+
+def test_an_existing_bucket_with_a_keyed_queue_scopes_every_s3_statement() -> None:
+    stack = new_stack()
+    existing = s3.Bucket(stack, "Existing", enforce_ssl=True)
+    BucketToQueue(
+        stack,
+        "B",
+        queue=SecureQueue(stack, "Q", encryption=sqs.QueueEncryption.KMS),
+        bucket=existing,
+    )
+    template = Template.from_stack(stack)
+    bucket_arn = {"Fn::GetAtt": [stack.get_logical_id(existing.node.default_child), "Arn"]}
+    for rtype in ("AWS::SQS::QueuePolicy", "AWS::KMS::Key"):
+        (st,) = allow_statements_for(template, rtype, "s3.amazonaws.com")
+        assert st["Condition"] == {
+            "ArnLike": {"aws:SourceArn": bucket_arn},
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        }, rtype
+    (send,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
+    assert send["Action"] == "sqs:SendMessage"

@@ -5,12 +5,16 @@ S3 event record. S3 URL-encodes the key in the record (``+`` for a space, in
 AWS and moto alike; moto also encodes ``/`` as ``%2F``), so the test decodes
 it with ``unquote_plus``. When the notification is configured S3 first sends
 an ``s3:TestEvent`` message to the queue (AWS and moto alike); consumers must
-skip it. moto stores bucket and queue policies without enforcing them.
+skip it. moto stores bucket and queue policies without enforcing them, so the
+policy's conditions are evaluated here with `tests.aws_model` (IAM's ARN
+matching), against the name moto generated and names AWS would generate.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import string
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_plus
@@ -23,6 +27,12 @@ from moto import mock_aws
 
 from constructs_lib import BucketToQueue, SecureQueue
 from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
+from tests.aws_model import (
+    GENERATED_TAIL_LENGTH,
+    cloudformation_bucket_name,
+    conditions_admit,
+    moto_bucket_name,
+)
 from tests.sources_synth import ACCOUNT, new_stack
 
 pytestmark = pytest.mark.runtime
@@ -92,12 +102,12 @@ def test_only_matching_keys_arrive_as_s3_event_records(
         assert record["s3"]["bucket"]["name"] == bucket
 
 
-def test_bucket_is_deployed_secure_and_named_as_synthesized(
+def test_bucket_is_deployed_secure_with_the_name_cloudformation_generated(
     deployed: DeployedStack, synthesized: Any
 ) -> None:
-    template, ids = synthesized
+    _, ids = synthesized
     bucket = deployed.physical_id(ids["bucket"])
-    assert bucket == template["Resources"][ids["bucket"]]["Properties"]["BucketName"]
+    assert bucket.startswith(f"bucketruntime-{ids['bucket'].lower()}-"), bucket
     s3 = deployed.client("s3")
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
@@ -106,17 +116,62 @@ def test_bucket_is_deployed_secure_and_named_as_synthesized(
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
-def test_queue_policy_admits_exactly_the_deployed_bucket(
+def s3_allow(policy: str) -> dict[str, Any]:
+    (allow,) = [s for s in json.loads(policy)["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "s3.amazonaws.com"}
+    return dict(allow)
+
+
+def s3_sends(statement: dict[str, Any], bucket: str, account: str = ACCOUNT) -> bool:
+    """Would this statement admit S3 sending an event of ``bucket`` (in ``account``)?"""
+    context = {"aws:SourceArn": f"arn:aws:s3:::{bucket}", "aws:SourceAccount": account}
+    return conditions_admit(statement["Condition"], context)
+
+
+def random_tail() -> str:
+    return "".join(random.choices(string.ascii_lowercase + string.digits, k=GENERATED_TAIL_LENGTH))
+
+
+def test_queue_policy_admits_the_bucket_moto_named_and_every_name_aws_would_give(
     deployed: DeployedStack, synthesized: Any
 ) -> None:
     _, ids = synthesized
-    bucket = deployed.physical_id(ids["bucket"])
-    policy = deployed.client("sqs").get_queue_attributes(
+    sqs_client = deployed.client("sqs")
+    policy = sqs_client.get_queue_attributes(
         QueueUrl=deployed.physical_id(ids["queue"]), AttributeNames=["Policy"]
     )["Attributes"]["Policy"]
-    (allow,) = [s for s in json.loads(policy)["Statement"] if s["Effect"] == "Allow"]
-    assert allow["Principal"] == {"Service": "s3.amazonaws.com"}
-    assert allow["Condition"] == {
-        "ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"},
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-    }
+    allow = s3_allow(policy)
+    assert s3_sends(allow, deployed.physical_id(ids["bucket"]))  # what moto generated
+    for _ in range(20):  # what CloudFormation would generate, at any create
+        assert s3_sends(
+            allow, cloudformation_bucket_name("BucketRuntime", ids["bucket"], random_tail())
+        )
+    # not another bucket of this stack, of another stack, nor of another account
+    assert not s3_sends(allow, deployed.physical_id(ids["logs"]))
+    assert not s3_sends(allow, cloudformation_bucket_name("Other", ids["bucket"], random_tail()))
+    assert not s3_sends(allow, deployed.physical_id(ids["bucket"]), account="999999999999")
+
+
+def test_long_names_are_admitted_however_cloudformation_or_moto_cut_them() -> None:
+    """Past 63 characters CloudFormation cuts the stack name and the logical id
+    (moto cuts only the stack name): the pattern must admit both cuts."""
+    stack_name = "VeryLongCompanyProductServerlessWorkflowStack"
+    stack = new_stack(stack_name)
+    ingest = SecureQueue(stack, "Ingest")
+    uploads = BucketToQueue(stack, "PartnerUploads", queue=ingest)
+    template = Template.from_stack(stack).to_json()
+    bucket_id, queue_id = logical_id_of(uploads.bucket), logical_id_of(ingest.queue)
+    with mock_aws():
+        deployed = deploy_template(template, stack_name=stack_name)
+        moto_name = deployed.physical_id(bucket_id)
+        policy = deployed.client("sqs").get_queue_attributes(
+            QueueUrl=deployed.physical_id(queue_id), AttributeNames=["Policy"]
+        )["Attributes"]["Policy"]
+    allow = s3_allow(policy)
+    aws_name = cloudformation_bucket_name(stack_name, bucket_id, random_tail())
+    assert len(aws_name) == 63 and aws_name != moto_name
+    assert moto_name == moto_bucket_name(stack_name, bucket_id, moto_name[-12:])
+    assert s3_sends(allow, aws_name) and s3_sends(allow, moto_name)
+    assert not s3_sends(
+        allow, cloudformation_bucket_name(stack_name, "OtherBucket0A1B2C3D", random_tail())
+    )

@@ -1,7 +1,9 @@
 """The whole cycle a user runs, with the real CDK CLI against the local account.
 
 bootstrap -> deploy --all -> every smoke check -> diff shows no change ->
-a changed app deploys as an update -> destroy leaves nothing behind.
+a changed app deploys as an update -> destroy leaves nothing behind but the
+retained buckets (their data kept) -> the same app deploys again, and its S3
+path works -> destroy again.
 One test, because each stage needs the previous one; each stage asserts.
 """
 
@@ -15,7 +17,7 @@ import pytest
 from constructs_lib.testing.local_account import CdkCli, LocalAccount
 from tests.conftest import REPO_ROOT
 from tools.deploy_local import LocalDeployment, Report
-from tools.smoke import SMOKE_CHECKS
+from tools.smoke import SMOKE_CHECKS, uploads_to_ingest
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +29,7 @@ def _cdk() -> str:
     return str(local)
 
 
-def test_bootstrap_deploy_smoke_diff_update_destroy(tmp_path: Path) -> None:
+def test_bootstrap_deploy_smoke_diff_update_destroy_redeploy(tmp_path: Path) -> None:
     out = io.StringIO()
     with LocalAccount() as account:
         cli = CdkCli(account, workdir=REPO_ROOT, executable=_cdk())
@@ -59,13 +61,33 @@ def test_bootstrap_deploy_smoke_diff_update_destroy(tmp_path: Path) -> None:
         settled = cli.diff("--app", str(second.assembly_dir))
         assert "Number of stacks with differences: 0" in settled.output, settled.output
 
-        destroyed = cli.destroy("--all", "--app", str(second.assembly_dir))
-        assert destroyed.ok, destroyed.output
-        cloudformation = account.client("cloudformation")
-        live = {
-            s["StackName"]
-            for s in cloudformation.list_stacks()["StackSummaries"]
-            if s["StackStatus"] != "DELETE_COMPLETE"
-        }
-        assert live == {"CDKToolkit"}, live
-        assert sqs.list_queues().get("QueueUrls", []) == []
+        s3 = account.client("s3")
+        uploads = second.physical_id("ServerlessWorkflow/Uploads/Bucket")
+        s3.put_object(Bucket=uploads, Key="incoming/kept.csv", Body=b"id\n1\n")
+        _destroy_all(account, second)
+
+        # The uploads bucket is retained, as in AWS: its data outlives the stack ...
+        assert s3.get_object(Bucket=uploads, Key="incoming/kept.csv")["Body"].read()
+        # ... and must not stand in the way of deploying the same app again.
+        # (The first assembly: moto 5.2.5 cannot create a KMS key with Tags.)
+        third = LocalDeployment(account, cli, first.report, first.assembly_dir)
+        third.deploy("cdk deploy --all (again, after destroy)")
+        redeployed = third.physical_id("ServerlessWorkflow/Uploads/Bucket")
+        assert redeployed != uploads, redeployed
+        with third.report.check("redeployed S3 path"):
+            uploads_to_ingest(third)
+        assert first.report.failed == [], out.getvalue()
+        _destroy_all(account, third)
+
+
+def _destroy_all(account: LocalAccount, deployment: LocalDeployment) -> None:
+    """`cdk destroy --all` leaves only the bootstrap stack and no queue."""
+    deployment.destroy()  # raises StageFailed with the CLI's output
+    cloudformation = account.client("cloudformation")
+    live = {
+        s["StackName"]
+        for s in cloudformation.list_stacks()["StackSummaries"]
+        if s["StackStatus"] != "DELETE_COMPLETE"
+    }
+    assert live == {"CDKToolkit"}, live
+    assert account.client("sqs").list_queues().get("QueueUrls", []) == []
