@@ -9,11 +9,20 @@ Amazon SQS".
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, Annotations, ArnFormat, Duration, Stack, Validations
+from aws_cdk import (
+    Acknowledgment,
+    Annotations,
+    ArnFormat,
+    Duration,
+    Stack,
+    Token,
+    Validations,
+)
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -25,9 +34,9 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._queues import consumed_queue
-from constructs_lib._validation import OptionValidator, number
-from constructs_lib.scaling import backlog_per_instance_target
+from constructs_lib._queues import ConsumedQueue, consumed_queue
+from constructs_lib._validation import OptionValidator, number, seconds_of
+from constructs_lib.scaling import age_alarm_datapoints, backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
@@ -41,6 +50,8 @@ INSTANCE_HANDLER_DIR = "/opt/queue-worker/handler"
 #: The lifecycle hook's name; fixed because the instances' user data names it
 #: and a generated name would make the launch template depend on the group.
 DRAIN_HOOK_NAME = "queue-worker-drain"
+#: CloudWatch evaluates one-minute alarms over at most a day.
+MAX_AGE_ALARM_PERIODS = 1_440
 #: Files an asset folder must not carry (they change the asset hash).
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
 
@@ -100,7 +111,11 @@ class QueueWorkerFleet(Construct):
       +1 instance when messages wait and no instance is in service (target
       tracking multiplies the current capacity, so it never leaves 0 alone);
     - ``MessageAgeScaleOut`` + ``MessageAgeAlarm``: +1 instance while the
-      oldest message is older than ``message_age_scale_out_threshold``.
+      oldest message is older than ``message_age_scale_out_threshold`` for
+      ``message_age_datapoints`` minutes running: one more than a single
+      poison message can hold the age there (AWS stops counting a
+      standard-queue message at its third receive; FIFO counts it until the
+      DLQ), so one bad message adds no worker (`scaling.age_alarm_datapoints`).
 
     The queue's own alarms are the `SecureQueue`'s; ``alarm_topic`` receives
     the message-age alarm too.
@@ -373,19 +388,33 @@ class QueueWorkerFleet(Construct):
             metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
         )
         age_action.add_adjustment(adjustment=1, lower_bound=0)
+        #: Consecutive one-minute periods the age must stay above the
+        #: threshold: more than one poison message can hold it there.
+        self.message_age_datapoints: int = self._message_age_datapoints(
+            source, message_age_scale_out_threshold
+        )
+        sustained = (
+            f" for {self.message_age_datapoints} minutes running"
+            if self.message_age_datapoints > 1
+            else ""
+        )
         self.message_age_alarm: cloudwatch.Alarm = cloudwatch.Alarm(
             self,
             "MessageAgeAlarm",
             alarm_description=(
                 f"{self.node.path}: the oldest message is older than "
-                f"{message_age_scale_out_threshold.to_human_string()}; adding a worker."
+                f"{message_age_scale_out_threshold.to_human_string()}{sustained}; "
+                "adding a worker."
             ),
             metric=source.queue.metric_approximate_age_of_oldest_message(
                 period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM
             ),
             threshold=message_age_scale_out_threshold.to_seconds(),
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
+            evaluation_periods=self.message_age_datapoints,
+            datapoints_to_alarm=(
+                self.message_age_datapoints if self.message_age_datapoints > 1 else None
+            ),
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         self.message_age_alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(age_action))
@@ -393,6 +422,57 @@ class QueueWorkerFleet(Construct):
             self.message_age_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
 
     # --- internals -----------------------------------------------------------
+
+    def _message_age_datapoints(self, source: ConsumedQueue, threshold: Duration) -> int:
+        """How long the age alarm waits so that one poison message adds no worker.
+
+        See `constructs_lib.scaling.age_alarm_datapoints` for AWS's rules. A
+        queue whose visibility timeout or redrive is unknown here (imported)
+        keeps one period, with a warning.
+        """
+        known, max_receive_count = _redrive_of(source.queue)
+        visibility = source.visibility_timeout_seconds
+        threshold_seconds = seconds_of(threshold)
+        if not known or visibility is None or threshold_seconds is None:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:QueueWorkerFleet:AgeAlarmPoisonUnknown",
+                "the queue's visibility timeout or redrive policy is unknown at synth: "
+                "the message-age scale-out fires after one minute above the threshold, "
+                "so one poison message can add workers (see the README, "
+                "'One poison message').",
+            )
+            return 1
+        needed = age_alarm_datapoints(
+            visibility_timeout_seconds=visibility,
+            max_receive_count=max_receive_count,
+            fifo=source.fifo,
+            threshold_seconds=threshold_seconds,
+            period_seconds=int(defaults.ALARM_PERIOD.to_seconds()),
+        )
+        if math.isinf(needed):
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:QueueWorkerFleet:FifoWithoutDeadLetterQueue",
+                "a FIFO queue without a dead-letter queue: one poison message blocks its "
+                "group and keeps the oldest message's age rising, and the message-age "
+                "scale-out adds a worker every warm-up up to max_capacity.",
+            )
+            return 1
+        self._check_age_alarm_range(int(needed), visibility, max_receive_count, threshold_seconds)
+        return int(needed)
+
+    def _check_age_alarm_range(
+        self, needed: int, visibility: float, max_receive_count: int | None, threshold: float
+    ) -> None:
+        v = OptionValidator(self)
+        v.check(
+            needed <= MAX_AGE_ALARM_PERIODS,
+            "message_age_scale_out_threshold",
+            f"{number(threshold)} seconds",
+            f"is too low for a {number(visibility)}-second visibility timeout and "
+            f"{max_receive_count} receives: one poison message would keep the age above it "
+            f"for {needed - 2} minutes, longer than CloudWatch's one-day evaluation range",
+        )
+        v.raise_if_any()
 
     def _metric_queries(self) -> tuple[cloudwatch.Metric, cloudwatch.Metric]:
         visible = self.queue.metric_approximate_number_of_messages_visible(
@@ -690,6 +770,22 @@ def _nag_rendering(scope: Construct, value: str) -> str:
         raise ValueError(f"cannot render {part!r} as cdk-nag does")
 
     return render(Stack.of(scope).resolve(value))
+
+
+def _redrive_of(queue: sqs.IQueue) -> tuple[bool, int | None]:
+    """(known, max receive count or None without a DLQ) of the consumed queue.
+
+    A queue built in this app carries its redrive policy in the L2; an
+    imported one does not, and then nothing is known.
+    """
+    if not isinstance(queue, sqs.Queue):
+        return False, None
+    dead_letter = queue.dead_letter_queue
+    if dead_letter is None:
+        return True, None
+    if Token.is_unresolved(dead_letter.max_receive_count):
+        return False, None
+    return True, int(dead_letter.max_receive_count)
 
 
 def _fractional_seconds(duration: Duration) -> float | None:

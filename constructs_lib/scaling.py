@@ -211,7 +211,9 @@ def age_alarm_datapoints(
     )
     return (
         age_breaching_periods(
-            peak_age_seconds=peak, threshold_seconds=threshold_seconds, period_seconds=period_seconds
+            peak_age_seconds=peak,
+            threshold_seconds=threshold_seconds,
+            period_seconds=period_seconds,
         )
         + 1
     )

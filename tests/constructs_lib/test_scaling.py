@@ -195,8 +195,12 @@ def test_poison_message_peak_age(max_receive_count: int | None, fifo: bool, peak
 
 def test_breaching_periods_bound_the_window_above_the_threshold() -> None:
     # 300 s above a 300-s threshold can touch 6 one-minute periods
-    assert age_breaching_periods(peak_age_seconds=600, threshold_seconds=300, period_seconds=60) == 6
-    assert age_breaching_periods(peak_age_seconds=300, threshold_seconds=300, period_seconds=60) == 0
+    assert (
+        age_breaching_periods(peak_age_seconds=600, threshold_seconds=300, period_seconds=60) == 6
+    )
+    assert (
+        age_breaching_periods(peak_age_seconds=300, threshold_seconds=300, period_seconds=60) == 0
+    )
     assert age_breaching_periods(peak_age_seconds=60, threshold_seconds=300, period_seconds=60) == 0
 
 
