@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,14 +35,16 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._queues import ConsumedQueue, consumed_queue
 from constructs_lib._validation import OptionValidator, number, seconds_of
+from constructs_lib.runtime.worker_settings import HANDLER_SPEC, WorkerSettings
 from constructs_lib.scaling import age_alarm_datapoints, backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
-#: The folder whose worker.py is shipped to every instance (nothing else of it).
+#: The folder whose worker is shipped to every instance (nothing else of it).
 WORKER_CODE_DIR = Path(__file__).resolve().parent / "runtime"
-#: The folder holds other runtime tools too (the DLQ redrive): ship worker.py only.
-WORKER_CODE_EXCLUDES = ["*", "!worker.py"]
+#: The folder holds other runtime tools too (the DLQ redrive): ship the
+#: worker and the settings it shares with this construct, nothing else.
+WORKER_CODE_EXCLUDES = ["*", "!worker.py", "!worker_settings.py"]
 #: Where the user data unpacks the worker and the handler on the instance.
 INSTANCE_WORKER_DIR = "/opt/queue-worker"
 INSTANCE_HANDLER_DIR = "/opt/queue-worker/handler"
@@ -54,8 +55,6 @@ DRAIN_HOOK_NAME = "queue-worker-drain"
 MAX_AGE_ALARM_PERIODS = 1_440
 #: Files an asset folder must not carry (they change the asset hash).
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
-
-_HANDLER_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
 class WorkerScaling(enum.Enum):
@@ -83,11 +82,13 @@ class QueueWorkerFleet(Construct):
       S3 assets the user data downloads and unpacks into ``/opt/queue-worker``;
     - ``LaunchTemplate``: the latest Amazon Linux 2023 AMI (resolved from its
       public SSM parameter at deploy time), IMDSv2 required, instance
-      metadata tags on (the worker reads its group's name from them),
+      metadata tags on (the worker reads its group's name from them, the
+      ``aws:autoscaling:groupName`` tag, through IMDSv2),
       detailed monitoring, an encrypted gp3 root volume, no key pair, no
-      public IP; its user data installs boto3, unpacks the code and starts
-      the worker as a systemd service (``queue-worker``) with a dynamic,
-      unprivileged user;
+      public IP; its user data installs boto3, unpacks the code, writes
+      ``worker_settings`` (a `WorkerSettings`, the one object both sides
+      share) as the environment file and starts the worker as a systemd
+      service (``queue-worker``) with a dynamic, unprivileged user;
     - ``AutoScalingGroup``: ``min_capacity``..``max_capacity``, all group
       metrics enabled (the scaling math needs ``GroupInServiceInstances``),
       default instance warm-up ``instance_warmup``, notifications to
@@ -259,14 +260,21 @@ class QueueWorkerFleet(Construct):
         )
 
         visibility = source.visibility_timeout_seconds
-        self.user_data: ec2.UserData = self._user_data(
+        # The group's name is not among the settings: the group is built from
+        # the launch template that holds them, so naming it would be a cycle;
+        # the worker reads it from the instance metadata tags.
+        self.worker_settings: WorkerSettings = WorkerSettings(
+            queue_url=self.queue.queue_url,
             handler=handler,
-            worker_batch_size=worker_batch_size,
-            worker_concurrency=worker_concurrency,
-            heartbeat_visibility=heartbeat_visibility,
-            visibility_seconds=visibility,
-            drain_timeout=drain_timeout,
+            region=Stack.of(self).region,
+            handler_path=(INSTANCE_HANDLER_DIR,),
+            batch_size=worker_batch_size,
+            concurrency=worker_concurrency,
+            visibility_timeout_seconds=int(visibility) if visibility is not None else None,
+            heartbeat_visibility_seconds=int(heartbeat_visibility.to_seconds()),
+            lifecycle_hook_name=DRAIN_HOOK_NAME,
         )
+        self.user_data: ec2.UserData = self._user_data(drain_timeout)
         self.launch_template: ec2.LaunchTemplate = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",
@@ -582,16 +590,7 @@ class QueueWorkerFleet(Construct):
         alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(action))
         return alarm
 
-    def _user_data(
-        self,
-        *,
-        handler: str,
-        worker_batch_size: int,
-        worker_concurrency: int,
-        heartbeat_visibility: Duration,
-        visibility_seconds: float | None,
-        drain_timeout: Duration,
-    ) -> ec2.UserData:
+    def _user_data(self, drain_timeout: Duration) -> ec2.UserData:
         user_data = ec2.UserData.for_linux()
         user_data.add_commands(
             "set -euo pipefail",
@@ -612,19 +611,7 @@ class QueueWorkerFleet(Construct):
                 local_file="/tmp/queue-handler.zip",
             )
             user_data.add_commands(f"python3 -m zipfile -e {handler_zip} {INSTANCE_HANDLER_DIR}")
-        environment = {
-            "QUEUE_URL": self.queue.queue_url,
-            "AWS_REGION": Stack.of(self).region,
-            "WORKER_HANDLER": handler,
-            "WORKER_HANDLER_PATH": INSTANCE_HANDLER_DIR,
-            "WORKER_BATCH_SIZE": str(worker_batch_size),
-            "WORKER_CONCURRENCY": str(worker_concurrency),
-            "WORKER_HEARTBEAT_VISIBILITY_SECONDS": str(int(heartbeat_visibility.to_seconds())),
-            "LIFECYCLE_HOOK_NAME": DRAIN_HOOK_NAME,
-        }
-        if visibility_seconds is not None:
-            environment["WORKER_VISIBILITY_TIMEOUT_SECONDS"] = str(int(visibility_seconds))
-        env_lines = "\n".join(f"{k}={v}" for k, v in environment.items())
+        env_lines = "\n".join(f"{k}={v}" for k, v in self.worker_settings.to_environment().items())
         # systemd waits for the drain: one long poll (20 s) plus the drain time
         stop_timeout = int(drain_timeout.to_seconds()) + 30
         unit = "\n".join(
@@ -673,7 +660,7 @@ class QueueWorkerFleet(Construct):
     ) -> None:
         v = OptionValidator(self)
         v.check(
-            bool(_HANDLER_SPEC.match(handler)),
+            bool(HANDLER_SPEC.match(handler)),
             "handler",
             handler,
             "must be 'module:function', e.g. 'jobs_handler:handle'",

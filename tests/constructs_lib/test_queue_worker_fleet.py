@@ -179,6 +179,28 @@ def test_user_data_installs_and_starts_the_worker(template: Template) -> None:
     assert "systemctl enable --now queue-worker" in text
 
 
+def test_the_environment_file_is_the_worker_settings(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    stack, fleet, template = default_fleet
+    rendered = json.dumps(stack.resolve(fleet.worker_settings.to_environment()))
+    settings = fleet.worker_settings
+    assert (settings.handler, settings.batch_size, settings.concurrency) == (
+        "jobs_handler:handle",
+        10,
+        10,
+    )
+    assert settings.handler_path == ("/opt/queue-worker/handler",)
+    assert settings.lifecycle_hook_name == DRAIN_HOOK_NAME
+    assert settings.visibility_timeout_seconds == 30
+    text = user_data_text(template)
+    for name in json.loads(rendered):
+        assert f"{name}=" in text
+    # the group's name cannot be in the user data (the group depends on it):
+    # the worker reads it from its instance metadata tags
+    assert "AUTO_SCALING_GROUP_NAME" not in text
+
+
 # --- scaling ---------------------------------------------------------------------------
 
 
@@ -605,7 +627,7 @@ def test_all_problems_together_with_the_path() -> None:
     assert [p.option for p in caught.value.problems] == ["worker_batch_size", "worker_concurrency"]
 
 
-def test_worker_asset_holds_the_worker_only(
+def test_worker_asset_holds_the_worker_and_its_settings_only(
     default_fleet: tuple[Stack, QueueWorkerFleet, Template],
 ) -> None:
     import os
@@ -613,6 +635,6 @@ def test_worker_asset_holds_the_worker_only(
     stack = default_fleet[0]
     assembly = stack.node.root.synth()  # type: ignore[attr-defined]
     staged = os.path.join(assembly.directory, default_fleet[1].worker_code.asset_path)
-    assert sorted(os.listdir(staged)) == ["worker.py"]
+    assert sorted(os.listdir(staged)) == ["worker.py", "worker_settings.py"]
     handler = os.path.join(assembly.directory, default_fleet[1].handler_code.asset_path)  # type: ignore[union-attr]
     assert sorted(os.listdir(handler)) == ["jobs_handler.py"]
