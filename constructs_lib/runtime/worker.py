@@ -457,12 +457,9 @@ def _system_attributes_parameter(sqs_client: Any) -> str:
         operation = sqs_client.meta.service_model.operation_model("ReceiveMessage")
     except AttributeError:  # not a botocore client (a test double): the current name
         return "MessageSystemAttributeNames"
-    members = operation.input_shape.members
-    return (
-        "MessageSystemAttributeNames"
-        if "MessageSystemAttributeNames" in members
-        else ("AttributeNames")
-    )
+    if "MessageSystemAttributeNames" in operation.input_shape.members:
+        return "MessageSystemAttributeNames"
+    return "AttributeNames"
 
 
 def _sequences(messages: list[WorkerMessage], *, fifo: bool) -> list[list[WorkerMessage]]:

@@ -204,36 +204,29 @@ def test_breaching_periods_bound_the_window_above_the_threshold() -> None:
     assert age_breaching_periods(peak_age_seconds=60, threshold_seconds=300, period_seconds=60) == 0
 
 
-def test_one_poison_message_added_two_instances_to_the_old_buffering_fleet() -> None:
-    # visibility 5 min, 5 receives, threshold 5 min, 1 period, warm-up 3 min:
-    # 6 minutes in ALARM, one +1 per warm-up -> at 0 and at 3 minutes
+@pytest.mark.parametrize(
+    ("fifo", "added"),
+    [
+        # visibility 5 min, 5 receives, threshold 5 min, 1 period, warm-up 3 min:
+        # standard: 6 minutes in ALARM, one +1 per warm-up -> at 0 and 3 minutes
+        (False, 2),
+        # FIFO: counted for 25 minutes, above 5 for 20 (21 periods) -> 7
+        (True, 7),
+    ],
+    ids=["standard", "fifo"],
+)
+def test_one_poison_message_scaled_out_the_old_buffering_fleet(fifo: bool, added: int) -> None:
     assert (
         poison_message_scale_out(
             visibility_timeout_seconds=300,
             max_receive_count=5,
-            fifo=False,
+            fifo=fifo,
             threshold_seconds=300,
             datapoints_to_alarm=1,
             period_seconds=60,
             instance_warmup_seconds=180,
         )
-        == 2
-    )
-
-
-def test_on_fifo_one_poison_message_adds_an_instance_per_warm_up_until_the_dlq() -> None:
-    # counted for 25 minutes, above 5 minutes for 20 (21 periods): 7 instances
-    assert (
-        poison_message_scale_out(
-            visibility_timeout_seconds=300,
-            max_receive_count=5,
-            fifo=True,
-            threshold_seconds=300,
-            datapoints_to_alarm=1,
-            period_seconds=60,
-            instance_warmup_seconds=180,
-        )
-        == 7
+        == added
     )
 
 

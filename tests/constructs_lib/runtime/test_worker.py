@@ -318,15 +318,19 @@ def test_lifecycle_watcher_drains_and_completes_the_lifecycle_action(sqs: Any) -
 
 def test_lifecycle_watcher_does_not_complete_when_not_terminating(sqs: Any) -> None:
     worker = QueueWorker(queue_url="https://q", handler=Recorder(), sqs_client=sqs)
-    watcher = LifecycleWatcher(
+    assert watcher_in_state(worker, "InService").complete() is False
+
+
+def watcher_in_state(worker: QueueWorker, state: str) -> LifecycleWatcher:
+    """A watcher whose instance metadata always reports ``state``."""
+    return LifecycleWatcher(
         worker,
         autoscaling_client=object(),
         auto_scaling_group_name="g",
         lifecycle_hook_name="h",
         instance_id="i-1",
-        state_source=lambda: "InService",
+        state_source=lambda: state,
     )
-    assert watcher.complete() is False
 
 
 def test_load_handler_imports_module_function_from_extra_path(tmp_path: Path) -> None:
@@ -505,14 +509,7 @@ def test_a_worker_started_on_a_terminating_instance_receives_nothing(sqs: Any) -
     url, _ = make_queue(sqs, "late")
     send(sqs, url, ["job"])
     worker = QueueWorker(queue_url=url, handler=Recorder(), sqs_client=sqs, wait_time_seconds=0)
-    watcher = LifecycleWatcher(
-        worker,
-        autoscaling_client=object(),
-        auto_scaling_group_name="g",
-        lifecycle_hook_name="h",
-        instance_id="i-1",
-        state_source=lambda: "Terminated",
-    )
+    watcher = watcher_in_state(worker, "Terminated")
     watcher.start()
     assert worker.stopping and watcher.terminating
     assert worker.run().received == 0
