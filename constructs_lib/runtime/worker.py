@@ -219,6 +219,7 @@ class QueueWorker:
         self._stop = threading.Event()
         self._in_flight: dict[str, _InFlight] = {}
         self._lock = threading.Lock()
+        self._heartbeat_lock = threading.Lock()
 
     # --- control -------------------------------------------------------------
 
@@ -326,6 +327,11 @@ class QueueWorker:
         outcome = _Outcome()
         for part in pool.map(self._handle_sequence, _sequences(messages, fifo=self.fifo)):
             outcome.merge(part)
+        # Forget the batch before any visibility change: a heartbeat after the
+        # release would hide the returned messages again for its whole span.
+        with self._heartbeat_lock, self._lock:
+            for m in messages:
+                self._in_flight.pop(m.message_id, None)
         self._delete(outcome.succeeded)
         if self.failure_visibility_timeout_seconds is not None and outcome.failed:
             self._change_visibility(outcome.failed, self.failure_visibility_timeout_seconds)
@@ -333,9 +339,6 @@ class QueueWorker:
             released = self._change_visibility(outcome.unstarted, 0)
             self.stats.add(released=released)
             LOG.info("drain: returned %d unstarted messages to the queue", released)
-        with self._lock:
-            for m in messages:
-                self._in_flight.pop(m.message_id, None)
 
     def _handle_sequence(self, sequence: list[WorkerMessage]) -> _Outcome:
         """Handles messages in order; after a failure the rest count as failed.
@@ -425,6 +428,12 @@ class QueueWorker:
             self._extend_expiring(interval)
 
     def _extend_expiring(self, interval: float) -> None:
+        # One look and its extension at a time with `_handle_batch`'s forgetting:
+        # a message is never extended after its batch let it go.
+        with self._heartbeat_lock:
+            self._extend_expiring_locked(interval)
+
+    def _extend_expiring_locked(self, interval: float) -> None:
         now = time.monotonic()
         with self._lock:
             expiring = [

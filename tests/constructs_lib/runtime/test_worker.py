@@ -513,3 +513,51 @@ def test_a_worker_started_on_a_terminating_instance_receives_nothing(sqs: Any) -
     watcher.start()
     assert worker.stopping and watcher.terminating
     assert worker.run().received == 0
+
+
+class _HeartbeatRightAfterRelease:
+    """An SQS client that lets the heartbeat run just after each release.
+
+    The heartbeat thread may look at the in-flight messages at any moment;
+    this makes it look at the worst one: right after the worker returned the
+    unstarted messages (visibility 0) and before it forgot them.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.worker: QueueWorker | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def change_message_visibility_batch(self, **kwargs: Any) -> Any:
+        response = self._client.change_message_visibility_batch(**kwargs)
+        if self.worker is not None and kwargs["Entries"][0]["VisibilityTimeout"] == 0:
+            self.worker._extend_expiring(interval=3600)  # everything counts as expiring
+        return response
+
+
+def test_returned_messages_stay_visible_whatever_the_heartbeat_does(sqs: Any) -> None:
+    url, _ = make_queue(sqs, "race")
+    send(sqs, url, [f"job-{i}" for i in range(10)])
+    client = _HeartbeatRightAfterRelease(sqs)
+    worker: QueueWorker
+
+    def handler(message: WorkerMessage) -> None:
+        worker.stop("test")  # the first message starts the drain
+
+    worker = QueueWorker(
+        queue_url=url, handler=handler, sqs_client=client, wait_time_seconds=0, concurrency=1
+    )
+    client.worker = worker
+    stats = worker.run()
+
+    assert stats.released == 9
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    assert attributes == {
+        "ApproximateNumberOfMessages": "9",
+        "ApproximateNumberOfMessagesNotVisible": "0",
+    }

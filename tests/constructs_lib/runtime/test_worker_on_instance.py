@@ -189,13 +189,20 @@ def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
         )
         _wait_for(lambda: len(list(marks.glob("done-*"))) >= 3 or worker.poll() is not None)
         autoscaling.set_desired_capacity(AutoScalingGroupName=group, DesiredCapacity=0)
+        scaled_in = time.monotonic()
         assert [i["LifecycleState"] for i in _instances(autoscaling, group)] == ["Terminating:Wait"]
         log = _finish(worker, autoscaling, group)
+        drain_seconds = time.monotonic() - scaled_in
 
     assert worker.returncode == 0, log
     assert "drain: Auto Scaling target lifecycle state is Terminated" in log
+    assert "lifecycle drain on: group " in log
+    assert "drain: returned" in log  # the unstarted part of the batch, at once
     assert "lifecycle action completed" in log
     assert _instances(autoscaling, group) == []  # CompleteLifecycleAction let it go
+    # one metadata poll (5 s) plus the message in progress (3 s), not the
+    # hook's 300-s heartbeat timeout
+    assert drain_seconds < 20, drain_seconds
     # the group's name came from the instance's own tags, through IMDSv2
     assert ("GET", "/latest/meta-data/tags/instance/aws:autoscaling:groupName", 200) in (
         metadata.requests
