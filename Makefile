@@ -13,6 +13,13 @@ STAMP_NODE := node_modules/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 STAMP_CHECKOV := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+# The fleet's worker runs on the instance's own boto3: Amazon Linux 2023 has
+# shipped python3-boto3 1.28.21 and 1.33.6. The oldest gets a virtual env of
+# its own, where the worker's tests run it (tests/constructs_lib/runtime/).
+OLD_BOTO3_VENV := .venv-boto3-1.28
+OLD_BOTO3_VERSION := 1.28.21
+OLD_BOTOCORE_VERSION := 1.31.21
+STAMP_OLD_BOTO3 := $(OLD_BOTO3_VENV)/.installed-$(OLD_BOTO3_VERSION)-$(OLD_BOTOCORE_VERSION)
 
 # Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
 # caches inside the checkout.
@@ -24,7 +31,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: setup synth deploy-local test lint clean bench
 
-setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV)
+setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3)
 
 $(STAMP_PY): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
@@ -39,6 +46,13 @@ $(STAMP_CHECKOV):
 	@echo "setup: installing checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV)"
 	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 	  "checkov==$(CHECKOV_VERSION)" > $(CHECKOV_VENV)/pip.log 2>&1 || { cat $(CHECKOV_VENV)/pip.log; exit 1; }
+	@touch $@
+
+$(STAMP_OLD_BOTO3):
+	@test -x $(OLD_BOTO3_VENV)/bin/python || $(PYTHON) -m venv $(OLD_BOTO3_VENV)
+	@echo "setup: installing boto3 $(OLD_BOTO3_VERSION) into $(OLD_BOTO3_VENV) (the oldest AL2023 ships)"
+	@$(OLD_BOTO3_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  "boto3==$(OLD_BOTO3_VERSION)" "botocore==$(OLD_BOTOCORE_VERSION)" > $(OLD_BOTO3_VENV)/pip.log 2>&1 || { cat $(OLD_BOTO3_VENV)/pip.log; exit 1; }
 	@touch $@
 
 $(STAMP_NODE): package.json package-lock.json

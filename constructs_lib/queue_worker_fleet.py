@@ -9,11 +9,19 @@ Amazon SQS".
 from __future__ import annotations
 
 import enum
-import re
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, Annotations, ArnFormat, Duration, Stack, Validations
+from aws_cdk import (
+    Acknowledgment,
+    Annotations,
+    ArnFormat,
+    Duration,
+    Stack,
+    Token,
+    Validations,
+)
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -30,27 +38,29 @@ from constructs_lib._alarm_topics import (
     allow_auto_scaling_notifications,
     check_notification_topic,
 )
-from constructs_lib._queues import consumed_queue
+from constructs_lib._queues import ConsumedQueue, consumed_queue
 from constructs_lib._sources import queue_location, refuse_queue_location
-from constructs_lib._validation import OptionValidator, number
-from constructs_lib.scaling import backlog_per_instance_target
+from constructs_lib._validation import OptionValidator, number, seconds_of
+from constructs_lib.runtime.worker_settings import HANDLER_SPEC, WorkerSettings
+from constructs_lib.scaling import age_alarm_datapoints, backlog_per_instance_target
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
-#: The folder whose worker.py is shipped to every instance (nothing else of it).
+#: The folder whose worker is shipped to every instance (nothing else of it).
 WORKER_CODE_DIR = Path(__file__).resolve().parent / "runtime"
-#: The folder holds other runtime tools too (the DLQ redrive): ship worker.py only.
-WORKER_CODE_EXCLUDES = ["*", "!worker.py"]
+#: The folder holds other runtime tools too (the DLQ redrive): ship the
+#: worker and the settings it shares with this construct, nothing else.
+WORKER_CODE_EXCLUDES = ["*", "!worker.py", "!worker_settings.py"]
 #: Where the user data unpacks the worker and the handler on the instance.
 INSTANCE_WORKER_DIR = "/opt/queue-worker"
 INSTANCE_HANDLER_DIR = "/opt/queue-worker/handler"
 #: The lifecycle hook's name; fixed because the instances' user data names it
 #: and a generated name would make the launch template depend on the group.
 DRAIN_HOOK_NAME = "queue-worker-drain"
+#: CloudWatch evaluates one-minute alarms over at most a day.
+MAX_AGE_ALARM_PERIODS = 1_440
 #: Files an asset folder must not carry (they change the asset hash).
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
-
-_HANDLER_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
 #: Why a queue of another account or region is refused: the worker could poll it,
@@ -87,11 +97,13 @@ class QueueWorkerFleet(Construct):
       S3 assets the user data downloads and unpacks into ``/opt/queue-worker``;
     - ``LaunchTemplate``: the latest Amazon Linux 2023 AMI (resolved from its
       public SSM parameter at deploy time), IMDSv2 required, instance
-      metadata tags on (the worker reads its group's name from them),
+      metadata tags on (the worker reads its group's name from them, the
+      ``aws:autoscaling:groupName`` tag, through IMDSv2),
       detailed monitoring, an encrypted gp3 root volume, no key pair, no
-      public IP; its user data installs boto3, unpacks the code and starts
-      the worker as a systemd service (``queue-worker``) with a dynamic,
-      unprivileged user;
+      public IP; its user data installs boto3, unpacks the code, writes
+      ``worker_settings`` (a `WorkerSettings`, the one object both sides
+      share) as the environment file and starts the worker as a systemd
+      service (``queue-worker``) with a dynamic, unprivileged user;
     - ``AutoScalingGroup``: ``min_capacity``..``max_capacity``, all group
       metrics enabled (the scaling math needs ``GroupInServiceInstances``),
       default instance warm-up ``instance_warmup``, notifications to
@@ -115,7 +127,11 @@ class QueueWorkerFleet(Construct):
       +1 instance when messages wait and no instance is in service (target
       tracking multiplies the current capacity, so it never leaves 0 alone);
     - ``MessageAgeScaleOut`` + ``MessageAgeAlarm``: +1 instance while the
-      oldest message is older than ``message_age_scale_out_threshold``.
+      oldest message is older than ``message_age_scale_out_threshold`` for
+      ``message_age_datapoints`` minutes running: one more than a single
+      poison message can hold the age there (AWS stops counting a
+      standard-queue message at its third receive; FIFO counts it until the
+      DLQ), so one bad message adds no worker (`scaling.age_alarm_datapoints`).
 
     The queue's own alarms are the `SecureQueue`'s; ``alarm_topic`` receives
     the message-age alarm too.
@@ -274,14 +290,21 @@ class QueueWorkerFleet(Construct):
         )
 
         visibility = source.visibility_timeout_seconds
-        self.user_data: ec2.UserData = self._user_data(
+        # The group's name is not among the settings: the group is built from
+        # the launch template that holds them, so naming it would be a cycle;
+        # the worker reads it from the instance metadata tags.
+        self.worker_settings: WorkerSettings = WorkerSettings(
+            queue_url=self.queue.queue_url,
             handler=handler,
-            worker_batch_size=worker_batch_size,
-            worker_concurrency=worker_concurrency,
-            heartbeat_visibility=heartbeat_visibility,
-            visibility_seconds=visibility,
-            drain_timeout=drain_timeout,
+            region=Stack.of(self).region,
+            handler_path=(INSTANCE_HANDLER_DIR,),
+            batch_size=worker_batch_size,
+            concurrency=worker_concurrency,
+            visibility_timeout_seconds=int(visibility) if visibility is not None else None,
+            heartbeat_visibility_seconds=int(heartbeat_visibility.to_seconds()),
+            lifecycle_hook_name=DRAIN_HOOK_NAME,
         )
+        self.user_data: ec2.UserData = self._user_data(drain_timeout)
         self.launch_template: ec2.LaunchTemplate = ec2.LaunchTemplate(
             self,
             "LaunchTemplate",
@@ -405,19 +428,33 @@ class QueueWorkerFleet(Construct):
             metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
         )
         age_action.add_adjustment(adjustment=1, lower_bound=0)
+        #: Consecutive one-minute periods the age must stay above the
+        #: threshold: more than one poison message can hold it there.
+        self.message_age_datapoints: int = self._message_age_datapoints(
+            source, message_age_scale_out_threshold
+        )
+        sustained = (
+            f" for {self.message_age_datapoints} minutes running"
+            if self.message_age_datapoints > 1
+            else ""
+        )
         self.message_age_alarm: cloudwatch.Alarm = cloudwatch.Alarm(
             self,
             "MessageAgeAlarm",
             alarm_description=(
                 f"{self.node.path}: the oldest message is older than "
-                f"{message_age_scale_out_threshold.to_human_string()}; adding a worker."
+                f"{message_age_scale_out_threshold.to_human_string()}{sustained}; "
+                "adding a worker."
             ),
             metric=source.queue.metric_approximate_age_of_oldest_message(
                 period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM
             ),
             threshold=message_age_scale_out_threshold.to_seconds(),
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
+            evaluation_periods=self.message_age_datapoints,
+            datapoints_to_alarm=(
+                self.message_age_datapoints if self.message_age_datapoints > 1 else None
+            ),
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         self.message_age_alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(age_action))
@@ -426,6 +463,57 @@ class QueueWorkerFleet(Construct):
             self.message_age_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
 
     # --- internals -----------------------------------------------------------
+
+    def _message_age_datapoints(self, source: ConsumedQueue, threshold: Duration) -> int:
+        """How long the age alarm waits so that one poison message adds no worker.
+
+        See `constructs_lib.scaling.age_alarm_datapoints` for AWS's rules. A
+        queue whose visibility timeout or redrive is unknown here (imported)
+        keeps one period, with a warning.
+        """
+        known, max_receive_count = _redrive_of(source.queue)
+        visibility = source.visibility_timeout_seconds
+        threshold_seconds = seconds_of(threshold)
+        if not known or visibility is None or threshold_seconds is None:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:QueueWorkerFleet:AgeAlarmPoisonUnknown",
+                "the queue's visibility timeout or redrive policy is unknown at synth: "
+                "the message-age scale-out fires after one minute above the threshold, "
+                "so one poison message can add workers (see the README, "
+                "'One poison message').",
+            )
+            return 1
+        needed = age_alarm_datapoints(
+            visibility_timeout_seconds=visibility,
+            max_receive_count=max_receive_count,
+            fifo=source.fifo,
+            threshold_seconds=threshold_seconds,
+            period_seconds=int(defaults.ALARM_PERIOD.to_seconds()),
+        )
+        if math.isinf(needed):
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:QueueWorkerFleet:FifoWithoutDeadLetterQueue",
+                "a FIFO queue without a dead-letter queue: one poison message blocks its "
+                "group and keeps the oldest message's age rising, and the message-age "
+                "scale-out adds a worker every warm-up up to max_capacity.",
+            )
+            return 1
+        self._check_age_alarm_range(int(needed), visibility, max_receive_count, threshold_seconds)
+        return int(needed)
+
+    def _check_age_alarm_range(
+        self, needed: int, visibility: float, max_receive_count: int | None, threshold: float
+    ) -> None:
+        v = OptionValidator(self)
+        v.check(
+            needed <= MAX_AGE_ALARM_PERIODS,
+            "message_age_scale_out_threshold",
+            f"{number(threshold)} seconds",
+            f"is too low for a {number(visibility)}-second visibility timeout and "
+            f"{max_receive_count} receives: one poison message would keep the age above it "
+            f"for {needed - 2} minutes, longer than CloudWatch's one-day evaluation range",
+        )
+        v.raise_if_any()
 
     def _metric_queries(self) -> tuple[cloudwatch.Metric, cloudwatch.Metric]:
         visible = self.queue.metric_approximate_number_of_messages_visible(
@@ -535,16 +623,7 @@ class QueueWorkerFleet(Construct):
         alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(action))
         return alarm
 
-    def _user_data(
-        self,
-        *,
-        handler: str,
-        worker_batch_size: int,
-        worker_concurrency: int,
-        heartbeat_visibility: Duration,
-        visibility_seconds: float | None,
-        drain_timeout: Duration,
-    ) -> ec2.UserData:
+    def _user_data(self, drain_timeout: Duration) -> ec2.UserData:
         user_data = ec2.UserData.for_linux()
         user_data.add_commands(
             "set -euo pipefail",
@@ -565,19 +644,7 @@ class QueueWorkerFleet(Construct):
                 local_file="/tmp/queue-handler.zip",
             )
             user_data.add_commands(f"python3 -m zipfile -e {handler_zip} {INSTANCE_HANDLER_DIR}")
-        environment = {
-            "QUEUE_URL": self.queue.queue_url,
-            "AWS_REGION": Stack.of(self).region,
-            "WORKER_HANDLER": handler,
-            "WORKER_HANDLER_PATH": INSTANCE_HANDLER_DIR,
-            "WORKER_BATCH_SIZE": str(worker_batch_size),
-            "WORKER_CONCURRENCY": str(worker_concurrency),
-            "WORKER_HEARTBEAT_VISIBILITY_SECONDS": str(int(heartbeat_visibility.to_seconds())),
-            "LIFECYCLE_HOOK_NAME": DRAIN_HOOK_NAME,
-        }
-        if visibility_seconds is not None:
-            environment["WORKER_VISIBILITY_TIMEOUT_SECONDS"] = str(int(visibility_seconds))
-        env_lines = "\n".join(f"{k}={v}" for k, v in environment.items())
+        env_lines = "\n".join(f"{k}={v}" for k, v in self.worker_settings.to_environment().items())
         # systemd waits for the drain: one long poll (20 s) plus the drain time
         stop_timeout = int(drain_timeout.to_seconds()) + 30
         unit = "\n".join(
@@ -626,7 +693,7 @@ class QueueWorkerFleet(Construct):
     ) -> None:
         v = OptionValidator(self)
         v.check(
-            bool(_HANDLER_SPEC.match(handler)),
+            bool(HANDLER_SPEC.match(handler)),
             "handler",
             handler,
             "must be 'module:function', e.g. 'jobs_handler:handle'",
@@ -723,6 +790,22 @@ def _nag_rendering(scope: Construct, value: str) -> str:
         raise ValueError(f"cannot render {part!r} as cdk-nag does")
 
     return render(Stack.of(scope).resolve(value))
+
+
+def _redrive_of(queue: sqs.IQueue) -> tuple[bool, int | None]:
+    """(known, max receive count or None without a DLQ) of the consumed queue.
+
+    A queue built in this app carries its redrive policy in the L2; an
+    imported one does not, and then nothing is known.
+    """
+    if not isinstance(queue, sqs.Queue):
+        return False, None
+    dead_letter = queue.dead_letter_queue
+    if dead_letter is None:
+        return True, None
+    if Token.is_unresolved(dead_letter.max_receive_count):
+        return False, None
+    return True, int(dead_letter.max_receive_count)
 
 
 def _fractional_seconds(duration: Duration) -> float | None:

@@ -17,6 +17,29 @@ Example (the guide's own numbers)::
     target = backlog_per_instance_target(10.0, 0.1)           # 100.0
     desired_capacity(visible_messages=1500, in_service=10,
                      target=target, min_capacity=0, max_capacity=20)  # 15
+
+It also answers what one poison message (a message no handler can ever
+process) does to the fleet's message-age scale-out, from what AWS documents:
+
+- ``ApproximateAgeOfOldestMessage`` (SQS developer guide, "Available
+  CloudWatch metrics"): on a **standard** queue a message received three or
+  more times without a delete is moved to the back of the queue and no longer
+  counted; a **FIFO** queue never reorders, so the message counts until it is
+  moved to the DLQ after ``maxReceiveCount`` receives;
+- a CloudWatch alarm invokes its Auto Scaling action once a minute while it
+  stays in ALARM; a step-scaling policy does not count instances still
+  warming up, so the same step adds one instance per warm-up, not per minute.
+
+Example (the Buffering stack before issue 9: 5-minute visibility timeout,
+5 receives, 5-minute threshold, 1 evaluation period, 3-minute warm-up)::
+
+    poison_message_scale_out(visibility_timeout_seconds=300, max_receive_count=5,
+                             fifo=False, threshold_seconds=300,
+                             datapoints_to_alarm=1, period_seconds=60,
+                             instance_warmup_seconds=180)                 # 2
+    age_alarm_datapoints(visibility_timeout_seconds=300, max_receive_count=5,
+                         fifo=False, threshold_seconds=300,
+                         period_seconds=60)                                # 7
 """
 
 from __future__ import annotations
@@ -25,10 +48,20 @@ import math
 from fractions import Fraction
 
 __all__ = [
+    "AGE_METRIC_RECEIVE_LIMIT",
+    "age_alarm_datapoints",
+    "age_breaching_periods",
     "backlog_per_instance",
     "backlog_per_instance_target",
     "desired_capacity",
+    "poison_message_peak_age",
+    "poison_message_scale_out",
 ]
+
+#: On a standard queue, SQS stops counting a message in
+#: ``ApproximateAgeOfOldestMessage`` once it was received this many times
+#: without a delete (it moves it to the back of the queue).
+AGE_METRIC_RECEIVE_LIMIT = 3
 
 
 def _exact(value: float) -> Fraction:
@@ -105,3 +138,134 @@ def desired_capacity(
     if visible_messages > 0:
         wanted = max(wanted, 1)
     return max(min_capacity, min(max_capacity, wanted))
+
+
+# --- one poison message and the message-age scale-out ---------------------------
+
+
+def poison_message_peak_age(
+    *, visibility_timeout_seconds: float, max_receive_count: int | None, fifo: bool
+) -> float:
+    """The highest ``ApproximateAgeOfOldestMessage`` one never-deleted message causes.
+
+    The message is received as soon as it is visible (workers poll all the
+    time) and fails every time, so receive ``n`` happens ``(n - 1)`` visibility
+    timeouts after it was sent. It stops counting at its third receive on a
+    standard queue (AWS's note on the metric), or when it goes to the DLQ,
+    the receive after ``max_receive_count``; whichever comes first.
+
+    :param max_receive_count: the redrive policy's; None for a queue without
+        a DLQ (a FIFO message then blocks its group and counts forever:
+        the result is ``math.inf``).
+    """
+    _check_non_negative(visibility_timeout_seconds=visibility_timeout_seconds)
+    if max_receive_count is not None and max_receive_count < 1:
+        raise ValueError(f"max_receive_count={max_receive_count!r}: must be at least 1")
+    counted_receives = [] if fifo else [AGE_METRIC_RECEIVE_LIMIT - 1]
+    if max_receive_count is not None:
+        counted_receives.append(max_receive_count)
+    if not counted_receives:
+        return math.inf
+    return min(counted_receives) * visibility_timeout_seconds
+
+
+def age_breaching_periods(
+    *, peak_age_seconds: float, threshold_seconds: float, period_seconds: int
+) -> float:
+    """How many alarm periods can see an age that rises to a peak above the threshold.
+
+    The age grows one second per second from the threshold to the peak, a
+    window of ``peak - threshold`` seconds; a window that long touches at most
+    ``ceil(window / period) + 1`` periods (it may start late in one). An
+    upper bound, which is what a guard against scaling needs.
+    """
+    _check_non_negative(threshold_seconds=threshold_seconds)
+    if period_seconds <= 0:
+        raise ValueError(f"period_seconds={period_seconds!r}: must be more than 0")
+    window = peak_age_seconds - threshold_seconds
+    if window <= 0:
+        return 0
+    if math.isinf(window):
+        return math.inf
+    return math.ceil(window / period_seconds) + 1
+
+
+def age_alarm_datapoints(
+    *,
+    visibility_timeout_seconds: float,
+    max_receive_count: int | None,
+    fifo: bool,
+    threshold_seconds: float,
+    period_seconds: int,
+) -> float:
+    """Consecutive breaching periods the age alarm needs so one poison message never fires it.
+
+    One more than the periods a single poison message can breach; 1 when it
+    cannot reach the threshold at all. ``math.inf`` when no number is enough
+    (a FIFO queue without a DLQ).
+    """
+    peak = poison_message_peak_age(
+        visibility_timeout_seconds=visibility_timeout_seconds,
+        max_receive_count=max_receive_count,
+        fifo=fifo,
+    )
+    return (
+        age_breaching_periods(
+            peak_age_seconds=peak,
+            threshold_seconds=threshold_seconds,
+            period_seconds=period_seconds,
+        )
+        + 1
+    )
+
+
+def poison_message_scale_out(
+    *,
+    visibility_timeout_seconds: float,
+    max_receive_count: int | None,
+    fifo: bool,
+    threshold_seconds: float,
+    datapoints_to_alarm: int,
+    period_seconds: int,
+    instance_warmup_seconds: float,
+) -> float:
+    """How many instances one poison message adds through the age alarm (at most).
+
+    The alarm is in ALARM while its last ``datapoints_to_alarm`` periods all
+    breach; it invokes the +1 step once a minute meanwhile, and a step
+    adds an instance only when the previous one has warmed up.
+    ``math.inf`` when the alarm never leaves ALARM (a FIFO queue without DLQ).
+    """
+    if datapoints_to_alarm < 1:
+        raise ValueError(f"datapoints_to_alarm={datapoints_to_alarm!r}: must be at least 1")
+    _check_non_negative(instance_warmup_seconds=instance_warmup_seconds)
+    peak = poison_message_peak_age(
+        visibility_timeout_seconds=visibility_timeout_seconds,
+        max_receive_count=max_receive_count,
+        fifo=fifo,
+    )
+    breaching = age_breaching_periods(
+        peak_age_seconds=peak, threshold_seconds=threshold_seconds, period_seconds=period_seconds
+    )
+    if math.isinf(breaching):
+        return math.inf
+    periods_in_alarm = max(0, int(breaching) - datapoints_to_alarm + 1)
+    invocations = periods_in_alarm * period_seconds // _ALARM_ACTION_INTERVAL_SECONDS
+    added, ready_at = 0, 0.0
+    for minute in range(invocations):
+        now = minute * _ALARM_ACTION_INTERVAL_SECONDS
+        if now >= ready_at:
+            added += 1
+            ready_at = now + instance_warmup_seconds
+    return added
+
+
+#: CloudWatch invokes an alarm's Auto Scaling action once a minute while it
+#: stays in ALARM, whatever the alarm's period.
+_ALARM_ACTION_INTERVAL_SECONDS = 60
+
+
+def _check_non_negative(**values: float) -> None:
+    for name, value in values.items():
+        if value < 0:
+            raise ValueError(f"{name}={value!r}: must not be negative")

@@ -1,9 +1,11 @@
 """The queue worker that `QueueWorkerFleet` instances run.
 
-This file is shipped to the instances on its own (an S3 asset of this folder,
-unpacked by the user data and started by systemd as
-``python3 worker.py``), so it imports only the standard library and boto3 —
-never ``aws_cdk`` nor the rest of ``constructs_lib``.
+This file is shipped to the instances with ``worker_settings.py`` beside it
+(an S3 asset of the two, unpacked by the user data and started by systemd as
+``python3 worker.py``), so it imports only the standard library, boto3 and
+that module — never ``aws_cdk`` nor the rest of ``constructs_lib``. It runs
+on the instance's own Python (3.9 on Amazon Linux 2023) and boto3: every
+boto3 from 1.28.21 (the oldest AL2023 ships) on.
 
 What it does, per AWS's guidance for SQS consumers:
 
@@ -23,16 +25,17 @@ What it does, per AWS's guidance for SQS consumers:
   target lifecycle state becomes ``Terminated`` (scale-in with the fleet's
   lifecycle hook), it stops receiving, finishes the messages in flight,
   returns the not-yet-started ones at once (visibility 0), completes the
-  lifecycle action and exits.
+  lifecycle action and exits. The group's name and the instance id come
+  from the instance metadata (IMDSv2): the ``aws:autoscaling:groupName``
+  instance tag and ``instance-id``.
 
 SQS bills per request: one receive and one delete per 10 messages is the floor
 of 0.2 requests per message, which this worker reaches when the queue is busy.
 
-Configuration (environment, as the fleet's user data writes it): QUEUE_URL,
-WORKER_HANDLER, AWS_REGION, and optionally WORKER_BATCH_SIZE,
-WORKER_CONCURRENCY, WORKER_WAIT_TIME_SECONDS, WORKER_VISIBILITY_TIMEOUT_SECONDS,
-WORKER_HEARTBEAT_VISIBILITY_SECONDS, WORKER_HANDLER_PATH (extra sys.path
-entries, ``:``-separated), LIFECYCLE_HOOK_NAME and AUTO_SCALING_GROUP_NAME.
+Configuration: the environment the fleet's user data writes, read by
+`WorkerSettings.from_environment` (``worker_settings.py`` lists every
+variable). ``AWS_EC2_METADATA_SERVICE_ENDPOINT`` (botocore's own name)
+points the metadata reads elsewhere than ``http://169.254.169.254``, for tests.
 """
 
 from __future__ import annotations
@@ -51,18 +54,33 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
+try:  # inside constructs_lib: the construct, the tests
+    from .worker_settings import (
+        DEFAULT_HEARTBEAT_VISIBILITY_SECONDS,
+        DEFAULT_LIFECYCLE_POLL_SECONDS,
+        MAX_WAIT_TIME_SECONDS,
+        SQS_BATCH_LIMIT,
+        WorkerSettings,
+    )
+except ImportError:  # on the instance: run as a script, worker_settings.py beside it
+    from worker_settings import (  # type: ignore[no-redef,import-not-found]
+        DEFAULT_HEARTBEAT_VISIBILITY_SECONDS,
+        DEFAULT_LIFECYCLE_POLL_SECONDS,
+        MAX_WAIT_TIME_SECONDS,
+        SQS_BATCH_LIMIT,
+        WorkerSettings,
+    )
+
 LOG = logging.getLogger("queue_worker")
 
-#: SQS's maximum for ReceiveMessage and for every *Batch call.
-SQS_BATCH_LIMIT = 10
-#: SQS's maximum long-polling wait.
-MAX_WAIT_TIME_SECONDS = 20
-#: The visibility a heartbeat gives a message still in progress.
-DEFAULT_HEARTBEAT_VISIBILITY_SECONDS = 60
 #: How often the lifecycle watcher asks the instance metadata service.
-LIFECYCLE_POLL_SECONDS = 5.0
+LIFECYCLE_POLL_SECONDS = DEFAULT_LIFECYCLE_POLL_SECONDS
 
-_IMDS = "http://169.254.169.254"
+#: The instance metadata service, and botocore's variable that moves it.
+IMDS_ENDPOINT = "http://169.254.169.254"
+IMDS_ENDPOINT_VARIABLE = "AWS_EC2_METADATA_SERVICE_ENDPOINT"
+#: The instance tag Auto Scaling puts on every instance it launches.
+GROUP_NAME_TAG = "aws:autoscaling:groupName"
 _TERMINATING_STATES = frozenset({"Terminated", "Detached", "Warmed:Terminated"})
 
 
@@ -194,12 +212,14 @@ class QueueWorker:
         self.heartbeat_visibility_seconds = heartbeat_visibility_seconds
         self.failure_visibility_timeout_seconds = failure_visibility_timeout_seconds
         self.fifo = queue_url.endswith(".fifo")
+        self._system_attributes = _system_attributes_parameter(sqs_client)
         self.stats = WorkerStats()
         self._visibility = visibility_timeout_seconds
         self._heartbeat_interval = heartbeat_interval_seconds
         self._stop = threading.Event()
         self._in_flight: dict[str, _InFlight] = {}
         self._lock = threading.Lock()
+        self._heartbeat_lock = threading.Lock()
 
     # --- control -------------------------------------------------------------
 
@@ -287,8 +307,8 @@ class QueueWorker:
             MaxNumberOfMessages=self.batch_size,
             WaitTimeSeconds=self.wait_time_seconds,
             VisibilityTimeout=visibility,
-            MessageSystemAttributeNames=["All"],
             MessageAttributeNames=["All"],
+            **{self._system_attributes: ["All"]},
         )
         messages: list[dict[str, Any]] = response.get("Messages", [])
         if messages:
@@ -307,6 +327,11 @@ class QueueWorker:
         outcome = _Outcome()
         for part in pool.map(self._handle_sequence, _sequences(messages, fifo=self.fifo)):
             outcome.merge(part)
+        # Forget the batch before any visibility change: a heartbeat after the
+        # release would hide the returned messages again for its whole span.
+        with self._heartbeat_lock, self._lock:
+            for m in messages:
+                self._in_flight.pop(m.message_id, None)
         self._delete(outcome.succeeded)
         if self.failure_visibility_timeout_seconds is not None and outcome.failed:
             self._change_visibility(outcome.failed, self.failure_visibility_timeout_seconds)
@@ -314,9 +339,6 @@ class QueueWorker:
             released = self._change_visibility(outcome.unstarted, 0)
             self.stats.add(released=released)
             LOG.info("drain: returned %d unstarted messages to the queue", released)
-        with self._lock:
-            for m in messages:
-                self._in_flight.pop(m.message_id, None)
 
     def _handle_sequence(self, sequence: list[WorkerMessage]) -> _Outcome:
         """Handles messages in order; after a failure the rest count as failed.
@@ -406,6 +428,12 @@ class QueueWorker:
             self._extend_expiring(interval)
 
     def _extend_expiring(self, interval: float) -> None:
+        # One look and its extension at a time with `_handle_batch`'s forgetting:
+        # a message is never extended after its batch let it go.
+        with self._heartbeat_lock:
+            self._extend_expiring_locked(interval)
+
+    def _extend_expiring_locked(self, interval: float) -> None:
         now = time.monotonic()
         with self._lock:
             expiring = [
@@ -427,6 +455,22 @@ class QueueWorker:
         )
 
 
+def _system_attributes_parameter(sqs_client: Any) -> str:
+    """The ReceiveMessage parameter that asks for system attributes, per botocore.
+
+    ``MessageSystemAttributeNames`` replaced ``AttributeNames`` in botocore
+    1.34.9x; older botocore (Amazon Linux 2023 ships 1.31.21) refuses the new
+    name before sending anything (``ParamValidationError``). SQS accepts both.
+    """
+    try:
+        operation = sqs_client.meta.service_model.operation_model("ReceiveMessage")
+    except AttributeError:  # not a botocore client (a test double): the current name
+        return "MessageSystemAttributeNames"
+    if "MessageSystemAttributeNames" in operation.input_shape.members:
+        return "MessageSystemAttributeNames"
+    return "AttributeNames"
+
+
 def _sequences(messages: list[WorkerMessage], *, fifo: bool) -> list[list[WorkerMessage]]:
     if not fifo:
         return [[m] for m in messages]
@@ -444,25 +488,48 @@ def _chunks(items: Sequence[WorkerMessage], size: int) -> Iterable[Sequence[Work
 # --- Auto Scaling lifecycle --------------------------------------------------
 
 
-def imds_get(path: str, *, timeout: float = 2.0) -> str:
-    """GET from the instance metadata service with an IMDSv2 session token."""
-    token_request = urllib.request.Request(
-        f"{_IMDS}/latest/api/token",
-        method="PUT",
-        headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"},
-    )
-    with urllib.request.urlopen(token_request, timeout=timeout) as response:
-        token = response.read().decode()
-    request = urllib.request.Request(
-        f"{_IMDS}/latest/meta-data/{path}", headers={"X-aws-ec2-metadata-token": token}
-    )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return str(response.read().decode())
+class InstanceMetadata:
+    """Reads the instance metadata service with IMDSv2 session tokens.
 
+    The fleet's launch template requires IMDSv2 (a token on every read) and
+    exposes instance tags, so the worker can learn its group's name, which
+    the user data cannot hold (see ``worker_settings.py``).
+    """
 
-def imds_target_lifecycle_state() -> str:
-    """The Auto Scaling target lifecycle state, e.g. ``InService`` or ``Terminated``."""
-    return imds_get("autoscaling/target-lifecycle-state")
+    def __init__(self, endpoint: str = IMDS_ENDPOINT, *, timeout: float = 2.0) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.timeout = timeout
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> InstanceMetadata:
+        return cls(environ.get(IMDS_ENDPOINT_VARIABLE) or IMDS_ENDPOINT)
+
+    def get(self, path: str) -> str:
+        """GET ``/latest/meta-data/<path>``; raises OSError (incl. HTTPError) on failure."""
+        token_request = urllib.request.Request(
+            f"{self.endpoint}/latest/api/token",
+            method="PUT",
+            headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"},
+        )
+        with urllib.request.urlopen(token_request, timeout=self.timeout) as response:
+            token = response.read().decode()
+        request = urllib.request.Request(
+            f"{self.endpoint}/latest/meta-data/{path}",
+            headers={"X-aws-ec2-metadata-token": token},
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return str(response.read().decode())
+
+    def instance_id(self) -> str:
+        return self.get("instance-id")
+
+    def auto_scaling_group_name(self) -> str:
+        """From the instance tag; 404 (HTTPError) when instance metadata tags are off."""
+        return self.get(f"tags/instance/{GROUP_NAME_TAG}")
+
+    def target_lifecycle_state(self) -> str:
+        """The Auto Scaling target lifecycle state, e.g. ``InService`` or ``Terminated``."""
+        return self.get("autoscaling/target-lifecycle-state")
 
 
 class LifecycleWatcher:
@@ -484,7 +551,7 @@ class LifecycleWatcher:
         auto_scaling_group_name: str,
         lifecycle_hook_name: str,
         instance_id: str,
-        state_source: Callable[[], str] = imds_target_lifecycle_state,
+        state_source: Callable[[], str] | None = None,
         poll_seconds: float = LIFECYCLE_POLL_SECONDS,
     ) -> None:
         self.worker = worker
@@ -492,26 +559,34 @@ class LifecycleWatcher:
         self.group = auto_scaling_group_name
         self.hook = lifecycle_hook_name
         self.instance_id = instance_id
-        self.state_source = state_source
+        self.state_source = state_source or InstanceMetadata().target_lifecycle_state
         self.poll_seconds = poll_seconds
         self.terminating = False
         self._thread = threading.Thread(target=self._watch, name="lifecycle", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        """Looks once now (a worker restarted on a terminating instance must
+        not receive), then keeps looking in a thread."""
+        if not self._terminating_now():
+            self._thread.start()
 
     def _watch(self) -> None:
         while not self.worker.stopping:
-            try:
-                state = self.state_source()
-            except OSError as exc:  # metadata briefly unreachable: look again
-                LOG.debug("target lifecycle state unavailable: %s", exc)
-                state = ""
-            if state in _TERMINATING_STATES:
-                self.terminating = True
-                self.worker.stop(f"Auto Scaling target lifecycle state is {state}")
-                return
             time.sleep(self.poll_seconds)
+            if self._terminating_now():
+                return
+
+    def _terminating_now(self) -> bool:
+        try:
+            state = self.state_source()
+        except OSError as exc:  # metadata briefly unreachable: look again later
+            LOG.debug("target lifecycle state unavailable: %s", exc)
+            return False
+        if state not in _TERMINATING_STATES:
+            return False
+        self.terminating = True
+        self.worker.stop(f"Auto Scaling target lifecycle state is {state}")
+        return True
 
     def complete(self) -> bool:
         """After the drain: lets Auto Scaling terminate the instance now."""
@@ -544,50 +619,87 @@ def load_handler(spec: str, extra_paths: Iterable[str] = ()) -> Handler:
     return handler  # type: ignore[no-any-return]
 
 
+def worker_from_settings(settings: WorkerSettings, sqs_client: Any) -> QueueWorker:
+    """Builds the worker the fleet's user data describes."""
+    return QueueWorker(
+        queue_url=settings.queue_url,
+        handler=load_handler(settings.handler, settings.handler_path),
+        sqs_client=sqs_client,
+        batch_size=settings.batch_size,
+        wait_time_seconds=settings.wait_time_seconds,
+        concurrency=settings.concurrency,
+        visibility_timeout_seconds=settings.visibility_timeout_seconds,
+        heartbeat_visibility_seconds=settings.heartbeat_visibility_seconds,
+    )
+
+
 def worker_from_environment(environ: Mapping[str, str], sqs_client: Any) -> QueueWorker:
     """Builds a worker from the variables the fleet's user data sets."""
-    visibility = environ.get("WORKER_VISIBILITY_TIMEOUT_SECONDS")
-    return QueueWorker(
-        queue_url=environ["QUEUE_URL"],
-        handler=load_handler(
-            environ["WORKER_HANDLER"], environ.get("WORKER_HANDLER_PATH", "").split(":")
-        ),
-        sqs_client=sqs_client,
-        batch_size=int(environ.get("WORKER_BATCH_SIZE", SQS_BATCH_LIMIT)),
-        wait_time_seconds=int(environ.get("WORKER_WAIT_TIME_SECONDS", MAX_WAIT_TIME_SECONDS)),
-        concurrency=int(environ.get("WORKER_CONCURRENCY", SQS_BATCH_LIMIT)),
-        visibility_timeout_seconds=int(visibility) if visibility else None,
-        heartbeat_visibility_seconds=int(
-            environ.get("WORKER_HEARTBEAT_VISIBILITY_SECONDS", DEFAULT_HEARTBEAT_VISIBILITY_SECONDS)
-        ),
+    return worker_from_settings(WorkerSettings.from_environment(environ), sqs_client)
+
+
+def start_lifecycle_watcher(
+    worker: QueueWorker,
+    settings: WorkerSettings,
+    metadata: InstanceMetadata,
+    autoscaling_client: Callable[[], Any],
+) -> LifecycleWatcher | None:
+    """Watches for scale-in when the fleet named a lifecycle hook; None otherwise.
+
+    Without its group's name and its instance id (metadata unreachable, tags
+    not exposed) the worker cannot complete the action: it says so and runs
+    anyway; SIGTERM still drains it, and Auto Scaling goes on after the
+    hook's heartbeat timeout.
+    """
+    if settings.lifecycle_hook_name is None:
+        return None
+    try:
+        group, instance_id = metadata.auto_scaling_group_name(), metadata.instance_id()
+    except OSError as exc:
+        LOG.error(
+            "lifecycle drain off: cannot read the group name (instance tag %s) and the "
+            "instance id from the instance metadata at %s: %s",
+            GROUP_NAME_TAG,
+            metadata.endpoint,
+            exc,
+        )
+        return None
+    watcher = LifecycleWatcher(
+        worker,
+        autoscaling_client=autoscaling_client(),
+        auto_scaling_group_name=group,
+        lifecycle_hook_name=settings.lifecycle_hook_name,
+        instance_id=instance_id,
+        state_source=metadata.target_lifecycle_state,
+        poll_seconds=settings.lifecycle_poll_seconds,
     )
+    LOG.info("lifecycle drain on: group %s, hook %s, instance %s", group, watcher.hook, instance_id)
+    watcher.start()
+    return watcher
 
 
-def main(environ: Mapping[str, str] | None = None) -> int:  # pragma: no cover - on instances
-    boto3 = importlib.import_module("boto3")  # installed by the user data, untyped
+def main(environ: Mapping[str, str] | None = None) -> int:
+    """Runs the worker as the fleet's systemd unit starts it, until drained."""
     env = os.environ if environ is None else environ
+    settings = WorkerSettings.from_environment(env)
     logging.basicConfig(
-        level=env.get("WORKER_LOG_LEVEL", "INFO"),
+        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(threadName)s %(message)s",
     )
-    region = env.get("AWS_REGION")
-    worker = worker_from_environment(env, boto3.client("sqs", region_name=region))
+    boto3 = importlib.import_module("boto3")  # the instance's own, untyped
+    worker = worker_from_settings(settings, boto3.client("sqs", region_name=settings.region))
     worker.install_signal_handlers()
-    watcher: LifecycleWatcher | None = None
-    if env.get("LIFECYCLE_HOOK_NAME") and env.get("AUTO_SCALING_GROUP_NAME"):
-        watcher = LifecycleWatcher(
-            worker,
-            autoscaling_client=boto3.client("autoscaling", region_name=region),
-            auto_scaling_group_name=env["AUTO_SCALING_GROUP_NAME"],
-            lifecycle_hook_name=env["LIFECYCLE_HOOK_NAME"],
-            instance_id=imds_get("instance-id"),
-        )
-        watcher.start()
+    watcher = start_lifecycle_watcher(
+        worker,
+        settings,
+        InstanceMetadata.from_environment(env),
+        lambda: boto3.client("autoscaling", region_name=settings.region),
+    )
     worker.run()
     if watcher is not None:
         watcher.complete()
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover - the script's own entry
     sys.exit(main())

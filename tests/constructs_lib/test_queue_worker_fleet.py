@@ -27,6 +27,7 @@ from constructs_lib.queue_worker_fleet import (
     DRAIN_HOOK_NAME,
     SCALE_FROM_ZERO_EXPRESSION,
 )
+from constructs_lib.scaling import poison_message_scale_out
 from tests.conftest import REPO_ROOT, new_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
@@ -178,6 +179,28 @@ def test_user_data_installs_and_starts_the_worker(template: Template) -> None:
     assert "systemctl enable --now queue-worker" in text
 
 
+def test_the_environment_file_is_the_worker_settings(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    stack, fleet, template = default_fleet
+    rendered = json.dumps(stack.resolve(fleet.worker_settings.to_environment()))
+    settings = fleet.worker_settings
+    assert (settings.handler, settings.batch_size, settings.concurrency) == (
+        "jobs_handler:handle",
+        10,
+        10,
+    )
+    assert settings.handler_path == ("/opt/queue-worker/handler",)
+    assert settings.lifecycle_hook_name == DRAIN_HOOK_NAME
+    assert settings.visibility_timeout_seconds == 30
+    text = user_data_text(template)
+    for name in json.loads(rendered):
+        assert f"{name}=" in text
+    # the group's name cannot be in the user data (the group depends on it):
+    # the worker reads it from its instance metadata tags
+    assert "AUTO_SCALING_GROUP_NAME" not in text
+
+
 # --- scaling ---------------------------------------------------------------------------
 
 
@@ -237,6 +260,140 @@ def test_scale_from_zero_and_message_age(template: Template) -> None:
         assert step["Properties"]["StepAdjustments"] == [
             {"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}
         ]
+
+
+def poison_scale_out_of(template: dict[str, Any]) -> float:
+    """What one poison message adds to the fleet of a synthesized template.
+
+    Everything is read from the template, as CloudWatch and Auto Scaling
+    would: the age alarm, the consumed queue's visibility timeout, redrive
+    and FIFO flag, and the group's warm-up.
+    """
+    resources = template["Resources"]
+    (alarm,) = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        and r["Properties"].get("MetricName") == "ApproximateAgeOfOldestMessage"
+        and any("Ref" in a or "Fn::GetAtt" in a for a in r["Properties"].get("AlarmActions", []))
+        and "ScaleOut" in json.dumps(r["Properties"]["AlarmActions"])
+    ]
+    queue_id = alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+    queue = resources[queue_id]["Properties"]
+    (group,) = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::AutoScaling::AutoScalingGroup"
+    ]
+    redrive = queue.get("RedrivePolicy")
+    return poison_message_scale_out(
+        visibility_timeout_seconds=queue.get("VisibilityTimeout", 30),
+        max_receive_count=redrive["maxReceiveCount"] if redrive else None,
+        fifo=bool(queue.get("FifoQueue")),
+        threshold_seconds=alarm["Threshold"],
+        datapoints_to_alarm=alarm.get("DatapointsToAlarm", alarm["EvaluationPeriods"]),
+        period_seconds=alarm["Period"],
+        instance_warmup_seconds=group["DefaultInstanceWarmup"],
+    )
+
+
+def test_one_poison_message_adds_no_worker_to_the_buffering_fleet(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    # 5-minute visibility, 5 receives, 5-minute threshold: the poison message
+    # keeps the age above the threshold for up to 5 minutes (AWS stops
+    # counting it at its third receive); the alarm must outlast that.
+    assert poison_scale_out_of(example_templates["Buffering"]) == 0
+
+
+@pytest.mark.parametrize(
+    "queue_kwargs",
+    [
+        {"visibility_timeout": Duration.minutes(5)},
+        {"visibility_timeout": Duration.minutes(5), "fifo": True},
+        {"visibility_timeout": Duration.minutes(10), "fifo": True, "max_receive_count": 20},
+        {"visibility_timeout": Duration.minutes(1), "max_receive_count": 1},
+        {},
+    ],
+)
+def test_one_poison_message_adds_no_worker(queue_kwargs: dict[str, Any]) -> None:
+    stack, _ = build(queue_kwargs=queue_kwargs)
+    assert poison_scale_out_of(Template.from_stack(stack).to_json()) == 0
+
+
+def test_the_buffering_age_alarm_needs_seven_minutes_above_five(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    (alarm,) = [
+        r["Properties"]
+        for r in example_templates["Buffering"]["Resources"].values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        and r["Properties"].get("MetricName") == "ApproximateAgeOfOldestMessage"
+        and "ScaleOut" in json.dumps(r["Properties"]["AlarmActions"])
+    ]
+    assert (alarm["Threshold"], alarm["Period"]) == (300, 60)
+    assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == 7
+    assert "for 7 minutes running" in alarm["AlarmDescription"]
+
+
+def test_a_short_visibility_timeout_keeps_one_period(
+    default_fleet: tuple[Stack, QueueWorkerFleet, Template],
+) -> None:
+    # 30 s visibility: a poison message is at most 60 s old when SQS stops
+    # counting it, far below the 5-minute threshold
+    _, fleet, template = default_fleet
+    assert fleet.message_age_datapoints == 1
+    age = only(
+        template,
+        "AWS::CloudWatch::Alarm",
+        {"MetricName": "ApproximateAgeOfOldestMessage", "Threshold": 300},
+    )["Properties"]
+    assert age["EvaluationPeriods"] == 1 and "DatapointsToAlarm" not in age
+
+
+def warning_ids(stack: Stack) -> list[str]:
+    return [
+        str(w.entry.data)
+        for w in Annotations.from_stack(stack).find_warning("*", Match.any_value())
+    ]
+
+
+def test_an_imported_queue_keeps_one_period_and_says_so() -> None:
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    fleet = QueueWorkerFleet(
+        stack,
+        "Workers",
+        queue=sqs.Queue.from_queue_arn(stack, "Q", "arn:aws:sqs:us-east-1:123456789012:jobs"),
+        vpc=vpc,
+        handler="m:f",
+    )
+    assert fleet.message_age_datapoints == 1
+    assert any("redrive policy is unknown at synth" in w for w in warning_ids(stack))
+
+
+def test_a_fifo_queue_without_dlq_is_warned_about() -> None:
+    stack, fleet = build(queue_kwargs={"fifo": True, "dead_letter_queue_enabled": False})
+    assert fleet.message_age_datapoints == 1
+    assert any("FIFO queue without a dead-letter queue" in w for w in warning_ids(stack))
+
+
+def test_a_threshold_no_alarm_can_outlast_is_refused() -> None:
+    # FIFO, 12-hour visibility, 10 receives: a poison message counts for 5 days
+    assert problems(
+        lambda: build(
+            queue_kwargs={
+                "fifo": True,
+                "visibility_timeout": Duration.hours(12),
+                "max_receive_count": 10,
+            }
+        )
+    ) == [
+        "message_age_scale_out_threshold='300 seconds': is too low for a 43200-second "
+        "visibility timeout and 10 receives: one poison message would keep the age above it "
+        "for 7195 minutes, longer than CloudWatch's one-day evaluation range"
+    ]
 
 
 def test_no_scale_from_zero_when_min_capacity_is_positive() -> None:
@@ -470,7 +627,7 @@ def test_all_problems_together_with_the_path() -> None:
     assert [p.option for p in caught.value.problems] == ["worker_batch_size", "worker_concurrency"]
 
 
-def test_worker_asset_holds_the_worker_only(
+def test_worker_asset_holds_the_worker_and_its_settings_only(
     default_fleet: tuple[Stack, QueueWorkerFleet, Template],
 ) -> None:
     import os
@@ -478,6 +635,6 @@ def test_worker_asset_holds_the_worker_only(
     stack = default_fleet[0]
     assembly = stack.node.root.synth()  # type: ignore[attr-defined]
     staged = os.path.join(assembly.directory, default_fleet[1].worker_code.asset_path)
-    assert sorted(os.listdir(staged)) == ["worker.py"]
+    assert sorted(os.listdir(staged)) == ["worker.py", "worker_settings.py"]
     handler = os.path.join(assembly.directory, default_fleet[1].handler_code.asset_path)  # type: ignore[union-attr]
     assert sorted(os.listdir(handler)) == ["jobs_handler.py"]

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from constructs_lib.scaling import (
+    age_alarm_datapoints,
+    age_breaching_periods,
     backlog_per_instance,
     backlog_per_instance_target,
     desired_capacity,
+    poison_message_peak_age,
+    poison_message_scale_out,
 )
 
 
@@ -160,3 +165,139 @@ def test_desired_capacity_is_the_smallest_fleet_meeting_the_target(
             # enough instances, and one fewer would not be enough
             assert visible / wanted <= target
             assert wanted == 1 or visible / (wanted - 1) > target
+
+
+# --- one poison message and the message-age scale-out ----------------------------
+# AWS, "Available CloudWatch metrics for Amazon SQS": on a standard queue a
+# message received three or more times without a delete no longer counts in
+# ApproximateAgeOfOldestMessage; a FIFO queue counts it until it goes to the DLQ.
+
+
+@pytest.mark.parametrize(
+    ("max_receive_count", "fifo", "peak"),
+    [
+        (5, False, 600),  # third receive at 2 x 300 s: no longer counted
+        (1, False, 300),  # to the DLQ on its second receive, before the third
+        (2, False, 600),
+        (5, True, 1500),  # FIFO: counted until the DLQ takes it after 5 receives
+        (None, False, 600),  # no DLQ: a standard queue still stops counting it
+        (None, True, math.inf),  # no DLQ on FIFO: it blocks its group for good
+    ],
+)
+def test_poison_message_peak_age(max_receive_count: int | None, fifo: bool, peak: float) -> None:
+    assert (
+        poison_message_peak_age(
+            visibility_timeout_seconds=300, max_receive_count=max_receive_count, fifo=fifo
+        )
+        == peak
+    )
+
+
+def test_breaching_periods_bound_the_window_above_the_threshold() -> None:
+    # 300 s above a 300-s threshold can touch 6 one-minute periods
+    assert (
+        age_breaching_periods(peak_age_seconds=600, threshold_seconds=300, period_seconds=60) == 6
+    )
+    assert (
+        age_breaching_periods(peak_age_seconds=300, threshold_seconds=300, period_seconds=60) == 0
+    )
+    assert age_breaching_periods(peak_age_seconds=60, threshold_seconds=300, period_seconds=60) == 0
+
+
+@pytest.mark.parametrize(
+    ("fifo", "added"),
+    [
+        # visibility 5 min, 5 receives, threshold 5 min, 1 period, warm-up 3 min:
+        # standard: 6 minutes in ALARM, one +1 per warm-up -> at 0 and 3 minutes
+        (False, 2),
+        # FIFO: counted for 25 minutes, above 5 for 20 (21 periods) -> 7
+        (True, 7),
+    ],
+    ids=["standard", "fifo"],
+)
+def test_one_poison_message_scaled_out_the_old_buffering_fleet(fifo: bool, added: int) -> None:
+    assert (
+        poison_message_scale_out(
+            visibility_timeout_seconds=300,
+            max_receive_count=5,
+            fifo=fifo,
+            threshold_seconds=300,
+            datapoints_to_alarm=1,
+            period_seconds=60,
+            instance_warmup_seconds=180,
+        )
+        == added
+    )
+
+
+@given(
+    visibility=st.integers(min_value=0, max_value=43_200),
+    receives=st.one_of(st.none(), st.integers(min_value=1, max_value=1000)),
+    fifo=st.booleans(),
+    threshold=st.integers(min_value=1, max_value=86_400),
+    warmup=st.integers(min_value=0, max_value=3_600),
+)
+def test_the_computed_datapoints_keep_one_poison_message_from_scaling(
+    visibility: int, receives: int | None, fifo: bool, threshold: int, warmup: int
+) -> None:
+    needed = age_alarm_datapoints(
+        visibility_timeout_seconds=visibility,
+        max_receive_count=receives,
+        fifo=fifo,
+        threshold_seconds=threshold,
+        period_seconds=60,
+    )
+    if math.isinf(needed):
+        assert fifo and receives is None
+        return
+    settings = {
+        "visibility_timeout_seconds": visibility,
+        "max_receive_count": receives,
+        "fifo": fifo,
+        "threshold_seconds": threshold,
+        "period_seconds": 60,
+        "instance_warmup_seconds": warmup,
+    }
+    assert poison_message_scale_out(datapoints_to_alarm=int(needed), **settings) == 0
+    if needed > 1:  # and it is the least that does
+        assert poison_message_scale_out(datapoints_to_alarm=int(needed) - 1, **settings) >= 1
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: poison_message_peak_age(
+                visibility_timeout_seconds=-1, max_receive_count=5, fifo=False
+            ),
+            "visibility_timeout_seconds=-1: must not be negative",
+        ),
+        (
+            lambda: poison_message_peak_age(
+                visibility_timeout_seconds=30, max_receive_count=0, fifo=False
+            ),
+            "max_receive_count=0: must be at least 1",
+        ),
+        (
+            lambda: age_breaching_periods(
+                peak_age_seconds=60, threshold_seconds=30, period_seconds=0
+            ),
+            "period_seconds=0: must be more than 0",
+        ),
+        (
+            lambda: poison_message_scale_out(
+                visibility_timeout_seconds=30,
+                max_receive_count=5,
+                fifo=False,
+                threshold_seconds=30,
+                datapoints_to_alarm=0,
+                period_seconds=60,
+                instance_warmup_seconds=60,
+            ),
+            "datapoints_to_alarm=0: must be at least 1",
+        ),
+    ],
+)
+def test_poison_arithmetic_rejects_bad_inputs(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()

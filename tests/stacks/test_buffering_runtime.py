@@ -100,8 +100,9 @@ def _asset(stack: DeployedStack, member: str) -> dict[str, bytes]:
 def test_shipped_code_is_the_worker_and_the_handler(deployed: tuple[DeployedStack, Any]) -> None:
     stack, _ = deployed
     worker = _asset(stack, "worker.py")
-    assert list(worker) == ["worker.py"]
-    assert b"import aws_cdk" not in worker["worker.py"]
+    assert sorted(worker) == ["worker.py", "worker_settings.py"]
+    for source in worker.values():
+        assert b"import aws_cdk" not in source and b"from constructs_lib" not in source
     assert list(_asset(stack, "jobs_handler.py")) == ["jobs_handler.py"]
 
 

@@ -23,12 +23,16 @@ from moto.server import ThreadedMotoServer
 
 from constructs_lib.runtime import worker as worker_module
 from constructs_lib.runtime.worker import (
+    InstanceMetadata,
     LifecycleWatcher,
     QueueWorker,
     WorkerMessage,
     load_handler,
+    start_lifecycle_watcher,
     worker_from_environment,
+    worker_from_settings,
 )
+from constructs_lib.runtime.worker_settings import WorkerSettings
 from tests.sqs_serialized import SerializedClient
 
 REGION = "us-east-1"
@@ -314,15 +318,19 @@ def test_lifecycle_watcher_drains_and_completes_the_lifecycle_action(sqs: Any) -
 
 def test_lifecycle_watcher_does_not_complete_when_not_terminating(sqs: Any) -> None:
     worker = QueueWorker(queue_url="https://q", handler=Recorder(), sqs_client=sqs)
-    watcher = LifecycleWatcher(
+    assert watcher_in_state(worker, "InService").complete() is False
+
+
+def watcher_in_state(worker: QueueWorker, state: str) -> LifecycleWatcher:
+    """A watcher whose instance metadata always reports ``state``."""
+    return LifecycleWatcher(
         worker,
         autoscaling_client=object(),
         auto_scaling_group_name="g",
         lifecycle_hook_name="h",
         instance_id="i-1",
-        state_source=lambda: "InService",
+        state_source=lambda: state,
     )
-    assert watcher.complete() is False
 
 
 def test_load_handler_imports_module_function_from_extra_path(tmp_path: Path) -> None:
@@ -441,3 +449,115 @@ def test_worker_script_drains_on_sigterm(moto_server: str, tmp_path: Path) -> No
     remaining = drain_all(sqs, url)
     assert sorted(remaining + sorted(done)) == sorted(f"job-{i}" for i in range(6))
     assert len(remaining) == 6 - len(done) > 0
+
+
+# --- the instance's own boto3, and the lifecycle drain's set-up ---------------------
+
+
+class _Shape:
+    def __init__(self, members: list[str]) -> None:
+        self.members = dict.fromkeys(members)
+
+
+class _OldSqsClient:
+    """A botocore client as boto3 1.28.21 builds it: no MessageSystemAttributeNames."""
+
+    class meta:
+        class service_model:
+            @staticmethod
+            def operation_model(name: str) -> Any:
+                assert name == "ReceiveMessage"
+                return type("Op", (), {"input_shape": _Shape(["QueueUrl", "AttributeNames"])})
+
+
+def test_system_attributes_are_asked_for_by_the_name_botocore_knows(sqs: Any) -> None:
+    new = QueueWorker(queue_url="https://q", handler=Recorder(), sqs_client=sqs)
+    old = QueueWorker(queue_url="https://q", handler=Recorder(), sqs_client=_OldSqsClient())
+    assert new._system_attributes == "MessageSystemAttributeNames"
+    assert old._system_attributes == "AttributeNames"
+
+
+def test_receive_count_arrives_under_either_parameter(sqs: Any) -> None:
+    url, _ = make_queue(sqs, "attributes")
+    send(sqs, url, ["a"])
+    seen: list[WorkerMessage] = []
+    worker = QueueWorker(queue_url=url, handler=seen.append, sqs_client=sqs, wait_time_seconds=0)
+    worker._system_attributes = "AttributeNames"  # what the worker sends on old botocore
+    worker.run(stop_when_idle=True)
+    assert [m.receive_count for m in seen] == [1]
+    assert "SentTimestamp" in seen[0].attributes
+
+
+def test_no_lifecycle_hook_no_watcher(sqs: Any) -> None:
+    settings = WorkerSettings(queue_url="https://q", handler="json:dumps")
+    worker = worker_from_settings(settings, sqs)
+    assert start_lifecycle_watcher(worker, settings, InstanceMetadata(), object) is None
+
+
+def test_unreachable_metadata_turns_the_drain_off_and_says_so(
+    sqs: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = WorkerSettings(queue_url="https://q", handler="json:dumps", lifecycle_hook_name="h")
+    worker = worker_from_settings(settings, sqs)
+    closed = InstanceMetadata("http://127.0.0.1:9", timeout=0.5)  # discard port: nothing listens
+    with caplog.at_level("ERROR", logger="queue_worker"):
+        assert start_lifecycle_watcher(worker, settings, closed, object) is None
+    assert "lifecycle drain off: cannot read the group name" in caplog.text
+
+
+def test_a_worker_started_on_a_terminating_instance_receives_nothing(sqs: Any) -> None:
+    url, _ = make_queue(sqs, "late")
+    send(sqs, url, ["job"])
+    worker = QueueWorker(queue_url=url, handler=Recorder(), sqs_client=sqs, wait_time_seconds=0)
+    watcher = watcher_in_state(worker, "Terminated")
+    watcher.start()
+    assert worker.stopping and watcher.terminating
+    assert worker.run().received == 0
+
+
+class _HeartbeatRightAfterRelease:
+    """An SQS client that lets the heartbeat run just after each release.
+
+    The heartbeat thread may look at the in-flight messages at any moment;
+    this makes it look at the worst one: right after the worker returned the
+    unstarted messages (visibility 0) and before it forgot them.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.worker: QueueWorker | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def change_message_visibility_batch(self, **kwargs: Any) -> Any:
+        response = self._client.change_message_visibility_batch(**kwargs)
+        if self.worker is not None and kwargs["Entries"][0]["VisibilityTimeout"] == 0:
+            self.worker._extend_expiring(interval=3600)  # everything counts as expiring
+        return response
+
+
+def test_returned_messages_stay_visible_whatever_the_heartbeat_does(sqs: Any) -> None:
+    url, _ = make_queue(sqs, "race")
+    send(sqs, url, [f"job-{i}" for i in range(10)])
+    client = _HeartbeatRightAfterRelease(sqs)
+    worker: QueueWorker
+
+    def handler(message: WorkerMessage) -> None:
+        worker.stop("test")  # the first message starts the drain
+
+    worker = QueueWorker(
+        queue_url=url, handler=handler, sqs_client=client, wait_time_seconds=0, concurrency=1
+    )
+    client.worker = worker
+    stats = worker.run()
+
+    assert stats.released == 9
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    assert attributes == {
+        "ApproximateNumberOfMessages": "9",
+        "ApproximateNumberOfMessagesNotVisible": "0",
+    }

@@ -1,0 +1,202 @@
+"""Scale-in through an ``EC2_INSTANCE_TERMINATING`` lifecycle hook, as AWS does it.
+
+moto 5.2.5 stores lifecycle hooks and ignores them: a scale-in terminates the
+chosen instances at once, and ``CompleteLifecycleAction`` /
+``RecordLifecycleActionHeartbeat`` are not implemented. AWS (EC2 Auto Scaling
+User Guide, "Amazon EC2 Auto Scaling lifecycle hooks") instead:
+
+- moves an instance chosen for scale-in to ``Terminating:Wait`` when the
+  group has a terminating hook; the group's desired capacity drops at once,
+  the instance stays in the group (not ``InService``) and keeps running;
+- its instance metadata's ``autoscaling/target-lifecycle-state`` becomes
+  ``Terminated`` (see `constructs_lib.testing.instance_metadata`);
+- ``CompleteLifecycleAction`` (``CONTINUE`` or ``ABANDON``: for a
+  terminating hook both terminate) moves it to ``Terminating:Proceed`` and
+  terminates it; so does the hook's heartbeat timeout, with its default
+  result; ``RecordLifecycleActionHeartbeat`` restarts that timeout;
+- either call for an instance that is not waiting fails with
+  ``ValidationError`` "No active Lifecycle Action found with instance ID ...".
+
+`scale_in_with_lifecycle_hooks` patches moto to do that while it is active
+(in-process and for a ``ThreadedMotoServer`` of this process) and restores
+moto afterwards::
+
+    with ThreadedMotoServer(...), scale_in_with_lifecycle_hooks():
+        autoscaling.set_desired_capacity(AutoScalingGroupName=g, DesiredCapacity=0)
+        # the instance waits in Terminating:Wait until the worker completes the action
+
+Timeouts are applied lazily: when the extension next looks at the group
+(scale-in, complete, heartbeat, `lifecycle_state`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from moto.autoscaling.exceptions import ValidationError
+from moto.autoscaling.models import (
+    AutoScalingBackend,
+    FakeAutoScalingGroup,
+    InstanceState,
+    autoscaling_backends,
+)
+from moto.autoscaling.responses import AutoScalingResponse
+from moto.core.responses import EmptyResult
+
+__all__ = ["WAITING", "lifecycle_state", "scale_in_with_lifecycle_hooks"]
+
+TERMINATING_TRANSITION = "autoscaling:EC2_INSTANCE_TERMINATING"
+WAITING = "Terminating:Wait"
+PROCEEDING = "Terminating:Proceed"
+RESULTS = ("CONTINUE", "ABANDON")
+
+
+@dataclass
+class _PendingAction:
+    group: FakeAutoScalingGroup
+    state: InstanceState
+    hook_name: str
+    default_result: str
+    heartbeat_timeout: float
+    deadline: float
+
+
+_PENDING: dict[str, _PendingAction] = {}  # by instance id
+_LOCK = threading.RLock()
+
+
+@contextmanager
+def scale_in_with_lifecycle_hooks() -> Iterator[None]:
+    """Patches moto's Auto Scaling for the duration of the ``with`` block."""
+    originals = {
+        "set_desired_capacity": FakeAutoScalingGroup.set_desired_capacity,
+        "complete_lifecycle_action": getattr(
+            AutoScalingResponse, "complete_lifecycle_action", None
+        ),
+        "record_lifecycle_action_heartbeat": getattr(
+            AutoScalingResponse, "record_lifecycle_action_heartbeat", None
+        ),
+    }
+    FakeAutoScalingGroup.set_desired_capacity = _set_desired_capacity  # type: ignore[method-assign]
+    AutoScalingResponse.complete_lifecycle_action = _complete_response  # type: ignore[attr-defined]
+    AutoScalingResponse.record_lifecycle_action_heartbeat = _heartbeat_response  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        FakeAutoScalingGroup.set_desired_capacity = originals["set_desired_capacity"]  # type: ignore[method-assign,assignment]
+        for name in ("complete_lifecycle_action", "record_lifecycle_action_heartbeat"):
+            if originals[name] is None:
+                delattr(AutoScalingResponse, name)
+            else:
+                setattr(AutoScalingResponse, name, originals[name])
+        with _LOCK:
+            _PENDING.clear()
+
+
+def lifecycle_state(instance_id: str) -> str | None:
+    """The instance's Auto Scaling lifecycle state; None when it left its group."""
+    _expire_overdue()
+    for backend in _all_backends():
+        for group in backend.autoscaling_groups.values():
+            for state in group.instance_states:
+                if state.instance.id == instance_id:
+                    return str(state.lifecycle_state)
+    return None
+
+
+# --- moto, patched --------------------------------------------------------------
+
+
+def _set_desired_capacity(self: FakeAutoScalingGroup, new_capacity: int | None) -> None:
+    _expire_overdue()
+    hook = _terminating_hook(self)
+    target = self.min_size if new_capacity is None else new_capacity
+    excess = len(self.active_instances()) - (target or 0)
+    if hook is None or excess <= 0:
+        _ORIGINAL_SET_DESIRED(self, new_capacity)
+        return
+    self.desired_capacity = target
+    chosen = [
+        s
+        for s in self.instance_states
+        if s.lifecycle_state == "InService" and not s.protected_from_scale_in
+    ][:excess]
+    now = time.monotonic()
+    with _LOCK:
+        for state in chosen:
+            state.lifecycle_state = WAITING
+            _PENDING[state.instance.id] = _PendingAction(
+                group=self,
+                state=state,
+                hook_name=hook.name,
+                default_result=hook.default_result,
+                heartbeat_timeout=float(hook.heartbeat_timeout),
+                deadline=now + float(hook.heartbeat_timeout),
+            )
+
+
+_ORIGINAL_SET_DESIRED = FakeAutoScalingGroup.set_desired_capacity
+
+
+def _complete_response(self: AutoScalingResponse) -> EmptyResult:
+    result = self._get_param("LifecycleActionResult")
+    if result not in RESULTS:
+        raise ValidationError(f"LifecycleActionResult must be one of {', '.join(RESULTS)}")
+    pending = _pending_for(self)
+    _terminate(pending)
+    return EmptyResult()
+
+
+def _heartbeat_response(self: AutoScalingResponse) -> EmptyResult:
+    pending = _pending_for(self)
+    with _LOCK:
+        pending.deadline = time.monotonic() + pending.heartbeat_timeout
+    return EmptyResult()
+
+
+def _pending_for(response: AutoScalingResponse) -> _PendingAction:
+    _expire_overdue()
+    group_name = response._get_param("AutoScalingGroupName")
+    hook_name = response._get_param("LifecycleHookName")
+    instance_id = response._get_param("InstanceId")
+    with _LOCK:
+        pending = _PENDING.get(instance_id)
+    if pending is None or (pending.group.name, pending.hook_name) != (group_name, hook_name):
+        raise ValidationError(f"No active Lifecycle Action found with instance ID {instance_id}")
+    return pending
+
+
+# --- internals -------------------------------------------------------------------
+
+
+def _terminating_hook(group: FakeAutoScalingGroup) -> Any:
+    hooks = group.autoscaling_backend.describe_lifecycle_hooks(group.name)
+    return next((h for h in hooks if h.lifecycle_transition == TERMINATING_TRANSITION), None)
+
+
+def _terminate(pending: _PendingAction) -> None:
+    with _LOCK:
+        if _PENDING.pop(pending.state.instance.id, None) is None:
+            return
+    pending.state.lifecycle_state = PROCEEDING
+    group = pending.group
+    group.autoscaling_backend.ec2_backend.terminate_instances([pending.state.instance.id])
+    group.instance_states = [s for s in group.instance_states if s is not pending.state]
+
+
+def _expire_overdue() -> None:
+    now = time.monotonic()
+    with _LOCK:
+        overdue = [p for p in _PENDING.values() if p.deadline <= now]
+    for pending in overdue:  # the hook's default result: a terminating hook terminates
+        _terminate(pending)
+
+
+def _all_backends() -> Iterator[AutoScalingBackend]:
+    for account in autoscaling_backends.values():
+        yield from account.values()
