@@ -26,12 +26,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV)
 
-$(STAMP_PY): pyproject.toml
+# The library asks for ranges (pyproject.toml); the project tests with the exact
+# versions of constraints.txt.
+$(STAMP_PY): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
-	  -e ".[dev]" > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	  -e ".[dev]" -c constraints.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 $(STAMP_CHECKOV):
