@@ -10,6 +10,7 @@ import inspect
 import json
 import os
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,40 @@ def bare_app(*, context: dict[str, Any] | None = None, validation: bool = False)
 def new_app(*, validation: bool = False) -> App:
     """An App that synthesizes like `cdk synth` with this repo's cdk.json."""
     return bare_app(context=cdk_context(), validation=validation)
+
+
+def pinned_version(package: str) -> str:
+    """The exact version of ``package`` in constraints.txt (what the project tests with)."""
+    prefix = package.replace("-", "_").lower() + "=="
+    for line in (REPO_ROOT / "constraints.txt").read_text().splitlines():
+        if line.replace("-", "_").lower().startswith(prefix):
+            return line.split("==", 1)[1].strip()
+    raise LookupError(f"constraints.txt pins no {package}")
+
+
+#: Snapshots record the templates of one aws-cdk-lib: the pinned one. Elsewhere
+#: (the floor environment of `make test-floor`) snapshot tests are skipped.
+SNAPSHOT_CDK_VERSION = pinned_version("aws-cdk-lib")
+INSTALLED_CDK_VERSION = metadata.version("aws-cdk-lib")
+
+
+def pytest_report_header() -> str:
+    line = f"aws-cdk-lib {INSTALLED_CDK_VERSION} (snapshots record {SNAPSHOT_CDK_VERSION})"
+    if INSTALLED_CDK_VERSION != SNAPSHOT_CDK_VERSION:
+        line += ": snapshot tests are skipped"
+    return line
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if INSTALLED_CDK_VERSION == SNAPSHOT_CDK_VERSION:
+        return
+    skip = pytest.mark.skip(
+        reason=f"snapshots record aws-cdk-lib {SNAPSHOT_CDK_VERSION}, "
+        f"this environment has {INSTALLED_CDK_VERSION}"
+    )
+    for item in items:
+        if "snapshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
