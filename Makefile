@@ -1,6 +1,7 @@
 # The two commands of the README, and the set-up they need.
-#   make synth   the main job: synthesize the example app with the real CDK CLI
-#   make test    the whole test suite (what .ci/run calls)
+#   make synth        the main job: synthesize the example app with the real CDK CLI
+#   make test         the whole test suite (what .ci/run calls)
+#   make test-floor   the library's oldest admitted versions (.ci/run calls it too)
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
 # the pinned CDK CLI from package-lock.json) and skip that work when it is done.
 
@@ -13,6 +14,17 @@ STAMP_NODE := node_modules/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 STAMP_CHECKOV := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+# The floor (constraints-floor.txt): the oldest aws-cdk-lib, constructs and boto3
+# pyproject.toml admits, over the test tools of constraints.txt, and a wheelhouse
+# of them for the user-path test's fresh virtual env (it installs offline).
+FLOOR_VENV := .venv-floor
+STAMP_FLOOR := $(FLOOR_VENV)/.installed
+FLOOR_WHEELHOUSE := $(FLOOR_VENV)/wheelhouse
+FLOOR_TOOLS := pytest syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools
+FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
+# The assertion and runtime tests (snapshots skip themselves) and the user path;
+# not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
+FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
 
 # Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
 # caches inside the checkout.
@@ -22,7 +34,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup synth deploy-local test lint clean bench
+.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV)
 
@@ -49,6 +61,20 @@ $(STAMP_NODE): package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+setup-floor: $(STAMP_FLOOR)
+
+$(STAMP_FLOOR): pyproject.toml constraints.txt constraints-floor.txt
+	@test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
+	@echo "setup: installing the floor versions into $(FLOOR_VENV) (a few minutes the first time)"
+	@{ $(FLOOR_VENV)/bin/python -m pip install --upgrade pip $(FLOOR_TOOLS) -c constraints.txt \
+	  && $(FLOOR_VENV)/bin/python -m pip install $(FLOOR_LIBS) -c constraints-floor.txt \
+	  && $(FLOOR_VENV)/bin/python -m pip install --no-deps -e . \
+	  && $(FLOOR_VENV)/bin/python -m pip check \
+	  && $(FLOOR_VENV)/bin/python -m pip download -d $(FLOOR_WHEELHOUSE) $(FLOOR_LIBS) \
+	       -c constraints-floor.txt ; } > $(FLOOR_VENV)/pip.log 2>&1 \
+	  || { cat $(FLOOR_VENV)/pip.log; exit 1; }
+	@touch $@
+
 synth: setup
 	@rm -rf cdk.out
 	@cdk synth --quiet
@@ -56,6 +82,9 @@ synth: setup
 
 test: setup
 	@python -m pytest
+
+test-floor: setup setup-floor
+	@CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(FLOOR_TESTS)
 
 lint: setup
 	@ruff check . && ruff format --check . && mypy
