@@ -219,7 +219,8 @@ def test_the_readme_examples_synthesize_in_the_users_app(user_app: UserApp) -> N
         + code.replace(marker, marker + "        add_readme_examples(self)\n")
     )
 
-    run(REPO_ROOT / "node_modules/.bin/cdk", "synth", "--quiet", cwd=root, env=user_app.env)
+    cdk = REPO_ROOT / "node_modules/.bin/cdk"
+    run(cdk, "synth", "--quiet", "--no-notices", cwd=root, env=user_app.env)  # offline
 
     template = json.loads((root / "cdk.out/UserappStack.template.json").read_text())
     types = {r["Type"] for r in template["Resources"].values()}
