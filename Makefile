@@ -1,6 +1,7 @@
 # The two commands of the README, and the set-up they need.
-#   make synth   the main job: synthesize the example app with the real CDK CLI
-#   make test    the whole test suite (what .ci/run calls)
+#   make synth        the main job: synthesize the example app with the real CDK CLI
+#   make test         the whole test suite (what .ci/run calls)
+#   make test-floor   the library's oldest admitted versions (.ci/run calls it too)
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
 # the pinned CDK CLI from package-lock.json) and skip that work when it is done.
 
@@ -20,6 +21,17 @@ OLD_BOTO3_VENV := .venv-boto3-1.28
 OLD_BOTO3_VERSION := 1.28.21
 OLD_BOTOCORE_VERSION := 1.31.21
 STAMP_OLD_BOTO3 := $(OLD_BOTO3_VENV)/.installed-$(OLD_BOTO3_VERSION)-$(OLD_BOTOCORE_VERSION)
+# The floor (constraints-floor.txt): the oldest aws-cdk-lib, constructs and boto3
+# pyproject.toml admits, over the test tools of constraints.txt, and a wheelhouse
+# of them for the user-path test's fresh virtual env (it installs offline).
+FLOOR_VENV := .venv-floor
+STAMP_FLOOR := $(FLOOR_VENV)/.installed
+FLOOR_WHEELHOUSE := $(FLOOR_VENV)/wheelhouse
+FLOOR_TOOLS := pytest syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools
+FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
+# The assertion and runtime tests (snapshots skip themselves) and the user path;
+# not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
+FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
 
 # Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
 # caches inside the checkout.
@@ -29,16 +41,18 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup synth deploy-local test lint clean bench
+.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3)
 
-$(STAMP_PY): pyproject.toml
+# The library asks for ranges (pyproject.toml); the project tests with the exact
+# versions of constraints.txt.
+$(STAMP_PY): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
-	  -e ".[dev]" > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	  -e ".[dev]" -c constraints.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 $(STAMP_CHECKOV):
@@ -61,6 +75,20 @@ $(STAMP_NODE): package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+setup-floor: $(STAMP_FLOOR)
+
+$(STAMP_FLOOR): pyproject.toml constraints.txt constraints-floor.txt
+	@test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
+	@echo "setup: installing the floor versions into $(FLOOR_VENV) (a few minutes the first time)"
+	@{ $(FLOOR_VENV)/bin/python -m pip install --upgrade pip $(FLOOR_TOOLS) -c constraints.txt \
+	  && $(FLOOR_VENV)/bin/python -m pip install $(FLOOR_LIBS) -c constraints-floor.txt \
+	  && $(FLOOR_VENV)/bin/python -m pip install --no-deps -e . \
+	  && $(FLOOR_VENV)/bin/python -m pip check \
+	  && $(FLOOR_VENV)/bin/python -m pip download -d $(FLOOR_WHEELHOUSE) $(FLOOR_LIBS) \
+	       -c constraints-floor.txt ; } > $(FLOOR_VENV)/pip.log 2>&1 \
+	  || { cat $(FLOOR_VENV)/pip.log; exit 1; }
+	@touch $@
+
 synth: setup
 	@rm -rf cdk.out
 	@cdk synth --quiet
@@ -68,6 +96,9 @@ synth: setup
 
 test: setup
 	@python -m pytest
+
+test-floor: setup setup-floor
+	@CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(FLOOR_TESTS)
 
 lint: setup
 	@ruff check . && ruff format --check . && mypy

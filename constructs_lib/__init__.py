@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from constructs_lib._version import __version__ as __version__
 from constructs_lib.errors import ConstructOptionError, OptionProblem
 
 if TYPE_CHECKING:

@@ -4,4 +4,4 @@ import sys
 
 from constructs_lib.cli import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m constructs_lib"))

@@ -1,8 +1,10 @@
-"""The library's command line: ``python -m constructs_lib <command> ...``.
+"""The library's command line: ``constructs-lib <command> ...`` (or ``python -m constructs_lib``).
 
 Each command is a `Command`: a name, a function that adds its arguments to its
-sub-parser, and a function that runs it and returns the exit code. A new
-command is one more entry in `COMMANDS`. Nothing here imports aws_cdk.
+sub-parser, a function that runs it and returns the exit code, and the extra
+whose modules it needs. A new command is one more entry in `COMMANDS`.
+Nothing here imports aws_cdk; a command whose extra is missing says in one
+line what to install and exits 2.
 
 Exit codes: 0 done, 1 some messages were not moved (or the run was cut short),
 2 refused (bad options, queues that do not fit together), 3 an AWS error,
@@ -18,6 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from constructs_lib import __version__
+from constructs_lib._extras import CLI_MODULES, missing_extra_hint, missing_modules
+
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_REFUSED = 2
@@ -31,6 +36,13 @@ class Command:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    #: The extra that installs the modules the command imports, and those modules.
+    extra: str = "cli"
+    needs: tuple[str, ...] = CLI_MODULES
+
+    def missing(self) -> list[str]:
+        """The modules of `needs` not installed here."""
+        return missing_modules(self.needs)
 
 
 def _sqs_client(args: argparse.Namespace) -> Any:
@@ -136,17 +148,21 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m constructs_lib",
+        prog=prog,
         description="Operator commands of constructs_lib (they need boto3, not aws-cdk-lib).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # Connection options belong to every command, after its name.
     connection = argparse.ArgumentParser(add_help=False)
     connection.add_argument("--endpoint-url", help="endpoint (default: boto3's, AWS_ENDPOINT_URL)")
     connection.add_argument("--region", help="AWS region (default: boto3's, AWS_REGION)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
+        if command.missing():  # its arguments come from modules that are not here
+            commands.add_parser(command.name, help=f"{command.help} (needs {_extra(command)})")
+            continue
         sub = commands.add_parser(
             command.name, help=command.help, description=command.help, parents=[connection]
         )
@@ -155,8 +171,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _extra(command: Command) -> str:
+    return f"constructs-lib[{command.extra}]"
+
+
+def _chosen_command(argv: Sequence[str]) -> Command | None:
+    """The command named by the first word that is not an option (options follow it)."""
+    word = next((arg for arg in argv if not arg.startswith("-")), None)
+    return next((command for command in COMMANDS if command.name == word), None)
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = _chosen_command(arguments)
+    missing = command.missing() if command else []
+    if command and missing:
+        _err(missing_extra_hint(f"{prog} {command.name}", command.extra, missing))
+        return EXIT_REFUSED
+    args = build_parser(prog).parse_args(arguments)
     try:
         code: int = args.run(args)
     except KeyboardInterrupt:

@@ -387,15 +387,12 @@ class QueueWorkerFleet(Construct):
                 )
             ],
         )
-        Validations.of(self.drain_policy).acknowledge(
-            Acknowledgment(
-                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{_nag_rendering(self, group_arn)}]",
-                reason=(
-                    "The one wildcard is the group's id, which AWS generates and no "
-                    "attribute returns; the group's name pins the resource to this "
-                    "fleet's own group."
-                ),
-            )
+        _acknowledge_nag_finding(
+            self,
+            self.drain_policy,
+            f"AwsSolutions-IAM5[Resource::{_nag_rendering(self, group_arn)}]",
+            "The one wildcard is the group's id, which AWS generates and no attribute "
+            "returns; the group's name pins the resource to this fleet's own group.",
         )
 
         self.backlog_target: float = backlog_per_instance_target(
@@ -767,6 +764,31 @@ class QueueWorkerFleet(Construct):
 BACKLOG_PER_INSTANCE_EXPRESSION = "visible / IF(FILL(inService, 0) > 0, FILL(inService, 0), 1)"
 #: 1 when messages wait and no instance is in service, else 0.
 SCALE_FROM_ZERO_EXPRESSION = "IF(FILL(inService, 0) == 0 AND visible > 0, 1, 0)"
+
+
+def _acknowledge_nag_finding(
+    scope: Construct, policy: iam.Policy, rule_id: str, reason: str
+) -> None:
+    """Acknowledge a cdk-nag finding on ``policy``, or warn where aws-cdk-lib cannot.
+
+    ``rule_id`` is in cdk-nag 3's own form (``AwsSolutions-IAM5[Resource::<arn>]``,
+    no ``AwsSolutions::`` namespace), which aws-cdk-lib accepts from 2.252 on as
+    long as the ARN holds no ``::``. An env-agnostic stack's ARN does
+    (``<AWS::Region>``), and aws-cdk-lib before 2.269 refuses every such id: the
+    finding cannot be acknowledged there, so a warning says what to do instead
+    of failing the user's synth.
+    """
+    try:
+        Validations.of(policy).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+    except RuntimeError as error:
+        if "InvalidValidationId" not in str(error):
+            raise
+        Annotations.of(scope).add_warning_v2(
+            "constructs_lib:QueueWorkerFleet:NagFindingNotAcknowledged",
+            f"this aws-cdk-lib cannot acknowledge the cdk-nag finding {rule_id} ({reason}) "
+            "because the id holds '::'. If you run cdk-nag, give the stack an account and "
+            "region, or use aws-cdk-lib 2.269.0 or later.",
+        )
 
 
 def _nag_rendering(scope: Construct, value: str) -> str:

@@ -33,7 +33,7 @@ from constructs_lib import LambdaQueueConsumer, SecureQueue
 from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
 
-#: Must equal the aws-lambda-powertools pin in pyproject.toml (a test checks).
+#: Must equal the aws-lambda-powertools pin in constraints.txt (a test checks).
 POWERTOOLS_VERSION = "3.37.0"
 PAYMENTS_RUNTIME = lambda_.Runtime.PYTHON_3_14
 #: Context key choosing the layer's parameter: a version like ``3.37.0`` or ``latest``.

@@ -6,9 +6,11 @@ must never look for real credentials or reach the network.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +41,61 @@ def cdk_context() -> dict[str, Any]:
     return context
 
 
-def new_app(*, validation: bool = False) -> App:
-    """An App that synthesizes like `cdk synth` with this repo's cdk.json.
+#: aws-cdk-lib 2.262 added a built-in CloudFormation validation at synth, and a later
+#: release the App option that turns it off; older releases (the library's floor,
+#: ``make test-floor``) have neither.
+HAS_BUILTIN_VALIDATION = "builtin_cloud_formation_validation" in (
+    inspect.signature(App.__init__).parameters
+)
 
-    CDK's built-in CloudFormation validation costs 3-4 s per synth, so it is
-    off here and on in one dedicated test.
+
+def bare_app(*, context: dict[str, Any] | None = None, validation: bool = False) -> App:
+    """An App with CDK's built-in CloudFormation validation off unless asked for.
+
+    That validation costs 3-4 s per synth, so it is off in tests and on in one
+    dedicated test.
     """
-    return App(context=cdk_context(), builtin_cloud_formation_validation=validation)
+    options = {"builtin_cloud_formation_validation": validation} if HAS_BUILTIN_VALIDATION else {}
+    return App(context=context, **options)
+
+
+def new_app(*, validation: bool = False) -> App:
+    """An App that synthesizes like `cdk synth` with this repo's cdk.json."""
+    return bare_app(context=cdk_context(), validation=validation)
+
+
+def pinned_version(package: str) -> str:
+    """The exact version of ``package`` in constraints.txt (what the project tests with)."""
+    prefix = package.replace("-", "_").lower() + "=="
+    for line in (REPO_ROOT / "constraints.txt").read_text().splitlines():
+        if line.replace("-", "_").lower().startswith(prefix):
+            return line.split("==", 1)[1].strip()
+    raise LookupError(f"constraints.txt pins no {package}")
+
+
+#: Snapshots record the templates of one aws-cdk-lib: the pinned one. Elsewhere
+#: (the floor environment of `make test-floor`) snapshot tests are skipped.
+SNAPSHOT_CDK_VERSION = pinned_version("aws-cdk-lib")
+INSTALLED_CDK_VERSION = metadata.version("aws-cdk-lib")
+
+
+def pytest_report_header() -> str:
+    line = f"aws-cdk-lib {INSTALLED_CDK_VERSION} (snapshots record {SNAPSHOT_CDK_VERSION})"
+    if INSTALLED_CDK_VERSION != SNAPSHOT_CDK_VERSION:
+        line += ": snapshot tests are skipped"
+    return line
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if INSTALLED_CDK_VERSION == SNAPSHOT_CDK_VERSION:
+        return
+    skip = pytest.mark.skip(
+        reason=f"snapshots record aws-cdk-lib {SNAPSHOT_CDK_VERSION}, "
+        f"this environment has {INSTALLED_CDK_VERSION}"
+    )
+    for item in items:
+        if "snapshot" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -1,21 +1,29 @@
-"""The README's option tables must say what the constructors do.
+"""The README must say what the code does.
 
 For every construct the library exports, the README has a section whose
 options table lists exactly the keyword-only parameters of ``__init__``, and
-whose default column states each parameter's actual default.
+whose default column states each parameter's actual default. Every Python
+example runs as printed, given the names of `tests.readme_fixture`.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
+from aws_cdk.assertions import Template
 from constructs import Construct
 
 import constructs_lib
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, new_app
+from tests.readme_examples import Example, python_examples
+from tests.readme_fixture import ASSUMED_NAMES, assumed_names
 
 README = (REPO_ROOT / "README.md").read_text()
 
@@ -71,3 +79,77 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert "make synth" in README and "make test" in README
     ci = (REPO_ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+EXAMPLES = python_examples(README)
+
+
+def example_params(*, construct_examples: bool) -> list[object]:
+    return [
+        pytest.param(e, id=e.id, marks=[pytest.mark.runtime] if "moto" in e.code else [])
+        for e in EXAMPLES
+        if e.uses_self is construct_examples
+    ]
+
+
+def test_readme_has_an_example_per_construct() -> None:
+    construct_examples = [e for e in EXAMPLES if e.uses_self]
+    assert len(construct_examples) >= len(CONSTRUCTS)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.id)
+def test_readme_example_uses_only_names_the_fixture_documents(example: Example) -> None:
+    undefined = example.free_names - {"self"} - ASSUMED_NAMES
+    assert not undefined, (
+        f"{example.id} uses {sorted(undefined)}: define them in the example, or add them to "
+        "tests/readme_fixture.py and to the README's list of assumed names"
+    )
+    listed = re.search(r"use a few names they do not define: (.*?)\.\n\n", README, re.S)
+    assert listed, "README lists no assumed names"
+    assert set(re.findall(r"`(\w+)`", listed.group(1))) >= ASSUMED_NAMES
+
+
+@pytest.mark.parametrize("example", example_params(construct_examples=True))
+def test_readme_construct_example_synthesizes(
+    example: Example, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO_ROOT)  # asset folders are named relative to the app, as in a user's
+    stack = Stack(new_app(), "Readme")
+    scope = Construct(stack, "Example")
+    exec(example.compiled(), {**assumed_names(stack, example.free_names), "self": scope})
+
+    assert scope.node.children, f"{example.id} built nothing"
+    Template.from_stack(stack)  # synthesizes: raises on any error of the example
+
+
+#: Runs a program example that builds its own App() in a process of its own, as
+#: a program runs: that App reads CDK_VALIDATION=false (built-in validation off,
+#: 3-4 s less), which an App of this process cannot (jsii's Node process started
+#: without it).
+PROGRAM_RUNNER = """
+import sys
+from aws_cdk import Stack
+from tests.conftest import REPO_ROOT, new_app
+from tests.readme_examples import python_examples
+from tests.readme_fixture import assumed_names
+
+readme = (REPO_ROOT / "README.md").read_text()
+example = next(e for e in python_examples(readme) if e.line == int(sys.argv[1]))
+exec(example.compiled(), assumed_names(Stack(new_app(), "Readme"), example.free_names))
+"""
+
+
+@pytest.mark.parametrize("example", example_params(construct_examples=False))
+def test_readme_program_example_runs(example: Example, tmp_cwd: Path) -> None:
+    if "App(" not in example.code:
+        exec(example.compiled(), assumed_names(Stack(new_app(), "Readme"), example.free_names))
+        return
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRAM_RUNNER, str(example.line)],
+        env={**os.environ, "CDK_VALIDATION": "false", "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]

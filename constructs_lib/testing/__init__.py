@@ -17,7 +17,8 @@ The same call works against a moto server of this process
 (``ThreadedMotoServer(ip_address="127.0.0.1", port=0)``) with
 ``endpoint_url="http://127.0.0.1:<port>"``. Any other target is refused.
 
-Importing this package checks that moto is the tested version
+Importing this package needs the ``testing`` extra (moto, boto3: a
+one-line `MissingExtraError` names it otherwise), checks that moto is the tested version
 (``TESTED_MOTO_VERSION``, 5.2.5; `MotoVersionError` otherwise) and registers
 the adapters of `constructs_lib.testing.adapters` with moto's CloudFormation.
 
@@ -73,7 +74,11 @@ Public API: `deploy_template`, `DeployedStack`, `StackResource`,
 
 from __future__ import annotations
 
-from constructs_lib.testing._moto_version import (
+from constructs_lib._extras import TESTING_MODULES, require_extra
+
+require_extra("constructs_lib.testing", "testing", TESTING_MODULES)
+
+from constructs_lib.testing._moto_version import (  # noqa: E402  (after the extra check)
     TESTED_MOTO_VERSION,
     MotoVersionError,
     check_moto_version,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-#: The only moto version the adapters are tested with (pinned in pyproject.toml).
+#: The only moto version the adapters are tested with (the ``testing`` extra pins it).
 TESTED_MOTO_VERSION = "5.2.5"
 
 

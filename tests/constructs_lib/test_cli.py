@@ -12,10 +12,14 @@ import sys
 import textwrap
 import time
 from collections import Counter
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import constructs_lib
+from constructs_lib.cli import COMMANDS
 from tests.conftest import REPO_ROOT
 from tests.sqs_support import (
     counts,
@@ -209,3 +213,28 @@ def test_a_rate_above_500_exits_2_and_moves_nothing(sqs: Any, sqs_endpoint: str)
     assert "redrive refused: rate must be at most 500 messages per second" in result.stderr
     assert "--method manual" in result.stderr
     assert counts(sqs, dlq) == (1, 0)
+
+
+def console_script() -> str:
+    """The `constructs-lib` script pip installed beside this interpreter."""
+    script = Path(sys.executable).parent / "constructs-lib"
+    assert script.exists(), "constructs-lib is not installed: make setup (pip install -e .)"
+    return str(script)
+
+
+@pytest.mark.parametrize("command", [c.name for c in COMMANDS])
+def test_the_console_script_has_help_on_every_command(command: str) -> None:
+    result = subprocess.run(
+        [console_script(), command, "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: constructs-lib {command} [-h]")
+    assert "--endpoint-url" in result.stdout and "--region" in result.stdout
+
+
+def test_the_console_script_reports_the_installed_version() -> None:
+    result = subprocess.run(
+        [console_script(), "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"constructs-lib {metadata.version('constructs-lib')}"
+    assert metadata.version("constructs-lib") == constructs_lib.__version__

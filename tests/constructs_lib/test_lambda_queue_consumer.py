@@ -6,19 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aws_cdk import App, CfnParameter, Duration, Stack
+from aws_cdk import CfnParameter, Duration, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
+from tests.conftest import bare_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
 
 
 def new_stack() -> Stack:
-    return Stack(App(builtin_cloud_formation_validation=False), "Test", env=ENV)
+    return Stack(bare_app(), "Test", env=ENV)
 
 
 def new_function(stack: Stack, timeout: Duration | None = None) -> lambda_.Function:

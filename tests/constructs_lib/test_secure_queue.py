@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aws_cdk import App, CfnParameter, Duration, Stack
+from aws_cdk import CfnParameter, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -21,6 +21,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs import IConstruct
 
 from constructs_lib import ConstructOptionError, SecureQueue, defaults
+from tests.conftest import bare_app
 
 QUEUE = "AWS::SQS::Queue"
 QUEUE_POLICY = "AWS::SQS::QueuePolicy"
@@ -52,7 +53,7 @@ class Synth:
 
 
 def new_stack() -> Stack:
-    return Stack(App(builtin_cloud_formation_validation=False), "Stack")
+    return Stack(bare_app(), "Stack")
 
 
 def synth(build: Callable[[Stack], SecureQueue]) -> Synth:

@@ -11,13 +11,14 @@ from aws_cdk import aws_sqs as sqs
 
 from constructs_lib import SecureQueue
 from constructs_lib.stack_limits import CHECK_ID, RESOURCE_LIMIT_CONTEXT
+from tests.conftest import bare_app
 
 #: SecureQueue with defaults: queue, DLQ, two queue policies, two alarms.
 RESOURCES_PER_SECURE_QUEUE = 6
 
 
 def _app(**context: object) -> App:
-    return App(builtin_cloud_formation_validation=False, context=dict(context))
+    return bare_app(context=dict(context))
 
 
 def _stack_of_queues(app: App, count: int, extra_plain_queues: int = 0) -> Stack:

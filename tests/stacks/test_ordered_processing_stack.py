@@ -15,8 +15,10 @@ from tests.conftest import REPO_ROOT, cdk_context
 
 def test_layer_version_equals_the_pinned_dev_dependency() -> None:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
-    pins = [p for p in project["project"]["optional-dependencies"]["dev"] if "powertools" in p]
-    assert pins == [f"aws-lambda-powertools=={POWERTOOLS_VERSION}"]
+    assert "aws-lambda-powertools" in project["project"]["optional-dependencies"]["dev"]
+    constraints = (REPO_ROOT / "constraints.txt").read_text().splitlines()
+    pins = [line for line in constraints if line.startswith("aws_lambda_powertools==")]
+    assert pins == [f"aws_lambda_powertools=={POWERTOOLS_VERSION}"]
     assert POWERTOOLS_LAYER_PARAMETER.endswith(f"/python3.14/{POWERTOOLS_VERSION}")
 
 

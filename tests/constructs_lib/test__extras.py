@@ -1,0 +1,78 @@
+"""Each entry point run without its extra names the extra in one line.
+
+The processes run with ``python -S``: no site-packages, so no boto3, moto or
+aws-cdk-lib, only the standard library and this checkout - what a plain
+``pip install constructs-lib`` gives the CLI and the runtime modules.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+
+def bare_python(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-S", *args],
+        cwd=REPO_ROOT,  # the checkout is importable from its root, nothing else is
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["redrive", "--dlq", "x", "--dry-run"],
+        ["redrive", "--help"],
+        ["redrive", "--region", "us-east-1", "--dlq", "x"],
+    ],
+)
+def test_a_command_without_its_extra_names_it_and_exits_2(argv: list[str]) -> None:
+    result = bare_python("-m", "constructs_lib", *argv)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "python -m constructs_lib redrive needs boto3 and botocore: "
+        "pip install 'constructs-lib[cli]'"
+    ]
+
+
+def test_the_command_list_needs_no_extra() -> None:
+    result = bare_python("-m", "constructs_lib", "--help")
+
+    assert result.returncode == 0, result.stderr
+    assert "redrive" in result.stdout and "needs constructs-lib[cli]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "needs"),
+    [
+        ("constructs_lib.testing", "testing", "moto and boto3"),
+        ("constructs_lib.runtime", "cli", "boto3 and botocore"),
+    ],
+)
+def test_importing_a_module_without_its_extra_names_it(module: str, extra: str, needs: str) -> None:
+    result = bare_python("-c", f"import {module}")
+
+    assert result.returncode == 1
+    # An import raises (exiting would end the importer's process, e.g. pytest);
+    # the error is a ModuleNotFoundError, so pytest.importorskip skips on it.
+    assert result.stderr.splitlines()[-1] == (
+        f"constructs_lib._extras.MissingExtraError: {module} needs {needs}: "
+        f"pip install 'constructs-lib[{extra}]'"
+    )
+
+
+def test_missing_extra_error_is_a_module_not_found_error() -> None:
+    from constructs_lib import _extras
+
+    error = _extras.MissingExtraError("constructs_lib.testing", "testing", ["moto"])
+    assert isinstance(error, ModuleNotFoundError)
+    assert error.name == "moto"
