@@ -139,7 +139,8 @@ class Decision:
 
     allowed: bool
     reason: str
-    #: label of the policy whose statement decided, when one did
+    #: label of the policy that decided: the one with the deciding statement, or,
+    #: for an implicit deny, the resource policy that has no statement allowing it
     policy: str | None = None
     #: Sid (or ``#<position>``) of that statement
     statement: str | None = None
@@ -261,7 +262,7 @@ def _allow_or_implicit_deny(
             f" ({identity_allow.label} allows it, but {resource.label} "
             "does not allow or delegate to the account)"
         )
-    return Decision(False, why)
+    return Decision(False, why, resource.label)
 
 
 def _allowed(result: PolicyResult, sid: str) -> Decision:
