@@ -20,7 +20,7 @@ from constructs_lib.testing.strict._patching import (
 )
 
 #: The parts, in the order they are documented.
-PART_NAMES = ("deliveries",)
+PART_NAMES = ("deliveries", "principals")
 
 
 @dataclass(frozen=True)
@@ -169,4 +169,4 @@ def reset() -> None:
 
 def _import_parts() -> None:
     # The parts register themselves when their modules are imported.
-    from constructs_lib.testing.strict import deliveries  # noqa: F401
+    from constructs_lib.testing.strict import deliveries, principals  # noqa: F401
