@@ -10,7 +10,8 @@ import sys
 def test_importing_the_evaluator_loads_no_moto_boto3_or_aws_cdk() -> None:
     code = (
         "import sys, constructs_lib.policy\n"
-        "heavy = [m for m in ('moto', 'boto3', 'botocore', 'aws_cdk', 'jsii') if m in sys.modules]\n"
+        "heavy = [m for m in ('moto', 'boto3', 'botocore', 'aws_cdk', 'jsii')\n"
+        "         if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
     result = subprocess.run(

@@ -16,8 +16,9 @@ def client(service: str) -> Any:
     return boto3.client(service, region_name=REGION)
 
 
-def queue(name: str, *, policy: dict[str, Any] | None = None, key: str | None = None,
-          **attributes: str) -> tuple[str, str]:  # fmt: skip
+def queue(
+    name: str, *, policy: dict[str, Any] | None = None, key: str | None = None, **attributes: str
+) -> tuple[str, str]:
     """(url, arn) of a new queue with the given policy and encryption key."""
     sqs = client("sqs")
     if policy is not None:
@@ -48,13 +49,23 @@ def policy(*statements: dict[str, Any]) -> dict[str, Any]:
 def key(*service_principals: str) -> str:
     """A customer-managed key: the account root, plus data-key use for each service."""
     statements = [
-        {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*",
-         "Resource": "*"}
+        {
+            "Sid": "Root",
+            "Effect": "Allow",
+            "Principal": {"AWS": ROOT},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
     ] + [
-        {"Sid": f"Use{s.split('.')[0]}", "Effect": "Allow", "Principal": {"Service": s},
-         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}
+        {
+            "Sid": f"Use{s.split('.')[0]}",
+            "Effect": "Allow",
+            "Principal": {"Service": s},
+            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+            "Resource": "*",
+        }
         for s in service_principals
-    ]  # fmt: skip
+    ]
     return str(
         client("kms").create_key(Policy=json.dumps(policy(*statements)))["KeyMetadata"]["Arn"]
     )

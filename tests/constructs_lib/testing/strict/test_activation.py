@@ -39,9 +39,11 @@ def test_leaving_the_block_puts_every_original_back() -> None:
 
 
 def test_unknown_parts_are_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="unknown strict account parts \\['alarm'\\]"):
-        with strict_account(off={"alarm"}):
-            pass
+    with (
+        pytest.raises(ValueError, match="unknown strict account parts \\['alarm'\\]"),
+        strict_account(off={"alarm"}),
+    ):
+        pass
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,9 @@ from tests.constructs_lib.testing.strict.support import (
 pytestmark = pytest.mark.runtime
 
 SNS = "sns.amazonaws.com"
+EVENTS = "events.amazonaws.com"
+ORDERS_RULE = "arn:aws:events:*:*:rule/orders"
+BUCKET = "arn:aws:s3:::incoming"
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +40,13 @@ def moto() -> Any:
         yield
 
 
-def subscribed(name: str, queue_policy_for: str | None, *, key_id: str | None = None,
-               attributes: dict[str, str] | None = None) -> tuple[str, str, str]:  # fmt: skip
+def subscribed(
+    name: str,
+    queue_policy_for: str | None,
+    *,
+    key_id: str | None = None,
+    attributes: dict[str, str] | None = None,
+) -> tuple[str, str, str]:
     """(topic ARN, queue URL, queue ARN): a raw SQS subscription to a new topic."""
     topic = client("sns").create_topic(Name=f"{name}-topic")["TopicArn"]
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"
@@ -49,9 +57,11 @@ def subscribed(name: str, queue_policy_for: str | None, *, key_id: str | None = 
     )
     url, arn = queue(name, policy=policy(*statements) if statements else None, key=key_id)
     client("sns").subscribe(
-        TopicArn=topic, Protocol="sqs", Endpoint=arn,
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=arn,
         Attributes={"RawMessageDelivery": "true", **(attributes or {})},
-    )  # fmt: skip
+    )
     return topic, url, arn
 
 
@@ -84,13 +94,22 @@ def test_sns_from_another_topic_than_the_allowed_one_is_dropped(
 
 
 def test_a_refused_sns_message_goes_to_the_subscription_dlq(strict_account: StrictAccount) -> None:
-    dlq_url, dlq_arn = queue("sub-dlq", policy=policy(
-        allow_service(SNS, "sqs:SendMessage", f"arn:aws:sqs:us-east-1:{ACCOUNT}:sub-dlq",
-                      "arn:aws:sns:us-east-1:*:refused-topic")))  # fmt: skip
-    topic, url, arn = subscribed(
-        "refused", queue_policy_for=None,
+    dlq_url, dlq_arn = queue(
+        "sub-dlq",
+        policy=policy(
+            allow_service(
+                SNS,
+                "sqs:SendMessage",
+                f"arn:aws:sqs:us-east-1:{ACCOUNT}:sub-dlq",
+                "arn:aws:sns:us-east-1:*:refused-topic",
+            )
+        ),
+    )
+    topic, url, _ = subscribed(
+        "refused",
+        queue_policy_for=None,
         attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn})},
-    )  # fmt: skip
+    )
     client("sns").publish(TopicArn=topic, Message="rescued")
     assert bodies(url) == []
     assert bodies(dlq_url) == ["rescued"]
@@ -101,9 +120,10 @@ def test_a_refused_sns_message_goes_to_the_subscription_dlq(strict_account: Stri
 
 def test_a_message_the_filter_policy_stops_is_not_a_drop(strict_account: StrictAccount) -> None:
     topic, url, _ = subscribed(
-        "filtered", queue_policy_for=None,
+        "filtered",
+        queue_policy_for=None,
         attributes={"FilterPolicy": json.dumps({"kind": ["wanted"]})},
-    )  # fmt: skip
+    )
     client("sns").publish(TopicArn=topic, Message="not for this queue")
     assert bodies(url) == []
     assert strict_account.drops == []
@@ -145,8 +165,11 @@ def test_s3_notification_to_a_queue_whose_key_lacks_s3_is_dropped(
     strict_account: StrictAccount,
 ) -> None:
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:uploads"
-    url, arn = queue("uploads", key=key(), policy=policy(
-        allow_service("s3.amazonaws.com", "sqs:SendMessage", queue_arn, "arn:aws:s3:::incoming")))  # fmt: skip
+    url, arn = queue(
+        "uploads",
+        key=key(),
+        policy=policy(allow_service("s3.amazonaws.com", "sqs:SendMessage", queue_arn, BUCKET)),
+    )
     s3 = client("s3")
     s3.create_bucket(Bucket="incoming")
     s3.put_bucket_notification_configuration(
@@ -183,8 +206,11 @@ def test_eventbridge_target_on_the_aws_managed_key_is_dropped(
     strict_account: StrictAccount,
 ) -> None:
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs"
-    url, _ = queue("jobs", key="alias/aws/sqs", policy=policy(
-        allow_service("events.amazonaws.com", "sqs:SendMessage", queue_arn, "arn:aws:events:*:*:rule/orders")))  # fmt: skip
+    url, _ = queue(
+        "jobs",
+        key="alias/aws/sqs",
+        policy=policy(allow_service(EVENTS, "sqs:SendMessage", queue_arn, ORDERS_RULE)),
+    )
     rule = _rule_to(queue_arn)
     _put_order()
     assert bodies(url) == []
@@ -197,8 +223,9 @@ def test_a_refused_event_goes_to_the_target_dlq(strict_account: StrictAccount) -
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs"
     url, _ = queue("jobs")  # no policy: EventBridge is not allowed
     dlq_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:jobs-dlq"
-    dlq_url, _ = queue("jobs-dlq", policy=policy(
-        allow_service("events.amazonaws.com", "sqs:SendMessage", dlq_arn, "arn:aws:events:*:*:rule/orders")))  # fmt: skip
+    dlq_url, _ = queue(
+        "jobs-dlq", policy=policy(allow_service(EVENTS, "sqs:SendMessage", dlq_arn, ORDERS_RULE))
+    )
     _rule_to(queue_arn, dead_letter=dlq_arn)
     _put_order()
     assert bodies(url) == []
@@ -211,18 +238,22 @@ def _schedule(role_trust: dict[str, Any], role_policy: dict[str, Any], queue_arn
     role = iam.create_role(RoleName="sched", AssumeRolePolicyDocument=json.dumps(role_trust))
     iam.put_role_policy(RoleName="sched", PolicyName="send", PolicyDocument=json.dumps(role_policy))
     client("scheduler").create_schedule(
-        Name="nightly", ScheduleExpression="cron(0 2 * * ? *)",
+        Name="nightly",
+        ScheduleExpression="cron(0 2 * * ? *)",
         FlexibleTimeWindow={"Mode": "OFF"},
         Target={"Arn": queue_arn, "RoleArn": role["Role"]["Arn"], "Input": "report"},
-    )  # fmt: skip
+    )
     return str(role["Role"]["Arn"])
 
 
 SCHEDULER_TRUST = policy(
-    {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"},
-     "Action": "sts:AssumeRole",
-     "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}
-)  # fmt: skip
+    {
+        "Effect": "Allow",
+        "Principal": {"Service": "scheduler.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+    }
+)
 
 
 def test_a_schedule_sends_through_its_role(strict_account: StrictAccount) -> None:
@@ -255,7 +286,7 @@ def test_a_schedule_whose_role_does_not_trust_the_scheduler_is_dropped(
 
 
 def test_a_schedule_whose_role_may_not_send_is_dropped(strict_account: StrictAccount) -> None:
-    url, arn = queue("nightly")
+    _, arn = queue("nightly")
     _schedule(
         SCHEDULER_TRUST,
         policy({"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": arn}),
@@ -273,8 +304,9 @@ def _topic_with_policy(statements: list[dict[str, Any]] | None) -> str:
     sns = client("sns")
     topic = str(sns.create_topic(Name="ops")["TopicArn"])
     if statements is not None:
-        sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy",
-                                 AttributeValue=json.dumps(policy(*statements)))  # fmt: skip
+        sns.set_topic_attributes(
+            TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(policy(*statements))
+        )
     return topic
 
 
@@ -291,8 +323,13 @@ def test_cloudwatch_publishes_to_a_topic_with_the_default_policy(
 def test_cloudwatch_to_a_topic_policy_with_only_a_tls_deny_is_dropped(
     strict_account: StrictAccount,
 ) -> None:
-    tls_deny = {"Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": "*",
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # fmt: skip
+    tls_deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "sns:Publish",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
     topic = _topic_with_policy([tls_deny])
     assert not publish_from_service("cloudwatch.amazonaws.com", ALARM, topic, "{}")
     (drop,) = strict_account.take_drops()

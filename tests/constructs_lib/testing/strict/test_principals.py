@@ -38,10 +38,14 @@ def key_policy_naming(*principals: str) -> str:
     return json.dumps(
         policy(
             {"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": "*"},
-            {"Effect": "Allow", "Principal": {"AWS": list(principals)},
-             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": list(principals)},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+            },
         )
-    )  # fmt: skip
+    )
 
 
 def test_create_key_naming_a_missing_role_is_refused(strict_account: StrictAccount) -> None:
@@ -69,9 +73,10 @@ def test_put_key_policy_naming_a_missing_user_is_refused(strict_account: StrictA
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     with pytest.raises(ClientError, match="MalformedPolicyDocumentException"):
         kms.put_key_policy(
-            KeyId=key_id, PolicyName="default",
+            KeyId=key_id,
+            PolicyName="default",
             Policy=key_policy_naming(f"arn:aws:iam::{ACCOUNT}:user/nobody"),
-        )  # fmt: skip
+        )
 
 
 def test_the_autoscaling_service_linked_role_exists_only_after_the_first_group(
@@ -85,18 +90,24 @@ def test_the_autoscaling_service_linked_role_exists_only_after_the_first_group(
         LaunchConfigurationName="lc", ImageId="ami-12c6146b", InstanceType="t3.micro"
     )
     client("autoscaling").create_auto_scaling_group(
-        AutoScalingGroupName="first", LaunchConfigurationName="lc",
-        MinSize=0, MaxSize=1, VPCZoneIdentifier=subnet,
-    )  # fmt: skip
+        AutoScalingGroupName="first",
+        LaunchConfigurationName="lc",
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=subnet,
+    )
     assert client("iam").get_role(RoleName="AWSServiceRoleForAutoScaling")["Role"]["Arn"] == SLR
     client("kms").create_key(Policy=key_policy_naming(SLR))
 
 
 def test_a_trust_policy_naming_a_missing_role_is_refused(strict_account: StrictAccount) -> None:
     trust = policy(
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/ghost"},
-         "Action": "sts:AssumeRole"}
-    )  # fmt: skip
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/ghost"},
+            "Action": "sts:AssumeRole",
+        }
+    )
     with pytest.raises(ClientError) as refused:
         client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))
     assert refused.value.response["Error"]["Code"] == "MalformedPolicyDocument"
