@@ -20,7 +20,7 @@ from constructs_lib.testing.strict._patching import (
 )
 
 #: The parts, in the order they are documented.
-PART_NAMES = ("deliveries", "principals")
+PART_NAMES = ("deliveries", "principals", "alarms")
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,16 @@ class StrictAccount:
             with STATE.lock:
                 STATE.suspended[part] -= 1
 
+    def advance(self, *, minutes: int = 1) -> list[str]:
+        """Move the clock ``minutes`` ahead, a minute at a time, evaluating every
+        alarm at each step and running its actions (no sleeping). Returns what
+        happened, one line per state change or scaling activity."""
+        from constructs_lib.testing.strict.alarms import advance_clock
+
+        if not enabled("alarms"):
+            raise RuntimeError("the strict account's 'alarms' part is off")
+        return advance_clock(minutes)
+
     def fire_schedule(
         self, name: str, *, group: str = "default", account_id: str, region: str
     ) -> bool:
@@ -162,11 +172,14 @@ def strict_account(*, off: Iterable[str] = ()) -> Iterator[StrictAccount]:
 
 def reset() -> None:
     """Forget drops and set the clock back (a new test, a new account)."""
+    from constructs_lib.testing.strict.alarms import reset_alarm_history
+
     with STATE.lock:
         STATE.drops.clear()
         STATE.clock_offset = 0.0
+    reset_alarm_history()
 
 
 def _import_parts() -> None:
     # The parts register themselves when their modules are imported.
-    from constructs_lib.testing.strict import deliveries, principals  # noqa: F401
+    from constructs_lib.testing.strict import alarms, deliveries, principals  # noqa: F401
