@@ -199,7 +199,9 @@ def statements_of(
     if not isinstance(parsed, Mapping):
         raise PolicySyntaxError(f"{label}: a policy document must be an object")
     statements = parsed.get("Statement", [])
-    return [statements] if isinstance(statements, Mapping) else list(statements)
+    listed = [statements] if isinstance(statements, Mapping) else list(statements)
+    # a null entry is an Fn::If that chose AWS::NoValue: CloudFormation drops it
+    return [s for s in listed if s is not None]
 
 
 def authorize(

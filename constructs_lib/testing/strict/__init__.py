@@ -37,6 +37,7 @@ from constructs_lib.testing.strict.account import (
     Drop,
     StrictAccount,
     UnexpectedDrops,
+    active_account,
     reset,
     strict_account,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Part",
     "StrictAccount",
     "UnexpectedDrops",
+    "active_account",
     "reset",
     "resolve",
     "strict_account",

@@ -56,7 +56,11 @@ class MotoPatch:
         owner, name = self._owner_and_name()
         # what the owner itself holds (a method may be inherited: nothing to restore then)
         self._original = vars(owner).get(name, _INHERITED)
-        setattr(owner, name, self.wrap(getattr(owner, name)))
+        if isinstance(self._original, classmethod):
+            # the wrapper gets the plain function and is called with the class first
+            setattr(owner, name, classmethod(self.wrap(self._original.__func__)))
+        else:
+            setattr(owner, name, self.wrap(getattr(owner, name)))
 
     def uninstall(self) -> None:
         owner, name = self._owner_and_name()

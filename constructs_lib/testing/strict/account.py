@@ -170,6 +170,12 @@ def strict_account(*, off: Iterable[str] = ()) -> Iterator[StrictAccount]:
             deactivate_part(part)
 
 
+def active_account() -> StrictAccount | None:
+    """A handle on the strict account when any part is active (e.g. by a fixture), else None."""
+    parts = tuple(p for p in PART_NAMES if p in PARTS and PARTS[p].active)
+    return StrictAccount(parts) if parts else None
+
+
 def reset() -> None:
     """Forget drops and set the clock back (a new test, a new account)."""
     from constructs_lib.testing.strict.alarms import reset_alarm_history

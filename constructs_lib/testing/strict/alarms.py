@@ -33,10 +33,15 @@ from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
 from constructs_lib.testing.strict import scaling
-from constructs_lib.testing.strict._patching import register_part
+from constructs_lib.testing.strict._patching import MotoPatch, register_part
 from constructs_lib.testing.strict.account import STATE, now
 from constructs_lib.testing.strict.deliveries import publish_from_service
-from constructs_lib.testing.strict.metric_math import Value, evaluate_expression
+from constructs_lib.testing.strict.metric_math import (
+    MetricMathError,
+    Value,
+    evaluate_expression,
+    expression_names,
+)
 from constructs_lib.testing.strict.metrics import (
     MetricKey,
     datapoint,
@@ -158,9 +163,12 @@ def alarm_value(alarm: Any, account: str, region: str, at: float, period: int) -
 
 def query_value(queries: list[dict[str, Any]], account: str, region: str, at: float,
                 period: int) -> Value:  # fmt: skip
-    """The returned value of metric data queries (stats first, then expressions in order)."""
+    """The returned value of metric data queries.
+
+    Metric stats first, then expressions, each once the ids it names have values
+    (CDK lists an alarm's expression before the metrics it uses).
+    """
     values: dict[str, Value] = {}
-    returned: Value = None
     for query in queries:
         stat = query.get("MetricStat")
         if stat:
@@ -171,11 +179,15 @@ def query_value(queries: list[dict[str, Any]], account: str, region: str, at: fl
             values[query["Id"]] = datapoint(
                 key, stat["Stat"], int(stat.get("Period") or period), at
             )
-        else:
-            values[query["Id"]] = evaluate_expression(query["Expression"], values)
-        if str(query.get("ReturnData", True)).lower() == "true":
-            returned = values[query["Id"]]
-    return returned
+    pending = [q for q in queries if not q.get("MetricStat")]
+    for _ in range(len(pending)):
+        for query in [q for q in pending if q["Id"] not in values]:
+            if all(name in values for name in expression_names(query["Expression"])):
+                values[query["Id"]] = evaluate_expression(query["Expression"], values)
+    returned = [q["Id"] for q in queries if str(q.get("ReturnData", True)).lower() == "true"]
+    if len(returned) != 1 or returned[0] not in values:
+        raise MetricMathError(f"cannot evaluate queries {[q['Id'] for q in queries]}: {returned}")
+    return values[returned[0]]
 
 
 def decide_state(alarm: Any, datapoints: list[Value], old: str) -> str:
@@ -300,9 +312,26 @@ def _track(backend: Any, policy: Any, account: str, region: str, at: float) -> l
     return []
 
 
+def _wrap_group_from_cloudformation(original: Callable[..., Any]) -> Callable[..., Any]:
+    # moto's group model drops DefaultInstanceWarmup; scaling needs it.
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any,
+               **kwargs: Any) -> Any:  # fmt: skip
+        group = original(cls, resource_name, cloudformation_json, *args, **kwargs)
+        warmup = (cloudformation_json.get("Properties") or {}).get("DefaultInstanceWarmup")
+        scaling.remember_default_warmup(group, warmup)
+        return group
+
+    return create
+
+
 register_part(
     "alarms",
     "alarms evaluated from the account's state when the clock is advanced; SNS and "
     "scaling actions run",
-    [],
+    [
+        MotoPatch(
+            "moto.autoscaling.models:FakeAutoScalingGroup.create_from_cloudformation_json",
+            _wrap_group_from_cloudformation,
+        )
+    ],
 )

@@ -28,6 +28,18 @@ def evaluate_expression(expression: str, values: Mapping[str, Value]) -> Value:
     return _Parser(expression, values).parse()
 
 
+def expression_names(expression: str) -> set[str]:
+    """The query ids an expression names (identifiers that are not functions or keywords)."""
+    tokens = _tokens(expression)
+    return {
+        token
+        for index, token in enumerate(tokens)
+        if re.fullmatch(r"[A-Za-z_]\w*", token)
+        and token.upper() not in ("AND", "OR", "NOT")
+        and (index + 1 == len(tokens) or tokens[index + 1] != "(")
+    }
+
+
 def _tokens(expression: str) -> list[str]:
     tokens, position = [], 0
     while position < len(expression.rstrip()):

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from moto.core.exceptions import JsonRESTError
+from moto.core.exceptions import ServiceException
 from moto.iam.exceptions import MalformedPolicyDocument
 from moto.iam.models import iam_backends
 
@@ -31,13 +31,14 @@ _IAM_ENTITY = re.compile(r"^arn:[\w-]+:iam::(\d{12}):(role|user)/(?:(.*)/)?([^/]
 AUTOSCALING_SERVICE = "autoscaling.amazonaws.com"
 
 
-class KmsMalformedPolicyDocument(JsonRESTError):
-    """KMS's answer to a key policy it cannot accept."""
+class KmsMalformedPolicyDocument(ServiceException):
+    """KMS's answer to a key policy it cannot accept.
 
-    code = 400
+    A ``ServiceException`` is serialized in the protocol of the API that met
+    it: JSON for KMS's own CreateKey, XML when CloudFormation's CreateStack does.
+    """
 
-    def __init__(self, message: str) -> None:
-        super().__init__("MalformedPolicyDocumentException", message)
+    code = "MalformedPolicyDocumentException"
 
 
 def missing_principals(policy: Any) -> list[str]:

@@ -22,7 +22,7 @@ from collections import defaultdict
 from typing import Any
 
 #: Seconds an instance warms up when neither the policy nor the group says
-#: (the group's default cooldown; moto drops ``DefaultInstanceWarmup``).
+#: (the group's default cooldown).
 DEFAULT_WARMUP_SECONDS = 300
 TRACKING_HIGH_DATAPOINTS = 3
 TRACKING_LOW_DATAPOINTS = 15
@@ -34,6 +34,7 @@ _LAUNCHES: dict[tuple[str, str, str], list[tuple[float, int]]] = defaultdict(lis
 
 def reset_launches() -> None:
     _LAUNCHES.clear()
+    _DEFAULT_WARMUPS.clear()
 
 
 def _number(value: Any, default: float) -> float:
@@ -73,8 +74,19 @@ def warming(group_key: tuple[str, str, str], at: float, warmup: float) -> int:
     return sum(count for launched, count in _LAUNCHES[group_key] if at - launched < warmup)
 
 
+#: group name -> its DefaultInstanceWarmup (moto's group model drops it)
+_DEFAULT_WARMUPS: dict[str, float] = {}
+
+
+def remember_default_warmup(group: Any, warmup: Any) -> None:
+    if warmup not in (None, ""):
+        _DEFAULT_WARMUPS[str(group.name)] = float(warmup)
+
+
 def warmup_of(policy: Any) -> float:
-    return _number(getattr(policy, "estimated_instance_warmup", None), DEFAULT_WARMUP_SECONDS)
+    """The policy's ``EstimatedInstanceWarmup``, else the group's default, else 300 s."""
+    group_default = _DEFAULT_WARMUPS.get(policy.auto_scaling_group_name, DEFAULT_WARMUP_SECONDS)
+    return _number(getattr(policy, "estimated_instance_warmup", None), group_default)
 
 
 def run_step_policy(backend: Any, policy: Any, breach: float, at: float) -> str | None:
