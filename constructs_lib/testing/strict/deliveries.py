@@ -17,8 +17,10 @@ A refused delivery is not sent, as in AWS, and is recorded as a `Drop`.
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +30,7 @@ from moto.sqs.models import sqs_backends
 
 from constructs_lib.policy import Caller, Decision
 from constructs_lib.testing.strict._patching import MotoPatch, register_part
-from constructs_lib.testing.strict.account import Drop, enabled, record_drop
+from constructs_lib.testing.strict.account import Drop, enabled, now, record_drop
 from constructs_lib.testing.strict.targets import (
     arn_parts,
     delivery_context,
@@ -175,7 +177,7 @@ def fire_schedule(name: str, *, group: str, account_id: str, region: str) -> boo
     schedule = scheduler_backends[account_id][region].get_schedule(group, name)
     target = schedule.target
     queue_arn, role_arn = target["Arn"], target["RoleArn"]
-    body = target.get("Input") or "{}"
+    body = _with_context_attributes(target.get("Input") or "{}", schedule.arn)
     group_arn = f"arn:aws:scheduler:{region}:{account_id}:schedule-group/{group}"
     refusal = _scheduler_refusal(role_arn, queue_arn, group_arn, account_id)
     if refusal is None:
@@ -187,6 +189,20 @@ def fire_schedule(name: str, *, group: str, account_id: str, region: str) -> boo
     if dead_lettered:
         _send(dlq, body, None)
     return False
+
+
+def _with_context_attributes(body: str, schedule_arn: str) -> str:
+    """The payload with Scheduler's context attributes filled in, as Scheduler sends it."""
+    scheduled = datetime.datetime.fromtimestamp(now(), tz=datetime.UTC)
+    values = {
+        "<aws.scheduler.schedule-arn>": schedule_arn,
+        "<aws.scheduler.scheduled-time>": scheduled.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "<aws.scheduler.execution-id>": str(uuid.uuid4()),
+        "<aws.scheduler.attempt-number>": "1",
+    }
+    for placeholder, value in values.items():
+        body = body.replace(placeholder, value)
+    return body
 
 
 def _scheduler_refusal(
