@@ -280,36 +280,34 @@ def _track(backend: Any, policy: Any, account: str, region: str, at: float) -> l
     history = _TRACKED[policy.arn]
     history.append(value)
     target = float(config["TargetValue"])
+    direction = tracking_direction(history, target, scale_in=_scale_in_allowed(config))
+    if direction == 0:
+        return []
     group = backend.autoscaling_groups[policy.auto_scaling_group_name]
-    in_service = len(group.active_instances())
-    high = history[-scaling.TRACKING_HIGH_DATAPOINTS :]
-    low = history[-scaling.TRACKING_LOW_DATAPOINTS :]
-    if len(high) == scaling.TRACKING_HIGH_DATAPOINTS and all(
-        v is not None and v > target for v in high
-    ):
-        wanted = max(
-            int(group.desired_capacity or 0),
-            scaling.tracking_capacity(value or 0, in_service, target),
-        )
-        line = scaling.set_capacity(
-            backend, group, wanted, at, cause=f"target tracking {policy.name}"
-        )
-        return [line] if line else []
-    low_threshold = target * scaling.TRACKING_LOW_FRACTION
-    if (
-        len(low) == scaling.TRACKING_LOW_DATAPOINTS
-        and all(v is not None and v < low_threshold for v in low)
-        and str(config.get("DisableScaleIn", False)).lower() != "true"
-    ):
-        wanted = min(
-            int(group.desired_capacity or 0),
-            scaling.tracking_capacity(value or 0, in_service, target),
-        )
-        line = scaling.set_capacity(
-            backend, group, wanted, at, cause=f"target tracking {policy.name}"
-        )
-        return [line] if line else []
-    return []
+    desired = int(group.desired_capacity or 0)
+    proportional = scaling.tracking_capacity(value or 0, len(group.active_instances()), target)
+    wanted = max(desired, proportional) if direction > 0 else min(desired, proportional)
+    line = scaling.set_capacity(backend, group, wanted, at, cause=f"target tracking {policy.name}")
+    return [line] if line else []
+
+
+def _scale_in_allowed(config: dict[str, Any]) -> bool:
+    return str(config.get("DisableScaleIn", False)).lower() != "true"
+
+
+def tracking_direction(history: list[Value], target: float, *, scale_in: bool) -> int:
+    """+1 when AWS's high alarm of a target-tracking policy fires, -1 for its low alarm, else 0."""
+
+    def all_of(count: int, holds: Callable[[float], bool]) -> bool:
+        recent = history[-count:]
+        return len(recent) == count and all(v is not None and holds(v) for v in recent)
+
+    if all_of(scaling.TRACKING_HIGH_DATAPOINTS, lambda v: v > target):
+        return 1
+    low = target * scaling.TRACKING_LOW_FRACTION
+    if scale_in and all_of(scaling.TRACKING_LOW_DATAPOINTS, lambda v: v < low):
+        return -1
+    return 0
 
 
 def _wrap_group_from_cloudformation(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -56,19 +56,10 @@ def queue_refusal(
     queue = sqs_backends[account][region].queues.get(name)
     if queue is None:
         return None
-    decision = authorize(
+    return _resource_then_key(
         Request(caller, "sqs:SendMessage", queue_arn, context),
-        resource_policy=queue.policy,
-        resource_label=f"queue policy of {queue_arn}",
-        resource_account=account,
-        identity_policies=identity_policies,
-    )
-    if not decision:
-        return decision
-    key = getattr(queue, "kms_master_key_id", None)
-    if key:
-        return key_refusal(caller, str(key), "sqs", account, region, context, identity_policies)
-    return None
+        queue, f"queue policy of {queue_arn}", "sqs", identity_policies,
+    )  # fmt: skip
 
 
 def topic_refusal(caller: Caller, topic_arn: str, context: Mapping[str, Any]) -> Decision | None:
@@ -77,17 +68,37 @@ def topic_refusal(caller: Caller, topic_arn: str, context: Mapping[str, Any]) ->
     topic = sns_backends[account][region].topics.get(topic_arn)
     if topic is None:
         return None
-    decision = authorize(
+    return _resource_then_key(
         Request(caller, "sns:Publish", topic_arn, context),
-        resource_policy=topic.policy,
-        resource_label=f"topic policy of {topic_arn}",
+        topic,
+        f"topic policy of {topic_arn}",
+        "sns",
+    )
+
+
+def _resource_then_key(
+    request: Request,
+    target: Any,
+    label: str,
+    via: str,
+    identity_policies: IdentityPolicies = (),
+) -> Decision | None:
+    """The target's (a moto queue or topic) resource policy, then its key's policy."""
+    _, region, account, _ = arn_parts(request.resource)
+    decision = authorize(
+        request,
+        resource_policy=target.policy,
+        resource_label=label,
         resource_account=account,
+        identity_policies=identity_policies,
     )
     if not decision:
         return decision
-    key = getattr(topic, "kms_master_key_id", None)
+    key = getattr(target, "kms_master_key_id", None)
     if key:
-        return key_refusal(caller, str(key), "sns", account, region, context)
+        return key_refusal(
+            request.caller, str(key), via, account, region, request.context, identity_policies
+        )
     return None
 
 
