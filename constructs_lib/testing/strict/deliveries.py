@@ -4,7 +4,10 @@ Hooked (each patch lists the moto internals it relies on):
 
 - SNS -> SQS: ``moto.sns.models.Subscription.publish``; a refused message goes
   to the subscription's DLQ (``RedrivePolicy``) when that one accepts it;
-- S3 notification -> SQS: ``moto.s3.notifications._send_sqs_message``;
+- S3 notification -> SQS: ``moto.s3.notifications._send_sqs_message``; and,
+  as in AWS, writing a notification configuration whose queue or topic policy
+  does not let S3 send fails ("Unable to validate the following destination
+  configurations": ``S3Backend.put_bucket_notification_configuration``);
 - EventBridge rule -> SQS: ``moto.events.models.Rule._send_to_sqs_queue``; a
   refused event goes to the target's ``DeadLetterConfig`` queue when that accepts it;
 - Scheduler -> SQS: moto never runs schedules; `fire_schedule` runs one now,
@@ -24,6 +27,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from moto.s3.exceptions import S3ClientError
 from moto.scheduler.models import scheduler_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
@@ -125,6 +129,42 @@ def _wrap_s3_send_sqs_message(original: Callable[..., Any]) -> Callable[..., Any
         return original(account_id, event_body, queue_name, region_name)  # type: ignore[no-any-return]
 
     return send
+
+
+class UnableToValidateDestinations(S3ClientError):
+    """S3's answer to a notification configuration it may not deliver to."""
+
+    code = "InvalidArgument"
+
+
+def _wrap_put_bucket_notification(original: Callable[..., Any]) -> Callable[..., Any]:
+    # S3 checks, when the configuration is written, that each queue's or topic's
+    # policy lets it send; the key is not checked then (its messages are dropped later).
+    def put(self: Any, bucket_name: str, notification_config: dict[str, Any]) -> Any:
+        if enabled("deliveries"):
+            refusals = _unvalidated_destinations(self.account_id, bucket_name, notification_config)
+            if refusals:
+                raise UnableToValidateDestinations(
+                    "Unable to validate the following destination configurations: "
+                    + "; ".join(refusals)
+                )
+        return original(self, bucket_name, notification_config)
+
+    return put
+
+
+def _unvalidated_destinations(account: str, bucket: str, config: dict[str, Any]) -> list[str]:
+    context = delivery_context(f"arn:aws:s3:::{bucket}", account)
+    refusals = []
+    for entry in config.get("QueueConfiguration", []):
+        refusal = queue_refusal(Caller.service(S3), entry["Queue"], context, with_key=False)
+        if refusal is not None:
+            refusals.append(f"{entry['Queue']}: {refusal.reason}")
+    for entry in config.get("TopicConfiguration", []):
+        refusal = topic_refusal(Caller.service(S3), entry["Topic"], context, with_key=False)
+        if refusal is not None:
+            refusals.append(f"{entry['Topic']}: {refusal.reason}")
+    return refusals
 
 
 def _bucket_of(event_body: dict[str, Any]) -> str:
@@ -259,6 +299,10 @@ register_part(
                 "moto.sns.models:Subscription#endpoint",
                 "moto.sns.models:Subscription#topic",
             ),
+        ),
+        MotoPatch(
+            "moto.s3.models:S3Backend.put_bucket_notification_configuration",
+            _wrap_put_bucket_notification,
         ),
         MotoPatch(
             "moto.s3.notifications:_send_sqs_message",

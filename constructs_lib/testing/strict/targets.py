@@ -47,10 +47,13 @@ def queue_refusal(
     queue_arn: str,
     context: Mapping[str, Any],
     identity_policies: IdentityPolicies = (),
+    *,
+    with_key: bool = True,
 ) -> Decision | None:
     """Why SQS would refuse ``caller``'s SendMessage to ``queue_arn``; None if it would not.
 
     A queue moto does not know is left to moto (it answers as it always did).
+    ``with_key=False`` judges the queue policy only.
     """
     _, region, account, name = arn_parts(queue_arn)
     queue = sqs_backends[account][region].queues.get(name)
@@ -58,11 +61,13 @@ def queue_refusal(
         return None
     return _resource_then_key(
         Request(caller, "sqs:SendMessage", queue_arn, context),
-        queue, f"queue policy of {queue_arn}", "sqs", identity_policies,
+        queue, f"queue policy of {queue_arn}", "sqs" if with_key else "", identity_policies,
     )  # fmt: skip
 
 
-def topic_refusal(caller: Caller, topic_arn: str, context: Mapping[str, Any]) -> Decision | None:
+def topic_refusal(
+    caller: Caller, topic_arn: str, context: Mapping[str, Any], *, with_key: bool = True
+) -> Decision | None:
     """Why SNS would refuse ``caller``'s Publish to ``topic_arn``; None if it would not."""
     _, region, account, _ = arn_parts(topic_arn)
     topic = sns_backends[account][region].topics.get(topic_arn)
@@ -72,7 +77,7 @@ def topic_refusal(caller: Caller, topic_arn: str, context: Mapping[str, Any]) ->
         Request(caller, "sns:Publish", topic_arn, context),
         topic,
         f"topic policy of {topic_arn}",
-        "sns",
+        "sns" if with_key else "",
     )
 
 
@@ -83,7 +88,8 @@ def _resource_then_key(
     via: str,
     identity_policies: IdentityPolicies = (),
 ) -> Decision | None:
-    """The target's (a moto queue or topic) resource policy, then its key's policy."""
+    """The target's (a moto queue or topic) resource policy, then, unless ``via`` is
+    empty, its key's policy."""
     _, region, account, _ = arn_parts(request.resource)
     decision = authorize(
         request,
@@ -95,7 +101,7 @@ def _resource_then_key(
     if not decision:
         return decision
     key = getattr(target, "kms_master_key_id", None)
-    if key:
+    if key and via:
         return key_refusal(
             request.caller, str(key), via, account, region, request.context, identity_policies
         )

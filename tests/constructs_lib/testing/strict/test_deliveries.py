@@ -353,3 +353,29 @@ def test_a_suspended_part_lets_deliveries_through_inside_the_block(
     client("sns").publish(TopicArn=topic, Message="outside")
     assert bodies(url) == ["inside"]
     assert [d.message for d in strict_account.take_drops()] == ["outside"]
+
+
+def test_a_notification_configuration_s3_may_not_deliver_is_refused_when_written(
+    strict_account: StrictAccount,
+) -> None:
+    from botocore.exceptions import ClientError
+
+    _, arn = queue("closed")  # no policy: S3 may not send
+    s3 = client("s3")
+    s3.create_bucket(Bucket="incoming")
+    with pytest.raises(ClientError) as refused:
+        s3.put_bucket_notification_configuration(
+            Bucket="incoming",
+            NotificationConfiguration={
+                "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]
+            },
+        )
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidArgument"
+    assert error["Message"].startswith(
+        "Unable to validate the following destination configurations"
+    )
+    assert (
+        s3.get_bucket_notification_configuration(Bucket="incoming").get("QueueConfigurations")
+        is None
+    )
