@@ -121,3 +121,19 @@ def test_alarm_states_follow_cloudwatch(
     datapoints: list[float | None], missing: str | None, m: int | None, old: str, expected: str
 ) -> None:
     assert decide_state(alarm(datapoints=m, missing=missing), datapoints, old) == expected
+
+
+def test_queries_are_evaluated_in_dependency_order_not_listed_order() -> None:
+    # CDK lists an alarm's expression before the queries it uses.
+    from constructs_lib.testing.strict.alarms import query_value
+
+    queries = [
+        {
+            "Id": "ratio",
+            "Expression": "visible / IF(inService > 0, inService, 1)",
+            "ReturnData": True,
+        },
+        {"Id": "visible", "Expression": "240", "ReturnData": False},
+        {"Id": "inService", "Expression": "2", "ReturnData": False},
+    ]
+    assert query_value(queries, "123456789012", "us-east-1", 0.0, 60) == 120.0
