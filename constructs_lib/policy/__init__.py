@@ -11,6 +11,12 @@ template's policies hold CloudFormation intrinsics (``{"Fn::GetAtt": ...}``,
 resource by a placeholder ARN). An unresolved intrinsic raises
 `PolicySyntaxError`: it is never guessed to match.
 
+Why not a library: policyuniverse parses policies and expands actions
+against a bundled action list, parliament lints them against IAM's
+definitions, iam-ape computes an account's effective permissions; none
+evaluates one request with its condition keys, each brings boto3 or a data
+file, and moto's own evaluator ignores conditions.
+
 Example::
 
     from constructs_lib.policy import Caller, Request, authorize
