@@ -146,7 +146,8 @@ def section_worker() -> str:
 
 def section_deploy_cycle() -> str:
     from constructs_lib.testing.local_account import CdkCli, LocalAccount
-    from tools.deploy_local import LocalDeployment, Report, StageFailed
+    from constructs_lib.testing.strict import reset, strict_account
+    from tools.deploy_local import LocalDeployment, Report, StageFailed, run_smoke_checks
     from tools.smoke import SMOKE_CHECKS
 
     rows = []
@@ -154,9 +155,10 @@ def section_deploy_cycle() -> str:
     report = Report(out=out)
     started = time.perf_counter()
     failure = ""
-    with LocalAccount() as account:
+    with LocalAccount() as account, strict_account() as strict:
+        reset()
         cli = CdkCli(account, workdir=REPO_ROOT)
-        deployment = LocalDeployment(account, cli, report, REPO_ROOT / "cdk.out")
+        deployment = LocalDeployment(account, cli, report, REPO_ROOT / "cdk.out", strict)
 
         def destroy() -> None:
             deployment.cli_stage(
@@ -165,9 +167,7 @@ def section_deploy_cycle() -> str:
             )
 
         def smoke() -> None:
-            for check_name, check in SMOKE_CHECKS:
-                with report.check(check_name):
-                    check(deployment)
+            run_smoke_checks(deployment)
 
         try:
             for name, stage in (

@@ -98,6 +98,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _strict_local_account(strict_account: Any) -> Any:
+    """Every test runs in the strict local account (constructs_lib.testing.strict):
+    deliveries judged by policies, absent principals refused, alarms evaluated on
+    demand. A test that needs moto's old leniency says so with
+    ``@pytest.mark.lenient_account("<part>")``."""
+    return strict_account
+
+
 @pytest.fixture(scope="session")
 def example_assembly() -> cx_api.CloudAssembly:
     """The whole example app, synthesized once for the session."""

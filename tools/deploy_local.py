@@ -6,10 +6,17 @@
                                             # the account up to explore
 
 The local account is a moto server on 127.0.0.1 (`constructs_lib.testing.
-LocalAccount`, with the adapters for what moto lacks); the CDK CLI is the real
-one, pinned in package-lock.json, exactly as it would deploy into AWS. Every
-stage prints a line as it ends (time since start, stage, PASS/FAIL, its own
-duration); the exit code is non-zero when any stage or check fails.
+LocalAccount`, with the adapters for what moto lacks), made strict
+(`constructs_lib.testing.strict`: deliveries judged by policies, absent
+principals refused, alarms evaluated when the smoke run advances the clock);
+the CDK CLI is the real one, pinned in package-lock.json, exactly as it would
+deploy into AWS. Every stage prints a line as it ends (time since start,
+stage, PASS/FAIL, its own duration); the exit code is non-zero when any stage
+or check fails.
+
+A stage or check that fails for a known, open defect of the example app
+prints XFAIL with the defect's issue, and does not fail the run; if it
+passes, it prints XPASS and fails the run, so the mark is removed with the fix.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from constructs_lib.testing.local_account import (
     LocalAccount,
     stack_resources_by_path,
 )
+from constructs_lib.testing.strict import StrictAccount, reset, strict_account
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,35 +54,55 @@ class Report:
     started: float = field(default_factory=time.monotonic)
     passed: int = 0
     failed: list[str] = field(default_factory=list)
+    expected_failures: list[str] = field(default_factory=list)
 
     def line(self, text: str) -> None:
         elapsed = time.monotonic() - self.started
         print(f"[{elapsed:6.1f}s] {text}", file=self.out, flush=True)
 
-    def result(self, name: str, ok: bool, seconds: float, detail: str = "") -> None:
-        if ok:
-            self.passed += 1
+    def result(
+        self, name: str, ok: bool, seconds: float, detail: str = "", known_defect: str = ""
+    ) -> None:
+        """Tally and print one stage or check; ``known_defect`` turns FAIL into XFAIL."""
+        if known_defect:
+            verdict = "XFAIL" if not ok else "XPASS"
+            detail = f"[{known_defect}] {detail}".rstrip()
+            if ok:
+                self.failed.append(f"{name} (XPASS: {known_defect} seems fixed, drop the mark)")
+            else:
+                self.expected_failures.append(name)
         else:
-            self.failed.append(name)
-        verdict = "PASS" if ok else "FAIL"
+            verdict = "PASS" if ok else "FAIL"
+            if ok:
+                self.passed += 1
+            else:
+                self.failed.append(name)
         suffix = f"  {detail}" if detail else ""
         self.line(f"{verdict}  {name} ({seconds:.1f} s){suffix}")
 
     @contextmanager
-    def check(self, name: str) -> Iterator[None]:
+    def check(self, name: str, known_defect: str = "") -> Iterator[None]:
         """Runs a block as one check: an exception fails it, with its message."""
         started = time.monotonic()
         try:
             yield
         except Exception as err:  # a smoke check's failure is data for the report
-            self.result(name, False, time.monotonic() - started, f"{type(err).__name__}: {err}")
+            self.result(
+                name,
+                False,
+                time.monotonic() - started,
+                f"{type(err).__name__}: {err}",
+                known_defect,
+            )
         else:
-            self.result(name, True, time.monotonic() - started)
+            self.result(name, True, time.monotonic() - started, known_defect=known_defect)
 
     def summary(self) -> str:
         total = self.passed + len(self.failed)
         elapsed = time.monotonic() - self.started
         text = f"{total} checks: {self.passed} passed, {len(self.failed)} failed in {elapsed:.1f} s"
+        if self.expected_failures:
+            text += f" ({len(self.expected_failures)} known defects: XFAIL)"
         if self.failed:
             text += "\nfailed: " + ", ".join(self.failed)
         return text
@@ -88,6 +116,8 @@ class LocalDeployment:
     cli: CdkCli
     report: Report
     assembly_dir: Path
+    #: the strict account the deployment runs in (None: moto's old leniency)
+    strict: StrictAccount | None = None
 
     def cli_stage(self, name: str, result_of: Callable[[], CliResult]) -> CliResult:
         result = result_of()
@@ -160,16 +190,27 @@ def _tail(text: str, lines: int = 25) -> str:
     return "\n".join("      " + line for line in text.splitlines()[-lines:])
 
 
-def run(*, keep: bool, out: TextIO = sys.stdout) -> int:
-    from tools.smoke import SMOKE_CHECKS
+def run_smoke_checks(deployment: LocalDeployment) -> None:
+    """Every smoke check, each a PASS/FAIL line (XFAIL for a known defect)."""
+    from tools.smoke import KNOWN_DEFECTS, SMOKE_CHECKS
 
+    for name, smoke_check in SMOKE_CHECKS:
+        with deployment.report.check(name, KNOWN_DEFECTS.get(name, "")):
+            smoke_check(deployment)
+
+
+def run(*, keep: bool, out: TextIO = sys.stdout) -> int:
     report = Report(out=out)
     workdir = REPO_ROOT
     assembly_dir = REPO_ROOT / "cdk.out"
-    with LocalAccount() as account:
-        report.line(f"local account up at {account.endpoint_url} (moto, account 123456789012)")
+    with LocalAccount() as account, strict_account() as strict:
+        reset()
+        report.line(
+            f"local account up at {account.endpoint_url} (moto, account 123456789012; "
+            f"strict: {', '.join(strict.parts)})"
+        )
         cli = CdkCli(account, workdir=workdir)
-        deployment = LocalDeployment(account, cli, report, assembly_dir)
+        deployment = LocalDeployment(account, cli, report, assembly_dir, strict)
         try:
             deployment.synth()
             deployment.bootstrap()
@@ -179,9 +220,7 @@ def run(*, keep: bool, out: TextIO = sys.stdout) -> int:
                 status = described["Stacks"][0]["StackStatus"]
                 report.result(f"{stack_name}: {status}", status.endswith("_COMPLETE"), 0.0)
             report.line("smoke run: driving every pattern through the deployed resources")
-            for name, smoke_check in SMOKE_CHECKS:
-                with report.check(name):
-                    smoke_check(deployment)
+            run_smoke_checks(deployment)
             if not keep:
                 deployment.redeploy_after_destroy()
         except StageFailed:

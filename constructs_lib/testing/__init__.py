@@ -37,11 +37,13 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
 - **S3 bucket NotificationConfiguration** is ignored by moto (the bucket is
   created): not adapted yet, and not detected by the resource check (it is a
   property, not a resource).
-- **Policies are stored, not enforced**: a queue policy (e.g. the TLS-deny
-  statement) is readable with ``get_queue_attributes`` but moto serves
-  plain-HTTP and any principal anyway. Test the policy's content, not its effect.
-- **Alarms never evaluate** (moto emits no AWS/SQS metrics): test an alarm's
-  configuration, not that it fires.
+- **Policies are stored, not enforced** by moto. The strict account
+  (`constructs_lib.testing.strict`, activated explicitly: ``strict_account()``
+  or the pytest plugin's fixture) judges every service delivery by the
+  target's resource and key policies, refuses key and trust policies naming
+  absent IAM entities, and evaluates alarms when its clock is advanced. Direct
+  API calls of a test are still not checked against policies.
+- **Alarms never evaluate** in moto itself: `StrictAccount.advance` does it.
 - **Unnamed FIFO queue**: AWS generates ``<stack>-<id>-<suffix>.fifo``; moto
   generates the name without ``.fifo`` and rejects it. An override of moto's
   queue model adds the suffix (`adapters.sqs_fifo_queue_name`).
@@ -68,8 +70,10 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
 Public API: `deploy_template`, `DeployedStack`, `StackResource`,
 `logical_id_of`, `load_template`, `verify_resources`,
 `ensure_bootstrap_version`, the errors `DeploymentError`,
-`ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`, and
-`constructs_lib.testing.adapters` (how to add an adapter is described there).
+`ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`,
+`constructs_lib.testing.adapters` (how to add an adapter is described there),
+and the strict account: `strict_account`, `StrictAccount`, `Drop`
+(`constructs_lib.testing.strict`; pytest: `constructs_lib.testing.pytest_plugin`).
 """
 
 from __future__ import annotations
@@ -103,6 +107,7 @@ from constructs_lib.testing.deploy import (  # noqa: E402
     logical_id_of,
     verify_resources,
 )
+from constructs_lib.testing.strict import Drop, StrictAccount, strict_account  # noqa: E402
 
 __all__ = [
     "CDK_BOOTSTRAP_VERSION",
@@ -112,9 +117,11 @@ __all__ = [
     "TESTED_MOTO_VERSION",
     "DeployedStack",
     "DeploymentError",
+    "Drop",
     "MotoVersionError",
     "ResourceVerificationError",
     "StackResource",
+    "StrictAccount",
     "UnsafeTargetError",
     "adapters",
     "check_moto_version",
@@ -122,5 +129,6 @@ __all__ = [
     "ensure_bootstrap_version",
     "load_template",
     "logical_id_of",
+    "strict_account",
     "verify_resources",
 ]

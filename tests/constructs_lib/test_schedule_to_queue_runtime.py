@@ -24,7 +24,7 @@ from aws_cdk.assertions import Template
 from moto import mock_aws
 
 from constructs_lib import ScheduleToQueue, SecureQueue
-from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
+from constructs_lib.testing import DeployedStack, StrictAccount, deploy_template, logical_id_of
 from tests.sources_synth import ACCOUNT, REGION, new_stack
 
 pytestmark = pytest.mark.runtime
@@ -146,4 +146,24 @@ def test_target_path_delivers_the_payload_as_scheduler_would(
         "job": "nightly-report",
         "at": "2030-01-01T01:00:00Z",
     }
+    assert message["Attributes"]["MessageGroupId"] == "reports"
+
+
+def test_the_strict_account_fires_the_schedule_through_its_trust_role_and_key(
+    deployed: DeployedStack, synthesized: Any, strict_account: StrictAccount
+) -> None:
+    """Fired as Scheduler would: assume the role (its trust policy judged for
+    scheduler.amazonaws.com), send with the role's identity policy, into the
+    queue's policy and key; any refusal would be a drop."""
+    _, ids = synthesized
+    name = deployed.physical_id(ids["schedule"])
+    assert strict_account.fire_schedule(name, account_id=ACCOUNT, region=REGION)
+    (message,) = deployed.client("sqs").receive_message(
+        QueueUrl=deployed.physical_id(ids["queue"]),
+        WaitTimeSeconds=0,
+        AttributeNames=["MessageGroupId"],
+    )["Messages"]
+    payload = json.loads(message["Body"])
+    assert payload["job"] == "nightly-report"
+    assert payload["at"].endswith("Z") and "<aws.scheduler" not in payload["at"]
     assert message["Attributes"]["MessageGroupId"] == "reports"

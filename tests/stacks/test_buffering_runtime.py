@@ -44,8 +44,18 @@ def deployed(example_assembly: cx_api.CloudAssembly) -> Iterator[tuple[DeployedS
     stack = example_assembly.get_stack_by_name(STACK)
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
+        # A fresh account: AWSServiceRoleForAutoScaling does not exist yet, and
+        # no policy of the stack may name it (issue 9 defect 1).
         publish_file_assets(example_assembly.directory, stack.id, session.client("s3"))
         yield deploy_template(stack.template, stack_name=STACK, session=session), stack
+
+
+def test_a_fresh_account_deploys_the_stack(example_assembly: cx_api.CloudAssembly) -> None:
+    stack = example_assembly.get_stack_by_name(STACK)
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        publish_file_assets(example_assembly.directory, stack.id, session.client("s3"))
+        deploy_template(stack.template, stack_name=STACK, session=session)
 
 
 def _only(stack: Any, resource_type: str, prefix: str) -> str:

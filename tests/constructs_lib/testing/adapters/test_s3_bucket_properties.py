@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import pytest
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 
@@ -20,6 +21,20 @@ def stack() -> tuple[dict[str, Any], dict[str, str]]:
     bucket = s3.Bucket(s, "Bucket")
     cfn = bucket.node.default_child
     assert isinstance(cfn, s3.CfnBucket)
+    # S3 may send only what the queue policy allows (AWS checks it when the
+    # configuration is written, hence the dependency); scoped by account, as the
+    # bucket's ARN would close a cycle.
+    queue.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+            actions=["sqs:SendMessage"],
+            resources=[queue.queue_arn],
+            conditions={"StringEquals": {"aws:SourceAccount": s.account}},
+        )
+    )
+    policy = queue.node.find_child("Policy").node.default_child
+    assert isinstance(policy, sqs.CfnQueuePolicy)
+    cfn.add_dependency(policy)
     cfn.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
         queue_configurations=[
             s3.CfnBucket.QueueConfigurationProperty(

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
@@ -22,6 +23,17 @@ def stack() -> tuple[dict[str, Any], dict[str, str]]:
     s = new_stack()
     topic = sns.Topic(s, "Topic")
     queue, dlq = sqs.Queue(s, "Queue"), sqs.Queue(s, "Dlq")
+    # A bare Subscription writes no queue policy: without these, AWS (and the
+    # strict local account) drops every message SNS delivers.
+    for target in (queue, dlq):
+        target.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("sns.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[target.queue_arn],
+                conditions={"ArnEquals": {"aws:SourceArn": topic.topic_arn}},
+            )
+        )
     subscription = sns.Subscription(
         s,
         "Sub",

@@ -1,0 +1,54 @@
+"""pytest support for the strict local account (`constructs_lib.testing.strict`).
+
+Load it explicitly (``-p constructs_lib.testing.pytest_plugin`` or
+``pytest_plugins = [...]`` in a root conftest); importing it patches nothing.
+It provides:
+
+- the ``strict_account`` fixture: a fresh strict account for one test (drops
+  forgotten, clock at zero), every part on except those a
+  ``@pytest.mark.lenient_account("principals", ...)`` marker names;
+- a check after each test that uses it: a delivery refused during the test
+  and not taken with ``strict_account.take_drops()`` fails the test, naming
+  the delivery and the policy that refused it (in the test's call phase, so
+  ``xfail`` applies to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from typing import Any
+
+import pytest
+
+from constructs_lib.testing.strict import StrictAccount, reset, strict_account
+
+LENIENT_MARKER = "lenient_account"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{LENIENT_MARKER}(*parts): turn these parts of the strict local account off "
+        "for the test (deliveries, principals, alarms): moto's old leniency",
+    )
+
+
+@pytest.fixture(name="strict_account")
+def strict_account_fixture(request: pytest.FixtureRequest) -> Iterator[StrictAccount]:
+    """The strict local account, active for one test."""
+    off: set[str] = set()
+    for marker in request.node.iter_markers(LENIENT_MARKER):
+        off.update(marker.args)
+    reset()
+    with strict_account(off=off) as account:
+        yield account
+    reset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, Any, Any]:
+    result = yield
+    account = pyfuncitem.funcargs.get("strict_account")
+    if isinstance(account, StrictAccount):
+        account.assert_no_drops()
+    return result

@@ -1,0 +1,57 @@
+"""A local account that fails where AWS fails (issue 10).
+
+Four capabilities on top of moto, each a *part* that can be switched off:
+
+- ``deliveries``: SNS, S3, EventBridge, Scheduler and CloudWatch deliveries are
+  judged by the target's resource policy and key policy with the condition
+  keys the service sends; a refused message is dropped and recorded
+  (`StrictAccount.drops`);
+- ``principals``: key and trust policies naming an IAM role or user that does
+  not exist are refused; the Auto Scaling service-linked role appears with the
+  first Auto Scaling group;
+- ``alarms``: `StrictAccount.advance` evaluates alarms and target-tracking
+  policies from the account's state and runs their actions;
+- the policy evaluator they share: `constructs_lib.policy`.
+
+Nothing happens at import: activate it explicitly::
+
+    from moto import mock_aws
+    from constructs_lib.testing.strict import strict_account
+
+    with mock_aws(), strict_account() as account:        # or strict_account(off={"alarms"})
+        deployed = deploy_template(template)
+        ...
+        account.advance(minutes=3)
+        account.assert_no_drops()
+
+In pytest, the ``strict_account`` fixture of `constructs_lib.testing.pytest_plugin`
+does the same per test, and ``@pytest.mark.lenient_account("principals")``
+turns one part off for one test.
+"""
+
+from __future__ import annotations
+
+from constructs_lib.testing.strict._patching import PARTS, MotoPatch, Part, resolve
+from constructs_lib.testing.strict.account import (
+    PART_NAMES,
+    Drop,
+    StrictAccount,
+    UnexpectedDrops,
+    active_account,
+    reset,
+    strict_account,
+)
+
+__all__ = [
+    "PARTS",
+    "PART_NAMES",
+    "Drop",
+    "MotoPatch",
+    "Part",
+    "StrictAccount",
+    "UnexpectedDrops",
+    "active_account",
+    "reset",
+    "resolve",
+    "strict_account",
+]

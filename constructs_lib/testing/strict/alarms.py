@@ -1,0 +1,335 @@
+"""Part ``alarms``: alarms evaluated, and their actions run, when the clock advances.
+
+`StrictAccount.advance` moves the account's clock a minute at a time. Each
+minute every metric an alarm or a target-tracking policy reads is sampled
+(`metrics`), each alarm whose period ends then gets a datapoint, and its state
+is decided as CloudWatch decides it (CloudWatch User Guide, "Evaluating an
+alarm"):
+
+- of the last ``EvaluationPeriods`` datapoints, ``DatapointsToAlarm`` (default:
+  all) breaching -> ``ALARM``;
+- missing datapoints per ``TreatMissingData``: ``notBreaching`` (good),
+  ``breaching`` (bad), ``ignore`` (the state stays), ``missing`` (default: only
+  the present ones count; none at all -> ``INSUFFICIENT_DATA``);
+- a new alarm starts in ``INSUFFICIENT_DATA``.
+
+On a state change its actions for the new state run: an SNS topic gets the
+alarm notification through the ``deliveries`` checks (``cloudwatch.amazonaws.com``
+must be allowed by the topic policy and the topic's key), a scaling policy
+changes the group (`scaling`). While an alarm stays in ``ALARM`` its Auto
+Scaling actions run again each period, as AWS does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from moto.autoscaling.models import autoscaling_backends
+from moto.cloudwatch.models import cloudwatch_backends
+
+from constructs_lib.testing.strict import scaling
+from constructs_lib.testing.strict._patching import MotoPatch, register_part
+from constructs_lib.testing.strict.account import STATE, now
+from constructs_lib.testing.strict.deliveries import publish_from_service
+from constructs_lib.testing.strict.metric_math import (
+    MetricMathError,
+    Value,
+    evaluate_expression,
+    expression_names,
+)
+from constructs_lib.testing.strict.metrics import (
+    MetricKey,
+    datapoint,
+    record_sample,
+    reset_samples,
+)
+
+MINUTE = 60
+CLOUDWATCH = "cloudwatch.amazonaws.com"
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "GreaterThanThreshold": operator.gt,
+    "GreaterThanOrEqualToThreshold": operator.ge,
+    "LessThanThreshold": operator.lt,
+    "LessThanOrEqualToThreshold": operator.le,
+}
+
+#: alarm ARN -> its datapoints so far; policy ARN -> the tracked metric's values
+_DATAPOINTS: dict[str, list[Value]] = defaultdict(list)
+_STATES: dict[str, str] = {}
+_TRACKED: dict[str, list[Value]] = defaultdict(list)
+_MINUTES = [0]
+
+
+def reset_alarm_history() -> None:
+    _DATAPOINTS.clear()
+    _STATES.clear()
+    _TRACKED.clear()
+    _MINUTES[0] = 0
+    reset_samples()
+    scaling.reset_launches()
+
+
+def advance_clock(minutes: int) -> list[str]:
+    if minutes < 1:
+        raise ValueError(f"minutes={minutes!r}: advance by at least one minute")
+    events: list[str] = []
+    for _ in range(minutes):
+        with STATE.lock:
+            STATE.clock_offset += MINUTE
+        _MINUTES[0] += 1
+        events += _tick(math.floor(now() / MINUTE) * MINUTE)
+    return events
+
+
+def _tick(at: float) -> list[str]:
+    events: list[str] = []
+    for account, regions in list(cloudwatch_backends.items()):
+        for region, backend in list(regions.items()):
+            for alarm in list(backend.alarms.values()):
+                events += _evaluate_alarm(backend, alarm, account, region, at)
+    for account, scaling_regions in list(autoscaling_backends.items()):
+        for region, scaling_backend in list(scaling_regions.items()):
+            for policy in list(scaling_backend.policies.values()):
+                if policy.policy_type == "TargetTrackingScaling":
+                    events += _track(scaling_backend, policy, account, region, at)
+    return events
+
+
+# --- alarms ----------------------------------------------------------------------
+
+
+def _period_minutes(alarm: Any) -> int:
+    periods = [int(alarm.period or 0)] + [
+        int(q.metric_stat.period) for q in alarm.metric_data_queries if q.metric_stat
+    ]
+    return max(1, max(periods) // MINUTE)
+
+
+def _evaluate_alarm(backend: Any, alarm: Any, account: str, region: str, at: float) -> list[str]:
+    period = _period_minutes(alarm)
+    if _MINUTES[0] % period:
+        return []
+    value = alarm_value(alarm, account, region, at, period * MINUTE)
+    history = _DATAPOINTS[alarm.alarm_arn]
+    history.append(value)
+    old = _STATES.get(alarm.alarm_arn, "INSUFFICIENT_DATA")
+    new = decide_state(alarm, history[-int(alarm.evaluation_periods) :], old)
+    _STATES[alarm.alarm_arn] = new
+    events = []
+    if new != old:
+        reason = f"datapoints {history[-int(alarm.evaluation_periods) :]} vs {alarm.threshold}"
+        backend.set_alarm_state(alarm.name, reason, json.dumps({"value": value}), new)
+        events.append(f"alarm {alarm.name}: {old} -> {new} ({reason})")
+    if alarm.actions_enabled and (new != old or new == "ALARM"):
+        events += _run_actions(alarm, old, new, value, account, region, at, repeat=new == old)
+    return events
+
+
+def alarm_value(alarm: Any, account: str, region: str, at: float, period: int) -> Value:
+    """The alarm's datapoint for the period ending at ``at``."""
+    if not alarm.metric_data_queries:
+        dimensions = {d.name: d.value for d in alarm.dimensions}
+        key = MetricKey.of(account, region, alarm.namespace, alarm.metric_name, dimensions)
+        record_sample(key, at)
+        return datapoint(key, alarm.statistic, int(alarm.period), at)
+    queries = [
+        {
+            "Id": q.id,
+            "Expression": q.expression,
+            "ReturnData": q.return_data,
+            "MetricStat": None
+            if q.metric_stat is None
+            else {
+                "Metric": {
+                    "Namespace": q.metric_stat.metric.namespace,
+                    "MetricName": q.metric_stat.metric.metric_name,
+                    "Dimensions": [
+                        {"Name": d.name, "Value": d.value} for d in q.metric_stat.metric.dimensions
+                    ],
+                },
+                "Stat": q.metric_stat.stat,
+                "Period": q.metric_stat.period,
+            },
+        }
+        for q in alarm.metric_data_queries
+    ]
+    return query_value(queries, account, region, at, period)
+
+
+def query_value(queries: list[dict[str, Any]], account: str, region: str, at: float,
+                period: int) -> Value:  # fmt: skip
+    """The returned value of metric data queries.
+
+    Metric stats first, then expressions, each once the ids it names have values
+    (CDK lists an alarm's expression before the metrics it uses).
+    """
+    values: dict[str, Value] = {}
+    for query in queries:
+        stat = query.get("MetricStat")
+        if stat:
+            metric = stat["Metric"]
+            dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+            key = MetricKey.of(account, region, metric["Namespace"], metric["MetricName"], dims)
+            record_sample(key, at)
+            values[query["Id"]] = datapoint(
+                key, stat["Stat"], int(stat.get("Period") or period), at
+            )
+    pending = [q for q in queries if not q.get("MetricStat")]
+    for _ in range(len(pending)):
+        for query in [q for q in pending if q["Id"] not in values]:
+            if all(name in values for name in expression_names(query["Expression"])):
+                values[query["Id"]] = evaluate_expression(query["Expression"], values)
+    returned = [q["Id"] for q in queries if str(q.get("ReturnData", True)).lower() == "true"]
+    if len(returned) != 1 or returned[0] not in values:
+        raise MetricMathError(f"cannot evaluate queries {[q['Id'] for q in queries]}: {returned}")
+    return values[returned[0]]
+
+
+def decide_state(alarm: Any, datapoints: list[Value], old: str) -> str:
+    """ALARM, OK or INSUFFICIENT_DATA for the last evaluation periods' datapoints."""
+    compare = _COMPARE.get(alarm.comparison_operator)
+    if compare is None:
+        raise ValueError(f"comparison {alarm.comparison_operator!r} is not evaluated")
+    needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
+    missing = alarm.treat_missing_data or "missing"
+    present = [compare(v, float(alarm.threshold)) for v in datapoints if v is not None]
+    gaps = len(datapoints) - len(present)
+    if missing == "breaching":
+        present += [True] * gaps
+    elif missing == "notBreaching":
+        present += [False] * gaps
+    if sum(present) >= needed:
+        return "ALARM"
+    if not present:
+        return old if missing == "ignore" else "INSUFFICIENT_DATA"
+    if len(datapoints) < int(alarm.evaluation_periods) and missing != "notBreaching":
+        return old if old != "INSUFFICIENT_DATA" else "INSUFFICIENT_DATA"
+    return "OK"
+
+
+def _run_actions(alarm: Any, old: str, new: str, value: Value, account: str, region: str,
+                 at: float, *, repeat: bool) -> list[str]:  # fmt: skip
+    actions = {"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions}.get(
+        new, alarm.insufficient_data_actions
+    )
+    events = []
+    for action in actions or []:
+        if ":autoscaling:" in action and value is not None:
+            events += _scaling_action(action, value - float(alarm.threshold), account, region, at)
+        elif ":sns:" in action and not repeat:
+            delivered = publish_from_service(
+                CLOUDWATCH, alarm.alarm_arn, action,
+                notification(alarm, old, new, value, account, region),
+                subject=f'{new}: "{alarm.name}" in {region}',
+            )  # fmt: skip
+            outcome = "delivered" if delivered else "refused (see drops)"
+            events.append(f"alarm {alarm.name}: notification to {action} {outcome}")
+    return events
+
+
+def _scaling_action(policy_arn: str, breach: float, account: str, region: str,
+                    at: float) -> list[str]:  # fmt: skip
+    backend = autoscaling_backends[account][region]
+    policy = next((p for p in backend.policies.values() if p.arn == policy_arn), None)
+    if policy is None:
+        return [f"alarm action {policy_arn}: no such scaling policy"]
+    line = scaling.run_step_policy(backend, policy, breach, at)
+    return [line] if line else []
+
+
+def notification(alarm: Any, old: str, new: str, value: Value, account: str, region: str) -> str:
+    """The JSON message CloudWatch publishes for a state change."""
+    return json.dumps(
+        {
+            "AlarmName": alarm.name,
+            "AlarmDescription": alarm.description,
+            "AWSAccountId": account,
+            "AlarmArn": alarm.alarm_arn,
+            "NewStateValue": new,
+            "OldStateValue": old,
+            "NewStateReason": f"Threshold crossed: datapoint {value} vs {alarm.threshold}",
+            "Region": region,
+            "Trigger": {
+                "MetricName": alarm.metric_name,
+                "Namespace": alarm.namespace,
+                "ComparisonOperator": alarm.comparison_operator,
+                "Threshold": alarm.threshold,
+                "EvaluationPeriods": alarm.evaluation_periods,
+            },
+        }
+    )
+
+
+# --- target tracking -------------------------------------------------------------------
+
+
+def _track(backend: Any, policy: Any, account: str, region: str, at: float) -> list[str]:
+    config = vars(policy.target_tracking_configuration)
+    spec = config.get("CustomizedMetricSpecification")
+    if not spec:
+        return [f"policy {policy.name}: only customized metrics are tracked here"]
+    queries = spec.get("Metrics") or [
+        {"Id": "m", "MetricStat": {"Metric": spec, "Stat": spec.get("Statistic", "Average")}}
+    ]
+    value = query_value(queries, account, region, at, MINUTE)
+    history = _TRACKED[policy.arn]
+    history.append(value)
+    target = float(config["TargetValue"])
+    direction = tracking_direction(history, target, scale_in=_scale_in_allowed(config))
+    if direction == 0:
+        return []
+    group = backend.autoscaling_groups[policy.auto_scaling_group_name]
+    desired = int(group.desired_capacity or 0)
+    proportional = scaling.tracking_capacity(value or 0, len(group.active_instances()), target)
+    wanted = max(desired, proportional) if direction > 0 else min(desired, proportional)
+    line = scaling.set_capacity(backend, group, wanted, at, cause=f"target tracking {policy.name}")
+    return [line] if line else []
+
+
+def _scale_in_allowed(config: dict[str, Any]) -> bool:
+    return str(config.get("DisableScaleIn", False)).lower() != "true"
+
+
+def tracking_direction(history: list[Value], target: float, *, scale_in: bool) -> int:
+    """+1 when AWS's high alarm of a target-tracking policy fires, -1 for its low alarm, else 0."""
+
+    def all_of(count: int, holds: Callable[[float], bool]) -> bool:
+        recent = history[-count:]
+        return len(recent) == count and all(v is not None and holds(v) for v in recent)
+
+    if all_of(scaling.TRACKING_HIGH_DATAPOINTS, lambda v: v > target):
+        return 1
+    low = target * scaling.TRACKING_LOW_FRACTION
+    if scale_in and all_of(scaling.TRACKING_LOW_DATAPOINTS, lambda v: v < low):
+        return -1
+    return 0
+
+
+def _wrap_group_from_cloudformation(original: Callable[..., Any]) -> Callable[..., Any]:
+    # moto's group model drops DefaultInstanceWarmup; scaling needs it.
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any,
+               **kwargs: Any) -> Any:  # fmt: skip
+        group = original(cls, resource_name, cloudformation_json, *args, **kwargs)
+        warmup = (cloudformation_json.get("Properties") or {}).get("DefaultInstanceWarmup")
+        scaling.remember_default_warmup(group, warmup)
+        return group
+
+    return create
+
+
+register_part(
+    "alarms",
+    "alarms evaluated from the account's state when the clock is advanced; SNS and "
+    "scaling actions run",
+    [
+        MotoPatch(
+            "moto.autoscaling.models:FakeAutoScalingGroup.create_from_cloudformation_json",
+            _wrap_group_from_cloudformation,
+        )
+    ],
+)

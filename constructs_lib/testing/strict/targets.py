@@ -1,0 +1,236 @@
+"""Would AWS let this caller put a message into this queue or topic? (policies read from moto)
+
+The checks of one delivery, shared by every producer: the target's resource
+policy, then, for an encrypted target, its key's policy (``kms:GenerateDataKey``
+and ``kms:Decrypt``). The AWS-managed keys (``alias/aws/sqs``,
+``alias/aws/sns``) are judged by the fixed policy AWS gives them, which lets
+only principals of the account use the key, through the service: never a
+service principal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from moto.iam.models import iam_backends
+from moto.kms.models import kms_backends
+from moto.sns.models import sns_backends
+from moto.sqs.models import sqs_backends
+
+from constructs_lib.policy import Caller, CallerKind, Decision, Request, authorize
+
+#: What IAM sees as the calling account when a service principal uses a key:
+#: one of AWS's own, never the customer's.
+AWS_SERVICE_ACCOUNT = "000000000000"
+
+IdentityPolicies = Sequence[tuple[str, Mapping[str, Any] | str]]
+
+
+def delivery_context(source_arn: str, source_account: str) -> dict[str, str | bool]:
+    """The condition keys a service sends with a delivery (all of them use TLS)."""
+    return {
+        "aws:SourceArn": source_arn,
+        "aws:SourceAccount": source_account,
+        "aws:SecureTransport": True,
+    }
+
+
+def arn_parts(arn: str) -> tuple[str, str, str, str]:
+    """(service, region, account, resource) of an ARN."""
+    parts = arn.split(":", 5)
+    return parts[2], parts[3], parts[4], parts[5]
+
+
+def queue_refusal(
+    caller: Caller,
+    queue_arn: str,
+    context: Mapping[str, Any],
+    identity_policies: IdentityPolicies = (),
+    *,
+    with_key: bool = True,
+) -> Decision | None:
+    """Why SQS would refuse ``caller``'s SendMessage to ``queue_arn``; None if it would not.
+
+    A queue moto does not know is left to moto (it answers as it always did).
+    ``with_key=False`` judges the queue policy only.
+    """
+    _, region, account, name = arn_parts(queue_arn)
+    queue = sqs_backends[account][region].queues.get(name)
+    if queue is None:
+        return None
+    return _resource_then_key(
+        Request(caller, "sqs:SendMessage", queue_arn, context),
+        queue, f"queue policy of {queue_arn}", "sqs" if with_key else "", identity_policies,
+    )  # fmt: skip
+
+
+def topic_refusal(
+    caller: Caller, topic_arn: str, context: Mapping[str, Any], *, with_key: bool = True
+) -> Decision | None:
+    """Why SNS would refuse ``caller``'s Publish to ``topic_arn``; None if it would not."""
+    _, region, account, _ = arn_parts(topic_arn)
+    topic = sns_backends[account][region].topics.get(topic_arn)
+    if topic is None:
+        return None
+    return _resource_then_key(
+        Request(caller, "sns:Publish", topic_arn, context),
+        topic,
+        f"topic policy of {topic_arn}",
+        "sns" if with_key else "",
+    )
+
+
+def _resource_then_key(
+    request: Request,
+    target: Any,
+    label: str,
+    via: str,
+    identity_policies: IdentityPolicies = (),
+) -> Decision | None:
+    """The target's (a moto queue or topic) resource policy, then, unless ``via`` is
+    empty, its key's policy."""
+    _, region, account, _ = arn_parts(request.resource)
+    decision = authorize(
+        request,
+        resource_policy=target.policy,
+        resource_label=label,
+        resource_account=account,
+        identity_policies=identity_policies,
+    )
+    if not decision:
+        return decision
+    key = getattr(target, "kms_master_key_id", None)
+    if key and via:
+        return key_refusal(
+            request.caller, str(key), via, account, region, request.context, identity_policies
+        )
+    return None
+
+
+def key_refusal(
+    caller: Caller,
+    key_ref: str,
+    via: str,
+    account: str,
+    region: str,
+    context: Mapping[str, Any],
+    identity_policies: IdentityPolicies = (),
+) -> Decision | None:
+    """Why KMS would refuse ``caller`` the data key of ``key_ref`` (through ``via``)."""
+    found = _key_policy(key_ref, via, account, region)
+    if isinstance(found, Decision):
+        return found
+    key_arn, policy, label = found
+    kms_context = dict(context) | {
+        "kms:ViaService": f"{via}.{region}.amazonaws.com",
+        "kms:CallerAccount": caller.account or AWS_SERVICE_ACCOUNT,
+    }
+    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+        decision = authorize(
+            Request(caller, action, key_arn, kms_context),
+            resource_policy=policy,
+            resource_label=label,
+            resource_account=arn_parts(key_arn)[2],
+            identity_policies=identity_policies,
+            identity_needs_delegation=True,
+        )
+        if not decision:
+            return decision
+    return None
+
+
+def _key_policy(
+    key_ref: str, via: str, account: str, region: str
+) -> tuple[str, Mapping[str, Any] | str, str] | Decision:
+    if key_ref.startswith("arn:"):
+        _, region, account, _ = arn_parts(key_ref)
+    managed_alias = f"alias/aws/{via}"
+    label = (
+        f"the AWS-managed key {managed_alias} (its fixed policy lets only principals "
+        f"of account {account} use it, through {via.upper()}; no service principal)"
+    )
+    managed = aws_managed_key_policy(account, region, via)
+    if key_ref.endswith(managed_alias):
+        return f"arn:aws:kms:{region}:{account}:{managed_alias}", managed, label
+    try:
+        key = kms_backends[account][region].describe_key(key_ref)
+    except Exception:  # moto raises KeyError or its NotFoundException
+        return Decision(False, f"key {key_ref} does not exist in {account}/{region}")
+    if managed_alias in key.aliases:
+        return key.arn, managed, label
+    return key.arn, key.policy or "", f"key policy of {key.arn}"
+
+
+def aws_managed_key_policy(account: str, region: str, service: str) -> dict[str, Any]:
+    """The policy AWS gives ``alias/aws/<service>`` (it cannot be changed)."""
+    return {
+        "Version": "2012-10-17",
+        "Id": f"auto-{service}-2",
+        "Statement": [
+            {
+                "Sid": f"Allow access through {service.upper()} for all principals in the "
+                f"account that are authorized to use {service.upper()}",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": [
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:CreateGrant",
+                    "kms:DescribeKey",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {
+                        "kms:CallerAccount": account,
+                        "kms:ViaService": f"{service}.{region}.amazonaws.com",
+                    }
+                },
+            },
+            {
+                "Sid": "Allow direct access to key metadata to the account",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
+                "Resource": "*",
+            },
+        ],
+    }
+
+
+def role_identity_policies(role_arn: str) -> IdentityPolicies | Decision:
+    """The inline and attached policies of a role, or why there is no such role."""
+    account = arn_parts(role_arn)[2]
+    try:
+        role = iam_backends[account]["aws"].get_role_by_arn(role_arn)
+    except Exception:  # moto's NotFoundException
+        return Decision(False, f"role {role_arn} does not exist")
+    policies: list[tuple[str, Mapping[str, Any] | str]] = [
+        (f"policy {name} of role {role.name}", document) for name, document in role.policies.items()
+    ]
+    for managed in role.managed_policies.values():
+        version = next(v for v in managed.versions if v.is_default)
+        policies.append((f"managed policy {managed.arn}", version.document))
+    return policies
+
+
+def role_trust_refusal(role_arn: str, service: str, context: Mapping[str, Any]) -> Decision | None:
+    """Why ``service`` could not assume ``role_arn`` (its trust policy); None if it could."""
+    account = arn_parts(role_arn)[2]
+    try:
+        role = iam_backends[account]["aws"].get_role_by_arn(role_arn)
+    except Exception:  # moto's NotFoundException
+        return Decision(False, f"role {role_arn} does not exist")
+    decision = authorize(
+        Request(Caller.service(service), "sts:AssumeRole", role_arn, context),
+        resource_policy=role.assume_role_policy_document,
+        resource_label=f"trust policy of role {role.name}",
+        resource_account=account,
+    )
+    return None if decision else decision
+
+
+def is_iam_caller(caller: Caller) -> bool:
+    return caller.kind in (CallerKind.ROLE, CallerKind.USER)
