@@ -156,8 +156,8 @@ RULES: tuple[Rule, ...] = (
         "CDK's notifications resource) depends on the queue policy that allows "
         "s3.amazonaws.com, the deploy fails (Unable to validate the following destination "
         "configurations), or fails only sometimes.",
-        "Make the bucket depend on the queue policy "
-        "(cfn_bucket.add_dependency(queue.policy.node.default_child)); CDK's "
+        "Make the bucket depend on the queue policy (CDK: "
+        'bucket.node.add_dependency(queue.node.find_child("Policy"))); CDK\'s '
         "add_event_notification does it for you.",
         (_S3_VALIDATION, _cdk(3067), _cdk(5991)),
     ),

@@ -11,13 +11,14 @@ queue policy that lets S3 in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from constructs_lib.checks.access import may_send
+from constructs_lib.checks.assembly import ResourceId
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.values import NAME_PROPERTY, Unresolved
+from constructs_lib.checks.values import NAME_PROPERTY, SUB_VARIABLE, Unresolved
 from constructs_lib.checks.wiring import QUEUE, S3, SNS, Wiring, is_true
 
 #: DeletionPolicy values that keep the resource when its stack is deleted.
@@ -56,7 +57,7 @@ def retained_fixed_names(wiring: Wiring) -> Iterator[Finding]:
         if resource.deletion_policy not in KEEPING_POLICIES or resource.type not in NAME_PROPERTY:
             continue
         raw_name = resource.prop(NAME_PROPERTY[resource.type])
-        if raw_name is None or _unique_per_stack(raw_name):
+        if raw_name is None or not fixed_at_synth(wiring, resource.id.stack, raw_name):
             continue
         try:
             name = wiring.values.text(resource.id.stack, raw_name)
@@ -71,9 +72,47 @@ def retained_fixed_names(wiring: Wiring) -> Iterator[Finding]:
         )
 
 
-def _unique_per_stack(value: Any) -> bool:
-    """A name built from the stack's id is new for every new stack: nothing to collide with."""
-    return "AWS::StackId" in str(value)
+#: Pseudo parameters that are the same for the next deployment of the stack.
+_STABLE_PSEUDO = frozenset(
+    {"AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName"}
+)
+
+
+def fixed_at_synth(wiring: Wiring, stack: str, value: Any) -> bool:
+    """True when ``value`` comes out the same for a new stack of the same name.
+
+    Not fixed: a name built from the stack's id, from a parameter, or from
+    another resource's generated name (``/aws/lambda/`` + a function's Ref),
+    which CloudFormation makes new for every new stack.
+    """
+    if isinstance(value, list):
+        return all(fixed_at_synth(wiring, stack, item) for item in value)
+    if not isinstance(value, Mapping):
+        return True
+    if len(value) == 1 and "Ref" in value:
+        return _reference_fixed(wiring, stack, str(value["Ref"]))
+    if len(value) == 1 and "Fn::GetAtt" in value:
+        target = value["Fn::GetAtt"]
+        name = target[0] if isinstance(target, list) else str(target).split(".")[0]
+        return _reference_fixed(wiring, stack, str(name))
+    if len(value) == 1 and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        text, variables = (sub[0], sub[1]) if isinstance(sub, list) else (sub, {})
+        names = [n for n in SUB_VARIABLE.findall(str(text)) if n not in variables]
+        return fixed_at_synth(wiring, stack, variables) and all(
+            _reference_fixed(wiring, stack, n.split(".")[0]) for n in names
+        )
+    return all(fixed_at_synth(wiring, stack, item) for item in value.values())
+
+
+def _reference_fixed(wiring: Wiring, stack: str, name: str) -> bool:
+    if name.startswith("AWS::"):
+        return name in _STABLE_PSEUDO
+    resource = wiring.assembly.resources.get(ResourceId(stack, name))
+    if resource is None or resource.type not in NAME_PROPERTY:
+        return False  # a parameter, or a resource whose name CloudFormation generates
+    own_name = resource.prop(NAME_PROPERTY[resource.type])
+    return own_name is not None and fixed_at_synth(wiring, stack, own_name)
 
 
 def notifications_before_policy(wiring: Wiring) -> Iterator[Finding]:

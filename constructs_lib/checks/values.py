@@ -54,7 +54,8 @@ NAME_PROPERTY: dict[str, str] = {
     "AWS::StepFunctions::StateMachine": "StateMachineName",
 }
 
-_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+#: A ``${Name}`` or ``${Name.Attribute}`` of ``Fn::Sub`` (``${!Literal}`` excluded).
+SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
 class Unresolved(ValueError):
@@ -141,7 +142,7 @@ class Values:
                 return str(self._get_att(stack, name.split(".", 1)))
             return str(self._ref(stack, name))
 
-        return _SUB_VARIABLE.sub(replace, str(text)).replace("${!", "${")
+        return SUB_VARIABLE.sub(replace, str(text)).replace("${!", "${")
 
     def _import(self, stack: str, name: Any) -> Any:
         exports = self._export_table()

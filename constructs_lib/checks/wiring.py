@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from constructs_lib.checks.assembly import Assembly, Resource, ResourceId
-from constructs_lib.checks.values import Unresolved, Values
+from constructs_lib.checks.values import SUB_VARIABLE, Unresolved, Values
 
 QUEUE = "AWS::SQS::Queue"
 TOPIC = "AWS::SNS::Topic"
@@ -384,7 +383,7 @@ def _references(value: Any, found: set[str]) -> None:
 
 
 def _sub_names(text: str) -> list[str]:
-    return [m for m in re.findall(r"\$\{([^}!][^}]*)\}", text) if not m.startswith("AWS::")]
+    return [m for m in SUB_VARIABLE.findall(text) if not m.startswith("AWS::")]
 
 
 def _statements(document: Any) -> list[Mapping[str, Any]]:
