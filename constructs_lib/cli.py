@@ -6,7 +6,7 @@ command is one more entry in `COMMANDS`. Nothing here imports aws_cdk.
 
 Exit codes: 0 done, 1 some messages were not moved (or the run was cut short),
 2 refused (bad options, queues that do not fit together), 3 an AWS error,
-130 interrupted.
+130 interrupted. ``check``: 0 no finding, 1 findings, 2 unreadable input.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Command:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    #: takes --endpoint-url/--region (it talks to AWS)
+    connects: bool = True
 
 
 def _sqs_client(args: argparse.Namespace) -> Any:
@@ -122,6 +124,21 @@ def _redrive(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INCOMPLETE
 
 
+# --- check ---------------------------------------------------------------------
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    from constructs_lib.checks import command
+
+    command.add_arguments(parser)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from constructs_lib.checks import command
+
+    return command.run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="redrive",
@@ -129,13 +146,22 @@ COMMANDS: tuple[Command, ...] = (
         add_arguments=_redrive_arguments,
         run=_redrive,
     ),
+    Command(
+        name="check",
+        help="SqsPatternChecks over a synthesized app (cdk.out) or CloudFormation templates: "
+        "exit 1 on findings",
+        add_arguments=_check_arguments,
+        run=_check,
+        connects=False,
+    ),
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m constructs_lib",
-        description="Operator commands of constructs_lib (they need boto3, not aws-cdk-lib).",
+        description="Operator commands of constructs_lib (they need boto3 or nothing, "
+        "never aws-cdk-lib).",
     )
     # Connection options belong to every command, after its name.
     connection = argparse.ArgumentParser(add_help=False)
@@ -144,7 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         sub = commands.add_parser(
-            command.name, help=command.help, description=command.help, parents=[connection]
+            command.name,
+            help=command.help,
+            description=command.help,
+            parents=[connection] if command.connects else [],
         )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
