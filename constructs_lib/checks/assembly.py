@@ -92,6 +92,8 @@ class StackTemplate:
     dependencies: tuple[str, ...] = ()
     #: the cloud assembly's id of this stack (its name, for a template file)
     artifact_id: str = ""
+    #: the CloudFormation stack name it deploys as
+    stack_name: str = ""
     #: the template file it was read from
     source: Path | None = None
 
@@ -132,6 +134,7 @@ class Assembly:
         }
         self.by_stack = {s.name: s for s in self.stacks}
         self.by_artifact = {s.artifact_id or s.name: s for s in self.stacks}
+        self.by_stack_name = {s.stack_name or s.name: s for s in self.stacks}
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources.values() if r.type in types]
@@ -226,6 +229,7 @@ def _artifact_stack(
         region=None if region in (None, "unknown-region") else region,
         dependencies=tuple(artifact.get("dependencies") or ()),
         artifact_id=artifact_id,
+        stack_name=str(properties.get("stackName") or artifact_id),
         source=directory / properties["templateFile"],
     )
     _read_construct_metadata(stack, metadata)

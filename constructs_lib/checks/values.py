@@ -151,6 +151,15 @@ class Values:
         exporting_stack, value = exports[name]
         return self.resolve(exporting_stack, value)
 
+    def _stack_output(self, stack: str, argument: Any) -> Any:
+        """``Fn::GetStackOutput``: aws-cdk-lib's cross-stack (and cross-region) reference."""
+        other = self.assembly.by_stack_name.get(str(argument.get("StackName")))
+        outputs = (other.template.get("Outputs") or {}) if other else {}
+        output = outputs.get(str(argument.get("OutputName")))
+        if other is None or output is None:
+            raise Unresolved(f"Fn::GetStackOutput {argument!r}: a stack outside what is checked")
+        return self.resolve(other.name, output["Value"])
+
     def _find_in_map(self, stack: str, argument: Any) -> Any:
         mapping, first, second = argument
         table = self.assembly.by_stack[stack].template.get("Mappings") or {}
@@ -288,6 +297,7 @@ _FUNCTIONS: dict[str, Any] = {
     "Fn::GetAtt": Values._get_att,
     "Fn::Sub": Values._sub,
     "Fn::ImportValue": Values._import,
+    "Fn::GetStackOutput": Values._stack_output,
     "Fn::FindInMap": Values._find_in_map,
     "Fn::Select": _select,
     "Fn::Split": _split,
