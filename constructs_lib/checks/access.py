@@ -24,7 +24,6 @@ policy the template does not hold).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,20 +33,12 @@ from constructs_lib.checks.wiring import (
     CLOUDWATCH,
     EVENTS,
     QUEUE,
-    ROLE,
     SCHEDULER,
     TOPIC,
     Delivery,
     Wiring,
 )
-from constructs_lib.policy import (
-    Caller,
-    CallerKind,
-    PolicySyntaxError,
-    Request,
-    authorize,
-    evaluate_policy,
-)
+from constructs_lib.policy import Caller, CallerKind, PolicySyntaxError, Request, authorize
 
 #: What a producer needs on the target's KMS key (SQS developer guide, "Key management").
 KMS_PRODUCER_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
@@ -186,7 +177,7 @@ def _caller(wiring: Wiring, delivery: Delivery) -> tuple[Caller, list[tuple[str,
         return Caller.service(delivery.service), []
     if delivery.role is None:
         raise Unresolved("the schedule's execution role is outside the app")
-    policies, complete = identity_policies(wiring, delivery.role)
+    policies, complete = wiring.identity_policies(delivery.role)
     return Caller.role(wiring.values.arn(delivery.role.id)), policies if complete else None
 
 
@@ -211,61 +202,3 @@ def _default_key_policy(wiring: Wiring, key: Resource) -> dict[str, Any]:
 
 def _word(resource: Resource) -> str:
     return "queue" if resource.type == QUEUE else "topic"
-
-
-# --- roles --------------------------------------------------------------------------------
-
-
-def identity_policies(wiring: Wiring, role: Resource) -> tuple[list[tuple[str, Any]], bool]:
-    """The role's policy documents in the app, and whether those are all it has."""
-    found: list[tuple[str, Any]] = []
-    complete = True
-    for label, owner, document in _policy_sources(wiring, role):
-        try:
-            found.append((label, wiring.resolved(owner, document)))
-        except Unresolved:
-            complete = False
-    for arn in role.prop("ManagedPolicyArns") or ():
-        managed = wiring.values.find(role.id.stack, arn, "AWS::IAM::ManagedPolicy")
-        if managed is None:
-            complete = False  # an AWS-managed policy, or one outside the app
-        elif not any(owner == managed for _, owner, _ in _policy_sources(wiring, role)):
-            found.append(
-                (
-                    f"managed policy {managed.path}",
-                    wiring.resolved(managed, managed.prop("PolicyDocument")),
-                )
-            )
-    return found, complete
-
-
-def _policy_sources(wiring: Wiring, role: Resource) -> Iterator[tuple[str, Resource, Any]]:
-    for index, inline in enumerate(role.prop("Policies") or ()):
-        if isinstance(inline, Mapping):
-            yield f"inline policy {index} of {role.path}", role, inline.get("PolicyDocument")
-    for policy in wiring.assembly.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        if role in wiring.values.find_all(policy.id.stack, policy.prop("Roles"), ROLE):
-            yield f"policy {policy.path}", policy, policy.prop("PolicyDocument")
-
-
-def receives_from(wiring: Wiring, role: Resource, queue: Resource) -> bool:
-    """True when the role's own policies let it receive from ``queue`` by name (not ``*``)."""
-    try:
-        caller = Caller.role(wiring.values.arn(role.id))
-        arn = wiring.values.arn(queue.id)
-        policies, _ = identity_policies(wiring, role)
-    except (Unresolved, PolicySyntaxError):
-        return False
-    elsewhere = arn.rsplit(":", 1)[0] + ":a-queue-this-app-does-not-have"
-    try:
-        return _allows(policies, caller, arn) and not _allows(policies, caller, elsewhere)
-    except PolicySyntaxError:
-        return False
-
-
-def _allows(policies: list[tuple[str, Any]], caller: Caller, arn: str) -> bool:
-    request = Request(caller, "sqs:ReceiveMessage", arn)
-    results = [
-        evaluate_policy(doc, request, label=label, kind="identity") for label, doc in policies
-    ]
-    return any(r.allowed_by for r in results) and not any(r.denied_by for r in results)

@@ -27,6 +27,7 @@ from typing import Any
 
 from constructs_lib.checks.assembly import Assembly, Resource, ResourceId
 from constructs_lib.checks.values import SUB_VARIABLE, Unresolved, Values
+from constructs_lib.policy import Caller, PolicySyntaxError, Request, evaluate_policy
 
 QUEUE = "AWS::SQS::Queue"
 TOPIC = "AWS::SNS::Topic"
@@ -233,15 +234,24 @@ class Wiring:
             queue = self._find(mapping, mapping.prop("EventSourceArn"), QUEUE)
             if queue is not None:
                 yield Consumer(queue, mapping)
-        from constructs_lib.checks.access import receives_from  # needs the wiring's policies
-
         workers = [
             r for r in self.assembly.of_type(ROLE) if self.trusted_services(r) & WORKER_SERVICES
         ]
         for role in workers:
             for queue in self.assembly.of_type(QUEUE):
-                if receives_from(self, role, queue):
+                if self._receives_from(role, queue):
                     yield Consumer(queue, role)
+
+    def _receives_from(self, role: Resource, queue: Resource) -> bool:
+        """True when the role's own policies let it receive from ``queue`` by name (not ``*``)."""
+        try:
+            caller = Caller.role(self.values.arn(role.id))
+            arn = self.values.arn(queue.id)
+            policies, _ = self.identity_policies(role)
+            elsewhere = arn.rsplit(":", 1)[0] + ":a-queue-this-app-does-not-have"
+            return _receives(policies, caller, arn) and not _receives(policies, caller, elsewhere)
+        except (Unresolved, PolicySyntaxError):
+            return False
 
     # --- what surrounds a resource ----------------------------------------------------
 
@@ -307,6 +317,49 @@ class Wiring:
                 key = self._find(alias, alias.prop("TargetKeyId"), KEY)
         return KeyUse(text, key)
 
+    @functools.cache  # noqa: B019
+    def identity_policies(self, role: Resource) -> tuple[list[tuple[str, Any]], bool]:
+        """The role's policy documents in the app, and whether those are all it has.
+
+        Not all: a document that resolves only at deploy, an AWS-managed policy,
+        or a managed policy outside the app.
+        """
+        found: list[tuple[str, Any]] = []
+        complete = True
+        sources = self._policy_sources().get(role, [])
+        for arn in role.prop("ManagedPolicyArns") or ():
+            managed = self.values.find(role.id.stack, arn, "AWS::IAM::ManagedPolicy")
+            if managed is None:
+                complete = False
+            elif all(owner != managed for _, owner, _ in sources):
+                sources = [*sources, (f"managed policy {managed.path}", managed, None)]
+        for label, owner, document in sources:
+            try:
+                raw = owner.prop("PolicyDocument") if document is None else document
+                found.append((label, self.resolved(owner, raw)))
+            except Unresolved:
+                complete = False
+        return found, complete
+
+    @functools.cache  # noqa: B019
+    def _policy_sources(self) -> dict[Resource, list[tuple[str, Resource, Any]]]:
+        """Role -> (label, owning resource, document) of each policy attached to it."""
+        sources: dict[Resource, list[tuple[str, Resource, Any]]] = {}
+        for role in self.assembly.of_type(ROLE):
+            for index, inline in enumerate(role.prop("Policies") or ()):
+                if isinstance(inline, Mapping):
+                    entry = (
+                        f"inline policy {index} of {role.path}",
+                        role,
+                        inline.get("PolicyDocument"),
+                    )
+                    sources.setdefault(role, []).append(entry)
+        for policy in self.assembly.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            for role in self.values.find_all(policy.id.stack, policy.prop("Roles"), ROLE):
+                entry = (f"policy {policy.path}", policy, policy.prop("PolicyDocument"))
+                sources.setdefault(role, []).append(entry)
+        return sources
+
     def trusted_services(self, role: Resource) -> set[str]:
         """The service principals a role's trust policy lets assume it."""
         try:
@@ -355,6 +408,12 @@ class Wiring:
                     seen.add(other.name)
                     pending.append(other)
         return seen
+
+
+def _receives(policies: list[tuple[str, Any]], caller: Caller, arn: str) -> bool:
+    request = Request(caller, "sqs:ReceiveMessage", arn)
+    results = [evaluate_policy(d, request, label=label, kind="identity") for label, d in policies]
+    return any(r.allowed_by for r in results) and not any(r.denied_by for r in results)
 
 
 def direct_dependencies(resource: Resource) -> set[str]:
