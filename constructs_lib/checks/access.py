@@ -6,9 +6,9 @@ own guides), judged against the policies the app deploys:
 
 - SNS, S3 and CloudWatch send ``aws:SourceArn`` (the topic, bucket, alarm)
   and ``aws:SourceAccount``, to SQS/SNS and to KMS alike;
-- EventBridge sends them to SQS but not to KMS (AWS: the source keys are not
-  supported in a KMS key policy for EventBridge): a key statement that
-  requires them never matches;
+- EventBridge sends them to SQS; what it sends to KMS for a queue target is
+  not documented (for an encrypted topic the SNS guide says the keys are not
+  supported), so a key statement whose verdict hangs on them is not judged;
 - CloudWatch publishing to a topic also carries ``AWS:SourceOwner`` (what
   SNS's default topic policy tests);
 - Scheduler sends with its execution role: the role's identity policies, and
