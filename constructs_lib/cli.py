@@ -8,7 +8,7 @@ line what to install and exits 2.
 
 Exit codes: 0 done, 1 some messages were not moved (or the run was cut short),
 2 refused (bad options, queues that do not fit together), 3 an AWS error,
-130 interrupted.
+130 interrupted. ``check``: 0 no finding, 1 findings, 2 unreadable input.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class Command:
     #: The extra that installs the modules the command imports, and those modules.
     extra: str = "cli"
     needs: tuple[str, ...] = CLI_MODULES
+    #: takes --endpoint-url/--region (it talks to AWS)
+    connects: bool = True
 
     def missing(self) -> list[str]:
         """The modules of `needs` not installed here."""
@@ -138,6 +140,21 @@ def _redrive(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INCOMPLETE
 
 
+# --- check ---------------------------------------------------------------------
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    from constructs_lib.checks import command
+
+    command.add_arguments(parser)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from constructs_lib.checks import command
+
+    return command.run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="redrive",
@@ -145,13 +162,23 @@ COMMANDS: tuple[Command, ...] = (
         add_arguments=_redrive_arguments,
         run=_redrive,
     ),
+    Command(
+        name="check",
+        help="SqsPatternChecks over a synthesized app (cdk.out) or CloudFormation templates: "
+        "exit 1 on findings",
+        add_arguments=_check_arguments,
+        run=_check,
+        needs=(),  # plain Python: no boto3, no aws-cdk-lib
+        connects=False,
+    ),
 )
 
 
 def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Operator commands of constructs_lib (they need boto3, not aws-cdk-lib).",
+        description="Operator commands of constructs_lib (they need boto3 or nothing, "
+        "never aws-cdk-lib).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # Connection options belong to every command, after its name.
@@ -164,7 +191,10 @@ def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
             commands.add_parser(command.name, help=f"{command.help} (needs {_extra(command)})")
             continue
         sub = commands.add_parser(
-            command.name, help=command.help, description=command.help, parents=[connection]
+            command.name,
+            help=command.help,
+            description=command.help,
+            parents=[connection] if command.connects else [],
         )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import constructs_lib
-from constructs_lib.cli import COMMANDS
+from constructs_lib.cli import COMMANDS, Command
 from tests.conftest import REPO_ROOT
 from tests.sqs_support import (
     counts,
@@ -222,14 +222,16 @@ def console_script() -> str:
     return str(script)
 
 
-@pytest.mark.parametrize("command", [c.name for c in COMMANDS])
-def test_the_console_script_has_help_on_every_command(command: str) -> None:
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_the_console_script_has_help_on_every_command(command: Command) -> None:
     result = subprocess.run(
-        [console_script(), command, "--help"], capture_output=True, text=True, check=False
+        [console_script(), command.name, "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"usage: constructs-lib {command} [-h]")
-    assert "--endpoint-url" in result.stdout and "--region" in result.stdout
+    assert result.stdout.startswith(f"usage: constructs-lib {command.name} [-h]")
+    # only the commands that talk to AWS take the connection options
+    connection = "--endpoint-url" in result.stdout and "--region" in result.stdout
+    assert connection == command.connects
 
 
 def test_the_console_script_reports_the_installed_version() -> None:

@@ -1,0 +1,298 @@
+"""Reading what the checks judge: a cloud assembly (``cdk.out``) or template files.
+
+Plain Python (json, and PyYAML for YAML templates when it is installed): the
+command runs in CI for apps in any CDK language, or for plain CloudFormation,
+where neither aws-cdk-lib nor cdk-nag is installed.
+
+From a cloud assembly it takes, per stack artifact (nested stage assemblies
+too): the template, the stack's construct path and environment, each
+resource's construct path (``aws:cdk:logicalId`` metadata) and the rules
+acknowledged on each construct (``aws:cdk:acknowledged-rules`` metadata,
+written by ``Validations.of(scope).acknowledge``). From a template file: the
+template, its resources' ``aws:cdk:path`` metadata when present, and
+cdk-nag's ``Metadata.cdk_nag.rules_to_suppress`` (the form any template can
+carry).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Metadata type of `Validations.of(scope).acknowledge` (aws-cdk-lib's
+#: ``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``).
+ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
+_LOGICAL_ID = "aws:cdk:logicalId"
+_STACK_ARTIFACT = "aws:cloudformation:stack"
+_NESTED_ASSEMBLY = "cdk:cloud-assembly"
+_ENVIRONMENT = re.compile(r"^aws://(?P<account>[^/]+)/(?P<region>.+)$")
+
+
+class AssemblyError(ValueError):
+    """The input is not a readable cloud assembly or CloudFormation template."""
+
+
+@dataclass(frozen=True, order=True)
+class ResourceId:
+    """One resource of the assembly: its stack (construct path or file stem) and logical id."""
+
+    stack: str
+    logical_id: str
+
+    def __str__(self) -> str:
+        return f"{self.stack}/{self.logical_id}"
+
+
+@dataclass(frozen=True, eq=False)
+class Resource:
+    """One resource of a template; equal (and hashed) by its `ResourceId`."""
+
+    id: ResourceId
+    type: str
+    properties: Mapping[str, Any]
+    #: the construct path (``Stack/Queue/Resource``), or ``stack/logical id``
+    path: str
+    depends_on: tuple[str, ...] = ()
+    deletion_policy: str | None = None
+    condition: str | None = None
+
+    def prop(self, name: str, default: Any = None) -> Any:
+        return self.properties.get(name, default)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Resource) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+@dataclass(frozen=True)
+class Acknowledgment:
+    """A rule acknowledged at a construct path (and everything below it)."""
+
+    rule: str
+    path: str
+    reason: str
+
+
+@dataclass
+class StackTemplate:
+    name: str
+    template: Mapping[str, Any]
+    account: str | None = None
+    region: str | None = None
+    #: logical id -> construct path
+    paths: dict[str, str] = field(default_factory=dict)
+    acknowledgments: list[Acknowledgment] = field(default_factory=list)
+    #: artifact ids of what this stack is deployed after (other stacks among them)
+    dependencies: tuple[str, ...] = ()
+    #: the cloud assembly's id of this stack (its name, for a template file)
+    artifact_id: str = ""
+    #: the CloudFormation stack name it deploys as
+    stack_name: str = ""
+    #: the template file it was read from
+    source: Path | None = None
+
+    def resources(self) -> Iterator[Resource]:
+        for logical_id, raw in (self.template.get("Resources") or {}).items():
+            if isinstance(raw, Mapping):
+                yield _resource(self, logical_id, raw)
+
+
+def _resource(stack: StackTemplate, logical_id: str, raw: Mapping[str, Any]) -> Resource:
+    depends_on = raw.get("DependsOn") or ()
+    path = stack.paths.get(logical_id)
+    cdk_path = (raw.get("Metadata") or {}).get("aws:cdk:path")
+    return Resource(
+        id=ResourceId(stack.name, logical_id),
+        type=str(raw.get("Type", "")),
+        properties=raw.get("Properties") or {},
+        path=path or (cdk_path if isinstance(cdk_path, str) else f"{stack.name}/{logical_id}"),
+        depends_on=(depends_on,) if isinstance(depends_on, str) else tuple(depends_on),
+        deletion_policy=raw.get("DeletionPolicy"),
+        condition=raw.get("Condition"),
+    )
+
+
+@dataclass
+class Assembly:
+    """Every stack to judge together: references between them are followed."""
+
+    stacks: list[StackTemplate]
+
+    def __post_init__(self) -> None:
+        names = [s.name for s in self.stacks]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise AssemblyError(f"two stacks share the name {', '.join(duplicates)}")
+        self.resources: dict[ResourceId, Resource] = {
+            r.id: r for stack in self.stacks for r in stack.resources()
+        }
+        self.by_stack = {s.name: s for s in self.stacks}
+        self.by_artifact = {s.artifact_id or s.name: s for s in self.stacks}
+        self.by_stack_name = {s.stack_name or s.name: s for s in self.stacks}
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources.values() if r.type in types]
+
+    def acknowledgments(self) -> list[Acknowledgment]:
+        return [a for s in self.stacks for a in s.acknowledgments]
+
+
+# --- loading -----------------------------------------------------------------------
+
+
+def load(paths: Iterable[str | Path]) -> Assembly:
+    """Cloud assembly directories and template files, judged as one assembly."""
+    stacks: list[StackTemplate] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.is_dir():
+            stacks += assembly_stacks(path)
+        elif path.is_file():
+            stacks.append(template_stack(path))
+        else:
+            raise AssemblyError(f"{path}: no such file or directory")
+    if not stacks:
+        raise AssemblyError("no stack to check (an empty cloud assembly?)")
+    return Assembly(stacks)
+
+
+def assembly_stacks(directory: Path) -> list[StackTemplate]:
+    """Every stack of the cloud assembly in ``directory``, nested stages included."""
+    manifest = _manifest(directory)
+    stacks = []
+    for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
+        kind = artifact.get("type")
+        if kind == _STACK_ARTIFACT:
+            stacks.append(_artifact_stack(directory, artifact_id, artifact))
+        elif kind == _NESTED_ASSEMBLY:
+            nested = (artifact.get("properties") or {}).get("directoryName")
+            if nested:
+                stacks += assembly_stacks(directory / nested)
+    return stacks
+
+
+def stacks_for_templates(template_paths: Iterable[str | Path]) -> list[StackTemplate]:
+    """The stacks whose templates are named: how a validation plugin is handed an app."""
+    stacks = []
+    for template_path in (Path(p) for p in template_paths):
+        manifest = _manifest(template_path.parent)
+        for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
+            properties = artifact.get("properties") or {}
+            if (
+                artifact.get("type") == _STACK_ARTIFACT
+                and properties.get("templateFile") == template_path.name
+            ):
+                stacks.append(_artifact_stack(template_path.parent, artifact_id, artifact))
+                break
+        else:
+            stacks.append(template_stack(template_path))
+    return stacks
+
+
+def _manifest(directory: Path) -> Mapping[str, Any]:
+    manifest = directory / "manifest.json"
+    if not manifest.is_file():
+        raise AssemblyError(f"{directory}: no manifest.json (not a cloud assembly directory)")
+    loaded: Mapping[str, Any] = _json(manifest)
+    return loaded
+
+
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise AssemblyError(f"{path}: {err}") from err
+
+
+def _artifact_stack(
+    directory: Path, artifact_id: str, artifact: Mapping[str, Any]
+) -> StackTemplate:
+    properties = artifact.get("properties") or {}
+    template = _json(directory / properties["templateFile"])
+    metadata = dict(artifact.get("metadata") or {})
+    extra = artifact.get("additionalMetadataFile")
+    if extra and (directory / extra).is_file():
+        metadata.update(_json(directory / extra))
+    environment = _ENVIRONMENT.match(str(artifact.get("environment", "")))
+    account = environment.group("account") if environment else None
+    region = environment.group("region") if environment else None
+    stack = StackTemplate(
+        name=str(artifact.get("displayName") or artifact_id),
+        template=template,
+        account=None if account in (None, "unknown-account") else account,
+        region=None if region in (None, "unknown-region") else region,
+        dependencies=tuple(artifact.get("dependencies") or ()),
+        artifact_id=artifact_id,
+        stack_name=str(properties.get("stackName") or artifact_id),
+        source=directory / properties["templateFile"],
+    )
+    _read_construct_metadata(stack, metadata)
+    stack.acknowledgments += suppressions_in_template(stack)
+    return stack
+
+
+def _read_construct_metadata(stack: StackTemplate, metadata: Mapping[str, Any]) -> None:
+    for slashed_path, entries in metadata.items():
+        path = slashed_path.lstrip("/")  # construct paths as node.path writes them
+        for entry in entries or ():
+            if entry.get("type") == _LOGICAL_ID and isinstance(entry.get("data"), str):
+                stack.paths[entry["data"]] = path
+            elif entry.get("type") == ACKNOWLEDGED_RULES and isinstance(entry.get("data"), dict):
+                stack.acknowledgments += [
+                    Acknowledgment(rule, path, str(reason))
+                    for rule, reason in entry["data"].items()
+                ]
+
+
+def template_stack(path: Path) -> StackTemplate:
+    """One CloudFormation template file (JSON, or YAML when PyYAML is installed)."""
+    text = _text(path)
+    template = _parse_template(path, text)
+    if not isinstance(template, Mapping) or not isinstance(template.get("Resources"), Mapping):
+        raise AssemblyError(f"{path}: not a CloudFormation template (no Resources section)")
+    name = path.name.removesuffix(path.suffix).removesuffix(".template")
+    stack = StackTemplate(name=name, template=template, source=path)
+    stack.acknowledgments += suppressions_in_template(stack)
+    return stack
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as err:
+        raise AssemblyError(f"{path}: {err}") from err
+
+
+def _parse_template(path: Path, text: str) -> Any:
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except ValueError as err:
+            raise AssemblyError(f"{path}: invalid JSON: {err}") from err
+    from constructs_lib.checks.yaml_templates import parse_yaml_template
+
+    return parse_yaml_template(path, text)
+
+
+def suppressions_in_template(stack: StackTemplate) -> list[Acknowledgment]:
+    """cdk-nag's ``Metadata.cdk_nag.rules_to_suppress`` on resources of the template.
+
+    cdk-nag writes it with ``write_suppressions_to_cloud_formation``; a hand-written
+    template can carry it too. It acknowledges the rule for that resource only.
+    """
+    found = []
+    for resource in stack.resources():
+        raw = stack.template["Resources"][resource.id.logical_id]
+        suppressions = ((raw.get("Metadata") or {}).get("cdk_nag") or {}).get("rules_to_suppress")
+        for item in suppressions or ():
+            if isinstance(item, Mapping) and item.get("id"):
+                found.append(
+                    Acknowledgment(str(item["id"]), resource.path, str(item.get("reason", "")))
+                )
+    return found
