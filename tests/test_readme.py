@@ -8,6 +8,7 @@ example runs as printed, given the names of `tests.readme_fixture`.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import re
@@ -21,7 +22,7 @@ from aws_cdk.assertions import Template
 from constructs import Construct
 
 import constructs_lib
-from tests.conftest import REPO_ROOT, new_app
+from tests.conftest import NO_CDK_NAG, REPO_ROOT, new_app
 from tests.readme_examples import Example, python_examples
 from tests.readme_fixture import ASSUMED_NAMES, assumed_names
 
@@ -141,6 +142,8 @@ exec(example.compiled(), assumed_names(Stack(new_app(), "Readme"), example.free_
 
 @pytest.mark.parametrize("example", example_params(construct_examples=False))
 def test_readme_program_example_runs(example: Example, tmp_cwd: Path) -> None:
+    if "cdk_nag" in example.code and importlib.util.find_spec("cdk_nag") is None:
+        pytest.skip(NO_CDK_NAG)
     if "App(" not in example.code:
         exec(example.compiled(), assumed_names(Stack(new_app(), "Readme"), example.free_names))
         return

@@ -13,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import Stack
 
 from benchmarks.plain_topology import PLAIN_STACKS
 from constructs_lib.checks import check, load
 from stacks import example_environment
-from tests.conftest import cdk_context
+from tests.conftest import bare_app, cdk_context
 
 #: (rule, construct path) the rules find in the twins, each with its cause.
 EXPECTED = {
@@ -34,11 +34,7 @@ EXPECTED = {
 def test_the_plain_twins_get_the_findings_of_hand_written_wiring(
     feature_flags: bool, tmp_path: Path
 ) -> None:
-    app = App(
-        outdir=str(tmp_path),
-        context=cdk_context() if feature_flags else {},
-        builtin_cloud_formation_validation=False,
-    )
+    app = bare_app(outdir=str(tmp_path), context=cdk_context() if feature_flags else {})
     env = example_environment(app)
     for name, build in PLAIN_STACKS.items():
         build(Stack(app, name, env=env))

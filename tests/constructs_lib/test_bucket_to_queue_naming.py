@@ -24,11 +24,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk.assertions import Template
-from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from constructs_lib import BucketToQueue, EventRuleToQueue, SecureQueue
-from tests.conftest import new_app
+from tests.conftest import NO_CDK_NAG, new_app
 from tests.sources_synth import ACCOUNT, REGION
+
+# The measurement runs cdk-nag over each design.
+cdk_nag = pytest.importorskip("cdk_nag", reason=NO_CDK_NAG)
 
 Design = Callable[[Stack, SecureQueue], None]
 
@@ -174,7 +176,7 @@ def measure(design: Design) -> Measured:
     nagged = _stack()
     design(nagged, SecureQueue(nagged, "Q"))
     app = nagged.node.root
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
+    Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app))
     try:
         app.synth()
         nag: list[str] = []

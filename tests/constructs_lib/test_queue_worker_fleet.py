@@ -28,7 +28,7 @@ from constructs_lib.queue_worker_fleet import (
     SCALE_FROM_ZERO_EXPRESSION,
 )
 from constructs_lib.scaling import poison_message_scale_out
-from tests.conftest import REPO_ROOT, new_app
+from tests.conftest import NO_CDK_NAG, REPO_ROOT, new_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
 HANDLER_DIR = str(REPO_ROOT / "handlers" / "jobs")
@@ -562,7 +562,7 @@ def test_drain_policy_wildcard_is_acknowledged_or_a_warning_says_why(
 
 def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
     # cdk-nag 3 needs a newer aws-cdk-lib than the library's floor (make test-floor).
-    nag = pytest.importorskip("cdk_nag", reason="cdk-nag is not installed in this environment")
+    nag = pytest.importorskip("cdk_nag", reason=NO_CDK_NAG)
     app = new_app()
     stack = Stack(app, "Nag")  # env-agnostic: the acknowledged ARN holds <AWS::Region>
     vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, restrict_default_security_group=False)

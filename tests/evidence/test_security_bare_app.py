@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aws_cdk import App, Duration, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
@@ -37,6 +37,7 @@ from constructs_lib import (
     SecureQueue,
     TopicFanout,
 )
+from tests.conftest import bare_app
 from tests.evidence.policy_rules import RULES
 
 KMS = sqs.QueueEncryption.KMS
@@ -154,12 +155,6 @@ CASES: dict[str, Callable[[Stack], None]] = {
     "LambdaQueueConsumer": lambda_queue_consumer,
     "QueueWorkerFleet": queue_worker_fleet,
 }
-
-
-def bare_app() -> App:
-    """No context at all: no feature flag. (Built-in CloudFormation validation
-    is off only for speed; it is not a feature flag.)"""
-    return App(builtin_cloud_formation_validation=False)
 
 
 @pytest.fixture(scope="module")

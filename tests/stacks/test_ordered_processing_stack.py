@@ -5,12 +5,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from aws_cdk import App
 from aws_cdk.assertions import Template
 
 from stacks import build_example_app
 from stacks.ordered_processing_stack import POWERTOOLS_LAYER_PARAMETER, POWERTOOLS_VERSION
-from tests.conftest import REPO_ROOT, cdk_context
+from tests.conftest import REPO_ROOT, bare_app, cdk_context
 
 
 def test_layer_version_equals_the_pinned_dev_dependency() -> None:
@@ -30,7 +29,7 @@ def test_local_accounts_publish_the_layer_parameter() -> None:
 
 def _layer_parameter_of(context: dict[str, object]) -> str:
     """The SSM parameter the synthesized OrderedProcessing stack reads the layer from."""
-    app = App(context={**cdk_context(), **context}, builtin_cloud_formation_validation=False)
+    app = bare_app(context={**cdk_context(), **context})
     stacks = {s.stack_name: s for s in build_example_app(app)}
     template = Template.from_stack(stacks["OrderedProcessing"]).to_json()
     defaults = [

@@ -14,11 +14,15 @@ from typing import Any
 
 import pytest
 from aws_cdk import Acknowledgment, App, Validations
-from cdk_nag import AwsSolutionsChecks, NagPack
 
-from constructs_lib.checks import SqsPatternChecks
-from constructs_lib.checks.catalog import RULES, RULES_BY_ID
-from tests.constructs_lib.checks.reproductions import reproduction
+from tests.conftest import NO_CDK_NAG
+
+cdk_nag = pytest.importorskip("cdk_nag", reason=NO_CDK_NAG)
+AwsSolutionsChecks, NagPack = cdk_nag.AwsSolutionsChecks, cdk_nag.NagPack
+
+from constructs_lib.checks import SqsPatternChecks  # noqa: E402 (after the skip)
+from constructs_lib.checks.catalog import RULES, RULES_BY_ID  # noqa: E402
+from tests.constructs_lib.checks.reproductions import reproduction  # noqa: E402
 
 
 def broken_sp1(outdir: Path) -> App:

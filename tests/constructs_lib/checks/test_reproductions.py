@@ -15,6 +15,10 @@ from typing import Any
 import pytest
 from aws_cdk import Validations
 
+from tests.conftest import NO_CDK_NAG
+
+pytest.importorskip("cdk_nag", reason=NO_CDK_NAG)
+
 from constructs_lib.checks import SqsPatternChecks
 from constructs_lib.checks.catalog import RULES_BY_ID
 from tests.constructs_lib.checks.reproductions import MODULES, reproduction

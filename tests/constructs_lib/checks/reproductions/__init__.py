@@ -15,7 +15,7 @@ from typing import Any
 
 from aws_cdk import App, Environment
 
-from tests.conftest import cdk_context
+from tests.conftest import bare_app, cdk_context
 
 #: Every reproduction deploys to the same fixed account and region.
 ENV = Environment(account="123456789012", region="us-east-1")
@@ -46,8 +46,4 @@ def new_plain_app(outdir: Path | str | None = None, *, feature_flags: bool = Tru
     judges schemas, not wiring.
     """
     context: dict[str, Any] = cdk_context() if feature_flags else {}
-    return App(
-        outdir=str(outdir) if outdir else None,
-        context=context,
-        builtin_cloud_formation_validation=False,
-    )
+    return bare_app(outdir=str(outdir) if outdir else None, context=context)
