@@ -1,5 +1,9 @@
 """CloudWatch metric math, the part the library's alarms and scaling policies use.
 
+Pure Python: the strict local account (`constructs_lib.testing.strict`) and
+the fleet simulator (`constructs_lib.simulation`) both evaluate the
+synthesized expressions with it.
+
 One value per period: a number, or None when the metric has no datapoint
 (missing data). Supported: numbers, query ids, ``+ - * /``, comparisons
 (``> >= < <= == !=``, giving 1 or 0), ``AND``, ``OR``, ``NOT``, and the
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+
+__all__ = ["MetricMathError", "Value", "evaluate_expression", "expression_names"]
 
 Value = float | None
 
