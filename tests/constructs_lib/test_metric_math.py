@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs_lib.metric_math import MetricMathError, evaluate_expression
+from constructs_lib.metric_math import MetricMathError, evaluate_expression, evaluate_queries
 from constructs_lib.scaling import BACKLOG_PER_INSTANCE_EXPRESSION, SCALE_FROM_ZERO_EXPRESSION
 
 
@@ -41,3 +41,23 @@ def test_scale_from_zero_expression(
 def test_unsupported_metric_math_is_an_error(expression: str, message: str) -> None:
     with pytest.raises(MetricMathError, match=message.replace("(", r"\(").replace("+", r"\+")):
         evaluate_expression(expression, {"m1": 1.0})
+
+
+def test_queries_are_evaluated_once_the_ids_they_name_have_values() -> None:
+    # As CDK writes the fleet's scale-from-zero alarm: the expression first.
+    queries = [
+        {"Id": "expr_1", "Expression": SCALE_FROM_ZERO_EXPRESSION, "ReturnData": True},
+        {"Id": "visible", "MetricStat": {"Metric": {"MetricName": "V"}}, "ReturnData": False},
+        {"Id": "inService", "MetricStat": {"Metric": {"MetricName": "I"}}, "ReturnData": False},
+    ]
+    values = {"V": 7.0, "I": 0.0}
+    assert evaluate_queries(queries, lambda stat: values[stat["Metric"]["MetricName"]]) == 1.0
+
+
+def test_queries_must_return_exactly_one_value() -> None:
+    queries = [
+        {"Id": "a", "Expression": "1", "ReturnData": True},
+        {"Id": "b", "Expression": "2", "ReturnData": True},
+    ]
+    with pytest.raises(MetricMathError, match="cannot evaluate queries"):
+        evaluate_queries(queries, lambda stat: None)

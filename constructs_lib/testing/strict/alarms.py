@@ -25,18 +25,13 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
-from constructs_lib.metric_math import (
-    MetricMathError,
-    Value,
-    evaluate_expression,
-    expression_names,
-)
+from constructs_lib.metric_math import Value, evaluate_queries
 from constructs_lib.scaling_rules import (
     decide_state,
     tracking_capacity,
@@ -162,31 +157,16 @@ def alarm_value(alarm: Any, account: str, region: str, at: float, period: int) -
 
 def query_value(queries: list[dict[str, Any]], account: str, region: str, at: float,
                 period: int) -> Value:  # fmt: skip
-    """The returned value of metric data queries.
+    """The returned value of metric data queries, each metric sampled from the account."""
 
-    Metric stats first, then expressions, each once the ids it names have values
-    (CDK lists an alarm's expression before the metrics it uses).
-    """
-    values: dict[str, Value] = {}
-    for query in queries:
-        stat = query.get("MetricStat")
-        if stat:
-            metric = stat["Metric"]
-            dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
-            key = MetricKey.of(account, region, metric["Namespace"], metric["MetricName"], dims)
-            record_sample(key, at)
-            values[query["Id"]] = datapoint(
-                key, stat["Stat"], int(stat.get("Period") or period), at
-            )
-    pending = [q for q in queries if not q.get("MetricStat")]
-    for _ in range(len(pending)):
-        for query in [q for q in pending if q["Id"] not in values]:
-            if all(name in values for name in expression_names(query["Expression"])):
-                values[query["Id"]] = evaluate_expression(query["Expression"], values)
-    returned = [q["Id"] for q in queries if str(q.get("ReturnData", True)).lower() == "true"]
-    if len(returned) != 1 or returned[0] not in values:
-        raise MetricMathError(f"cannot evaluate queries {[q['Id'] for q in queries]}: {returned}")
-    return values[returned[0]]
+    def stat_value(stat: Mapping[str, Any]) -> Value:
+        metric = stat["Metric"]
+        dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+        key = MetricKey.of(account, region, metric["Namespace"], metric["MetricName"], dims)
+        record_sample(key, at)
+        return datapoint(key, stat["Stat"], int(stat.get("Period") or period), at)
+
+    return evaluate_queries(queries, stat_value)
 
 
 def _run_actions(alarm: Any, old: str, new: str, value: Value, account: str, region: str,
