@@ -4,8 +4,9 @@ A plain ``pip install constructs-lib`` brings what a CDK app needs to
 synthesize (aws-cdk-lib, constructs). The operator commands and
 ``constructs_lib.runtime`` need boto3 (extra ``cli``), ``constructs_lib.testing``
 needs moto and boto3 (extra ``testing``), the fleet simulator's plot
-(``constructs-lib simulate-fleet``) needs matplotlib (extra ``simulate``). Only the standard library is used
-here: this runs before any of them is imported.
+(``constructs-lib simulate-fleet``) needs matplotlib (extra ``simulate``).
+Only the standard library is used here: this runs before any of them is
+imported.
 """
 
 from __future__ import annotations
