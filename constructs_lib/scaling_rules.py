@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from constructs_lib.metric_math import Value
@@ -73,11 +73,16 @@ class AlarmDefinition(Protocol):
     Numbers may come as strings (CloudFormation and moto keep them so).
     """
 
-    comparison_operator: str
-    threshold: Any
-    evaluation_periods: Any
-    datapoints_to_alarm: Any
-    treat_missing_data: str | None
+    @property
+    def comparison_operator(self) -> str: ...
+    @property
+    def threshold(self) -> Any: ...
+    @property
+    def evaluation_periods(self) -> Any: ...
+    @property
+    def datapoints_to_alarm(self) -> Any: ...
+    @property
+    def treat_missing_data(self) -> str | None: ...
 
 
 def decide_state(alarm: AlarmDefinition, datapoints: list[Value], old: str) -> str:
@@ -110,7 +115,7 @@ def optional_number(value: Any, default: float) -> float:
     return default if value is None or value == "" else float(value)
 
 
-def step_for(steps: Sequence[dict[str, Any]], breach: float) -> int | None:
+def step_for(steps: Sequence[Mapping[str, Any]], breach: float) -> int | None:
     """The ``ScalingAdjustment`` of the step whose interval holds ``breach``.
 
     ``breach`` is the datapoint minus the alarm's threshold; a lower bound is
