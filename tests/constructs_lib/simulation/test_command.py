@@ -8,6 +8,9 @@ import pytest
 
 from constructs_lib.cli import main
 
+# The command needs the [simulate] extra (the floor environment has none).
+pytest.importorskip("matplotlib")
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
