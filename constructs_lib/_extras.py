@@ -3,8 +3,10 @@
 A plain ``pip install constructs-lib`` brings what a CDK app needs to
 synthesize (aws-cdk-lib, constructs). The operator commands and
 ``constructs_lib.runtime`` need boto3 (extra ``cli``), ``constructs_lib.testing``
-needs moto and boto3 (extra ``testing``). Only the standard library is used
-here: this runs before any of them is imported.
+needs moto and boto3 (extra ``testing``), the fleet simulator's plot
+(``constructs-lib simulate-fleet``) needs matplotlib (extra ``simulate``).
+Only the standard library is used here: this runs before any of them is
+imported.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from importlib.util import find_spec
 #: Top-level modules each extra installs, by extra.
 CLI_MODULES = ("boto3", "botocore")
 TESTING_MODULES = ("moto", "boto3")
+SIMULATE_MODULES = ("matplotlib",)
 
 
 def missing_modules(modules: Sequence[str]) -> list[str]:

@@ -9,6 +9,7 @@ line what to install and exits 2.
 Exit codes: 0 done, 1 some messages were not moved (or the run was cut short),
 2 refused (bad options, queues that do not fit together), 3 an AWS error,
 130 interrupted. ``check``: 0 no finding, 1 findings, 2 unreadable input.
+``simulate-fleet``: 0 done, 2 input it cannot use (or matplotlib missing).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from constructs_lib import __version__
-from constructs_lib._extras import CLI_MODULES, missing_extra_hint, missing_modules
+from constructs_lib._extras import (
+    CLI_MODULES,
+    SIMULATE_MODULES,
+    missing_extra_hint,
+    missing_modules,
+)
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -155,6 +161,21 @@ def _check(args: argparse.Namespace) -> int:
     return command.run(args)
 
 
+# --- simulate-fleet -------------------------------------------------------------
+
+
+def _simulate_arguments(parser: argparse.ArgumentParser) -> None:
+    from constructs_lib.simulation import command
+
+    command.add_arguments(parser)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from constructs_lib.simulation import command
+
+    return command.run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="redrive",
@@ -169,6 +190,16 @@ COMMANDS: tuple[Command, ...] = (
         add_arguments=_check_arguments,
         run=_check,
         needs=(),  # plain Python: no boto3, no aws-cdk-lib
+        connects=False,
+    ),
+    Command(
+        name="simulate-fleet",
+        help="simulate a QueueWorkerFleet (options or synthesized template) under a load, "
+        "minute by minute: a table and a PNG",
+        add_arguments=_simulate_arguments,
+        run=_simulate,
+        extra="simulate",
+        needs=SIMULATE_MODULES,
         connects=False,
     ),
 )

@@ -42,7 +42,12 @@ from constructs_lib._queues import ConsumedQueue, consumed_queue
 from constructs_lib._sources import queue_location, refuse_queue_location
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.runtime.worker_settings import HANDLER_SPEC, WorkerSettings
-from constructs_lib.scaling import age_alarm_datapoints, backlog_per_instance_target
+from constructs_lib.scaling import (
+    BACKLOG_PER_INSTANCE_EXPRESSION,
+    SCALE_FROM_ZERO_EXPRESSION,
+    age_alarm_datapoints,
+    backlog_per_instance_target,
+)
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
@@ -757,13 +762,6 @@ class QueueWorkerFleet(Construct):
             defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1],
         )
         v.raise_if_any()
-
-
-#: Backlog per instance; ``IF`` keeps the divisor at least 1 so an idle group
-#: (0 in service) still reports its backlog instead of no data.
-BACKLOG_PER_INSTANCE_EXPRESSION = "visible / IF(FILL(inService, 0) > 0, FILL(inService, 0), 1)"
-#: 1 when messages wait and no instance is in service, else 0.
-SCALE_FROM_ZERO_EXPRESSION = "IF(FILL(inService, 0) == 0 AND visible > 0, 1, 0)"
 
 
 def _acknowledge_nag_finding(

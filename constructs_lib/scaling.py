@@ -49,6 +49,8 @@ from fractions import Fraction
 
 __all__ = [
     "AGE_METRIC_RECEIVE_LIMIT",
+    "BACKLOG_PER_INSTANCE_EXPRESSION",
+    "SCALE_FROM_ZERO_EXPRESSION",
     "age_alarm_datapoints",
     "age_breaching_periods",
     "backlog_per_instance",
@@ -62,6 +64,15 @@ __all__ = [
 #: ``ApproximateAgeOfOldestMessage`` once it was received this many times
 #: without a delete (it moves it to the back of the queue).
 AGE_METRIC_RECEIVE_LIMIT = 3
+
+#: The metric math of `QueueWorkerFleet`'s policies, over the query ids
+#: ``visible`` (``ApproximateNumberOfMessagesVisible``) and ``inService``
+#: (``GroupInServiceInstances``). Backlog per instance: ``IF`` keeps the
+#: divisor at least 1 so an idle group (0 in service) still reports its
+#: backlog instead of no data.
+BACKLOG_PER_INSTANCE_EXPRESSION = "visible / IF(FILL(inService, 0) > 0, FILL(inService, 0), 1)"
+#: 1 when messages wait and no instance is in service, else 0.
+SCALE_FROM_ZERO_EXPRESSION = "IF(FILL(inService, 0) == 0 AND visible > 0, 1, 0)"
 
 
 def _exact(value: float) -> Fraction:

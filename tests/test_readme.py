@@ -12,12 +12,13 @@ import importlib.util
 import inspect
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from aws_cdk import Duration, Stack
+from aws_cdk import App, Duration, Stack
 from aws_cdk.assertions import Template
 from constructs import Construct
 
@@ -156,3 +157,49 @@ def test_readme_program_example_runs(example: Example, tmp_cwd: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.M | re.S)
+    assert match, f"README has no '## {title}' section"
+    return match.group(1)
+
+
+def test_readme_simulation_command_reproduces_its_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("matplotlib")
+    from constructs_lib.cli import main
+    from stacks import build_example_app
+    from tests.conftest import HAS_BUILTIN_VALIDATION, cdk_context
+
+    section = _section("Simulating a fleet before deploying it (simulate-fleet)")
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block, "no bash block in the simulation section"
+    line = next(
+        part
+        for part in block.group(1).replace("\\\n", " ").splitlines()
+        if "simulate-fleet" in part
+    )
+    argv = shlex.split(line.split("#")[0])
+    argv = argv[argv.index("simulate-fleet") :]
+    # `make synth` as the CLI does it: templates with their construct paths
+    options = {"builtin_cloud_formation_validation": False} if HAS_BUILTIN_VALIDATION else {}
+    cdk_out = tmp_path / "cdk.out"
+    context = {**cdk_context(), "aws:cdk:enable-path-metadata": True}
+    app = App(outdir=str(cdk_out), context=context, **options)
+    build_example_app(app)
+    app.synth()
+    png = tmp_path / "plot.png"
+    argv[argv.index("--template") + 1] = str(cdk_out)
+    argv[argv.index("--output") + 1] = str(png)
+
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    table = printed.split("\n\n")[0]
+    assert table in section, f"the command now prints:\n{table}"
+    assumptions = printed.split("Assumptions:\n")[1].split("\n\nPlot:")[0]
+    for assumption in assumptions.splitlines():
+        assert assumption in section, f"README lacks the assumption: {assumption}"
+    assert png.stat().st_size > 20_000
+    assert (REPO_ROOT / "docs/buffering-spike.png").stat().st_size > 20_000

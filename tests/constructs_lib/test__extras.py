@@ -76,3 +76,33 @@ def test_missing_extra_error_is_a_module_not_found_error() -> None:
     error = _extras.MissingExtraError("constructs_lib.testing", "testing", ["moto"])
     assert isinstance(error, ModuleNotFoundError)
     assert error.name == "moto"
+
+
+def test_simulate_fleet_without_matplotlib_names_the_extra_and_exits_2() -> None:
+    result = bare_python(
+        "-m", "constructs_lib", "simulate-fleet", "--processing-time", "0.1", "--constant", "5"
+    )
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "python -m constructs_lib simulate-fleet needs matplotlib: "
+        "pip install 'constructs-lib[simulate]'"
+    ]
+
+
+def test_the_simulation_runs_without_matplotlib_until_the_plot() -> None:
+    script = (
+        "from constructs_lib.simulation import *\n"
+        "from constructs_lib.simulation.report import plot, summary_table\n"
+        "r = simulate_fleet(fleet_from_options(min_capacity=1), constant_arrivals(60, minutes=5),"
+        " SimulationSettings(processing_seconds=0.1))\n"
+        "print(summary_table(r).splitlines()[2])\n"
+        "plot(r, 'never.png')\n"
+    )
+    result = bare_python("-c", script)
+
+    assert result.stdout == "| peak latency | 0 s |\n"
+    assert result.stderr.splitlines()[-1] == (
+        "constructs_lib._extras.MissingExtraError: the simulation's plot needs matplotlib: "
+        "pip install 'constructs-lib[simulate]'"
+    )

@@ -24,24 +24,24 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
+from constructs_lib.metric_math import Value, evaluate_queries
+from constructs_lib.scaling_rules import (
+    decide_state,
+    tracking_capacity,
+    tracking_direction,
+    tracking_policy_capacity,
+)
 from constructs_lib.testing.strict import scaling
 from constructs_lib.testing.strict._patching import MotoPatch, register_part
 from constructs_lib.testing.strict.account import STATE, now
 from constructs_lib.testing.strict.deliveries import publish_from_service
-from constructs_lib.testing.strict.metric_math import (
-    MetricMathError,
-    Value,
-    evaluate_expression,
-    expression_names,
-)
 from constructs_lib.testing.strict.metrics import (
     MetricKey,
     datapoint,
@@ -51,12 +51,6 @@ from constructs_lib.testing.strict.metrics import (
 
 MINUTE = 60
 CLOUDWATCH = "cloudwatch.amazonaws.com"
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "GreaterThanThreshold": operator.gt,
-    "GreaterThanOrEqualToThreshold": operator.ge,
-    "LessThanThreshold": operator.lt,
-    "LessThanOrEqualToThreshold": operator.le,
-}
 
 #: alarm ARN -> its datapoints so far; policy ARN -> the tracked metric's values
 _DATAPOINTS: dict[str, list[Value]] = defaultdict(list)
@@ -163,53 +157,16 @@ def alarm_value(alarm: Any, account: str, region: str, at: float, period: int) -
 
 def query_value(queries: list[dict[str, Any]], account: str, region: str, at: float,
                 period: int) -> Value:  # fmt: skip
-    """The returned value of metric data queries.
+    """The returned value of metric data queries, each metric sampled from the account."""
 
-    Metric stats first, then expressions, each once the ids it names have values
-    (CDK lists an alarm's expression before the metrics it uses).
-    """
-    values: dict[str, Value] = {}
-    for query in queries:
-        stat = query.get("MetricStat")
-        if stat:
-            metric = stat["Metric"]
-            dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
-            key = MetricKey.of(account, region, metric["Namespace"], metric["MetricName"], dims)
-            record_sample(key, at)
-            values[query["Id"]] = datapoint(
-                key, stat["Stat"], int(stat.get("Period") or period), at
-            )
-    pending = [q for q in queries if not q.get("MetricStat")]
-    for _ in range(len(pending)):
-        for query in [q for q in pending if q["Id"] not in values]:
-            if all(name in values for name in expression_names(query["Expression"])):
-                values[query["Id"]] = evaluate_expression(query["Expression"], values)
-    returned = [q["Id"] for q in queries if str(q.get("ReturnData", True)).lower() == "true"]
-    if len(returned) != 1 or returned[0] not in values:
-        raise MetricMathError(f"cannot evaluate queries {[q['Id'] for q in queries]}: {returned}")
-    return values[returned[0]]
+    def stat_value(stat: Mapping[str, Any]) -> Value:
+        metric = stat["Metric"]
+        dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+        key = MetricKey.of(account, region, metric["Namespace"], metric["MetricName"], dims)
+        record_sample(key, at)
+        return datapoint(key, stat["Stat"], int(stat.get("Period") or period), at)
 
-
-def decide_state(alarm: Any, datapoints: list[Value], old: str) -> str:
-    """ALARM, OK or INSUFFICIENT_DATA for the last evaluation periods' datapoints."""
-    compare = _COMPARE.get(alarm.comparison_operator)
-    if compare is None:
-        raise ValueError(f"comparison {alarm.comparison_operator!r} is not evaluated")
-    needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
-    missing = alarm.treat_missing_data or "missing"
-    present = [compare(v, float(alarm.threshold)) for v in datapoints if v is not None]
-    gaps = len(datapoints) - len(present)
-    if missing == "breaching":
-        present += [True] * gaps
-    elif missing == "notBreaching":
-        present += [False] * gaps
-    if sum(present) >= needed:
-        return "ALARM"
-    if not present:
-        return old if missing == "ignore" else "INSUFFICIENT_DATA"
-    if len(datapoints) < int(alarm.evaluation_periods) and missing != "notBreaching":
-        return old if old != "INSUFFICIENT_DATA" else "INSUFFICIENT_DATA"
-    return "OK"
+    return evaluate_queries(queries, stat_value)
 
 
 def _run_actions(alarm: Any, old: str, new: str, value: Value, account: str, region: str,
@@ -284,30 +241,19 @@ def _track(backend: Any, policy: Any, account: str, region: str, at: float) -> l
     if direction == 0:
         return []
     group = backend.autoscaling_groups[policy.auto_scaling_group_name]
-    desired = int(group.desired_capacity or 0)
-    proportional = scaling.tracking_capacity(value or 0, len(group.active_instances()), target)
-    wanted = max(desired, proportional) if direction > 0 else min(desired, proportional)
+    key = (account, region, group.name)
+    wanted = tracking_policy_capacity(
+        direction=direction,
+        desired=int(group.desired_capacity or 0),
+        proportional=tracking_capacity(value or 0, len(group.active_instances()), target),
+        warming=scaling.warming(key, at, scaling.warmup_of(policy)),
+    )
     line = scaling.set_capacity(backend, group, wanted, at, cause=f"target tracking {policy.name}")
     return [line] if line else []
 
 
 def _scale_in_allowed(config: dict[str, Any]) -> bool:
     return str(config.get("DisableScaleIn", False)).lower() != "true"
-
-
-def tracking_direction(history: list[Value], target: float, *, scale_in: bool) -> int:
-    """+1 when AWS's high alarm of a target-tracking policy fires, -1 for its low alarm, else 0."""
-
-    def all_of(count: int, holds: Callable[[float], bool]) -> bool:
-        recent = history[-count:]
-        return len(recent) == count and all(v is not None and holds(v) for v in recent)
-
-    if all_of(scaling.TRACKING_HIGH_DATAPOINTS, lambda v: v > target):
-        return 1
-    low = target * scaling.TRACKING_LOW_FRACTION
-    if scale_in and all_of(scaling.TRACKING_LOW_DATAPOINTS, lambda v: v < low):
-        return -1
-    return 0
 
 
 def _wrap_group_from_cloudformation(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -23,7 +23,7 @@ from typing import Any
 from moto.autoscaling.models import autoscaling_backends
 from moto.sqs.models import sqs_backends
 
-from constructs_lib.testing.strict.metric_math import Value
+from constructs_lib.metric_math import Value
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from constructs_lib.queue_worker_fleet import BACKLOG_PER_INSTANCE_EXPRESSION
+from constructs_lib.scaling import BACKLOG_PER_INSTANCE_EXPRESSION
 from constructs_lib.testing.strict import StrictAccount
 from tests.constructs_lib.testing.strict.support import (
     ACCOUNT,
@@ -218,23 +218,20 @@ def test_message_age_step_scaling_adds_one_instance_per_warm_up(
     assert desired("workers") == 3
 
 
-def test_backlog_per_instance_tracking_scales_out_to_the_target_and_back_in(
-    strict_account: StrictAccount,
-) -> None:
-    url, _ = queue("jobs")
-    group("workers", desired=1)
+def backlog_tracking_policy(group_name: str, queue_name: str, **extra: Any) -> None:
+    """The fleet's target-tracking policy (target 120) on ``group_name``."""
     metric = {
         "Namespace": "AWS/SQS",
         "MetricName": "ApproximateNumberOfMessagesVisible",
-        "Dimensions": [{"Name": "QueueName", "Value": "jobs"}],
+        "Dimensions": [{"Name": "QueueName", "Value": queue_name}],
     }
     in_service = {
         "Namespace": "AWS/AutoScaling",
         "MetricName": "GroupInServiceInstances",
-        "Dimensions": [{"Name": "AutoScalingGroupName", "Value": "workers"}],
+        "Dimensions": [{"Name": "AutoScalingGroupName", "Value": group_name}],
     }
     client("autoscaling").put_scaling_policy(
-        AutoScalingGroupName="workers",
+        AutoScalingGroupName=group_name,
         PolicyName="backlog",
         PolicyType="TargetTrackingScaling",
         TargetTrackingConfiguration={
@@ -259,7 +256,16 @@ def test_backlog_per_instance_tracking_scales_out_to_the_target_and_back_in(
                 ]
             },
         },
+        **extra,
     )
+
+
+def test_backlog_per_instance_tracking_scales_out_to_the_target_and_back_in(
+    strict_account: StrictAccount,
+) -> None:
+    url, _ = queue("jobs")
+    group("workers", desired=1)
+    backlog_tracking_policy("workers", "jobs")
     send(url, 600)
     strict_account.advance(minutes=2)
     assert desired("workers") == 1  # AWS's high alarm needs 3 datapoints
@@ -269,6 +275,24 @@ def test_backlog_per_instance_tracking_scales_out_to_the_target_and_back_in(
     strict_account.advance(minutes=14)
     assert desired("workers") == 5  # the low alarm needs 15 datapoints
     strict_account.advance(minutes=1)
+    assert desired("workers") == 0
+
+
+def test_tracking_does_not_scale_in_while_instances_warm_up(
+    strict_account: StrictAccount,
+) -> None:
+    # "Set the default instance warmup": scale-in by a scaling policy is
+    # blocked until the instances launched by a scale-out have warmed up.
+    url, _ = queue("jobs")
+    group("workers", desired=1)
+    backlog_tracking_policy("workers", "jobs", EstimatedInstanceWarmup=20 * 60)
+    send(url, 600)
+    strict_account.advance(minutes=3)
+    assert desired("workers") == 5  # launched at minute 3, warm until minute 23
+    purge(url)
+    strict_account.advance(minutes=15)  # the low alarm fires at minute 18
+    assert desired("workers") == 5
+    strict_account.advance(minutes=5)  # minute 23: warm, still low
     assert desired("workers") == 0
 
 

@@ -1,5 +1,9 @@
 """CloudWatch metric math, the part the library's alarms and scaling policies use.
 
+Pure Python: the strict local account (`constructs_lib.testing.strict`) and
+the fleet simulator (`constructs_lib.simulation`) both evaluate the
+synthesized expressions with it.
+
 One value per period: a number, or None when the metric has no datapoint
 (missing data). Supported: numbers, query ids, ``+ - * /``, comparisons
 (``> >= < <= == !=``, giving 1 or 0), ``AND``, ``OR``, ``NOT``, and the
@@ -12,7 +16,16 @@ else raises `MetricMathError`, never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "MetricMathError",
+    "Value",
+    "evaluate_expression",
+    "evaluate_queries",
+    "expression_names",
+]
 
 Value = float | None
 
@@ -26,6 +39,29 @@ class MetricMathError(ValueError):
 def evaluate_expression(expression: str, values: Mapping[str, Value]) -> Value:
     """The value of ``expression`` given each query id's value for one period."""
     return _Parser(expression, values).parse()
+
+
+def evaluate_queries(
+    queries: Sequence[Mapping[str, Any]], stat_value: Callable[[Mapping[str, Any]], Value]
+) -> Value:
+    """The returned value of metric data queries (CloudWatch's ``Metrics`` shape).
+
+    ``stat_value`` gives each ``MetricStat`` query its datapoint; expressions
+    are evaluated once the ids they name have values, whatever the order they
+    are listed in (CDK lists an alarm's expression before the metrics it uses).
+    """
+    values: dict[str, Value] = {
+        query["Id"]: stat_value(query["MetricStat"]) for query in queries if query.get("MetricStat")
+    }
+    pending = [query for query in queries if not query.get("MetricStat")]
+    for _ in range(len(pending)):
+        for query in [q for q in pending if q["Id"] not in values]:
+            if all(name in values for name in expression_names(query["Expression"])):
+                values[query["Id"]] = evaluate_expression(query["Expression"], values)
+    returned = [q["Id"] for q in queries if str(q.get("ReturnData", True)).lower() == "true"]
+    if len(returned) != 1 or returned[0] not in values:
+        raise MetricMathError(f"cannot evaluate queries {[q['Id'] for q in queries]}: {returned}")
+    return values[returned[0]]
 
 
 def expression_names(expression: str) -> set[str]:

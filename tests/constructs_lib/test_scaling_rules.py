@@ -1,8 +1,8 @@
-"""The arithmetic the alarms part runs: metric math, step bounds, rounding, target tracking.
+"""The rules of alarms and scaling policies: step bounds, rounding, target tracking, states.
 
 Numbers from AWS's own examples where they have them (EC2 Auto Scaling User
 Guide: "Step adjustments", "Scaling adjustment types", "Scaling policy based
-on Amazon SQS").
+on Amazon SQS"; CloudWatch User Guide: "Evaluating an alarm").
 """
 
 from __future__ import annotations
@@ -11,45 +11,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from constructs_lib.queue_worker_fleet import (
-    BACKLOG_PER_INSTANCE_EXPRESSION,
-    SCALE_FROM_ZERO_EXPRESSION,
+from constructs_lib.scaling_rules import (
+    adjusted_capacity,
+    bounded_capacity,
+    decide_state,
+    step_for,
+    step_policy_capacity,
+    tracking_capacity,
+    tracking_direction,
+    tracking_policy_capacity,
 )
-from constructs_lib.testing.strict.alarms import decide_state
-from constructs_lib.testing.strict.metric_math import MetricMathError, evaluate_expression
-from constructs_lib.testing.strict.scaling import adjusted_capacity, step_for, tracking_capacity
-
-
-@pytest.mark.parametrize(
-    ("visible", "in_service", "expected"),
-    [(240.0, 2.0, 120.0), (240.0, None, 240.0), (240.0, 0.0, 240.0), (None, 1.0, None)],
-)
-def test_backlog_per_instance_expression(
-    visible: float | None, in_service: float | None, expected: float | None
-) -> None:
-    values = {"visible": visible, "inService": in_service}
-    assert evaluate_expression(BACKLOG_PER_INSTANCE_EXPRESSION, values) == expected
-
-
-@pytest.mark.parametrize(
-    ("visible", "in_service", "expected"),
-    [(5.0, None, 1.0), (5.0, 0.0, 1.0), (5.0, 1.0, 0.0), (0.0, 0.0, 0.0)],
-)
-def test_scale_from_zero_expression(
-    visible: float, in_service: float | None, expected: float
-) -> None:
-    values = {"visible": visible, "inService": in_service}
-    assert evaluate_expression(SCALE_FROM_ZERO_EXPRESSION, values) == expected
-
-
-@pytest.mark.parametrize(
-    ("expression", "message"),
-    [("RATE(m1)", "unsupported function RATE"), ("m1 +", "expected more"), ("x / 2", "'x'")],
-)
-def test_unsupported_metric_math_is_an_error(expression: str, message: str) -> None:
-    with pytest.raises(MetricMathError, match=message.replace("(", r"\(").replace("+", r"\+")):
-        evaluate_expression(expression, {"m1": 1.0})
-
 
 # The guide's step example: alarm at 50, +10 % from 50 to 60, +20 % from 60 to 70,
 # +30 % above 70 (bounds relative to the threshold).
@@ -123,17 +94,71 @@ def test_alarm_states_follow_cloudwatch(
     assert decide_state(alarm(datapoints=m, missing=missing), datapoints, old) == expected
 
 
-def test_queries_are_evaluated_in_dependency_order_not_listed_order() -> None:
-    # CDK lists an alarm's expression before the queries it uses.
-    from constructs_lib.testing.strict.alarms import query_value
+# "Set the default instance warmup": instances still warming up count toward the
+# desired capacity of the next scale-out (one activity per step), and scale-in
+# by a policy waits until they have warmed up.
 
-    queries = [
-        {
-            "Id": "ratio",
-            "Expression": "visible / IF(inService > 0, inService, 1)",
-            "ReturnData": True,
-        },
-        {"Id": "visible", "Expression": "240", "ReturnData": False},
-        {"Id": "inService", "Expression": "2", "ReturnData": False},
-    ]
-    assert query_value(queries, "123456789012", "us-east-1", 0.0, 60) == 120.0
+
+def test_a_step_breached_again_while_its_instance_warms_up_adds_nothing() -> None:
+    first = step_policy_capacity(
+        adjustment_type="ChangeInCapacity", adjustment=1, desired=0, warming=0
+    )
+    again = step_policy_capacity(
+        adjustment_type="ChangeInCapacity", adjustment=1, desired=first, warming=1
+    )
+    after_warm_up = step_policy_capacity(
+        adjustment_type="ChangeInCapacity", adjustment=1, desired=first, warming=0
+    )
+    assert (first, again, after_warm_up) == (1, 1, 2)
+
+
+def test_a_larger_step_while_instances_warm_up_adds_only_the_difference() -> None:
+    # 3 in service, 2 warming (desired 5): a +3 step counts from 5 - 2 = 3 -> 6
+    assert (
+        step_policy_capacity(adjustment_type="ChangeInCapacity", adjustment=3, desired=5, warming=2)
+        == 6
+    )
+
+
+def test_step_scale_in_waits_for_warm_up() -> None:
+    kwargs = {"adjustment_type": "ChangeInCapacity", "adjustment": -1, "desired": 4}
+    assert step_policy_capacity(**kwargs, warming=1) == 4  # type: ignore[arg-type]
+    assert step_policy_capacity(**kwargs, warming=0) == 3  # type: ignore[arg-type]
+
+
+def test_tracking_alarms_need_3_high_or_15_low_datapoints() -> None:
+    assert tracking_direction([150.0] * 2, 100.0, scale_in=True) == 0
+    assert tracking_direction([150.0] * 3, 100.0, scale_in=True) == 1
+    assert tracking_direction([89.0] * 14, 100.0, scale_in=True) == 0
+    assert tracking_direction([89.0] * 15, 100.0, scale_in=True) == -1
+    assert tracking_direction([91.0] * 15, 100.0, scale_in=True) == 0  # not below 90 %
+    assert tracking_direction([89.0] * 15, 100.0, scale_in=False) == 0
+    assert tracking_direction([150.0, None, 150.0], 100.0, scale_in=True) == 0
+    assert tracking_direction([150.0], 100.0, scale_in=True, high_datapoints=1) == 1
+
+
+@pytest.mark.parametrize(
+    ("direction", "desired", "proportional", "warming", "expected"),
+    [
+        (1, 10, 15, 0, 15),  # AWS's example: 1500 visible, target 100
+        (1, 15, 15, 5, 15),  # breached again while the 5 warm up: nothing more
+        (1, 15, 12, 0, 15),  # scale-out never lowers
+        (-1, 15, 3, 0, 3),
+        (-1, 15, 3, 2, 15),  # scale-in blocked while instances warm up
+        (-1, 3, 5, 0, 3),  # scale-in never raises
+        (0, 7, 1, 0, 7),
+    ],
+)
+def test_tracking_policy_capacity(
+    direction: int, desired: int, proportional: int, warming: int, expected: int
+) -> None:
+    assert (
+        tracking_policy_capacity(
+            direction=direction, desired=desired, proportional=proportional, warming=warming
+        )
+        == expected
+    )
+
+
+def test_capacity_stays_within_the_group_bounds() -> None:
+    assert [bounded_capacity(n, 1, 20) for n in (0, 5, 25)] == [1, 5, 20]

@@ -1,0 +1,132 @@
+"""A fleet read from a synthesized template runs the policies the construct wrote."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk.assertions import Template
+
+from constructs_lib import QueueWorkerFleet, SecureQueue
+from constructs_lib.simulation import (
+    SimulationInputError,
+    fleet_from_options,
+    fleet_from_template,
+    load_fleet,
+)
+from stacks import build_example_app
+from tests.conftest import new_app
+
+
+@pytest.fixture(scope="module")
+def buffering() -> dict[str, Any]:
+    app = new_app()
+    stacks = build_example_app(app)
+    return Template.from_stack(stacks[0]).to_json()
+
+
+def test_the_buffering_template_gives_the_fleet_its_options_give(
+    buffering: dict[str, Any],
+) -> None:
+    # stacks/buffering_stack.py: 30 s latency, 250 ms processing, max 20, the
+    # queue's 5-minute visibility timeout, 5 receives; the rest defaults.
+    from_options = fleet_from_options(
+        max_capacity=20, acceptable_latency_seconds=30, average_processing_seconds=0.25,
+        visibility_timeout_seconds=300,
+    )  # fmt: skip
+    assert fleet_from_template(buffering) == from_options
+
+
+def test_a_default_fleet_template_gives_the_default_options() -> None:
+    app = new_app()
+    stack = Stack(app, "Defaults")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    QueueWorkerFleet(stack, "Workers", queue=SecureQueue(stack, "Jobs"), vpc=vpc,
+                     handler="jobs:handle")  # fmt: skip
+    template = Template.from_stack(stack).to_json()
+    assert fleet_from_template(template) == fleet_from_options()
+
+
+def test_min_capacity_above_zero_has_no_scale_from_zero() -> None:
+    app = new_app()
+    stack = Stack(app, "MinOne")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    queue = SecureQueue(stack, "Jobs", visibility_timeout=Duration.minutes(1))
+    QueueWorkerFleet(stack, "Workers", queue=queue, vpc=vpc, handler="jobs:handle",
+                     min_capacity=1)  # fmt: skip
+    fleet = fleet_from_template(Template.from_stack(stack).to_json())
+    assert fleet == fleet_from_options(min_capacity=1, visibility_timeout_seconds=60)
+    assert [step.alarm.name for step in fleet.steps] == [
+        next(name for name in Template.from_stack(stack).to_json()["Resources"]
+             if name.startswith("WorkersMessageAgeAlarm"))
+    ]  # fmt: skip
+
+
+def test_a_cdk_out_folder_and_a_construct_path_pick_the_fleet(
+    buffering: dict[str, Any], tmp_path: Path
+) -> None:
+    template = copy.deepcopy(buffering)
+    group = next(k for k, v in template["Resources"].items()
+                 if v["Type"] == "AWS::AutoScaling::AutoScalingGroup")  # fmt: skip
+    template["Resources"][group]["Metadata"] = {
+        "aws:cdk:path": "Buffering/Workers/AutoScalingGroup/ASG"
+    }
+    (tmp_path / "Buffering.template.json").write_text(json.dumps(template))
+    (tmp_path / "Other.template.json").write_text(json.dumps(buffering))
+    with pytest.raises(
+        SimulationInputError, match=r"2 Auto Scaling groups .*name one with --fleet"
+    ):
+        load_fleet(tmp_path)
+    fleet = load_fleet(tmp_path, fleet="Buffering/Workers")
+    assert fleet.max_capacity == 20
+    assert fleet.source.startswith("Buffering/Workers (")
+    with pytest.raises(SimulationInputError, match="no Auto Scaling group named 'Nope'"):
+        load_fleet(tmp_path, fleet="Nope")
+
+
+def _policy(template: dict[str, Any], prefix: str) -> dict[str, Any]:
+    name = next(k for k in template["Resources"] if k.startswith(prefix))
+    properties: dict[str, Any] = template["Resources"][name]["Properties"]
+    return properties
+
+
+def test_a_metric_the_simulator_does_not_model_is_refused(buffering: dict[str, Any]) -> None:
+    template = copy.deepcopy(buffering)
+    metrics = _policy(template, "WorkersBacklogPerInstanceScaling")[
+        "TargetTrackingConfiguration"]["CustomizedMetricSpecification"]["Metrics"]  # fmt: skip
+    metrics[0]["MetricStat"]["Metric"]["MetricName"] = "NumberOfMessagesSent"
+    with pytest.raises(SimulationInputError, match="AWS/SQS NumberOfMessagesSent is not simulated"):
+        fleet_from_template(template)
+
+
+def test_a_predefined_metric_is_refused(buffering: dict[str, Any]) -> None:
+    template = copy.deepcopy(buffering)
+    _policy(template, "WorkersBacklogPerInstanceScaling")["TargetTrackingConfiguration"] = {
+        "PredefinedMetricSpecification": {"PredefinedMetricType": "ASGAverageCPUUtilization"},
+        "TargetValue": 50,
+    }
+    with pytest.raises(SimulationInputError, match="only customized metrics are simulated"):
+        fleet_from_template(template)
+
+
+def test_a_five_minute_alarm_is_refused(buffering: dict[str, Any]) -> None:
+    template = copy.deepcopy(buffering)
+    _policy(template, "WorkersMessageAgeAlarm")["Period"] = 300
+    with pytest.raises(SimulationInputError, match="period 300 s; only one-minute periods"):
+        fleet_from_template(template)
+
+
+def test_a_template_without_a_group_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "Empty.template.json"
+    empty.write_text(json.dumps({"Resources": {}}))
+    with pytest.raises(SimulationInputError, match="no Auto Scaling group"):
+        load_fleet(empty)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    with pytest.raises(SimulationInputError, match=r"broken\.json: not a JSON template"):
+        load_fleet(broken)
