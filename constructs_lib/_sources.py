@@ -24,19 +24,25 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib._queues import QueueLocation, QueueRef, QueueTarget, differs  # noqa: F401
+from constructs_lib._queues import (  # noqa: F401
+    QueueFacts,
+    QueueLocation,
+    QueueRef,
+    QueueTarget,
+    differs,
+)
 from constructs_lib._validation import OptionRules
 
 
 def reject_aws_managed_key(
-    v: OptionRules, option: str, target: QueueRef | QueueTarget, service: str
+    v: OptionRules, option: str, target: QueueFacts | QueueRef | QueueTarget, service: str
 ) -> None:
     """Fails ``option`` when ``service`` would have to write with alias/aws/sqs."""
-    target = as_ref(target)
+    facts = target if isinstance(target, QueueFacts) else as_ref(target).facts
     v.check(
-        not target.facts.aws_managed_key,
+        not facts.aws_managed_key,
         option,
-        target.path,
+        facts.path,
         f"is encrypted with the AWS-managed key alias/aws/sqs, whose key policy "
         f"{service} cannot use: {service} would silently drop every message. "
         "Use SSE-SQS (SecureQueue's default) or a customer-managed key "

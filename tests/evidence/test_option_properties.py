@@ -500,7 +500,7 @@ def schedule_oracle(spec: Spec) -> set[str]:
     if dlq is not None:
         if not spec.get("target_dead_letter_queue_enabled", True):
             bad.add("target_dead_letter_queue_enabled")
-        if _bad_target(dlq, fifo=False):
+        if dlq[0]:  # FIFO; alias/aws/sqs is fine: Scheduler dead-letters as its role
             bad.add("target_dead_letter_queue")
     if spec.get("window") in ("reversed", "equal"):
         bad.add("end")
