@@ -32,6 +32,7 @@ from constructs_lib._queues import (  # noqa: F401
     differs,
 )
 from constructs_lib._validation import OptionRules
+from constructs_lib.secure_queue import SecureQueueOptions
 
 
 def reject_aws_managed_key(
@@ -47,6 +48,20 @@ def reject_aws_managed_key(
         f"{service} cannot use: {service} would silently drop every message. "
         "Use SSE-SQS (SecureQueue's default) or a customer-managed key "
         "(encryption=KMS)",
+    )
+
+
+def reject_aws_managed_key_option(
+    v: OptionRules, options_name: str, options: SecureQueueOptions, service: str
+) -> None:
+    """Fails the options of a queue to create when ``service`` could not write into it."""
+    v.check(
+        options.resolved_encryption != sqs.QueueEncryption.KMS_MANAGED,
+        f"{options_name}.encryption",
+        "KMS_MANAGED",
+        f"is the AWS-managed key alias/aws/sqs, whose key policy {service} cannot use: "
+        f"{service} would silently drop every message. Use SSE-SQS (the default) or "
+        "encryption=KMS",
     )
 
 

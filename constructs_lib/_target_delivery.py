@@ -17,12 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aws_cdk import Duration, Token
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
-from constructs_lib._sources import refuse_queue_location, reject_aws_managed_key
+from constructs_lib._sources import (
+    refuse_queue_location,
+    reject_aws_managed_key,
+    reject_aws_managed_key_option,
+)
 from constructs_lib._validation import OptionRules
 from constructs_lib.errors import OptionProblem
 from constructs_lib.secure_queue import SecureQueueOptions
@@ -138,7 +141,7 @@ class TargetDelivery:
             given=given,
         )
         if given is not None:
-            _check_target_dlq(v, "target_dead_letter_queue", service, given)
+            _check_target_dlq(v, service, given)
         options = self.target_dead_letter_queue_options
         v.requires_enabled(
             "target_dead_letter_queue_enabled",
@@ -154,12 +157,16 @@ class TargetDelivery:
         )
         if options is not None and given is None:
             v.extend(options.problems(), prefix="target_dead_letter_queue_options")
-            created = QueueFacts(
-                path="the created TargetDeadLetterQueue",
-                fifo=options.fifo,
-                aws_managed_key=options.resolved_encryption == sqs.QueueEncryption.KMS_MANAGED,
+            v.check(
+                not options.fifo,
+                "target_dead_letter_queue_options.fifo",
+                True,
+                _standard_only(service),
             )
-            _check_target_dlq(v, "target_dead_letter_queue_options", service, created)
+            if not service.can_use_aws_managed_key:
+                reject_aws_managed_key_option(
+                    v, "target_dead_letter_queue_options", options, service.name
+                )
         return v.problems
 
     def dead_letter_queue(self, scope: Construct) -> QueueRef | None:
@@ -187,27 +194,14 @@ def refuse_dead_letter_queue_location(
     )
 
 
-def _check_target_dlq(v: OptionRules, option: str, service: TargetService, dlq: QueueFacts) -> None:
-    created = option.endswith("_options")
-    v.check(
-        not dlq.fifo,
-        f"{option}.fifo" if created else option,
-        True if created else dlq.path,
-        f"must be a standard queue: {service.name} cannot dead-letter into a FIFO queue",
-    )
-    if service.can_use_aws_managed_key:
-        return
-    if created:
-        v.check(
-            not dlq.aws_managed_key,
-            f"{option}.encryption",
-            "KMS_MANAGED",
-            f"is the AWS-managed key alias/aws/sqs, whose key policy {service.name} cannot "
-            f"use: {service.name} would silently drop every dead letter. Use SSE-SQS "
-            "(the default) or encryption=KMS",
-        )
-    else:
-        reject_aws_managed_key(v, option, dlq, service.name)
+def _check_target_dlq(v: OptionRules, service: TargetService, dlq: QueueFacts) -> None:
+    v.check(not dlq.fifo, "target_dead_letter_queue", dlq.path, _standard_only(service))
+    if not service.can_use_aws_managed_key:
+        reject_aws_managed_key(v, "target_dead_letter_queue", dlq, service.name)
+
+
+def _standard_only(service: TargetService) -> str:
+    return f"must be a standard queue: {service.name} cannot dead-letter into a FIFO queue"
 
 
 def _shown(options: SecureQueueOptions | None) -> str | None:
