@@ -9,13 +9,24 @@ from typing import Any
 import pytest
 from aws_cdk import Duration
 
+from constructs_lib._target_delivery import TargetDelivery
 from constructs_lib._validation import OptionRules, options_from
+from constructs_lib.bucket_to_queue import BucketToQueue, BucketToQueueOptions
+from constructs_lib.event_rule_to_queue import EventRuleToQueue
+from constructs_lib.schedule_to_queue import ScheduleToQueue
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 
 #: construct -> (its options class, its keyword arguments that are not options:
 #: the resources it wires, validated by the construct itself)
 OPTIONS_CLASSES: dict[type, tuple[type, set[str]]] = {
     SecureQueue: (SecureQueueOptions, set()),
+    BucketToQueue: (BucketToQueueOptions, {"queue"}),
+}
+
+#: constructs whose options are in part a shared options class
+SHARED_OPTIONS: dict[type, type] = {
+    EventRuleToQueue: TargetDelivery,
+    ScheduleToQueue: TargetDelivery,
 }
 
 
@@ -37,6 +48,14 @@ def test_options_classes_hold_the_constructs_keyword_arguments(construct: type) 
             assert default is inspect.Parameter.empty, name
         else:
             assert item.default is default or item.default == default, name
+
+
+@pytest.mark.parametrize("construct", SHARED_OPTIONS, ids=lambda c: c.__name__)
+def test_shared_options_are_keyword_arguments_of_the_construct(construct: type) -> None:
+    keyword = inspect.signature(construct.__init__).parameters
+    for item in fields(SHARED_OPTIONS[construct]):
+        assert keyword[item.name].kind is inspect.Parameter.KEYWORD_ONLY
+        assert keyword[item.name].default == item.default, item.name
 
 
 def test_options_from_reads_only_the_fields() -> None:
