@@ -13,6 +13,7 @@ from constructs_lib._target_delivery import TargetDelivery
 from constructs_lib._validation import OptionRules, options_from
 from constructs_lib.bucket_to_queue import BucketToQueue, BucketToQueueOptions
 from constructs_lib.event_rule_to_queue import EventRuleToQueue
+from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer, LambdaQueueConsumerOptions
 from constructs_lib.schedule_to_queue import ScheduleToQueue
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 
@@ -21,6 +22,7 @@ from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 OPTIONS_CLASSES: dict[type, tuple[type, set[str]]] = {
     SecureQueue: (SecureQueueOptions, set()),
     BucketToQueue: (BucketToQueueOptions, {"queue"}),
+    LambdaQueueConsumer: (LambdaQueueConsumerOptions, {"function", "queue", "alarm_topic"}),
 }
 
 #: constructs whose options are in part a shared options class

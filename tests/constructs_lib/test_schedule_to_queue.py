@@ -281,7 +281,7 @@ def test_end_must_follow_start() -> None:
 def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default: Any) -> None:
     """`.queue` was the SecureQueue itself when one was passed (AttributeError on
     ``.queue.grant_send_messages``); it is the ``sqs.IQueue`` now."""
-    stack, construct, _ = default
+    _, construct, _ = default
     construct.queue.grant_send_messages(iam.AccountRootPrincipal())
     assert construct.secure_queue is not None and construct.queue is construct.secure_queue.queue
     created = construct.target_dead_letter_secure_queue

@@ -749,6 +749,8 @@ def lambda_consumer_oracle(spec: Spec) -> set[str]:
     age = spec.get("oldest_message_age_alarm_threshold")
     if _kind == "plain" and age is not None and to_seconds(age) != int(to_seconds(age)):
         bad.add("oldest_message_age_alarm_threshold")  # only a plain queue gets this alarm
+    if _kind == "secure" and age is not None:
+        bad.add("oldest_message_age_alarm_threshold")  # the SecureQueue's own alarm is reused
     timeout = spec.get("function_timeout", spec["function_timeout_seconds"] or 3)
     if visibility < 6 * timeout + (window_seconds or 0):
         bad.add("queue")  # visibility >= 6 x function timeout + batching window
