@@ -51,7 +51,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
+from constructs_lib._extras import CLI_MODULES, require_extra
+
+require_extra("constructs_lib.runtime", "cli", CLI_MODULES)
+
+from botocore.exceptions import ClientError  # noqa: E402  (after the extra check)
 
 Method = Literal["auto", "move-task", "manual"]
 METHODS: tuple[Method, ...] = ("auto", "move-task", "manual")
