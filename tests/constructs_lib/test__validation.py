@@ -14,6 +14,7 @@ from constructs_lib._validation import OptionRules, options_from
 from constructs_lib.bucket_to_queue import BucketToQueue, BucketToQueueOptions
 from constructs_lib.event_rule_to_queue import EventRuleToQueue
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer, LambdaQueueConsumerOptions
+from constructs_lib.queue_worker_fleet import QueueWorkerFleet, QueueWorkerFleetOptions
 from constructs_lib.schedule_to_queue import ScheduleToQueue
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 
@@ -23,6 +24,18 @@ OPTIONS_CLASSES: dict[type, tuple[type, set[str]]] = {
     SecureQueue: (SecureQueueOptions, set()),
     BucketToQueue: (BucketToQueueOptions, {"queue"}),
     LambdaQueueConsumer: (LambdaQueueConsumerOptions, {"function", "queue", "alarm_topic"}),
+    QueueWorkerFleet: (
+        QueueWorkerFleetOptions,
+        {
+            "queue",
+            "vpc",
+            "vpc_subnets",
+            "instance_type",
+            "machine_image",
+            "notifications_topic",
+            "alarm_topic",
+        },
+    ),
 }
 
 #: constructs whose options are in part a shared options class

@@ -346,16 +346,18 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
         target_dead_letter_queue=lambda s: SecureQueue(s, "D"),
         target_dead_letter_queue_options=SecureQueueOptions(),
     )
-    assert "leave it unset when target_dead_letter_queue is given" in (
-        given["target_dead_letter_queue_options"]
+    assert (
+        "leave it unset when target_dead_letter_queue is given"
+        in (given["target_dead_letter_queue_options"])
     )
     disabled = problems_of(
         queue=lambda s: SecureQueue(s, "Q"),
         target_dead_letter_queue_enabled=False,
         target_dead_letter_queue_options=SecureQueueOptions(),
     )
-    assert "must be True when target_dead_letter_queue_options is given" in (
-        disabled["target_dead_letter_queue_enabled"]
+    assert (
+        "must be True when target_dead_letter_queue_options is given"
+        in (disabled["target_dead_letter_queue_enabled"])
     )
     wrong = problems_of(
         queue=lambda s: SecureQueue(s, "Q"),

@@ -47,9 +47,7 @@ def test_schedule_sends_the_fixed_payload_to_the_queue(default: Any) -> None:
     assert json.loads(target["Input"]) == {"job": "sync"}
     assert target["RoleArn"] == gett(stack, construct.role)
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
-    assert target["DeadLetterConfig"] == {
-        "Arn": gett(stack, construct.target_dead_letter_queue)
-    }
+    assert target["DeadLetterConfig"] == {"Arn": gett(stack, construct.target_dead_letter_queue)}
     assert "SqsParameters" not in target or target["SqsParameters"] == {}
 
 
@@ -335,8 +333,9 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
         target_dead_letter_queue=lambda s: SecureQueue(s, "D"),
         target_dead_letter_queue_options=SecureQueueOptions(fifo=True),
     )
-    assert "leave it unset when target_dead_letter_queue is given" in (
-        problems["target_dead_letter_queue_options"]
+    assert (
+        "leave it unset when target_dead_letter_queue is given"
+        in (problems["target_dead_letter_queue_options"])
     )
     fifo = problems_of(target_dead_letter_queue_options=SecureQueueOptions(fifo=True))
     assert "cannot dead-letter into a FIFO queue" in fifo["target_dead_letter_queue_options.fifo"]

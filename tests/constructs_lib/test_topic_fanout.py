@@ -433,6 +433,7 @@ def test_subscription_dlq_options_are_refused_where_they_cannot_apply() -> None:
             subscription_dead_letter_queue_options=SecureQueueOptions(),
         )
     )
-    assert "must be True when subscription_dead_letter_queue_options is given" in (
-        disabled["subscription_dead_letter_queue_enabled"]
+    assert (
+        "must be True when subscription_dead_letter_queue_options is given"
+        in (disabled["subscription_dead_letter_queue_enabled"])
     )

@@ -872,7 +872,9 @@ def fleet_oracle(spec: Spec) -> set[str]:
     if not low <= max_capacity <= high or max_capacity < max(min_capacity, 1):
         bad.add("max_capacity")
     for option in ("acceptable_latency", "average_processing_time"):
-        if option in spec and to_seconds(spec[option]) <= 0:
+        if option in spec and spec.get("scaling") == "QUEUE_DEPTH_STEPS":
+            bad.add(option)  # step scaling on the queue depth has no backlog target
+        elif option in spec and to_seconds(spec[option]) <= 0:
             bad.add(option)
     age = spec.get("message_age_scale_out_threshold")
     if age is not None and (to_seconds(age) <= 0 or to_seconds(age) != int(to_seconds(age))):
