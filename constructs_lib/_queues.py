@@ -204,26 +204,3 @@ def _uses_aws_managed_key(queue: sqs.IQueue) -> bool:
         return True
     arn = key.key_arn
     return not Token.is_unresolved(arn) and arn.endswith(f":{_aws.AWS_MANAGED_SQS_KEY_ALIAS}")
-
-
-# --- transitional: the consumers still use these until they move to QueueRef -------
-
-
-@dataclass(frozen=True)
-class ConsumedQueue:
-    queue: sqs.IQueue
-    secure_queue: SecureQueue | None
-    visibility_timeout_seconds: float | None
-
-    @property
-    def fifo(self) -> bool:
-        return bool(self.queue.fifo)
-
-    @property
-    def oldest_message_age_alarm(self) -> cloudwatch.Alarm | None:
-        return self.secure_queue.oldest_message_age_alarm if self.secure_queue else None
-
-
-def consumed_queue(queue: SecureQueue | sqs.IQueue) -> ConsumedQueue:
-    ref = QueueRef(queue)
-    return ConsumedQueue(ref.queue, ref.secure_queue, ref.facts.visibility_timeout_seconds)

@@ -20,26 +20,16 @@ from __future__ import annotations
 
 from aws_cdk import Annotations
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib._queues import (  # noqa: F401
-    QueueFacts,
-    QueueLocation,
-    QueueRef,
-    QueueTarget,
-    differs,
-)
+from constructs_lib._queues import QueueFacts, QueueLocation, QueueRef
 from constructs_lib._validation import OptionRules
 from constructs_lib.secure_queue import SecureQueueOptions
 
 
-def reject_aws_managed_key(
-    v: OptionRules, option: str, target: QueueFacts | QueueRef | QueueTarget, service: str
-) -> None:
+def reject_aws_managed_key(v: OptionRules, option: str, facts: QueueFacts, service: str) -> None:
     """Fails ``option`` when ``service`` would have to write with alias/aws/sqs."""
-    facts = target if isinstance(target, QueueFacts) else as_ref(target).facts
     v.check(
         not facts.aws_managed_key,
         option,
@@ -66,7 +56,7 @@ def reject_aws_managed_key_option(
 
 
 def grant_service_key_use(
-    target: QueueRef | QueueTarget, principal: iam.IPrincipal, conditions: dict[str, object]
+    target: QueueRef, principal: iam.IPrincipal, conditions: dict[str, object]
 ) -> None:
     """Lets a service principal encrypt into the queue's customer-managed key.
 
@@ -75,7 +65,7 @@ def grant_service_key_use(
     policy, scoped by ``conditions`` (source ARN or account). An imported key
     ignores it, which `warn_if_policy_unmanaged` reports for the queue.
     """
-    key = as_ref(target).customer_key
+    key = target.customer_key
     if key is None:
         return
     key.add_to_resource_policy(
@@ -88,15 +78,12 @@ def grant_service_key_use(
     )
 
 
-def warn_if_policy_unmanaged(
-    scope: Construct, target: QueueRef | QueueTarget, service: str
-) -> None:
+def warn_if_policy_unmanaged(scope: Construct, target: QueueRef, service: str) -> None:
     """An imported queue's policy is not this stack's: say what it must allow.
 
     A queue built in this app (``sqs.Queue``) gets the statements; an imported
     one (``Queue.from_queue_arn`` and the like) silently drops them.
     """
-    target = as_ref(target)
     if target.facts.built_here:
         return
     if target.location(scope).other_account:
@@ -114,7 +101,7 @@ def warn_if_policy_unmanaged(
 def refuse_queue_location(
     v: OptionRules,
     option: str,
-    target: QueueRef | QueueTarget,
+    target: QueueRef,
     location: QueueLocation,
     *,
     other_account: str | None = None,
@@ -125,7 +112,7 @@ def refuse_queue_location(
     ``other_account`` / ``other_region``: why a queue of another account /
     region cannot work, or None where AWS supports it.
     """
-    value = as_ref(target).queue.queue_arn
+    value = target.queue.queue_arn
     if location.other_region and other_region is not None:
         v.fail(option, value, f"is in region {location.region}: {other_region}")
     elif location.other_account and other_account is not None:
@@ -133,45 +120,14 @@ def refuse_queue_location(
 
 
 def warn_queue_in_other_account(
-    scope: Construct, target: QueueRef | QueueTarget, location: QueueLocation, must_allow: str
+    scope: Construct, target: QueueRef, location: QueueLocation, must_allow: str
 ) -> None:
     """The queue's owner, not this app, writes its policies: say what they must allow."""
     if not location.other_account:
         return
     Annotations.of(scope).add_warning_v2(
         "constructs_lib:Sources:QueueInOtherAccount",
-        f"{as_ref(target).queue.queue_arn} is in account {location.account}: its owner must allow "
+        f"{target.queue.queue_arn} is in account {location.account}: its owner must allow "
         f"{must_allow}, or nothing arrives. If the queue uses a customer-managed key, its key "
         "policy must allow the same principal kms:GenerateDataKey and kms:Decrypt.",
     )
-
-
-# --- transitional: constructs not yet on QueueRef pass the union ------------------
-
-
-def as_ref(target: QueueRef | QueueTarget) -> QueueRef:
-    return target if isinstance(target, QueueRef) else QueueRef(target)
-
-
-def queue_of(target: QueueTarget) -> sqs.IQueue:
-    return as_ref(target).queue
-
-
-def optional_queue_of(target: QueueTarget | None) -> sqs.IQueue | None:
-    return queue_of(target) if target is not None else None
-
-
-def key_of(target: QueueTarget) -> kms.IKey | None:
-    return as_ref(target).customer_key
-
-
-def describe(target: QueueTarget) -> str:
-    return as_ref(target).path
-
-
-def uses_aws_managed_key(target: QueueTarget) -> bool:
-    return as_ref(target).facts.aws_managed_key
-
-
-def queue_location(scope: Construct, target: QueueRef | QueueTarget) -> QueueLocation:
-    return as_ref(target).location(scope)
