@@ -115,6 +115,29 @@ class QueueRef:
 
 
 @dataclass(frozen=True)
+class DeadLetterQueueRef:
+    """The dead-letter queue a producer ends up with: passed in, created, or none."""
+
+    ref: QueueRef | None = None
+    #: True when the producer created it (then its alarms are the producer's)
+    created: bool = False
+
+    @property
+    def queue(self) -> sqs.IQueue | None:
+        return self.ref.queue if self.ref else None
+
+    @property
+    def secure_queue(self) -> SecureQueue | None:
+        return self.ref.secure_queue if self.ref else None
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The created DLQ's alarms; a DLQ passed in keeps its alarms to its owner."""
+        secure = self.secure_queue
+        return secure.alarms if secure is not None and self.created else []
+
+
+@dataclass(frozen=True)
 class QueueLocation:
     """Where a queue lives compared with the stack that uses it.
 

@@ -20,7 +20,7 @@ from aws_cdk import Duration, Token
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import (
     refuse_queue_location,
     reject_aws_managed_key,
@@ -169,14 +169,15 @@ class TargetDelivery:
                 )
         return v.problems
 
-    def dead_letter_queue(self, scope: Construct) -> QueueRef | None:
+    def dead_letter_queue(self, scope: Construct) -> DeadLetterQueueRef:
         """The DLQ for undeliverable events: the given one, a created SecureQueue, or none."""
         if self.target_dead_letter_queue is not None:
-            return QueueRef(self.target_dead_letter_queue)
+            return DeadLetterQueueRef(QueueRef(self.target_dead_letter_queue))
         if not self.target_dead_letter_queue_enabled:
-            return None
+            return DeadLetterQueueRef()
         options = self.target_dead_letter_queue_options or SecureQueueOptions()
-        return QueueRef(options.create(scope, TARGET_DEAD_LETTER_QUEUE_ID))
+        created = options.create(scope, TARGET_DEAD_LETTER_QUEUE_ID)
+        return DeadLetterQueueRef(QueueRef(created), created=True)
 
 
 def refuse_dead_letter_queue_location(

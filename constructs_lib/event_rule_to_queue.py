@@ -147,16 +147,9 @@ class EventRuleToQueue(Construct):
         self._warn_if_fifo_without_deduplication(target)
         self.queue: sqs.IQueue = target.queue
         self.secure_queue: SecureQueue | None = target.secure_queue
-        dead_letter_queue = delivery.dead_letter_queue(self)
-        self.target_dead_letter_queue: sqs.IQueue | None = (
-            dead_letter_queue.queue if dead_letter_queue else None
-        )
-        self.target_dead_letter_secure_queue: SecureQueue | None = (
-            dead_letter_queue.secure_queue if dead_letter_queue else None
-        )
-        self._created_dead_letter_queue = (
-            self.target_dead_letter_secure_queue if target_dead_letter_queue is None else None
-        )
+        self._dead_letter = delivery.dead_letter_queue(self)
+        self.target_dead_letter_queue: sqs.IQueue | None = self._dead_letter.queue
+        self.target_dead_letter_secure_queue: SecureQueue | None = self._dead_letter.secure_queue
         self.rule: events.Rule = events.Rule(
             self,
             "Rule",
@@ -180,13 +173,13 @@ class EventRuleToQueue(Construct):
                 role=self.target_role,
             )
         )
-        self._grant_dead_letter_key(dead_letter_queue)
-        self._warn_about_foreign_policies(target, location, dead_letter_queue)
+        self._grant_dead_letter_key(self._dead_letter.ref)
+        self._warn_about_foreign_policies(target, location, self._dead_letter.ref)
 
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The alarms this construct created: its created target DLQ's."""
-        return self._created_dead_letter_queue.alarms if self._created_dead_letter_queue else []
+        return self._dead_letter.alarms
 
     # --- the builders --------------------------------------------------------
 

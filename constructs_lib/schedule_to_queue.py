@@ -130,25 +130,7 @@ class ScheduleToQueue(Construct):
         super().__init__(scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         target = QueueRef(queue)
-        v = OptionValidator(self)
-        v.extend(message_group_problems(SCHEDULER, target.facts, message_group_id))
-        v.extend(_fifo_deduplication_problems(target.facts))
-        refuse_queue_location(
-            v, "queue", target, target.location(self), other_region=SCHEDULER.other_region
-        )
-        v.extend(_window_problems(flexible_time_window))
-        v.extend(delivery.retry_problems())
-        given = QueueRef.optional(target_dead_letter_queue)
-        refuse_dead_letter_queue_location(v, self, SCHEDULER, given)
-        v.extend(delivery.dead_letter_problems(SCHEDULER, given.facts if given else None))
-        v.check(
-            start is None or end is None or start < end,
-            "end",
-            end.isoformat() if end else None,
-            "must be after start",
-        )
-        v.raise_if_any()
-
+        self._validate(target, delivery, message_group_id, flexible_time_window, start, end)
         body = (
             payload
             if isinstance(payload, str)
@@ -157,33 +139,18 @@ class ScheduleToQueue(Construct):
         self._warn_if_fifo_payload_is_fixed(target, body)
         self.queue: sqs.IQueue = target.queue
         self.secure_queue: SecureQueue | None = target.secure_queue
-        dead_letter_queue = delivery.dead_letter_queue(self)
-        self.target_dead_letter_queue: sqs.IQueue | None = (
-            dead_letter_queue.queue if dead_letter_queue else None
-        )
-        self.target_dead_letter_secure_queue: SecureQueue | None = (
-            dead_letter_queue.secure_queue if dead_letter_queue else None
-        )
-        self._created_dead_letter_queue = (
-            self.target_dead_letter_secure_queue if target_dead_letter_queue is None else None
-        )
+        self._dead_letter = delivery.dead_letter_queue(self)
+        self.target_dead_letter_queue: sqs.IQueue | None = self._dead_letter.queue
+        self.target_dead_letter_secure_queue: SecureQueue | None = self._dead_letter.secure_queue
         self.role: iam.Role = self._role(schedule_group)
-        target_ = scheduler_targets.SqsSendMessage(
-            target.queue,
-            input=scheduler.ScheduleTargetInput.from_text(body),
-            message_group_id=message_group_id,
-            role=self.role,
-            dead_letter_queue=self.target_dead_letter_queue,
-            max_event_age=max_event_age,
-            retry_attempts=retry_attempts,
-        )
-        self._grant_dead_letter_key(dead_letter_queue)
-        self._warn_about_foreign_policies(target, dead_letter_queue)
+        send = self._send_message(target, body, message_group_id, delivery)
+        self._grant_dead_letter_key(self._dead_letter.ref)
+        self._warn_about_foreign_policies(target, self._dead_letter.ref)
         self.schedule: scheduler.Schedule = scheduler.Schedule(
             self,
             "Schedule",
             schedule=schedule,
-            target=target_,
+            target=send,
             schedule_name=schedule_name,
             description=description,
             schedule_group=schedule_group,
@@ -200,9 +167,54 @@ class ScheduleToQueue(Construct):
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The alarms this construct created: its created target DLQ's."""
-        return self._created_dead_letter_queue.alarms if self._created_dead_letter_queue else []
+        return self._dead_letter.alarms
 
     # --- the builders --------------------------------------------------------
+
+    def _validate(
+        self,
+        target: QueueRef,
+        delivery: TargetDelivery,
+        message_group_id: str | None,
+        flexible_time_window: Duration | None,
+        start: datetime.datetime | None,
+        end: datetime.datetime | None,
+    ) -> None:
+        v = OptionValidator(self)
+        v.extend(message_group_problems(SCHEDULER, target.facts, message_group_id))
+        v.extend(_fifo_deduplication_problems(target.facts))
+        refuse_queue_location(
+            v, "queue", target, target.location(self), other_region=SCHEDULER.other_region
+        )
+        v.extend(_window_problems(flexible_time_window))
+        v.extend(delivery.retry_problems())
+        given = QueueRef.optional(delivery.target_dead_letter_queue)
+        refuse_dead_letter_queue_location(v, self, SCHEDULER, given)
+        v.extend(delivery.dead_letter_problems(SCHEDULER, given.facts if given else None))
+        v.check(
+            start is None or end is None or start < end,
+            "end",
+            end.isoformat() if end else None,
+            "must be after start",
+        )
+        v.raise_if_any()
+
+    def _send_message(
+        self,
+        target: QueueRef,
+        body: str,
+        message_group_id: str | None,
+        delivery: TargetDelivery,
+    ) -> scheduler_targets.SqsSendMessage:
+        return scheduler_targets.SqsSendMessage(
+            target.queue,
+            input=scheduler.ScheduleTargetInput.from_text(body),
+            message_group_id=message_group_id,
+            role=self.role,
+            dead_letter_queue=self.target_dead_letter_queue,
+            max_event_age=delivery.max_event_age,
+            retry_attempts=delivery.retry_attempts,
+        )
 
     def _role(self, schedule_group: scheduler.IScheduleGroup | None) -> iam.Role:
         """Our own role rather than aws-cdk's stack-wide shared one, so that this

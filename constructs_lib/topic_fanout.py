@@ -16,7 +16,7 @@ from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import (
     grant_service_key_use,
     refuse_queue_location,
@@ -175,20 +175,19 @@ class TopicFanout(Construct):
         self.topic: sns.ITopic = topic or self._create_topic(
             topic_name, content_based_deduplication, topic_encryption_key
         )
-        dead_letter_queue = given_dlq or self._create_dead_letter_queue(
-            subscription_dead_letter_queue_enabled, subscription_dead_letter_queue_options
+        self._dead_letter = (
+            DeadLetterQueueRef(given_dlq)
+            if given_dlq is not None
+            else self._create_dead_letter_queue(
+                subscription_dead_letter_queue_enabled, subscription_dead_letter_queue_options
+            )
         )
-        self.subscription_dead_letter_queue: sqs.IQueue | None = (
-            dead_letter_queue.queue if dead_letter_queue else None
-        )
+        self.subscription_dead_letter_queue: sqs.IQueue | None = self._dead_letter.queue
         self.subscription_dead_letter_secure_queue: SecureQueue | None = (
-            dead_letter_queue.secure_queue if dead_letter_queue else None
+            self._dead_letter.secure_queue
         )
-        self._created_dead_letter_queue = (
-            self.subscription_dead_letter_secure_queue if given_dlq is None else None
-        )
-        if dead_letter_queue is not None:
-            self._let_sns_dead_letter(dead_letter_queue)
+        if self._dead_letter.ref is not None:
+            self._let_sns_dead_letter(self._dead_letter.ref)
 
         self.subscriptions: dict[str, sns.Subscription] = {}
         for spec in queues:
@@ -197,7 +196,7 @@ class TopicFanout(Construct):
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The alarms this construct created: its created subscription DLQ's."""
-        return self._created_dead_letter_queue.alarms if self._created_dead_letter_queue else []
+        return self._dead_letter.alarms
 
     def add_queue(self, spec: FanoutQueue) -> sns.Subscription:
         """Subscribes one more queue; raises ConstructOptionError if it cannot be."""
@@ -232,11 +231,12 @@ class TopicFanout(Construct):
 
     def _create_dead_letter_queue(
         self, enabled: bool, options: SecureQueueOptions | None
-    ) -> QueueRef | None:
+    ) -> DeadLetterQueueRef:
         if not enabled:
-            return None
+            return DeadLetterQueueRef()
         options = options or SecureQueueOptions(fifo=self.fifo)
-        return QueueRef(options.create(self, "SubscriptionDeadLetterQueue"))
+        created = options.create(self, "SubscriptionDeadLetterQueue")
+        return DeadLetterQueueRef(QueueRef(created), created=True)
 
     def _let_sns_dead_letter(self, dead_letter_queue: QueueRef) -> None:
         # The Subscription L2 writes the DLQ's queue policy but not its key
