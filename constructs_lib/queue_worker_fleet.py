@@ -357,18 +357,7 @@ class QueueWorkerFleet(Construct):
         self.scaling: WorkerScaling = scaling
         self.security_group: ec2.SecurityGroup = self._security_group(vpc)
         self.role: iam.Role = self._instance_role()
-        self.worker_code: s3_assets.Asset = s3_assets.Asset(
-            self, "WorkerCode", path=str(WORKER_CODE_DIR), exclude=WORKER_CODE_EXCLUDES
-        )
-        self.handler_code: s3_assets.Asset | None = self._handler_code(handler_code_path)
-        self._let_instances_read_the_code()
-        self.worker_settings: WorkerSettings = self._worker_settings(options, source.facts)
-        self.user_data: ec2.UserData = worker_user_data(
-            self.worker_settings,
-            worker_code=self.worker_code,
-            handler_code=self.handler_code,
-            drain_timeout_seconds=int(drain_timeout.to_seconds()),
-        )
+        self._ship_the_worker(options, source.facts)
         self.launch_template: ec2.LaunchTemplate = self._launch_template(
             instance_type, machine_image
         )
@@ -378,18 +367,7 @@ class QueueWorkerFleet(Construct):
         self.drain_hook: autoscaling.LifecycleHook = self._drain_hook(drain_timeout)
         self.drain_policy: iam.Policy = self._drain_policy()
         self._bind_scaling(options)
-        self.scale_from_zero_alarm: cloudwatch.Alarm | None = (
-            scale_from_zero(self) if min_capacity == 0 else None
-        )
-        #: Consecutive one-minute periods the age must stay above the
-        #: threshold: more than one poison message can hold it there.
-        self.message_age_datapoints: int = message_age_datapoints(
-            self, source.facts, message_age_scale_out_threshold
-        )
-        self.message_age_alarm: cloudwatch.Alarm = message_age_scale_out(
-            self, message_age_scale_out_threshold, self.message_age_datapoints
-        )
-        notify(self, alarm_topic, [self.message_age_alarm])
+        self._scale_out_alarms(options, source.facts, alarm_topic)
 
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
@@ -441,10 +419,26 @@ class QueueWorkerFleet(Construct):
         self.queue.grant_consume_messages(role)
         return role
 
-    def _handler_code(self, handler_code_path: str | None) -> s3_assets.Asset | None:
-        if handler_code_path is None:
-            return None
-        return s3_assets.Asset(self, "HandlerCode", path=handler_code_path, exclude=ASSET_EXCLUDES)
+    def _ship_the_worker(self, options: QueueWorkerFleetOptions, queue: QueueFacts) -> None:
+        """The code assets, the settings and the user data that starts the worker."""
+        self.worker_code: s3_assets.Asset = s3_assets.Asset(
+            self, "WorkerCode", path=str(WORKER_CODE_DIR), exclude=WORKER_CODE_EXCLUDES
+        )
+        self.handler_code: s3_assets.Asset | None = (
+            s3_assets.Asset(
+                self, "HandlerCode", path=options.handler_code_path, exclude=ASSET_EXCLUDES
+            )
+            if options.handler_code_path is not None
+            else None
+        )
+        self._let_instances_read_the_code()
+        self.worker_settings: WorkerSettings = self._worker_settings(options, queue)
+        self.user_data: ec2.UserData = worker_user_data(
+            self.worker_settings,
+            worker_code=self.worker_code,
+            handler_code=self.handler_code,
+            drain_timeout_seconds=int(options.drain_timeout.to_seconds()),
+        )
 
     def _let_instances_read_the_code(self) -> None:
         # Not Asset.grant_read: that allows s3:GetObject*/List* on the whole
@@ -586,6 +580,21 @@ class QueueWorkerFleet(Construct):
             "constructs_lib:QueueWorkerFleet:NagFindingNotAcknowledged",
         )
         return policy
+
+    def _scale_out_alarms(
+        self, options: QueueWorkerFleetOptions, queue: QueueFacts, alarm_topic: sns.ITopic | None
+    ) -> None:
+        self.scale_from_zero_alarm: cloudwatch.Alarm | None = (
+            scale_from_zero(self) if options.min_capacity == 0 else None
+        )
+        threshold = options.message_age_scale_out_threshold
+        #: Consecutive one-minute periods the age must stay above the
+        #: threshold: more than one poison message can hold it there.
+        self.message_age_datapoints: int = message_age_datapoints(self, queue, threshold)
+        self.message_age_alarm: cloudwatch.Alarm = message_age_scale_out(
+            self, threshold, self.message_age_datapoints
+        )
+        notify(self, alarm_topic, [self.message_age_alarm])
 
     def _bind_scaling(self, options: QueueWorkerFleetOptions) -> None:
         self.backlog_target: float = options.backlog_target
