@@ -255,21 +255,19 @@ class LambdaQueueConsumer(Construct):
         self.secure_queue: SecureQueue | None = source.secure_queue
         self._warn_if_queue_in_other_account(source)
         self.event_source_mapping: lambda_.EventSourceMapping = self._mapping(options)
-        self.errors_alarm: cloudwatch.Alarm = alarm_above(
-            self,
+        self.errors_alarm: cloudwatch.Alarm = self._function_alarm(
             "FunctionErrorsAlarm",
-            description=f"{self.node.path}: invocations of the queue's function failed "
-            "(the whole invocation, not single messages).",
-            metric=function_errors(function),
-            threshold=errors_alarm_threshold,
+            function_errors(function),
+            errors_alarm_threshold,
+            "invocations of the queue's function failed (the whole invocation, not single "
+            "messages).",
         )
-        self.throttles_alarm: cloudwatch.Alarm = alarm_above(
-            self,
+        self.throttles_alarm: cloudwatch.Alarm = self._function_alarm(
             "FunctionThrottlesAlarm",
-            description=f"{self.node.path}: invocations were throttled; messages wait "
-            "and may reach the DLQ after max_receive_count receives.",
-            metric=function_throttles(function),
-            threshold=throttles_alarm_threshold,
+            function_throttles(function),
+            throttles_alarm_threshold,
+            "invocations were throttled; messages wait and may reach the DLQ after "
+            "max_receive_count receives.",
         )
         self.oldest_message_age_alarm: cloudwatch.Alarm = (
             source.oldest_message_age_alarm or self._age_alarm(options.age_alarm_threshold)
@@ -338,6 +336,17 @@ class LambdaQueueConsumer(Construct):
             # Lambda checks the role's SQS permissions when the mapping is created.
             grant.apply_before(mapping)
         return mapping
+
+    def _function_alarm(
+        self, alarm_id: str, metric: cloudwatch.Metric, threshold: int, what: str
+    ) -> cloudwatch.Alarm:
+        return alarm_above(
+            self,
+            alarm_id,
+            description=f"{self.node.path}: {what}",
+            metric=metric,
+            threshold=threshold,
+        )
 
     def _age_alarm(self, threshold: Duration) -> cloudwatch.Alarm:
         """The age alarm of a plain queue (a SecureQueue brings its own)."""
