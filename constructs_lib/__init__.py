@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
     from constructs_lib.queue_worker_fleet import QueueWorkerFleet, WorkerScaling
     from constructs_lib.schedule_to_queue import ScheduleToQueue
-    from constructs_lib.secure_queue import SecureQueue
+    from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
     from constructs_lib.topic_fanout import FanoutQueue, TopicFanout
 
 #: Public name -> module that defines it, imported when the name is first used.
@@ -36,6 +36,7 @@ _LAZY = {
     "QueueWorkerFleet": "constructs_lib.queue_worker_fleet",
     "ScheduleToQueue": "constructs_lib.schedule_to_queue",
     "SecureQueue": "constructs_lib.secure_queue",
+    "SecureQueueOptions": "constructs_lib.secure_queue",
     "TopicFanout": "constructs_lib.topic_fanout",
     "WorkerScaling": "constructs_lib.queue_worker_fleet",
 }
@@ -51,6 +52,7 @@ __all__ = [
     "QueueWorkerFleet",
     "ScheduleToQueue",
     "SecureQueue",
+    "SecureQueueOptions",
     "TopicFanout",
     "WorkerScaling",
 ]

@@ -37,10 +37,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib._validation import OptionValidator
+from constructs_lib import _aws
+from constructs_lib._validation import OptionRules
 
 _CLOUDWATCH = "cloudwatch.amazonaws.com"
-_AWS_MANAGED_SNS_ALIAS = "alias/aws/sns"
+_AWS_MANAGED_SNS_ALIAS = _aws.AWS_MANAGED_SNS_KEY_ALIAS
 _KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
 AUTO_SCALING_ROLE_NAME = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 #: checkov's CKV_AWS_33 flags any ``*`` principal in a key policy, conditions or not.
@@ -52,14 +53,14 @@ _WILDCARD_PRINCIPAL_REASON = (
 )
 
 
-def check_notification_topic(v: OptionValidator, option: str, topic: sns.ITopic | None) -> None:
+def check_notification_topic(v: OptionRules, option: str, topic: sns.ITopic | None) -> None:
     """Refuses a topic encrypted with ``alias/aws/sns``: no service can publish to it."""
     if topic is not None:
         check_notification_key(v, option, topic.master_key, _describe(topic))
 
 
 def check_notification_key(
-    v: OptionValidator, option: str, key: kms.IKey | None, described: str
+    v: OptionRules, option: str, key: kms.IKey | None, described: str
 ) -> None:
     """Refuses ``alias/aws/sns`` as the key of a topic that services notify."""
     v.check(

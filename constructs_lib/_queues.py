@@ -1,54 +1,229 @@
-"""What the consumer constructs need to know about the queue they consume.
+"""One notion of "a queue" for every construct: `QueueRef`.
 
-Both accept a `SecureQueue` (and then use its DLQ, alarms and settings) or any
-``sqs.IQueue`` (then they know less, and say so with warnings).
+Every construct takes a `SecureQueue` or any ``sqs.IQueue`` where it needs a
+queue. `QueueRef` unwraps that union once: ``queue`` is the ``sqs.IQueue``
+(what every construct exposes as its ``queue`` attribute), ``secure_queue``
+the SecureQueue it belongs to, if any, and ``facts`` what can be read of it
+at synth, as plain values (`QueueFacts`) that the constructs' rule tables
+take. This module is the one place that reads a queue's settings back from
+its L1 (``CfnQueue``): the L2 keeps the visibility timeout and content-based
+deduplication nowhere else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from aws_cdk import Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
+from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import _aws
 from constructs_lib.secure_queue import SecureQueue
+
+#: A queue as the constructs accept it: the library's SecureQueue, or any queue.
+QueueTarget = SecureQueue | sqs.IQueue
 
 
 @dataclass(frozen=True)
-class ConsumedQueue:
-    """The queue to consume, with what can be read of it at synth."""
+class QueueFacts:
+    """What is known of a queue at synth. None: unknown here (an imported queue,
+    or a value known only at deploy time)."""
 
-    queue: sqs.IQueue
-    secure_queue: SecureQueue | None
-    #: Seconds, or None when unknown (imported queue) or an unresolved token.
-    visibility_timeout_seconds: float | None
+    #: the construct path, for messages
+    path: str
+    fifo: bool = False
+    visibility_timeout_seconds: float | None = None
+    content_based_deduplication: bool | None = None
+    #: True when the redrive policy is known: then ``max_receive_count`` is its
+    #: maxReceiveCount, or None for a queue without a DLQ
+    redrive_known: bool = False
+    max_receive_count: int | None = None
+    #: encrypted with ``alias/aws/sqs``, as far as can be told
+    aws_managed_key: bool = False
+    #: a SecureQueue: it has its own DLQ and age alarms
+    secure: bool = False
+    #: an ``sqs.Queue`` of this app: its queue policy is written here
+    built_here: bool = False
+
+
+class QueueRef:
+    """A queue target, unwrapped once: the ``sqs.IQueue``, its SecureQueue, its facts."""
+
+    def __init__(self, target: QueueTarget) -> None:
+        if isinstance(target, SecureQueue):
+            self.queue: sqs.IQueue = target.queue
+            self.secure_queue: SecureQueue | None = target
+        else:
+            self.queue = target
+            self.secure_queue = None
+
+    @classmethod
+    def optional(cls, target: QueueTarget | None) -> QueueRef | None:
+        return cls(target) if target is not None else None
 
     @property
-    def fifo(self) -> bool:
-        return bool(self.queue.fifo)
+    def path(self) -> str:
+        """The construct path the user passed (the SecureQueue's, not its child's)."""
+        return self.facts.path
+
+    @cached_property
+    def facts(self) -> QueueFacts:
+        queue, secure = self.queue, self.secure_queue
+        built_here = isinstance(queue, sqs.Queue)
+        redrive_known, max_receive_count = _redrive_of(queue)
+        return QueueFacts(
+            path=(secure or queue).node.path,
+            fifo=bool(queue.fifo),
+            visibility_timeout_seconds=_visibility_seconds(queue),
+            content_based_deduplication=_content_based_deduplication(queue),
+            redrive_known=redrive_known,
+            max_receive_count=max_receive_count,
+            aws_managed_key=(
+                secure.uses_aws_managed_key if secure else _uses_aws_managed_key(queue)
+            ),
+            secure=secure is not None,
+            built_here=built_here,
+        )
+
+    @property
+    def customer_key(self) -> kms.IKey | None:
+        """The customer-managed key the queue is encrypted with, if one is known."""
+        if self.secure_queue is not None:
+            secure = self.secure_queue
+            return None if secure.uses_aws_managed_key else secure.encryption_key
+        return self.queue.encryption_master_key
 
     @property
     def oldest_message_age_alarm(self) -> cloudwatch.Alarm | None:
+        """The SecureQueue's own age alarm, which consumers reuse."""
         return self.secure_queue.oldest_message_age_alarm if self.secure_queue else None
 
+    def location(self, scope: Construct) -> QueueLocation:
+        """Where the queue lives compared with ``scope``'s stack."""
+        stack = Stack.of(scope)
+        account, region = self.queue.env.account, self.queue.env.region
+        return QueueLocation(
+            account=account,
+            region=region,
+            other_account=differs(account, stack.account),
+            other_region=differs(region, stack.region),
+        )
 
-def consumed_queue(queue: SecureQueue | sqs.IQueue) -> ConsumedQueue:
-    if isinstance(queue, SecureQueue):
-        return ConsumedQueue(queue.queue, queue, _visibility_seconds(queue.queue))
-    return ConsumedQueue(queue, None, _visibility_seconds(queue))
+
+@dataclass(frozen=True)
+class DeadLetterQueueRef:
+    """The dead-letter queue a producer ends up with: passed in, created, or none."""
+
+    ref: QueueRef | None = None
+    #: True when the producer created it (then its alarms are the producer's)
+    created: bool = False
+
+    @property
+    def queue(self) -> sqs.IQueue | None:
+        return self.ref.queue if self.ref else None
+
+    @property
+    def secure_queue(self) -> SecureQueue | None:
+        return self.ref.secure_queue if self.ref else None
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The created DLQ's alarms; a DLQ passed in keeps its alarms to its owner."""
+        secure = self.secure_queue
+        return secure.alarms if secure is not None and self.created else []
+
+
+@dataclass(frozen=True)
+class QueueLocation:
+    """Where a queue lives compared with the stack that uses it.
+
+    Known only when both sides are concrete: a queue imported by ARN into an
+    environment-agnostic stack (account and region are deploy-time tokens)
+    counts as local, and only the imported-queue warning applies.
+    """
+
+    account: str
+    region: str
+    other_account: bool
+    other_region: bool
+
+    @property
+    def foreign(self) -> bool:
+        return self.other_account or self.other_region
+
+
+def differs(a: str, b: str) -> bool:
+    """True only when both are concrete and not equal (an account or a region).
+
+    Not ``Token.compare_strings``: its TokenComparison results are jsii objects
+    that compare unequal in Python even when they are the same value.
+    """
+    return not Token.is_unresolved(a) and not Token.is_unresolved(b) and a != b
+
+
+# --- the facts, read back from what aws-cdk-lib keeps -------------------------------
+
+
+def _cfn_queue(queue: sqs.IQueue) -> sqs.CfnQueue | None:
+    """The L1 of a queue built in this app; an imported queue has none."""
+    cfn = queue.node.default_child if isinstance(queue, sqs.Queue) else None
+    return cfn if isinstance(cfn, sqs.CfnQueue) else None
 
 
 def _visibility_seconds(queue: sqs.IQueue) -> float | None:
-    # The L2 keeps the visibility timeout only in its L1 (CfnQueue); an
-    # imported queue has none, and then the value is unknown here.
-    cfn = queue.node.default_child if isinstance(queue, sqs.Queue) else None
-    if not isinstance(cfn, sqs.CfnQueue):
+    # The L2 keeps the visibility timeout only in its L1 (CfnQueue).
+    cfn = _cfn_queue(queue)
+    if cfn is None:
         return None
     value = cfn.visibility_timeout
     if value is None:
-        return defaults.VISIBILITY_TIMEOUT.to_seconds()  # SQS's own default
+        return _aws.SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS
     if Token.is_unresolved(value):
         return None
     return float(value)
+
+
+def _content_based_deduplication(queue: sqs.IQueue) -> bool | None:
+    cfn = _cfn_queue(queue)
+    if cfn is None:
+        return None
+    return bool(cfn.content_based_deduplication)
+
+
+def _redrive_of(queue: sqs.IQueue) -> tuple[bool, int | None]:
+    """(known, max receive count or None without a DLQ).
+
+    A queue built in this app carries its redrive policy in the L2; an
+    imported one does not, and then nothing is known.
+    """
+    if not isinstance(queue, sqs.Queue):
+        return False, None
+    dead_letter = queue.dead_letter_queue
+    if dead_letter is None:
+        return True, None
+    if Token.is_unresolved(dead_letter.max_receive_count):
+        return False, None
+    return True, int(dead_letter.max_receive_count)
+
+
+def _uses_aws_managed_key(queue: sqs.IQueue) -> bool:
+    """True when ``queue`` is known to be encrypted with ``alias/aws/sqs``.
+
+    Detected from an ``sqs.Queue``'s ``encryption_type`` (``KMS_MANAGED``) or
+    a key whose alias or ARN names the alias. An imported queue without a key
+    ARN cannot be checked.
+    """
+    if queue.encryption_type == sqs.QueueEncryption.KMS_MANAGED:
+        return True
+    key = queue.encryption_master_key
+    if key is None:
+        return False
+    alias_name = getattr(key, "alias_name", None)
+    if isinstance(alias_name, str) and alias_name == _aws.AWS_MANAGED_SQS_KEY_ALIAS:
+        return True
+    arn = key.key_arn
+    return not Token.is_unresolved(arn) and arn.endswith(f":{_aws.AWS_MANAGED_SQS_KEY_ALIAS}")

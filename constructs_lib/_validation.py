@@ -1,4 +1,17 @@
-"""Collects option problems for one construct and raises them together.
+"""Option rules: collected as `OptionProblem`s, raised together, checked without a Stack.
+
+Each construct keeps its keyword arguments flat (what Python CDK users expect,
+and what the README's option tables are tested against) and validates them as
+one options object, a frozen dataclass whose ``problems()`` is the
+construct's rule table (aws-cdk's ``validate-queue-props.ts`` style): it needs
+no Stack, so each rule is testable on its own. `options_from` builds that
+object from the construct's arguments, so an option is written in the
+signature and in the options class, and nowhere else. Rules that need the
+construct tree (where a queue lives compared with the stack) run in the
+construct with an `OptionValidator`; all problems are raised together.
+
+The rules several constructs share live here once: `OptionRules.fifo_only`,
+`requires_enabled`, `only_when_created`, `positive_seconds`.
 
 Values that are unresolved CDK tokens (a CloudFormation parameter, an
 attribute of another resource) are only known at deploy time, so every check
@@ -8,6 +21,9 @@ here skips them instead of rejecting them.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_cdk import Duration, Token
 from constructs import Construct
@@ -43,11 +59,24 @@ def seconds_of(duration: Duration | None) -> float | None:
     return seconds
 
 
-class OptionValidator:
-    """Gathers `OptionProblem`s; `raise_if_any` raises one ConstructOptionError."""
+def millisecond_seconds(duration: Duration | None) -> float | None:
+    """Seconds, millisecond-exact (``to_seconds`` refuses 250 ms); None if absent or a token."""
+    if duration is None or duration.is_unresolved():
+        return None
+    return duration.to_milliseconds() / 1000
 
-    def __init__(self, scope: Construct) -> None:
-        self._path = scope.node.path
+
+def shown(value: object) -> object:
+    """How a problem shows a value: a construct (or an imported resource's
+    interface) by its path, anything else as is."""
+    node = getattr(value, "node", None)
+    return node.path if node is not None else value
+
+
+class OptionRules:
+    """Gathers the `OptionProblem`s of one set of options; needs no Stack."""
+
+    def __init__(self) -> None:
         self.problems: list[OptionProblem] = []
 
     def fail(self, option: str, value: object, allowed: str) -> None:
@@ -56,6 +85,12 @@ class OptionValidator:
     def check(self, condition: bool, option: str, value: object, allowed: str) -> None:
         if not condition:
             self.fail(option, value, allowed)
+
+    def extend(self, problems: Iterable[OptionProblem], *, prefix: str = "") -> None:
+        """Adds problems of nested options, named ``<prefix>.<option>``."""
+        for p in problems:
+            option = f"{prefix}.{p.option}" if prefix else p.option
+            self.problems.append(OptionProblem(option, p.value, p.allowed))
 
     def int_range(self, option: str, value: int | None, low: int, high: int) -> None:
         # CDK encodes number tokens as floats: a Python int is always concrete,
@@ -91,6 +126,85 @@ class OptionValidator:
         self.fail(option, f"{number(seconds)} seconds", "must be a whole number of seconds")
         return False
 
+    def positive_seconds(self, option: str, seconds: float | None) -> None:
+        """``seconds`` (None: unknown, skipped) must be more than 0."""
+        self.check(
+            seconds is None or seconds > 0,
+            option,
+            f"{number(seconds)} seconds" if seconds is not None else None,
+            "must be more than 0 seconds",
+        )
+
+    # --- rules several constructs share -------------------------------------
+
+    def fifo_only(self, option: str, value: object, *, fifo: bool, remedy: str) -> None:
+        """``option`` applies to FIFO queues or topics only; ``remedy`` says what to do."""
+        self.check(
+            fifo or value is None or value is False,
+            option,
+            value,
+            f"is a FIFO-only option{remedy}",
+        )
+
+    def requires_enabled(
+        self, enabled_option: str, enabled: bool, *, given_option: str, given: object
+    ) -> None:
+        """``given_option`` only makes sense while ``enabled_option`` is True."""
+        if given is not None:
+            self.check(
+                enabled, enabled_option, enabled, f"must be True when {given_option} is given"
+            )
+
+    def only_when_created(
+        self,
+        existing_option: str,
+        existing: object,
+        *,
+        resource: str,
+        options: Sequence[tuple[str, object, object]],
+    ) -> None:
+        """Options of a created ``resource`` are refused when ``existing`` is passed in.
+
+        ``options``: (name, value given, default) of each such option.
+        """
+        if existing is None:
+            return
+        for option, value, default in options:
+            self.check(
+                value == default,
+                option,
+                shown(value),
+                f"configures a created {resource}: leave it unset when {existing_option} is given",
+            )
+
+
+class OptionValidator(OptionRules):
+    """`OptionRules` of one construct; `raise_if_any` raises one ConstructOptionError."""
+
+    def __init__(self, scope: Construct) -> None:
+        super().__init__()
+        self._path = scope.node.path
+
     def raise_if_any(self) -> None:
         if self.problems:
             raise ConstructOptionError(self._path, self.problems)
+
+
+def raise_problems(scope: Construct, problems: Sequence[OptionProblem]) -> None:
+    """Raises all ``problems`` of ``scope`` as one ConstructOptionError, if any."""
+    if problems:
+        raise ConstructOptionError(scope.node.path, list(problems))
+
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+OptionsT = TypeVar("OptionsT", bound="DataclassInstance")
+
+
+def options_from(cls: type[OptionsT], arguments: Mapping[str, Any]) -> OptionsT:
+    """``cls`` (an options dataclass) from a construct's arguments: ``locals()``
+    taken first thing in ``__init__``. Only ``cls``'s fields are read, so the
+    construct's other parameters (scope, the resources it wires) stay apart,
+    and a test keeps the fields and the signature equal."""
+    return cls(**{f.name: arguments[f.name] for f in fields(cls)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import cast
 
 import jsii
@@ -14,17 +15,15 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IDependable
 
 from constructs_lib import defaults
-from constructs_lib._sources import (
-    QueueTarget,
-    describe,
-    grant_service_key_use,
-    queue_of,
-    reject_aws_managed_key,
-)
-from constructs_lib._validation import OptionValidator
+from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
+from constructs_lib._validation import OptionRules, OptionValidator, options_from
+from constructs_lib.errors import OptionProblem
+from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
 _S3 = "S3"
+_DEFAULT_EVENT_TYPES = defaults.BUCKET_EVENT_TYPES
 _S3_PRINCIPAL = "s3.amazonaws.com"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -82,6 +81,94 @@ S3_EVENT_NAMES: dict[s3.EventType, str] = {
     s3.EventType.OBJECT_RESTORE: "s3:ObjectRestore:*",
     s3.EventType.REPLICATION: "s3:Replication:*",
 }
+
+
+@dataclass(frozen=True)
+class BucketToQueueOptions:
+    """`BucketToQueue`'s options but its queue, with its rule table (no Stack needed)."""
+
+    bucket: s3.IBucket | None = None
+    event_types: Sequence[s3.EventType] | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    bucket_name: str | None = None
+    versioned: bool = defaults.BUCKET_VERSIONED
+    access_logs_enabled: bool = defaults.ACCESS_LOGS_ENABLED
+    access_logs_bucket: s3.IBucket | None = None
+
+    @property
+    def resolved_event_types(self) -> list[s3.EventType]:
+        return list(self.event_types if self.event_types is not None else _DEFAULT_EVENT_TYPES)
+
+    def queue_problems(self, queue: QueueFacts) -> list[OptionProblem]:
+        """What S3 cannot notify: a FIFO queue, a queue on alias/aws/sqs."""
+        v = OptionRules()
+        v.check(
+            not queue.fifo,
+            "queue",
+            queue.path,
+            "must be a standard queue: S3 event notifications cannot be sent to a FIFO queue",
+        )
+        reject_aws_managed_key(v, "queue", queue, _S3)
+        return v.problems
+
+    def problems(self) -> list[OptionProblem]:
+        v = OptionRules()
+        values = [S3_EVENT_NAMES[e] for e in self.resolved_event_types]
+        v.check(bool(values), "event_types", values, "must name at least one event type")
+        v.check(
+            len(set(values)) == len(values) and not _overlapping(values),
+            "event_types",
+            values,
+            "must not overlap (e.g. s3:ObjectCreated:* already covers "
+            "s3:ObjectCreated:Put): S3 refuses overlapping configurations",
+        )
+        for option, value in (("prefix", self.prefix), ("suffix", self.suffix)):
+            if value is not None and not Token.is_unresolved(value):
+                v.check(
+                    0 < len(value) <= defaults.S3_KEY_FILTER_MAX_LENGTH,
+                    option,
+                    value,
+                    f"must be 1 to {defaults.S3_KEY_FILTER_MAX_LENGTH} characters",
+                )
+        v.only_when_created(
+            "bucket",
+            self.bucket,
+            resource="bucket",
+            options=[
+                ("bucket_name", self.bucket_name, None),
+                ("versioned", self.versioned, defaults.BUCKET_VERSIONED),
+                ("access_logs_enabled", self.access_logs_enabled, defaults.ACCESS_LOGS_ENABLED),
+                ("access_logs_bucket", self.access_logs_bucket, None),
+            ],
+        )
+        self._check_bucket_name(v)
+        v.requires_enabled(
+            "access_logs_enabled",
+            self.access_logs_enabled,
+            given_option="access_logs_bucket",
+            given=self.access_logs_bucket,
+        )
+        return v.problems
+
+    def _check_bucket_name(self, v: OptionRules) -> None:
+        name = self.bucket_name
+        if name is None:
+            return
+        if Token.is_unresolved(name):
+            v.fail(
+                "bucket_name",
+                name,
+                "must be known at synth: the queue policy names the bucket before it exists",
+            )
+            return
+        v.check(
+            bool(_BUCKET_NAME.match(name)) and ".." not in name,
+            "bucket_name",
+            name,
+            "must be 3 to 63 lowercase letters, digits, '.' and '-', starting and "
+            "ending with a letter or digit",
+        )
 
 
 class BucketToQueue(Construct):
@@ -164,6 +251,10 @@ class BucketToQueue(Construct):
     :param access_logs_bucket: created bucket only; where access logs go.
         Default: a created ``AccessLogsBucket``.
     :raises ConstructOptionError: for any invalid option, all listed together.
+
+    Attributes: ``queue`` (the ``sqs.IQueue``) and ``secure_queue`` (the
+    SecureQueue passed in, else None), ``bucket``, ``bucket_name`` (created
+    bucket), ``access_logs_bucket``, ``event_types``.
     """
 
     def __init__(
@@ -181,24 +272,16 @@ class BucketToQueue(Construct):
         access_logs_enabled: bool = defaults.ACCESS_LOGS_ENABLED,
         access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
+        options = options_from(BucketToQueueOptions, locals())
         super().__init__(scope, construct_id)
         self.node.set_context(_ACCESS_LOGS_USE_BUCKET_POLICY, True)  # before any child
         register_pattern(self)  # counted in the stack's resource-quota check
-        if event_types is None:
-            event_types = defaults.BUCKET_EVENT_TYPES
-        self._validate(
-            queue=queue,
-            bucket=bucket,
-            event_types=event_types,
-            prefix=prefix,
-            suffix=suffix,
-            bucket_name=bucket_name,
-            versioned=versioned,
-            access_logs_enabled=access_logs_enabled,
-            access_logs_bucket=access_logs_bucket,
-        )
-        self.queue: QueueTarget = queue
-        self.event_types: list[s3.EventType] = list(event_types)
+        target = QueueRef(queue)
+        self._validate(target, options)
+        self._target = target
+        self.queue: sqs.IQueue = target.queue
+        self.secure_queue: SecureQueue | None = target.secure_queue
+        self.event_types: list[s3.EventType] = options.resolved_event_types
         self.access_logs_bucket: s3.IBucket | None = None
         if bucket is not None:
             self.bucket: s3.IBucket = bucket
@@ -328,7 +411,7 @@ class BucketToQueue(Construct):
             queue_configurations=[
                 s3.CfnBucket.QueueConfigurationProperty(
                     event=S3_EVENT_NAMES[event],
-                    queue=queue_of(self.queue).queue_arn,
+                    queue=self.queue.queue_arn,
                     filter=key_filter,
                 )
                 for event in self.event_types
@@ -347,7 +430,7 @@ class BucketToQueue(Construct):
             "StringEquals": {"aws:SourceAccount": source_account},
         }
         principal = iam.ServicePrincipal(_S3_PRINCIPAL)
-        queue = queue_of(self.queue)
+        queue = self.queue
         result = queue.add_to_resource_policy(
             iam.PolicyStatement(
                 actions=["sqs:SendMessage"],
@@ -356,7 +439,7 @@ class BucketToQueue(Construct):
                 conditions=conditions,
             )
         )
-        grant_service_key_use(self.queue, principal, conditions)
+        grant_service_key_use(self._target, principal, conditions)
         return result.policy_dependable
 
     # --- existing bucket: aws-cdk's custom resource ---------------------------
@@ -365,7 +448,7 @@ class BucketToQueue(Construct):
         self, bucket: s3.IBucket, prefix: str | None, suffix: str | None
     ) -> None:
         destination = _ScopedQueueDestination(
-            queue_of(self.queue).queue_arn,
+            self.queue.queue_arn,
             lambda: self._allow_s3_to_send("ArnLike", bucket.bucket_arn, bucket.env.account),
         )
         filters = (
@@ -395,10 +478,9 @@ class BucketToQueue(Construct):
         that statement the deployment fails; S3 sends to another account's
         queue only when that queue's policy allows it.
         """
-        queue = queue_of(self.queue)
-        if isinstance(queue, sqs.Queue):
+        if self._target.facts.built_here:
             return
-        owner = queue.env.account
+        owner = self.queue.env.account
         whose = (
             f"is a queue of account {owner}: its queue policy is not managed here, so its "
             "owner must allow"
@@ -408,7 +490,7 @@ class BucketToQueue(Construct):
         account = source_account if _known(source_account) else "<this account>"
         Annotations.of(self).add_warning_v2(
             "constructs_lib:Sources:QueuePolicyUnmanaged",
-            f"{describe(self.queue)} {whose} sqs:SendMessage to the service principal "
+            f"{self._target.path} {whose} sqs:SendMessage to the service principal "
             f"{_S3_PRINCIPAL} with {source_arn_condition} and StringEquals "
             f'aws:SourceAccount "{account}"; for a queue encrypted with a customer-managed '
             "key, its key policy must allow kms:GenerateDataKey and kms:Decrypt to "
@@ -416,83 +498,16 @@ class BucketToQueue(Construct):
             "without it the deployment fails.",
         )
 
-    def _validate(
-        self,
-        *,
-        queue: QueueTarget,
-        bucket: s3.IBucket | None,
-        event_types: Sequence[s3.EventType],
-        prefix: str | None,
-        suffix: str | None,
-        bucket_name: str | None,
-        versioned: bool,
-        access_logs_enabled: bool,
-        access_logs_bucket: s3.IBucket | None,
-    ) -> None:
+    def _validate(self, target: QueueRef, options: BucketToQueueOptions) -> None:
         v = OptionValidator(self)
-        v.check(
-            not queue_of(queue).fifo,
-            "queue",
-            describe(queue),
-            "must be a standard queue: S3 event notifications cannot be sent to a FIFO queue",
-        )
-        reject_aws_managed_key(v, "queue", queue, _S3)
-        self._check_same_region(v, queue, bucket)
-        self._check_cross_account_reference(v, queue)
-        values = [S3_EVENT_NAMES[e] for e in event_types]
-        v.check(bool(values), "event_types", values, "must name at least one event type")
-        v.check(
-            len(set(values)) == len(values) and not _overlapping(values),
-            "event_types",
-            values,
-            "must not overlap (e.g. s3:ObjectCreated:* already covers "
-            "s3:ObjectCreated:Put): S3 refuses overlapping configurations",
-        )
-        for option, value in (("prefix", prefix), ("suffix", suffix)):
-            if value is not None and not Token.is_unresolved(value):
-                v.check(
-                    0 < len(value) <= defaults.S3_KEY_FILTER_MAX_LENGTH,
-                    option,
-                    value,
-                    f"must be 1 to {defaults.S3_KEY_FILTER_MAX_LENGTH} characters",
-                )
-        if bucket is not None:
-            for option, given, default in (
-                ("bucket_name", bucket_name, None),
-                ("versioned", versioned, defaults.BUCKET_VERSIONED),
-                ("access_logs_enabled", access_logs_enabled, defaults.ACCESS_LOGS_ENABLED),
-                ("access_logs_bucket", access_logs_bucket, None),
-            ):
-                v.check(
-                    given == default,
-                    option,
-                    given.node.path if isinstance(given, Construct) else given,
-                    "configures a created bucket: leave it unset when bucket is given",
-                )
-        if bucket_name is not None and not Token.is_unresolved(bucket_name):
-            v.check(
-                bool(_BUCKET_NAME.match(bucket_name)) and ".." not in bucket_name,
-                "bucket_name",
-                bucket_name,
-                "must be 3 to 63 lowercase letters, digits, '.' and '-', starting and "
-                "ending with a letter or digit",
-            )
-        if bucket_name is not None and Token.is_unresolved(bucket_name):
-            v.fail(
-                "bucket_name",
-                bucket_name,
-                "must be known at synth: the queue policy names the bucket before it exists",
-            )
-        v.check(
-            access_logs_bucket is None or access_logs_enabled,
-            "access_logs_enabled",
-            access_logs_enabled,
-            "must be True when access_logs_bucket is given",
-        )
+        v.extend(options.queue_problems(target.facts))
+        self._check_same_region(v, target, options.bucket)
+        self._check_cross_account_reference(v, target)
+        v.extend(options.problems())
         v.raise_if_any()
 
     def _check_same_region(
-        self, v: OptionValidator, queue: QueueTarget, bucket: s3.IBucket | None
+        self, v: OptionValidator, queue: QueueRef, bucket: s3.IBucket | None
     ) -> None:
         """S3 notifies only a queue in the bucket's region.
 
@@ -500,25 +515,25 @@ class BucketToQueue(Construct):
         notification destination service region is not valid for the bucket
         location constraint"). A region known only at deploy is left to it.
         """
-        queue_region = queue_of(queue).env.region
+        queue_region = queue.queue.env.region
         bucket_region = (bucket or Stack.of(self)).env.region
         known = [r for r in (queue_region, bucket_region) if _known(r)]
         if len(known) == 2 and queue_region != bucket_region:
             v.fail(
                 "queue",
-                describe(queue),
+                queue.path,
                 f"is in region {queue_region}, the bucket in {bucket_region}: S3 sends "
                 "event notifications only to a queue in the bucket's region",
             )
         elif len(known) == 1:
             Annotations.of(self).add_warning_v2(
                 "constructs_lib:BucketToQueue:RegionUnknown",
-                f"{describe(queue)} and the bucket must be in one region, and only "
+                f"{queue.path} and the bucket must be in one region, and only "
                 f"{known[0]} is known at synth: deploy this stack to {known[0]}: S3 sends "
                 "event notifications only to a queue in the bucket's region.",
             )
 
-    def _check_cross_account_reference(self, v: OptionValidator, queue: QueueTarget) -> None:
+    def _check_cross_account_reference(self, v: OptionValidator, queue: QueueRef) -> None:
         """A queue built in another account's stack is referenced by its name.
 
         CloudFormation cannot pass a value between accounts, so aws-cdk-lib
@@ -526,7 +541,7 @@ class BucketToQueue(Construct):
         (or ``PhysicalName.GENERATE_IF_NEEDED``); otherwise it raises its raw
         CannotUseCrossEnvironment at synth. Resolving the ARN here asks it.
         """
-        built = queue_of(queue)
+        built = queue.queue
         here, there = Stack.of(self), Stack.of(built)
         if not isinstance(built, sqs.Queue) or not _known(here.account, there.account):
             return
@@ -539,7 +554,7 @@ class BucketToQueue(Construct):
                 raise
             v.fail(
                 "queue",
-                describe(queue),
+                queue.path,
                 f"is in stack {there.stack_name} of account {there.account} and has no "
                 "queue_name: a template names another account's queue only by an explicit "
                 "name. Give the queue a queue_name, or import it by ARN in this stack "

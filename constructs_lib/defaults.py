@@ -2,12 +2,19 @@
 
 Each construct's docstring names the constant it uses, and the README's option
 tables are checked against these values by a test, so the three never drift.
+What AWS itself defaults to comes from `constructs_lib._aws` (which
+SqsPatternChecks reads too), what the worker assumes from
+`constructs_lib.runtime.worker_settings` (the settings contract it shares with
+`QueueWorkerFleet`).
 """
 
 from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_s3 as s3
+
+from constructs_lib import _aws
+from constructs_lib.runtime import worker_settings
 
 # --- SecureQueue -----------------------------------------------------------
 
@@ -17,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 MAX_RECEIVE_COUNT = 5
 
 #: SQS's own default; consumers override it (Lambda needs >= 6 x its timeout).
-VISIBILITY_TIMEOUT = Duration.seconds(30)
+VISIBILITY_TIMEOUT = Duration.seconds(_aws.SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS)
 
 #: SQS's own default retention for the main queue.
 RETENTION_PERIOD = Duration.days(4)
@@ -48,7 +55,7 @@ ALARM_PERIOD = Duration.minutes(1)
 # --- AWS limits the validators enforce (not defaults, but named the same way) --
 
 MAX_RECEIVE_COUNT_RANGE = (1, 1000)
-VISIBILITY_TIMEOUT_RANGE_SECONDS = (0, 43_200)
+VISIBILITY_TIMEOUT_RANGE_SECONDS = (0, worker_settings.MAX_VISIBILITY_SECONDS)
 RETENTION_PERIOD_RANGE_SECONDS = (60, 1_209_600)
 DELIVERY_DELAY_RANGE_SECONDS = (0, 900)
 RECEIVE_WAIT_TIME_RANGE_SECONDS = (0, 20)
@@ -105,16 +112,16 @@ S3_KEY_FILTER_MAX_LENGTH = 1_024
 # --- LambdaQueueConsumer ----------------------------------------------------
 
 #: Records per invocation. Lambda's own default for SQS; also the FIFO maximum.
-LAMBDA_BATCH_SIZE = 10
+LAMBDA_BATCH_SIZE = _aws.LAMBDA_DEFAULT_BATCH_SIZE
 
 #: AWS's rule of thumb: the queue's visibility timeout should be at least six
 #: times the function timeout (plus the batching window), so that Lambda can
 #: retry a throttled batch before the messages become visible again.
-LAMBDA_VISIBILITY_TIMEOUT_FACTOR = 6
+LAMBDA_VISIBILITY_TIMEOUT_FACTOR = _aws.LAMBDA_VISIBILITY_TIMEOUT_FACTOR
 
 #: Lambda's own default function timeout, assumed for an imported function
 #: whose timeout the construct cannot read (override with ``function_timeout``).
-LAMBDA_DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(3)
+LAMBDA_DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(_aws.LAMBDA_DEFAULT_TIMEOUT_SECONDS)
 
 #: The function-errors alarm fires when more than this many invocations fail
 #: in one ``ALARM_PERIOD``.
@@ -163,9 +170,9 @@ WORKER_ROOT_VOLUME_SIZE_GIB = 8
 
 #: Messages per ReceiveMessage (the SQS maximum), threads per worker process,
 #: and how much visibility a heartbeat adds to a message still in progress.
-WORKER_RECEIVE_BATCH_SIZE = 10
-WORKER_CONCURRENCY = 10
-WORKER_HEARTBEAT_VISIBILITY = Duration.seconds(60)
+WORKER_RECEIVE_BATCH_SIZE = worker_settings.SQS_BATCH_LIMIT
+WORKER_CONCURRENCY = worker_settings.SQS_BATCH_LIMIT
+WORKER_HEARTBEAT_VISIBILITY = Duration.seconds(worker_settings.DEFAULT_HEARTBEAT_VISIBILITY_SECONDS)
 
 #: Queue-depth step scaling (``WorkerScaling.QUEUE_DEPTH_STEPS``) as
 #: (lower, upper, instances added) over visible messages: an empty queue
@@ -180,7 +187,8 @@ WORKER_QUEUE_DEPTH_STEPS: tuple[tuple[int | None, int | None, int], ...] = (
 # AWS limits the validators enforce.
 WORKER_CAPACITY_RANGE = (0, 10_000)
 WORKER_DRAIN_TIMEOUT_RANGE_SECONDS = (30, 7_200)
-WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, 10)
+WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, worker_settings.SQS_BATCH_LIMIT)
+WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS = (1, worker_settings.MAX_VISIBILITY_SECONDS)
 
 # --- Stack limits (CloudFormation quotas the library checks at synth) ----------
 

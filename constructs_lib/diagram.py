@@ -239,161 +239,218 @@ def _metric_dimension_refs(resolver: _Resolver, spec: Any) -> tuple[set[str], li
 def build_graph(template: Mapping[str, Any], *, include_keys: bool = True) -> Graph:
     """The topology of ``template`` (a synthesized CloudFormation template)."""
     resources: Mapping[str, Any] = template.get("Resources", {}) or {}
-    resolver = _Resolver(resources)
-    graph = Graph()
-    edges: set[Edge] = set()
-    kinds: dict[str, str] = {}
-    details: dict[str, list[str]] = {}
+    builder = _GraphBuilder(resources, include_keys=include_keys)
+    for logical_id in sorted(builder.kinds):
+        builder.add_node_edges(logical_id)
+    for logical_id, resource in sorted(resources.items()):
+        builder.add_wiring_edges(logical_id, resource)
+    return builder.graph()
 
-    def props(logical_id: str) -> dict[str, Any]:
-        return resources[logical_id].get("Properties", {}) or {}
 
-    def edge(source: str, target: str, label: str = "", style: Style = "solid") -> None:
+class _GraphBuilder:
+    """Collects the nodes and edges of one template, one resource type at a time.
+
+    Nodes are the resources of `_TYPES`; edges come from each node's own
+    properties (`add_node_edges`) and from the resources that wire two others
+    (`add_wiring_edges`: subscriptions, event-source mappings, CDK's S3
+    notification custom resource).
+    """
+
+    def __init__(self, resources: Mapping[str, Any], *, include_keys: bool) -> None:
+        self.resources = resources
+        self.include_keys = include_keys
+        self.resolver = _Resolver(resources)
+        self.edges: set[Edge] = set()
+        self.kinds: dict[str, str] = {
+            logical_id: kind
+            for logical_id, resource in resources.items()
+            if (kind := _TYPES.get(resource.get("Type", "")))
+        }
+        self.details: dict[str, list[str]] = {}
+        self.dlqs: set[str] = set()
+        self.bus_used = False
+
+    def edge(self, source: str, target: str, label: str = "", style: Style = "solid") -> None:
         if source != target:
-            edges.add(Edge(source, target, label, style))
+            self.edges.add(Edge(source, target, label, style))
 
-    for logical_id, resource in resources.items():
-        kind = _TYPES.get(resource.get("Type", ""))
-        if kind:
-            kinds[logical_id] = kind
+    def refs(self, value: Any) -> set[str]:
+        return self.resolver.refs(value)
 
-    dlqs: set[str] = set()
-    bus_used = False
-    for logical_id in sorted(kinds):
-        kind = kinds[logical_id]
-        p = props(logical_id)
-        detail = details.setdefault(logical_id, [])
-        if kind == "queue":
-            if str(p.get("FifoQueue", "")).lower() == "true":
-                detail.append("FIFO")
-            redrive = p.get("RedrivePolicy")
-            if isinstance(redrive, dict):
-                for dlq in resolver.refs(redrive.get("deadLetterTargetArn")):
-                    dlqs.add(dlq)
-                    receives = redrive.get("maxReceiveCount")
-                    edge(logical_id, dlq, f"after {receives} receives", "dotted")
-        elif kind == "topic":
-            if str(p.get("FifoTopic", "")).lower() == "true":
-                detail.append("FIFO")
-            for subscription in p.get("Subscription", []) or []:
-                for target in resolver.refs(subscription.get("Endpoint")):
-                    edge(logical_id, target)
-        elif kind == "rule":
-            summary = _pattern_summary(p.get("EventPattern"))
-            if summary:
-                detail.append(summary)
-            if p.get("ScheduleExpression"):
-                detail.append(str(p["ScheduleExpression"]))
-            elif p.get("EventPattern") is not None:
-                buses = resolver.refs(p.get("EventBusName"))
-                if buses:
-                    for bus in buses:
-                        edge(bus, logical_id)
-                else:
-                    bus_used = True
-                    edge(DEFAULT_BUS, logical_id)
-            for target in p.get("Targets", []) or []:
-                label = "input transformed" if "InputTransformer" in target else ""
-                for ref in resolver.refs(target.get("Arn")):
-                    edge(logical_id, ref, label)
-                dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
-                for ref in resolver.refs(dead_letter):
-                    edge(logical_id, ref, "failed deliveries", "dotted")
-        elif kind == "schedule":
-            if p.get("ScheduleExpression"):
-                detail.append(str(p["ScheduleExpression"]))
-            schedule_target = p.get("Target") or {}
-            for ref in resolver.refs(schedule_target.get("Arn")):
-                edge(logical_id, ref)
-            dead_letter = (schedule_target.get("DeadLetterConfig") or {}).get("Arn")
-            for ref in resolver.refs(dead_letter):
-                edge(logical_id, ref, "failed deliveries", "dotted")
-        elif kind == "bucket":
+    # --- edges from a node's own properties -------------------------------------
+
+    def add_node_edges(self, logical_id: str) -> None:
+        kind = self.kinds[logical_id]
+        props = self.resources[logical_id].get("Properties", {}) or {}
+        detail = self.details.setdefault(logical_id, [])
+        add = _NODE_EDGES.get(kind)
+        if add is not None:
+            add(self, logical_id, props, detail)
+        if self.include_keys and kind in ("queue", "topic"):
+            for ref in self.refs(props.get("KmsMasterKeyId")):
+                self.edge(ref, logical_id, "encrypts", "dotted")
+
+    def _queue(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        if str(p.get("FifoQueue", "")).lower() == "true":
+            detail.append("FIFO")
+        redrive = p.get("RedrivePolicy")
+        if isinstance(redrive, dict):
+            for dlq in self.refs(redrive.get("deadLetterTargetArn")):
+                self.dlqs.add(dlq)
+                receives = redrive.get("maxReceiveCount")
+                self.edge(logical_id, dlq, f"after {receives} receives", "dotted")
+
+    def _topic(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        if str(p.get("FifoTopic", "")).lower() == "true":
+            detail.append("FIFO")
+        for subscription in p.get("Subscription", []) or []:
+            for target in self.refs(subscription.get("Endpoint")):
+                self.edge(logical_id, target)
+
+    def _rule(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        summary = _pattern_summary(p.get("EventPattern"))
+        if summary:
+            detail.append(summary)
+        if p.get("ScheduleExpression"):
+            detail.append(str(p["ScheduleExpression"]))
+        elif p.get("EventPattern") is not None:
+            buses = self.refs(p.get("EventBusName"))
+            for bus in buses:
+                self.edge(bus, logical_id)
+            if not buses:
+                self.bus_used = True
+                self.edge(DEFAULT_BUS, logical_id)
+        for target in p.get("Targets", []) or []:
+            label = "input transformed" if "InputTransformer" in target else ""
+            for ref in self.refs(target.get("Arn")):
+                self.edge(logical_id, ref, label)
+            self._dead_letters(logical_id, target)
+
+    def _schedule(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        if p.get("ScheduleExpression"):
+            detail.append(str(p["ScheduleExpression"]))
+        schedule_target = p.get("Target") or {}
+        for ref in self.refs(schedule_target.get("Arn")):
+            self.edge(logical_id, ref)
+        self._dead_letters(logical_id, schedule_target)
+
+    def _dead_letters(self, logical_id: str, target: Mapping[str, Any]) -> None:
+        dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
+        for ref in self.refs(dead_letter):
+            self.edge(logical_id, ref, "failed deliveries", "dotted")
+
+    def _bucket(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        configuration = p.get("NotificationConfiguration") or {}
+        self.bus_used |= _bucket_notifications(self.resolver, logical_id, configuration, self.edge)
+
+    def _alarm(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        metric_refs, names = _metric_dimension_refs(self.resolver, p)
+        operator = _OPERATORS.get(str(p.get("ComparisonOperator")), "?")
+        metric = " ".join(names) if len(names) == 1 else "math"
+        detail.append(_cut(f"{metric} {operator} {_leaf(p.get('Threshold'))}"))
+        for ref in metric_refs:
+            self.edge(ref, logical_id)
+        for key, label in _ALARM_ACTIONS:
+            for ref in self.refs(p.get(key)):
+                self.edge(logical_id, ref, label)
+
+    def _policy(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
+        for key in ("AutoScalingGroupName", "ScalingTargetId"):
+            for ref in self.refs(p.get(key)):
+                self.edge(logical_id, ref, "scales")
+        for spec_key in _TARGET_TRACKING_KEYS:
+            spec = p.get(spec_key)
+            if spec:
+                metric_refs, names = _metric_dimension_refs(self.resolver, spec)
+                detail.append(_cut(f"target {_leaf(spec.get('TargetValue'))}"))
+                for ref in metric_refs:
+                    self.edge(ref, logical_id, _cut(", ".join(names)))
+        if p.get("PolicyType"):
+            detail.append(str(p["PolicyType"]))
+
+    # --- edges from the resources that wire two others ----------------------------
+
+    def add_wiring_edges(self, logical_id: str, resource: Mapping[str, Any]) -> None:
+        add = _WIRING.get(resource.get("Type", ""))
+        if add is not None:
+            add(self, resource.get("Properties", {}) or {})
+
+    def _subscription(self, p: dict[str, Any]) -> None:
+        label = _filter_summary(p.get("FilterPolicy"), p.get("FilterPolicyScope"))
+        if str(p.get("RawMessageDelivery", "")).lower() == "true":
+            label = ", ".join(x for x in ("raw", label) if x)
+        for topic in self.refs(p.get("TopicArn")):
+            for target in self.refs(p.get("Endpoint")):
+                self.edge(topic, target, label)
+            redrive = p.get("RedrivePolicy") or {}
+            for dlq in self.refs(redrive.get("deadLetterTargetArn")):
+                self.edge(topic, dlq, "undeliverable", "dotted")
+
+    def _event_source_mapping(self, p: dict[str, Any]) -> None:
+        label = f"batch {p['BatchSize']}" if "BatchSize" in p else ""
+        if p.get("FilterCriteria"):
+            label = ", ".join(x for x in (label, "filtered") if x)
+        for source in self.refs(p.get("EventSourceArn")):
+            for function in self.refs(p.get("FunctionName")):
+                self.kinds.setdefault(function, "function")
+                self.edge(source, function, label)
+
+    def _custom_bucket_notifications(self, p: dict[str, Any]) -> None:
+        for bucket in self.refs(p.get("BucketName")):
             configuration = p.get("NotificationConfiguration") or {}
-            bus_used |= _bucket_notifications(resolver, logical_id, configuration, edge)
-        elif kind == "alarm":
-            metric_refs, names = _metric_dimension_refs(resolver, p)
-            operator = {
-                "GreaterThanThreshold": ">",
-                "GreaterThanOrEqualToThreshold": ">=",
-                "LessThanThreshold": "<",
-                "LessThanOrEqualToThreshold": "<=",
-            }.get(str(p.get("ComparisonOperator")), "?")
-            metric = " ".join(names) if len(names) == 1 else "math"
-            detail.append(_cut(f"{metric} {operator} {_leaf(p.get('Threshold'))}"))
-            for ref in metric_refs:
-                edge(ref, logical_id)
-            for key, label in (
-                ("AlarmActions", ""),
-                ("OKActions", "ok"),
-                ("InsufficientDataActions", "insufficient data"),
-            ):
-                for ref in resolver.refs(p.get(key)):
-                    edge(logical_id, ref, label)
-        elif kind == "policy":
-            for ref in resolver.refs(p.get("AutoScalingGroupName")):
-                edge(logical_id, ref, "scales")
-            for ref in resolver.refs(p.get("ScalingTargetId")):
-                edge(logical_id, ref, "scales")
-            for spec_key in (
-                "TargetTrackingConfiguration",
-                "TargetTrackingScalingPolicyConfiguration",
-            ):
-                spec = p.get(spec_key)
-                if spec:
-                    metric_refs, names = _metric_dimension_refs(resolver, spec)
-                    target_value = spec.get("TargetValue")
-                    detail.append(_cut(f"target {_leaf(target_value)}"))
-                    for ref in metric_refs:
-                        edge(ref, logical_id, _cut(", ".join(names)))
-            if p.get("PolicyType"):
-                detail.append(str(p["PolicyType"]))
-        if include_keys and kind in ("queue", "topic"):
-            for ref in resolver.refs(p.get("KmsMasterKeyId")):
-                edge(ref, logical_id, "encrypts", "dotted")
+            self.bus_used |= _bucket_notifications(self.resolver, bucket, configuration, self.edge)
 
-    for _, resource in sorted(resources.items()):
-        rtype = resource.get("Type", "")
-        p = resource.get("Properties", {}) or {}
-        if rtype == "AWS::SNS::Subscription":
-            label = _filter_summary(p.get("FilterPolicy"), p.get("FilterPolicyScope"))
-            if str(p.get("RawMessageDelivery", "")).lower() == "true":
-                label = ", ".join(x for x in ("raw", label) if x)
-            for topic in resolver.refs(p.get("TopicArn")):
-                for target in resolver.refs(p.get("Endpoint")):
-                    edge(topic, target, label)
-                redrive = p.get("RedrivePolicy") or {}
-                for dlq in resolver.refs(redrive.get("deadLetterTargetArn")):
-                    edge(topic, dlq, "undeliverable", "dotted")
-        elif rtype == "AWS::Lambda::EventSourceMapping":
-            label = f"batch {p['BatchSize']}" if "BatchSize" in p else ""
-            if p.get("FilterCriteria"):
-                label = ", ".join(x for x in (label, "filtered") if x)
-            for source in resolver.refs(p.get("EventSourceArn")):
-                for function in resolver.refs(p.get("FunctionName")):
-                    kinds.setdefault(function, "function")
-                    edge(source, function, label)
-        elif rtype == "Custom::S3BucketNotifications":
-            for bucket in resolver.refs(p.get("BucketName")):
-                configuration = p.get("NotificationConfiguration") or {}
-                bus_used |= _bucket_notifications(resolver, bucket, configuration, edge)
+    # --- the result ------------------------------------------------------------------
 
-    if bus_used:
-        kinds[DEFAULT_BUS] = "bus"
-    for logical_id, kind in kinds.items():
-        if kind == "queue" and logical_id in dlqs:
-            kind = "dlq"
-        if kind == "key" and not include_keys:
-            continue
-        label = "default event bus" if logical_id == DEFAULT_BUS else short_name(logical_id)
-        detail = details.get(logical_id, [])
-        graph.nodes[logical_id] = Node(logical_id, kind, label, "; ".join(detail))
-    graph.edges = {e for e in edges if e.source in graph.nodes and e.target in graph.nodes}
-    connected = {e.source for e in graph.edges} | {e.target for e in graph.edges}
-    for logical_id, node in list(graph.nodes.items()):
-        if node.kind in _ONLY_WHEN_CONNECTED and logical_id not in connected:
-            del graph.nodes[logical_id]
-    return graph
+    def graph(self) -> Graph:
+        graph = Graph()
+        if self.bus_used:
+            self.kinds[DEFAULT_BUS] = "bus"
+        for logical_id, kind in self.kinds.items():
+            if kind == "queue" and logical_id in self.dlqs:
+                kind = "dlq"
+            if kind == "key" and not self.include_keys:
+                continue
+            label = "default event bus" if logical_id == DEFAULT_BUS else short_name(logical_id)
+            detail = self.details.get(logical_id, [])
+            graph.nodes[logical_id] = Node(logical_id, kind, label, "; ".join(detail))
+        graph.edges = {e for e in self.edges if e.source in graph.nodes and e.target in graph.nodes}
+        connected = {e.source for e in graph.edges} | {e.target for e in graph.edges}
+        for logical_id, node in list(graph.nodes.items()):
+            if node.kind in _ONLY_WHEN_CONNECTED and logical_id not in connected:
+                del graph.nodes[logical_id]
+        return graph
+
+
+_OPERATORS = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": ">=",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "<=",
+}
+_ALARM_ACTIONS = (
+    ("AlarmActions", ""),
+    ("OKActions", "ok"),
+    ("InsufficientDataActions", "insufficient data"),
+)
+_TARGET_TRACKING_KEYS = (
+    "TargetTrackingConfiguration",
+    "TargetTrackingScalingPolicyConfiguration",
+)
+_NODE_EDGES = {
+    "queue": _GraphBuilder._queue,
+    "topic": _GraphBuilder._topic,
+    "rule": _GraphBuilder._rule,
+    "schedule": _GraphBuilder._schedule,
+    "bucket": _GraphBuilder._bucket,
+    "alarm": _GraphBuilder._alarm,
+    "policy": _GraphBuilder._policy,
+}
+_WIRING = {
+    "AWS::SNS::Subscription": _GraphBuilder._subscription,
+    "AWS::Lambda::EventSourceMapping": _GraphBuilder._event_source_mapping,
+    "Custom::S3BucketNotifications": _GraphBuilder._custom_bucket_notifications,
+}
 
 
 def _bucket_notifications(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import jsii
-from aws_cdk import Annotations, Duration, Names, Stack, Token
+from aws_cdk import Annotations, Duration, Names, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
@@ -11,29 +12,25 @@ from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._queues import QueueLocation, QueueRef, QueueTarget, differs
 from constructs_lib._sources import (
-    QueueTarget,
-    describe,
-    differs,
     grant_service_key_use,
-    optional_queue_of,
-    queue_location,
-    queue_of,
     refuse_queue_location,
     reject_aws_managed_key,
     warn_if_policy_unmanaged,
     warn_queue_in_other_account,
 )
-from constructs_lib._validation import OptionValidator
-from constructs_lib.secure_queue import SecureQueue
+from constructs_lib._target_delivery import (
+    EVENTBRIDGE,
+    TargetDelivery,
+    message_group_problems,
+    refuse_dead_letter_queue_location,
+)
+from constructs_lib._validation import OptionValidator, options_from
+from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
-_EVENTBRIDGE = "EventBridge"
 _EVENTS = "events.amazonaws.com"
-_ONE_REGION = (
-    "EventBridge delivers to SQS queues in the rule's own region only; put the rule "
-    "in that region, or target an event bus there"
-)
 _PATTERN_FIELDS = (
     "account",
     "detail",
@@ -59,8 +56,8 @@ class EventRuleToQueue(Construct):
       optional input transformation ``message``;
     - ``TargetDeadLetterQueue``: a standard SecureQueue for the events
       EventBridge cannot deliver (EventBridge accepts only a standard queue
-      there), unless one is passed in or
-      ``target_dead_letter_queue_enabled=False``;
+      there), configured by ``target_dead_letter_queue_options``, unless one is
+      passed in or ``target_dead_letter_queue_enabled=False``;
     - statements in both queues' policies allowing ``sqs:SendMessage`` to
       ``events.amazonaws.com`` from this rule (``aws:SourceArn``). For a queue
       with a customer-managed key the condition is ``aws:SourceAccount``
@@ -112,6 +109,13 @@ class EventRuleToQueue(Construct):
     :param target_dead_letter_queue_enabled: default
         ``defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED`` (True).
     :param target_dead_letter_queue: an existing standard queue for that role.
+    :param target_dead_letter_queue_options: the created DLQ's options (a
+        standard queue, not on alias/aws/sqs). Default: SecureQueue's defaults.
+
+    Attributes: ``queue`` (the ``sqs.IQueue``) and ``secure_queue`` (the
+    SecureQueue passed in, else None); ``target_dead_letter_queue`` and
+    ``target_dead_letter_secure_queue`` likewise; ``alarms`` (the created
+    DLQ's); ``rule``; ``target_role`` (a queue of another account only).
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
@@ -132,48 +136,20 @@ class EventRuleToQueue(Construct):
         retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS,
         target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED,
         target_dead_letter_queue: QueueTarget | None = None,
+        target_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
+        delivery = options_from(TargetDelivery, locals())
         super().__init__(scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
-        v = OptionValidator(self)
-        check_queue_target(
-            v,
-            queue=queue,
-            message_group_id=message_group_id,
-            max_length=defaults.EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH,
-        )
-        reject_aws_managed_key(v, "queue", queue, _EVENTBRIDGE)
-        v.check(
-            any(getattr(event_pattern, f) is not None for f in _PATTERN_FIELDS),
-            "event_pattern",
-            "EventPattern()",
-            "must set at least one field (source, detail_type, detail, ...)",
-        )
-        check_retry_policy(v, max_event_age=max_event_age, retry_attempts=retry_attempts)
-        location = queue_location(self, queue)
-        refuse_queue_location(v, "queue", queue, location, other_region=_ONE_REGION)
-        check_target_dlq(
-            v,
-            self,
-            enabled=target_dead_letter_queue_enabled,
-            dlq=target_dead_letter_queue,
-            service=_EVENTBRIDGE,
-        )
-        v.raise_if_any()
-
-        if _lacks_content_based_deduplication(queue):
-            Annotations.of(self).add_warning_v2(
-                "constructs_lib:EventRuleToQueue:FifoWithoutContentDeduplication",
-                f"{describe(queue)} is a FIFO queue without content-based deduplication: "
-                "an EventBridge rule passes a message group id but no deduplication id, "
-                "so SQS may refuse its messages. Enable content_based_deduplication.",
-            )
-
-        self.queue: QueueTarget = queue
-        self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue_for(
-            self, target_dead_letter_queue, enabled=target_dead_letter_queue_enabled
-        )
-
+        target = QueueRef(queue)
+        location = target.location(self)
+        self._validate(target, location, delivery, event_pattern, message_group_id)
+        self._warn_if_fifo_without_deduplication(target)
+        self.queue: sqs.IQueue = target.queue
+        self.secure_queue: SecureQueue | None = target.secure_queue
+        self._dead_letter = delivery.dead_letter_queue(self)
+        self.target_dead_letter_queue: sqs.IQueue | None = self._dead_letter.queue
+        self.target_dead_letter_secure_queue: SecureQueue | None = self._dead_letter.secure_queue
         self.rule: events.Rule = events.Rule(
             self,
             "Rule",
@@ -183,49 +159,98 @@ class EventRuleToQueue(Construct):
             description=description,
             enabled=enabled,
         )
-        self.target_role: iam.Role | None = None
-        if location.other_account:
-            self.target_role = self._cross_account_role(queue)
+        self.target_role: iam.Role | None = (
+            self._cross_account_role(target) if location.other_account else None
+        )
         self.rule.add_target(
             _QueueTarget(
-                queue_of(queue),
+                target.queue,
                 message=message,
                 message_group_id=message_group_id,
-                dead_letter_queue=optional_queue_of(self.target_dead_letter_queue),
+                dead_letter_queue=self.target_dead_letter_queue,
                 max_event_age=max_event_age,
                 retry_attempts=retry_attempts,
                 role=self.target_role,
             )
         )
+        self._grant_dead_letter_key(self._dead_letter.ref)
+        self._warn_about_foreign_policies(target, location, self._dead_letter.ref)
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The alarms this construct created: its created target DLQ's."""
+        return self._dead_letter.alarms
+
+    # --- the builders --------------------------------------------------------
+
+    def _validate(
+        self,
+        target: QueueRef,
+        location: QueueLocation,
+        delivery: TargetDelivery,
+        event_pattern: events.EventPattern,
+        message_group_id: str | None,
+    ) -> None:
+        v = OptionValidator(self)
+        v.extend(message_group_problems(EVENTBRIDGE, target.facts, message_group_id))
+        reject_aws_managed_key(v, "queue", target.facts, EVENTBRIDGE.name)
+        v.check(
+            any(getattr(event_pattern, f) is not None for f in _PATTERN_FIELDS),
+            "event_pattern",
+            "EventPattern()",
+            "must set at least one field (source, detail_type, detail, ...)",
+        )
+        v.extend(delivery.retry_problems())
+        refuse_queue_location(v, "queue", target, location, other_region=EVENTBRIDGE.other_region)
+        given = QueueRef.optional(delivery.target_dead_letter_queue)
+        refuse_dead_letter_queue_location(v, self, EVENTBRIDGE, given)
+        v.extend(delivery.dead_letter_problems(EVENTBRIDGE, given.facts if given else None))
+        v.raise_if_any()
+
+    def _warn_if_fifo_without_deduplication(self, target: QueueRef) -> None:
+        facts = target.facts
+        if facts.fifo and facts.content_based_deduplication is False:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:EventRuleToQueue:FifoWithoutContentDeduplication",
+                f"{facts.path} is a FIFO queue without content-based deduplication: "
+                "an EventBridge rule passes a message group id but no deduplication id, "
+                "so SQS may refuse its messages. Enable content_based_deduplication.",
+            )
+
+    def _grant_dead_letter_key(self, dead_letter_queue: QueueRef | None) -> None:
         # The SqsQueue target grants the main queue's key; the DLQ's key is
         # left out by aws-cdk, so EventBridge could not dead-letter into it.
-        if self.target_dead_letter_queue is not None:
+        if dead_letter_queue is not None:
             grant_service_key_use(
-                self.target_dead_letter_queue,
+                dead_letter_queue,
                 iam.ServicePrincipal(_EVENTS),
                 {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
             )
-        for target in (queue, self.target_dead_letter_queue):
-            if target is not None:
-                warn_if_policy_unmanaged(self, target, _EVENTBRIDGE)
+
+    def _warn_about_foreign_policies(
+        self, target: QueueRef, location: QueueLocation, dead_letter_queue: QueueRef | None
+    ) -> None:
+        for ref in (target, dead_letter_queue):
+            if ref is not None:
+                warn_if_policy_unmanaged(self, ref, EVENTBRIDGE.name)
         if self.target_role is not None:
             warn_queue_in_other_account(
                 self,
-                queue,
+                target,
                 location,
                 f"sqs:SendMessage to the role {self.target_role.node.path} (EventBridge sends "
                 "to another account's queue only as an execution role of the rule's account)",
             )
-        if self.target_dead_letter_queue is not None:
+        if dead_letter_queue is not None:
             warn_queue_in_other_account(
                 self,
-                self.target_dead_letter_queue,
-                queue_location(self, self.target_dead_letter_queue),
+                dead_letter_queue,
+                dead_letter_queue.location(self),
                 f"sqs:SendMessage to {_EVENTS} with aws:SourceArn = the ARN of the rule "
                 f"{self.rule.node.path}",
             )
 
-    def _cross_account_role(self, queue: QueueTarget) -> iam.Role:
+    def _cross_account_role(self, target: QueueRef) -> iam.Role:
         """EventBridge's execution role for a queue of another account (same region).
 
         Trusted by EventBridge for rules of this account only; the rule's own
@@ -248,7 +273,7 @@ class EventRuleToQueue(Construct):
                 },
             ),
         )
-        queue_of(queue).grant_send_messages(role)
+        target.queue.grant_send_messages(role)
         return role
 
 
@@ -330,96 +355,3 @@ class _QueueTarget:
                 maximum_event_age_in_seconds=self._max_event_age.to_seconds(integral=True),
             ),
         )
-
-
-def _lacks_content_based_deduplication(target: QueueTarget) -> bool:
-    """True for a FIFO queue of this app known to have content-based dedup off."""
-    queue = queue_of(target)
-    if not queue.fifo or not isinstance(queue, sqs.Queue):
-        return False
-    cfn = queue.node.default_child
-    return isinstance(cfn, sqs.CfnQueue) and not cfn.content_based_deduplication
-
-
-def check_queue_target(
-    v: OptionValidator,
-    *,
-    queue: QueueTarget,
-    message_group_id: str | None,
-    max_length: int,
-    standard_refusal: str | None = None,
-) -> None:
-    """FIFO targets need a message group id; a standard one takes it unless
-    ``standard_refusal`` (the reason) says the service does not (a fair queue)."""
-    fifo = queue_of(queue).fifo
-    if fifo:
-        v.check(
-            message_group_id is not None,
-            "message_group_id",
-            message_group_id,
-            f"is required: {describe(queue)} is a FIFO queue, which accepts only "
-            "messages with a message group id",
-        )
-    elif standard_refusal is not None:
-        v.check(
-            message_group_id is None,
-            "message_group_id",
-            message_group_id,
-            f"is a FIFO-only option here: {describe(queue)} is a standard queue and "
-            f"{standard_refusal}",
-        )
-    if message_group_id is not None and not Token.is_unresolved(message_group_id):
-        v.check(
-            1 <= len(message_group_id) <= max_length,
-            "message_group_id",
-            message_group_id,
-            f"must be 1 to {max_length} characters",
-        )
-
-
-def check_retry_policy(v: OptionValidator, *, max_event_age: Duration, retry_attempts: int) -> None:
-    """EventBridge's and Scheduler's own bounds."""
-    v.duration_range("max_event_age", max_event_age, *defaults.MAX_EVENT_AGE_RANGE_SECONDS)
-    v.int_range("retry_attempts", retry_attempts, *defaults.RETRY_ATTEMPTS_RANGE)
-
-
-def target_dead_letter_queue_for(
-    scope: Construct, given: QueueTarget | None, *, enabled: bool
-) -> QueueTarget | None:
-    """The DLQ for undeliverable events: ``given``, a new SecureQueue, or none."""
-    if given is None and enabled:
-        return SecureQueue(scope, "TargetDeadLetterQueue")
-    return given
-
-
-def check_target_dlq(
-    v: OptionValidator,
-    scope: Construct,
-    *,
-    enabled: bool,
-    dlq: QueueTarget | None,
-    service: str,
-) -> None:
-    """A target DLQ must be a standard queue of the region the service can encrypt into."""
-    if dlq is None:
-        return
-    refuse_queue_location(
-        v,
-        "target_dead_letter_queue",
-        dlq,
-        queue_location(scope, dlq),
-        other_region=f"{service} keeps a target's dead-letter queue in its own region",
-    )
-    v.check(
-        enabled,
-        "target_dead_letter_queue_enabled",
-        enabled,
-        "must be True when target_dead_letter_queue is given",
-    )
-    v.check(
-        not queue_of(dlq).fifo,
-        "target_dead_letter_queue",
-        describe(dlq),
-        f"must be a standard queue: {service} cannot dead-letter into a FIFO queue",
-    )
-    reject_aws_managed_key(v, "target_dead_letter_queue", dlq, service)

@@ -3,31 +3,145 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Acknowledgment, Annotations, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
-from constructs_lib._alarm_topics import allow_alarms, check_notification_topic
-from constructs_lib._queues import ConsumedQueue, consumed_queue
-from constructs_lib._sources import (
-    queue_location,
-    refuse_queue_location,
-    warn_queue_in_other_account,
+from constructs_lib import _aws, defaults
+from constructs_lib._alarm_topics import check_notification_topic
+from constructs_lib._alarms import alarm_above, notify
+from constructs_lib._metrics import QueueMetrics, function_errors, function_throttles
+from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
+from constructs_lib._validation import (
+    OptionRules,
+    OptionValidator,
+    number,
+    options_from,
+    seconds_of,
 )
-from constructs_lib._validation import OptionValidator, seconds_of
+from constructs_lib.errors import OptionProblem
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
 #: AWS recommends at least this maxReceiveCount for Lambda consumers, so that
 #: a throttled batch is not dead-lettered on its first retries.
 _LAMBDA_MIN_RECOMMENDED_RECEIVE_COUNT = 5
+_AGE_THRESHOLD = "oldest_message_age_alarm_threshold"
+
+
+@dataclass(frozen=True)
+class LambdaQueueConsumerOptions:
+    """`LambdaQueueConsumer`'s options but what it wires (function, queue, topic).
+
+    ``problems`` is its rule table, given what is known of the queue and the
+    function's timeout (the option, or what the function says): no Stack needed.
+    """
+
+    batch_size: int = defaults.LAMBDA_BATCH_SIZE
+    max_batching_window: Duration | None = None
+    max_concurrency: int | None = None
+    filters: Sequence[Mapping[str, Any]] | None = None
+    report_batch_item_failures: bool = True
+    enabled: bool = True
+    function_timeout: Duration | None = None
+    errors_alarm_threshold: int = defaults.LAMBDA_ERRORS_ALARM_THRESHOLD
+    throttles_alarm_threshold: int = defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD
+    oldest_message_age_alarm_threshold: Duration | None = None
+
+    @property
+    def age_alarm_threshold(self) -> Duration:
+        """The threshold of the age alarm created for a plain queue."""
+        given = self.oldest_message_age_alarm_threshold
+        return given if given is not None else defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD
+
+    def problems(self, queue: QueueFacts, function_timeout: Duration | None) -> list[OptionProblem]:
+        v = OptionRules()
+        if queue.fifo:
+            self._check_fifo_batching(v)
+        else:
+            self._check_standard_batching(v)
+        v.int_range("max_concurrency", self.max_concurrency, *defaults.LAMBDA_MAX_CONCURRENCY_RANGE)
+        for option in ("errors_alarm_threshold", "throttles_alarm_threshold"):
+            value = getattr(self, option)
+            v.check(value >= 0, option, value, "must not be negative")
+        self._check_age_alarm(v, queue)
+        self._check_visibility(v, queue, function_timeout)
+        return v.problems
+
+    def _check_fifo_batching(self, v: OptionRules) -> None:
+        window = seconds_of(self.max_batching_window)
+        v.int_range("batch_size", self.batch_size, *defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO)
+        v.check(
+            self.max_batching_window is None,
+            "max_batching_window",
+            f"{window:g} seconds" if window is not None else self.max_batching_window,
+            "is not supported for FIFO queues: leave it unset",
+        )
+
+    def _check_standard_batching(self, v: OptionRules) -> None:
+        batch, window = self.batch_size, seconds_of(self.max_batching_window)
+        v.int_range("batch_size", batch, *defaults.LAMBDA_BATCH_SIZE_RANGE_STANDARD)
+        v.duration_range(
+            "max_batching_window",
+            self.max_batching_window,
+            *defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS,
+        )
+        large = isinstance(batch, int) and batch > defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX
+        if large and window is not None:
+            v.check(
+                window >= 1,
+                "max_batching_window",
+                f"{window:g} seconds",
+                f"must be at least 1 second when batch_size ({batch}) is above "
+                f"{defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX}",
+            )
+        v.check(
+            not (large and self.max_batching_window is None),
+            "batch_size",
+            batch,
+            f"above {defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
+            "max_batching_window of at least 1 second",
+        )
+
+    def _check_age_alarm(self, v: OptionRules, queue: QueueFacts) -> None:
+        given = self.oldest_message_age_alarm_threshold
+        if not queue.secure:
+            # the alarm threshold is in whole seconds
+            v.whole_seconds(_AGE_THRESHOLD, self.age_alarm_threshold)
+            return
+        seconds = seconds_of(given)
+        v.check(
+            given is None,
+            _AGE_THRESHOLD,
+            f"{number(seconds)} seconds" if seconds is not None else given,
+            f"applies only to a plain sqs.IQueue; the SecureQueue {queue.path} has its own "
+            f"age alarm: set its {_AGE_THRESHOLD} there",
+        )
+
+    def _check_visibility(
+        self, v: OptionRules, queue: QueueFacts, function_timeout: Duration | None
+    ) -> None:
+        timeout = seconds_of(function_timeout)
+        visibility = queue.visibility_timeout_seconds
+        if timeout is None or visibility is None:
+            return
+        window = seconds_of(self.max_batching_window) or 0
+        needed = _aws.lambda_minimum_visibility_timeout(timeout, window)
+        v.check(
+            visibility >= needed,
+            "queue",
+            f"visibility timeout {visibility:g} seconds",
+            f"must be at least {_aws.LAMBDA_VISIBILITY_TIMEOUT_FACTOR} x the "
+            f"function timeout ({timeout:g} s) + the batching window ({window:g} s) "
+            f"= {needed:g} seconds: raise the queue's visibility_timeout",
+        )
 
 
 class LambdaQueueConsumer(Construct):
@@ -48,8 +162,9 @@ class LambdaQueueConsumer(Construct):
       minute above ``errors_alarm_threshold`` / ``throttles_alarm_threshold``);
       the queue's age-of-oldest-message alarm is the `SecureQueue`'s own, or
       ``OldestMessageAgeAlarm`` here when a plain ``sqs.IQueue`` is given.
-      All go to ``alarm_topic`` when one is given, which (in this app) is made
-      able to receive them as `SecureQueue` does it.
+      All three go to ``alarm_topic`` when one is given (the SecureQueue's
+      alarm too, unless it already notifies that topic), which (in this app)
+      is made able to receive them as `SecureQueue` does it.
 
     AWS's rules, checked at synth (`ConstructOptionError`, all together):
 
@@ -99,7 +214,14 @@ class LambdaQueueConsumer(Construct):
         ``defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD`` (0).
     :param oldest_message_age_alarm_threshold: only for a plain ``sqs.IQueue``,
         whole seconds; default ``defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD`` (15 min).
+        Refused with a SecureQueue, whose own alarm is reused: set the
+        threshold on the SecureQueue.
     :raises ConstructOptionError: for any invalid option, all listed together.
+
+    Attributes: ``function``, ``queue`` (the ``sqs.IQueue``) and
+    ``secure_queue`` (the SecureQueue passed in, else None),
+    ``event_source_mapping``, ``errors_alarm``, ``throttles_alarm``,
+    ``oldest_message_age_alarm``, ``alarms``.
     """
 
     def __init__(
@@ -108,7 +230,7 @@ class LambdaQueueConsumer(Construct):
         construct_id: str,
         *,
         function: lambda_.IFunction,
-        queue: SecureQueue | sqs.IQueue,
+        queue: QueueTarget,
         batch_size: int = defaults.LAMBDA_BATCH_SIZE,
         max_batching_window: Duration | None = None,
         max_concurrency: int | None = None,
@@ -119,33 +241,69 @@ class LambdaQueueConsumer(Construct):
         alarm_topic: sns.ITopic | None = None,
         errors_alarm_threshold: int = defaults.LAMBDA_ERRORS_ALARM_THRESHOLD,
         throttles_alarm_threshold: int = defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD,
-        oldest_message_age_alarm_threshold: Duration = (
-            defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD
-        ),
+        oldest_message_age_alarm_threshold: Duration | None = None,
     ) -> None:
+        options = options_from(LambdaQueueConsumerOptions, locals())
         super().__init__(scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
-        source = consumed_queue(queue)
-        if function_timeout is None and isinstance(function, lambda_.Function):
-            function_timeout = function.timeout or defaults.LAMBDA_DEFAULT_FUNCTION_TIMEOUT
-        self._validate(
-            source=source,
-            batch_size=batch_size,
-            max_batching_window=max_batching_window,
-            max_concurrency=max_concurrency,
-            function_timeout=function_timeout,
-            errors_alarm_threshold=errors_alarm_threshold,
-            throttles_alarm_threshold=throttles_alarm_threshold,
-            oldest_message_age_alarm_threshold=oldest_message_age_alarm_threshold,
-            alarm_topic=alarm_topic,
-        )
-        self._warn(source, report_batch_item_failures, function_timeout)
-
+        source = QueueRef(queue)
+        timeout = function_timeout or _timeout_of(function)
+        self._validate(source, options, timeout, alarm_topic)
+        self._warn(source, report_batch_item_failures, timeout)
         self.function: lambda_.IFunction = function
         self.queue: sqs.IQueue = source.queue
-        self._warn_if_queue_in_other_account(source.queue)
+        self.secure_queue: SecureQueue | None = source.secure_queue
+        self._warn_if_queue_in_other_account(source)
+        self.event_source_mapping: lambda_.EventSourceMapping = self._mapping(options)
+        self.errors_alarm: cloudwatch.Alarm = self._function_alarm(
+            "FunctionErrorsAlarm",
+            function_errors(function),
+            errors_alarm_threshold,
+            "invocations of the queue's function failed (the whole invocation, not single "
+            "messages).",
+        )
+        self.throttles_alarm: cloudwatch.Alarm = self._function_alarm(
+            "FunctionThrottlesAlarm",
+            function_throttles(function),
+            throttles_alarm_threshold,
+            "invocations were throttled; messages wait and may reach the DLQ after "
+            "max_receive_count receives.",
+        )
+        self.oldest_message_age_alarm: cloudwatch.Alarm = (
+            source.oldest_message_age_alarm or self._age_alarm(options.age_alarm_threshold)
+        )
+        notify(self, alarm_topic, self.alarms)
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The function's alarms and the queue's age alarm."""
+        return [self.errors_alarm, self.throttles_alarm, self.oldest_message_age_alarm]
+
+    # --- the builders --------------------------------------------------------
+
+    def _validate(
+        self,
+        source: QueueRef,
+        options: LambdaQueueConsumerOptions,
+        function_timeout: Duration | None,
+        alarm_topic: sns.ITopic | None,
+    ) -> None:
+        v = OptionValidator(self)
+        check_notification_topic(v, "alarm_topic", alarm_topic)
+        refuse_queue_location(
+            v,
+            "queue",
+            source,
+            source.location(self),
+            other_region="a Lambda event-source mapping polls queues of the function's own "
+            "region only; deploy the consumer in the queue's region",
+        )
+        v.extend(options.problems(source.facts, function_timeout))
+        v.raise_if_any()
+
+    def _mapping(self, options: LambdaQueueConsumerOptions) -> lambda_.EventSourceMapping:
         # An imported function without a role cannot be granted anything here.
-        grant = source.queue.grant_consume_messages(function) if function.role else None
+        grant = self.queue.grant_consume_messages(self.function) if self.function.role else None
         if grant is None:
             Annotations.of(self).add_warning_v2(
                 "constructs_lib:LambdaQueueConsumer:NoRole",
@@ -153,21 +311,21 @@ class LambdaQueueConsumer(Construct):
                 "sqs:DeleteMessage, sqs:ChangeMessageVisibility, sqs:GetQueueAttributes "
                 "(and kms:Decrypt on the queue's key) yourself.",
             )
-        self.event_source_mapping: lambda_.EventSourceMapping = lambda_.EventSourceMapping(
+        mapping = lambda_.EventSourceMapping(
             self,
             "EventSourceMapping",
-            target=function,
-            event_source_arn=source.queue.queue_arn,
-            batch_size=batch_size,
-            max_batching_window=max_batching_window,
-            max_concurrency=max_concurrency,
-            filters=list(filters) if filters else None,
-            report_batch_item_failures=report_batch_item_failures,
-            enabled=enabled,
+            target=self.function,
+            event_source_arn=self.queue.queue_arn,
+            batch_size=options.batch_size,
+            max_batching_window=options.max_batching_window,
+            max_concurrency=options.max_concurrency,
+            filters=list(options.filters) if options.filters else None,
+            report_batch_item_failures=options.report_batch_item_failures,
+            enabled=options.enabled,
         )
         # On-failure destinations exist for stream and Kafka sources only; an SQS
         # mapping's failures go to the queue's dead-letter queue (redrive policy).
-        Validations.of(self.event_source_mapping).acknowledge(
+        Validations.of(mapping).acknowledge(
             Acknowledgment(
                 id="Serverless::Serverless-LambdaEventSourceMappingDestination",
                 reason="SQS event-source mappings support no on-failure destination; "
@@ -176,79 +334,39 @@ class LambdaQueueConsumer(Construct):
         )
         if grant is not None:
             # Lambda checks the role's SQS permissions when the mapping is created.
-            grant.apply_before(self.event_source_mapping)
+            grant.apply_before(mapping)
+        return mapping
 
-        self.errors_alarm: cloudwatch.Alarm = cloudwatch.Alarm(
+    def _function_alarm(
+        self, alarm_id: str, metric: cloudwatch.Metric, threshold: int, what: str
+    ) -> cloudwatch.Alarm:
+        return alarm_above(
             self,
-            "FunctionErrorsAlarm",
-            alarm_description=(
-                f"{self.node.path}: invocations of the queue's function failed "
-                "(the whole invocation, not single messages)."
-            ),
-            metric=function.metric_errors(
-                period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.SUM
-            ),
-            threshold=errors_alarm_threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_id,
+            description=f"{self.node.path}: {what}",
+            metric=metric,
+            threshold=threshold,
         )
-        self.throttles_alarm: cloudwatch.Alarm = cloudwatch.Alarm(
+
+    def _age_alarm(self, threshold: Duration) -> cloudwatch.Alarm:
+        """The age alarm of a plain queue (a SecureQueue brings its own)."""
+        return alarm_above(
             self,
-            "FunctionThrottlesAlarm",
-            alarm_description=(
-                f"{self.node.path}: invocations were throttled; messages wait "
-                "and may reach the DLQ after max_receive_count receives."
-            ),
-            metric=function.metric_throttles(
-                period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.SUM
-            ),
-            threshold=throttles_alarm_threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            "OldestMessageAgeAlarm",
+            description=f"{self.node.path}: the oldest message waits longer than "
+            f"{threshold.to_human_string()}.",
+            metric=QueueMetrics(self.queue).oldest_message_age(),
+            threshold=threshold.to_seconds(),
         )
-        own_age_alarm = source.oldest_message_age_alarm
-        if own_age_alarm is None:
-            own_age_alarm = cloudwatch.Alarm(
-                self,
-                "OldestMessageAgeAlarm",
-                alarm_description=(
-                    f"{self.node.path}: the oldest message waits longer than "
-                    f"{oldest_message_age_alarm_threshold.to_human_string()}."
-                ),
-                metric=source.queue.metric_approximate_age_of_oldest_message(
-                    period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.MAXIMUM
-                ),
-                threshold=oldest_message_age_alarm_threshold.to_seconds(),
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            if alarm_topic is not None:
-                own_age_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
-        self.oldest_message_age_alarm: cloudwatch.Alarm = own_age_alarm
-        if alarm_topic is not None:
-            allow_alarms(self, alarm_topic)
-            action = cloudwatch_actions.SnsAction(alarm_topic)
-            self.errors_alarm.add_alarm_action(action)
-            self.throttles_alarm.add_alarm_action(action)
 
-    @property
-    def alarms(self) -> list[cloudwatch.Alarm]:
-        """The function's alarms and the queue's age alarm."""
-        return [self.errors_alarm, self.throttles_alarm, self.oldest_message_age_alarm]
-
-    # --- internals -----------------------------------------------------------
-
-    def _warn_if_queue_in_other_account(self, queue: sqs.IQueue) -> None:
+    def _warn_if_queue_in_other_account(self, source: QueueRef) -> None:
         """Lambda polls another account's queue as the function's role (AWS supports
         it); the queue's policy and its metrics are the owner's."""
-        location = queue_location(self, queue)
+        location = source.location(self)
         role = self.function.role
         warn_queue_in_other_account(
             self,
-            queue,
+            source,
             location,
             "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility and "
             f"sqs:GetQueueAttributes to the function's role "
@@ -264,7 +382,7 @@ class LambdaQueueConsumer(Construct):
 
     def _warn(
         self,
-        source: ConsumedQueue,
+        source: QueueRef,
         report_batch_item_failures: bool,
         function_timeout: Duration | None,
     ) -> None:
@@ -275,7 +393,7 @@ class LambdaQueueConsumer(Construct):
                 "report_batch_item_failures=False: one failing message makes its whole "
                 "batch visible again, and the good messages are processed again.",
             )
-        if function_timeout is None or source.visibility_timeout_seconds is None:
+        if function_timeout is None or source.facts.visibility_timeout_seconds is None:
             warn(
                 "constructs_lib:LambdaQueueConsumer:VisibilityUnchecked",
                 "the queue's visibility timeout or the function's timeout is unknown at "
@@ -297,97 +415,9 @@ class LambdaQueueConsumer(Construct):
                 "batches are not dead-lettered.",
             )
 
-    def _validate(
-        self,
-        *,
-        source: ConsumedQueue,
-        batch_size: int,
-        max_batching_window: Duration | None,
-        max_concurrency: int | None,
-        function_timeout: Duration | None,
-        errors_alarm_threshold: int,
-        throttles_alarm_threshold: int,
-        oldest_message_age_alarm_threshold: Duration,
-        alarm_topic: sns.ITopic | None,
-    ) -> None:
-        v = OptionValidator(self)
-        check_notification_topic(v, "alarm_topic", alarm_topic)
-        window = seconds_of(max_batching_window)
-        if source.fifo:
-            v.int_range("batch_size", batch_size, *defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO)
-            v.check(
-                max_batching_window is None,
-                "max_batching_window",
-                f"{window:g} seconds" if window is not None else max_batching_window,
-                "is not supported for FIFO queues: leave it unset",
-            )
-        else:
-            v.int_range("batch_size", batch_size, *defaults.LAMBDA_BATCH_SIZE_RANGE_STANDARD)
-            v.duration_range(
-                "max_batching_window",
-                max_batching_window,
-                *defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS,
-            )
-            if (
-                isinstance(batch_size, int)
-                and batch_size > defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX
-                and max_batching_window is not None
-                and window is not None
-            ):
-                v.check(
-                    window >= 1,
-                    "max_batching_window",
-                    f"{window:g} seconds",
-                    f"must be at least 1 second when batch_size ({batch_size}) is above "
-                    f"{defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX}",
-                )
-            v.check(
-                not (
-                    isinstance(batch_size, int)
-                    and batch_size > defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX
-                    and max_batching_window is None
-                ),
-                "batch_size",
-                batch_size,
-                f"above {defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
-                "max_batching_window of at least 1 second",
-            )
-        refuse_queue_location(
-            v,
-            "queue",
-            source.queue,
-            queue_location(self, source.queue),
-            other_region="a Lambda event-source mapping polls queues of the function's own "
-            "region only; deploy the consumer in the queue's region",
-        )
-        v.int_range("max_concurrency", max_concurrency, *defaults.LAMBDA_MAX_CONCURRENCY_RANGE)
-        v.check(
-            errors_alarm_threshold >= 0,
-            "errors_alarm_threshold",
-            errors_alarm_threshold,
-            "must not be negative",
-        )
-        v.check(
-            throttles_alarm_threshold >= 0,
-            "throttles_alarm_threshold",
-            throttles_alarm_threshold,
-            "must not be negative",
-        )
-        if source.secure_queue is None:
-            # the alarm threshold is in whole seconds; a SecureQueue brings its own alarm
-            v.whole_seconds(
-                "oldest_message_age_alarm_threshold", oldest_message_age_alarm_threshold
-            )
-        timeout = seconds_of(function_timeout)
-        visibility = source.visibility_timeout_seconds
-        if timeout is not None and visibility is not None:
-            needed = defaults.LAMBDA_VISIBILITY_TIMEOUT_FACTOR * timeout + (window or 0)
-            v.check(
-                visibility >= needed,
-                "queue",
-                f"visibility timeout {visibility:g} seconds",
-                f"must be at least {defaults.LAMBDA_VISIBILITY_TIMEOUT_FACTOR} x the "
-                f"function timeout ({timeout:g} s) + the batching window ({window or 0:g} s) "
-                f"= {needed:g} seconds: raise the queue's visibility_timeout",
-            )
-        v.raise_if_any()
+
+def _timeout_of(function: lambda_.IFunction) -> Duration | None:
+    """A function's timeout (Lambda's default when it sets none); None if imported."""
+    if isinstance(function, lambda_.Function):
+        return function.timeout or defaults.LAMBDA_DEFAULT_FUNCTION_TIMEOUT
+    return None

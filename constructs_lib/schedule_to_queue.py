@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 
 from aws_cdk import Annotations, Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
@@ -14,32 +15,25 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._sources import (
-    QueueTarget,
-    describe,
-    key_of,
-    optional_queue_of,
-    queue_location,
-    queue_of,
-    refuse_queue_location,
-    warn_queue_in_other_account,
+from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
+from constructs_lib._target_delivery import (
+    SCHEDULER,
+    TargetDelivery,
+    message_group_problems,
+    refuse_dead_letter_queue_location,
 )
-from constructs_lib._validation import OptionValidator, number, seconds_of
-from constructs_lib.event_rule_to_queue import (
-    check_queue_target,
-    check_retry_policy,
-    check_target_dlq,
-    target_dead_letter_queue_for,
+from constructs_lib._validation import (
+    OptionRules,
+    OptionValidator,
+    number,
+    options_from,
+    seconds_of,
 )
+from constructs_lib.errors import OptionProblem
+from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
-_SCHEDULER = "EventBridge Scheduler"
-#: EventBridge rules pass a group id to fair (standard) queues; Scheduler does not say so.
-_NO_FAIR_QUEUES = (
-    "EventBridge Scheduler documents its SqsParameters' MessageGroupId for FIFO queues "
-    "only (unlike EventBridge rules, no fair-queue support), as aws-cdk-lib's "
-    "SqsSendMessage does"
-)
 _CONTEXT_ATTRIBUTE_PREFIX = "<aws.scheduler."
 
 
@@ -58,10 +52,12 @@ class ScheduleToQueue(Construct):
       keys, ``kms:GenerateDataKey*``/``kms:Decrypt`` on those keys;
     - ``TargetDeadLetterQueue``: a standard SecureQueue for the invocations
       Scheduler cannot deliver (Scheduler accepts only a standard queue there),
-      unless one is passed in or ``target_dead_letter_queue_enabled=False``.
+      configured by ``target_dead_letter_queue_options``, unless one is passed
+      in or ``target_dead_letter_queue_enabled=False``.
 
-    Scheduler sends as the role, an IAM principal of the account, so unlike
-    SNS, S3 and EventBridge rules it can use a queue on alias/aws/sqs.
+    Scheduler sends as the role, an IAM principal of the account, to the
+    target and to its dead-letter queue, so unlike SNS, S3 and EventBridge
+    rules it can use queues on alias/aws/sqs.
 
     FIFO queues: Scheduler passes a message group id but no deduplication id,
     so the queue must use content-based deduplication (checked when the queue
@@ -98,6 +94,13 @@ class ScheduleToQueue(Construct):
     :param target_dead_letter_queue_enabled: default
         ``defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED`` (True).
     :param target_dead_letter_queue: an existing standard queue for that role.
+    :param target_dead_letter_queue_options: the created DLQ's options (a
+        standard queue). Default: SecureQueue's defaults.
+
+    Attributes: ``queue`` (the ``sqs.IQueue``) and ``secure_queue`` (the
+    SecureQueue passed in, else None); ``target_dead_letter_queue`` and
+    ``target_dead_letter_secure_queue`` likewise; ``alarms`` (the created
+    DLQ's); ``schedule``; ``role``.
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
@@ -121,133 +124,33 @@ class ScheduleToQueue(Construct):
         retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS,
         target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED,
         target_dead_letter_queue: QueueTarget | None = None,
+        target_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
+        delivery = options_from(TargetDelivery, locals())
         super().__init__(scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
-        v = OptionValidator(self)
-        check_queue_target(
-            v,
-            queue=queue,
-            message_group_id=message_group_id,
-            max_length=defaults.MESSAGE_GROUP_ID_MAX_LENGTH,
-            standard_refusal=_NO_FAIR_QUEUES,
-        )
-        _check_fifo_deduplication(v, queue)
-        location = queue_location(self, queue)
-        refuse_queue_location(
-            v,
-            "queue",
-            queue,
-            location,
-            other_region="EventBridge Scheduler's SQS target sends in the schedule's own "
-            "region; create the schedule in the queue's region",
-        )
-        if flexible_time_window is not None:
-            v.duration_range(
-                "flexible_time_window",
-                flexible_time_window,
-                *defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS,
-            )
-            window = seconds_of(flexible_time_window)
-            # Scheduler takes MaximumWindowInMinutes: aws-cdk-lib throws a raw
-            # error for a window that is not whole minutes.
-            low, high = defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
-            v.check(
-                # out of range or a fraction: already reported by duration_range
-                window is None or not low <= window <= high or window % 60 == 0,
-                "flexible_time_window",
-                f"{number(window)} seconds" if window is not None else None,
-                "must be a whole number of minutes",
-            )
-        check_retry_policy(v, max_event_age=max_event_age, retry_attempts=retry_attempts)
-        check_target_dlq(
-            v,
-            self,
-            enabled=target_dead_letter_queue_enabled,
-            dlq=target_dead_letter_queue,
-            service=_SCHEDULER,
-        )
-        v.check(
-            start is None or end is None or start < end,
-            "end",
-            end.isoformat() if end else None,
-            "must be after start",
-        )
-        v.raise_if_any()
-
+        target = QueueRef(queue)
+        self._validate(target, delivery, message_group_id, flexible_time_window, start, end)
         body = (
             payload
             if isinstance(payload, str)
             else json.dumps(dict(payload), separators=(",", ":"))
         )
-        if queue_of(queue).fifo and _CONTEXT_ATTRIBUTE_PREFIX not in body:
-            Annotations.of(self).add_warning_v2(
-                "constructs_lib:ScheduleToQueue:FixedFifoPayload",
-                "The FIFO queue deduplicates by content for 5 minutes and the payload "
-                "never changes: invocations less than 5 minutes apart are dropped. "
-                "Put scheduler.ContextAttribute.scheduled_time into the payload.",
-            )
-
-        self.queue: QueueTarget = queue
-        self.target_dead_letter_queue: QueueTarget | None = target_dead_letter_queue_for(
-            self, target_dead_letter_queue, enabled=target_dead_letter_queue_enabled
-        )
-
-        stack = Stack.of(self)
-        group_arn = (
-            schedule_group.schedule_group_arn
-            if schedule_group is not None
-            else stack.format_arn(
-                service="scheduler", resource="schedule-group", resource_name="default"
-            )
-        )
-        # Our own role rather than aws-cdk's stack-wide shared one, so that this
-        # schedule's permissions are exactly its queue's.
-        self.role: iam.Role = iam.Role(
-            self,
-            "Role",
-            description=f"Lets EventBridge Scheduler send {self.node.path}'s message",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={
-                    "StringEquals": {
-                        "aws:SourceAccount": stack.account,
-                        "aws:SourceArn": group_arn,
-                    }
-                },
-            ),
-        )
-        target = scheduler_targets.SqsSendMessage(
-            queue_of(queue),
-            input=scheduler.ScheduleTargetInput.from_text(body),
-            message_group_id=message_group_id,
-            role=self.role,
-            dead_letter_queue=optional_queue_of(self.target_dead_letter_queue),
-            max_event_age=max_event_age,
-            retry_attempts=retry_attempts,
-        )
-        if self.target_dead_letter_queue is not None:
-            # SqsSendMessage grants sqs:SendMessage on the DLQ but not its key.
-            dlq_key = key_of(self.target_dead_letter_queue)
-            if dlq_key is not None:
-                dlq_key.grant(self.role, "kms:GenerateDataKey*", "kms:Decrypt")
-
-        # Scheduler sends as the role: a queue of another account must allow it.
-        for target_queue in (queue, self.target_dead_letter_queue):
-            if target_queue is not None:
-                warn_queue_in_other_account(
-                    self,
-                    target_queue,
-                    queue_location(self, target_queue),
-                    f"sqs:SendMessage to the role {self.role.node.path} (Scheduler's "
-                    "execution role) in its queue policy",
-                )
-
+        self._warn_if_fifo_payload_is_fixed(target, body)
+        self.queue: sqs.IQueue = target.queue
+        self.secure_queue: SecureQueue | None = target.secure_queue
+        self._dead_letter = delivery.dead_letter_queue(self)
+        self.target_dead_letter_queue: sqs.IQueue | None = self._dead_letter.queue
+        self.target_dead_letter_secure_queue: SecureQueue | None = self._dead_letter.secure_queue
+        self.role: iam.Role = self._role(schedule_group)
+        send = self._send_message(target, body, message_group_id, delivery)
+        self._grant_dead_letter_key(self._dead_letter.ref)
+        self._warn_about_foreign_policies(target, self._dead_letter.ref)
         self.schedule: scheduler.Schedule = scheduler.Schedule(
             self,
             "Schedule",
             schedule=schedule,
-            target=target,
+            target=send,
             schedule_name=schedule_name,
             description=description,
             schedule_group=schedule_group,
@@ -261,25 +164,152 @@ class ScheduleToQueue(Construct):
             ),
         )
 
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The alarms this construct created: its created target DLQ's."""
+        return self._dead_letter.alarms
 
-def _check_fifo_deduplication(v: OptionValidator, target: QueueTarget) -> None:
-    queue = queue_of(target)
+    # --- the builders --------------------------------------------------------
+
+    def _validate(
+        self,
+        target: QueueRef,
+        delivery: TargetDelivery,
+        message_group_id: str | None,
+        flexible_time_window: Duration | None,
+        start: datetime.datetime | None,
+        end: datetime.datetime | None,
+    ) -> None:
+        v = OptionValidator(self)
+        v.extend(message_group_problems(SCHEDULER, target.facts, message_group_id))
+        v.extend(_fifo_deduplication_problems(target.facts))
+        refuse_queue_location(
+            v, "queue", target, target.location(self), other_region=SCHEDULER.other_region
+        )
+        v.extend(_window_problems(flexible_time_window))
+        v.extend(delivery.retry_problems())
+        given = QueueRef.optional(delivery.target_dead_letter_queue)
+        refuse_dead_letter_queue_location(v, self, SCHEDULER, given)
+        v.extend(delivery.dead_letter_problems(SCHEDULER, given.facts if given else None))
+        v.check(
+            start is None or end is None or start < end,
+            "end",
+            end.isoformat() if end else None,
+            "must be after start",
+        )
+        v.raise_if_any()
+
+    def _send_message(
+        self,
+        target: QueueRef,
+        body: str,
+        message_group_id: str | None,
+        delivery: TargetDelivery,
+    ) -> scheduler_targets.SqsSendMessage:
+        return scheduler_targets.SqsSendMessage(
+            target.queue,
+            input=scheduler.ScheduleTargetInput.from_text(body),
+            message_group_id=message_group_id,
+            role=self.role,
+            dead_letter_queue=self.target_dead_letter_queue,
+            max_event_age=delivery.max_event_age,
+            retry_attempts=delivery.retry_attempts,
+        )
+
+    def _role(self, schedule_group: scheduler.IScheduleGroup | None) -> iam.Role:
+        """Our own role rather than aws-cdk's stack-wide shared one, so that this
+        schedule's permissions are exactly its queue's."""
+        stack = Stack.of(self)
+        group_arn = (
+            schedule_group.schedule_group_arn
+            if schedule_group is not None
+            else stack.format_arn(
+                service="scheduler", resource="schedule-group", resource_name="default"
+            )
+        )
+        return iam.Role(
+            self,
+            "Role",
+            description=f"Lets EventBridge Scheduler send {self.node.path}'s message",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={
+                    "StringEquals": {
+                        "aws:SourceAccount": stack.account,
+                        "aws:SourceArn": group_arn,
+                    }
+                },
+            ),
+        )
+
+    def _grant_dead_letter_key(self, dead_letter_queue: QueueRef | None) -> None:
+        # SqsSendMessage grants sqs:SendMessage on the DLQ but not its key.
+        key = dead_letter_queue.customer_key if dead_letter_queue is not None else None
+        if key is not None:
+            key.grant(self.role, "kms:GenerateDataKey*", "kms:Decrypt")
+
+    def _warn_about_foreign_policies(
+        self, target: QueueRef, dead_letter_queue: QueueRef | None
+    ) -> None:
+        # Scheduler sends as the role: a queue of another account must allow it.
+        for ref in (target, dead_letter_queue):
+            if ref is not None:
+                warn_queue_in_other_account(
+                    self,
+                    ref,
+                    ref.location(self),
+                    f"sqs:SendMessage to the role {self.role.node.path} (Scheduler's "
+                    "execution role) in its queue policy",
+                )
+
+    def _warn_if_fifo_payload_is_fixed(self, target: QueueRef, body: str) -> None:
+        if target.facts.fifo and _CONTEXT_ATTRIBUTE_PREFIX not in body:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:ScheduleToQueue:FixedFifoPayload",
+                "The FIFO queue deduplicates by content for 5 minutes and the payload "
+                "never changes: invocations less than 5 minutes apart are dropped. "
+                "Put scheduler.ContextAttribute.scheduled_time into the payload.",
+            )
+
+
+def _window_problems(flexible_time_window: Duration | None) -> list[OptionProblem]:
+    v = OptionRules()
+    if flexible_time_window is None:
+        return v.problems
+    low, high = defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
+    v.duration_range("flexible_time_window", flexible_time_window, low, high)
+    window = seconds_of(flexible_time_window)
+    # Scheduler takes MaximumWindowInMinutes: aws-cdk-lib throws a raw
+    # error for a window that is not whole minutes.
+    v.check(
+        # out of range or a fraction: already reported by duration_range
+        window is None or not low <= window <= high or window % 60 == 0,
+        "flexible_time_window",
+        f"{number(window)} seconds" if window is not None else None,
+        "must be a whole number of minutes",
+    )
+    return v.problems
+
+
+def _fifo_deduplication_problems(queue: QueueFacts) -> list[OptionProblem]:
+    """Scheduler sends no deduplication id: a FIFO queue must deduplicate by content."""
+    v = OptionRules()
     if not queue.fifo:
-        return
-    if not isinstance(queue, sqs.Queue):
+        return v.problems
+    if queue.content_based_deduplication is None:
         v.fail(
             "queue",
-            describe(target),
+            queue.path,
             "is an imported FIFO queue: Scheduler sends no deduplication id, so the "
             "queue must use content-based deduplication, which cannot be checked "
             "on an imported queue; pass the queue construct",
         )
-        return
-    cfn = queue.node.default_child
-    v.check(
-        isinstance(cfn, sqs.CfnQueue) and bool(cfn.content_based_deduplication),
-        "queue",
-        describe(target),
-        "is a FIFO queue without content-based deduplication: Scheduler sends no "
-        "deduplication id, so SQS would reject every message",
-    )
+    else:
+        v.check(
+            queue.content_based_deduplication,
+            "queue",
+            queue.path,
+            "is a FIFO queue without content-based deduplication: Scheduler sends no "
+            "deduplication id, so SQS would reject every message",
+        )
+    return v.problems

@@ -8,23 +8,190 @@ both queues, a DLQ of the same type, long polling, and two alarms.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 
 from aws_cdk import Acknowledgment, Annotations, Duration, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._alarm_topics import allow_alarms, check_notification_topic
-from constructs_lib._validation import OptionValidator, number, seconds_of
+from constructs_lib._alarm_topics import check_notification_topic
+from constructs_lib._alarms import alarm_above, notify
+from constructs_lib._metrics import QueueMetrics
+from constructs_lib._validation import (
+    OptionRules,
+    number,
+    options_from,
+    raise_problems,
+    seconds_of,
+    shown,
+)
+from constructs_lib.errors import OptionProblem
 from constructs_lib.stack_limits import register_pattern
 
 _QUEUE_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _FIFO_SUFFIX = ".fifo"
 _DLQ_NAME_SUFFIX = "-dlq"
+_FIFO_ONLY = ": set fifo=True or leave it False"
+
+
+@dataclass(frozen=True)
+class SecureQueueOptions:
+    """Every option of a `SecureQueue`, as one value; the defaults are SecureQueue's.
+
+    ``SecureQueue(scope, id, **kwargs)`` validates its keyword arguments as
+    this object. The producers take it for the dead-letter queues they create
+    (``target_dead_letter_queue_options`` of `EventRuleToQueue` and
+    `ScheduleToQueue`, ``subscription_dead_letter_queue_options`` of
+    `TopicFanout`), so such a DLQ is configured like any SecureQueue.
+    ``problems()`` is SecureQueue's rule table: it needs no Stack.
+
+    Example::
+
+        EventRuleToQueue(
+            self, "OrderEvents", queue=orders, event_pattern=pattern,
+            target_dead_letter_queue_options=SecureQueueOptions(
+                alarm_topic=ops.topic, max_receive_count=3
+            ),
+        )
+    """
+
+    fifo: bool = False
+    queue_name: str | None = None
+    content_based_deduplication: bool = False
+    high_throughput_fifo: bool = False
+    visibility_timeout: Duration = defaults.VISIBILITY_TIMEOUT
+    retention_period: Duration = defaults.RETENTION_PERIOD
+    delivery_delay: Duration = defaults.DELIVERY_DELAY
+    receive_message_wait_time: Duration = defaults.RECEIVE_MESSAGE_WAIT_TIME
+    max_message_size_bytes: int = defaults.MAX_MESSAGE_SIZE_BYTES
+    dead_letter_queue_enabled: bool = True
+    dead_letter_queue: sqs.IQueue | None = None
+    max_receive_count: int = defaults.MAX_RECEIVE_COUNT
+    encryption: sqs.QueueEncryption | None = None
+    queue_encryption_key: kms.IKey | None = None
+    alarm_topic: sns.ITopic | None = None
+    oldest_message_age_alarm_threshold: Duration = defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD
+
+    @property
+    def resolved_encryption(self) -> sqs.QueueEncryption:
+        """``encryption``, or its default: KMS when a key is given, else SQS_MANAGED."""
+        if self.encryption is not None:
+            return self.encryption
+        if self.queue_encryption_key is not None:
+            return sqs.QueueEncryption.KMS
+        return sqs.QueueEncryption.SQS_MANAGED
+
+    @property
+    def creates_dead_letter_queue(self) -> bool:
+        return self.dead_letter_queue is None and self.dead_letter_queue_enabled
+
+    def create(self, scope: Construct, construct_id: str) -> SecureQueue:
+        """A SecureQueue with these options."""
+        return SecureQueue(
+            scope, construct_id, **{f.name: getattr(self, f.name) for f in fields(self)}
+        )
+
+    def problems(self) -> list[OptionProblem]:
+        """Every rule of a SecureQueue's options, in the order they are reported."""
+        v = OptionRules()
+        check_notification_topic(v, "alarm_topic", self.alarm_topic)
+        self._check_ranges(v)
+        self._check_age_alarm(v)
+        v.fifo_only(
+            "content_based_deduplication",
+            self.content_based_deduplication,
+            fifo=self.fifo,
+            remedy=_FIFO_ONLY,
+        )
+        v.fifo_only(
+            "high_throughput_fifo", self.high_throughput_fifo, fifo=self.fifo, remedy=_FIFO_ONLY
+        )
+        if self.queue_name is not None and not Token.is_unresolved(self.queue_name):
+            _check_queue_name(
+                v, self.queue_name, self.fifo, names_dlq=self.creates_dead_letter_queue
+            )
+        self._check_dead_letter_queue(v)
+        self._check_encryption(v)
+        return v.problems
+
+    def _check_ranges(self, v: OptionRules) -> None:
+        v.int_range("max_receive_count", self.max_receive_count, *defaults.MAX_RECEIVE_COUNT_RANGE)
+        for option, low_high in (
+            ("visibility_timeout", defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS),
+            ("retention_period", defaults.RETENTION_PERIOD_RANGE_SECONDS),
+            ("delivery_delay", defaults.DELIVERY_DELAY_RANGE_SECONDS),
+            ("receive_message_wait_time", defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS),
+        ):
+            v.duration_range(option, getattr(self, option), *low_high)
+        v.int_range(
+            "max_message_size_bytes",
+            self.max_message_size_bytes,
+            *defaults.MAX_MESSAGE_SIZE_RANGE_BYTES,
+        )
+
+    def _check_age_alarm(self, v: OptionRules) -> None:
+        option = "oldest_message_age_alarm_threshold"
+        threshold = seconds_of(self.oldest_message_age_alarm_threshold)
+        retention = seconds_of(self.retention_period)
+        if not v.whole_seconds(option, self.oldest_message_age_alarm_threshold):
+            threshold = None  # reported once; the rules below would repeat it
+        v.positive_seconds(option, threshold)
+        # SQS deletes a message when its retention period ends, so the age of
+        # the oldest message never exceeds it: such an alarm could never fire.
+        v.check(
+            threshold is None or retention is None or threshold < retention,
+            option,
+            f"{number(threshold)} seconds" if threshold is not None else None,
+            f"must be shorter than retention_period ({number(retention)} seconds), "
+            "or the alarm can never fire"
+            if retention is not None
+            else "",
+        )
+
+    def _check_dead_letter_queue(self, v: OptionRules) -> None:
+        dlq = self.dead_letter_queue
+        v.requires_enabled(
+            "dead_letter_queue_enabled",
+            self.dead_letter_queue_enabled,
+            given_option="dead_letter_queue",
+            given=dlq,
+        )
+        if dlq is None:
+            return
+        hint = (
+            # An imported queue whose ARN is a token reports fifo=False
+            # unless its import declares otherwise.
+            "; declare an imported FIFO queue with sqs.Queue.from_queue_attributes(..., fifo=True)"
+            if self.fifo and Token.is_unresolved(dlq.queue_arn)
+            else ""
+        )
+        v.check(
+            dlq.fifo == self.fifo,
+            "dead_letter_queue",
+            dlq.node.path,
+            f"must be a {'FIFO' if self.fifo else 'standard'} queue like its source "
+            f"(SQS rejects a redrive policy across queue types){hint}",
+        )
+
+    def _check_encryption(self, v: OptionRules) -> None:
+        encryption = self.resolved_encryption
+        v.check(
+            encryption != sqs.QueueEncryption.UNENCRYPTED,
+            "encryption",
+            "UNENCRYPTED",
+            "must be SQS_MANAGED (default), KMS or KMS_MANAGED: SecureQueue "
+            "never stores messages unencrypted",
+        )
+        v.check(
+            self.queue_encryption_key is None or encryption == sqs.QueueEncryption.KMS,
+            "queue_encryption_key",
+            shown(self.queue_encryption_key),
+            f"is used only with encryption=KMS, not {encryption.name}",
+        )
 
 
 class SecureQueue(Construct):
@@ -123,141 +290,24 @@ class SecureQueue(Construct):
             defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD
         ),
     ) -> None:
+        options = options_from(SecureQueueOptions, locals())
         super().__init__(scope, construct_id)
+        raise_problems(self, options.problems())
         # Read once: each node.path is a round trip to the jsii process.
-        path = self.node.path
-        if encryption is None:
-            encryption = (
-                sqs.QueueEncryption.KMS
-                if queue_encryption_key is not None
-                else sqs.QueueEncryption.SQS_MANAGED
-            )
-        self._validate(
-            fifo=fifo,
-            queue_name=queue_name,
-            content_based_deduplication=content_based_deduplication,
-            high_throughput_fifo=high_throughput_fifo,
-            visibility_timeout=visibility_timeout,
-            retention_period=retention_period,
-            delivery_delay=delivery_delay,
-            receive_message_wait_time=receive_message_wait_time,
-            max_message_size_bytes=max_message_size_bytes,
-            dead_letter_queue_enabled=dead_letter_queue_enabled,
-            dead_letter_queue=dead_letter_queue,
-            max_receive_count=max_receive_count,
-            encryption=encryption,
-            queue_encryption_key=queue_encryption_key,
-            oldest_message_age_alarm_threshold=oldest_message_age_alarm_threshold,
-            alarm_topic=alarm_topic,
-        )
-
+        self._path = self.node.path
         self.fifo: bool = fifo
         self.max_receive_count: int = max_receive_count
-        self.encryption: sqs.QueueEncryption = encryption
-        self.encryption_key: kms.IKey | None = queue_encryption_key
-        if encryption == sqs.QueueEncryption.KMS and self.encryption_key is None:
-            self.encryption_key = kms.Key(
-                self,
-                "Key",
-                description=f"Encrypts the messages of {path}",
-                enable_key_rotation=True,
-            )
-        # _validate admits a key only with encryption=KMS, so both queues can take
-        # encryption_master_key=self.encryption_key as it is (None otherwise).
-
-        self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
-        if dead_letter_queue is None and dead_letter_queue_enabled:
-            self.dead_letter_queue = sqs.Queue(
-                self,
-                "DeadLetterQueue",
-                queue_name=_dlq_name(queue_name, fifo),
-                fifo=fifo or None,
-                retention_period=defaults.DLQ_RETENTION_PERIOD,
-                max_message_size_bytes=max_message_size_bytes,
-                enforce_ssl=True,
-                redrive_allow_policy=self._redrive_allow_policy(queue_name),
-                encryption=encryption,
-                encryption_master_key=self.encryption_key,
-            )
-            # cdk-nag's Serverless pack wants a redrive policy on every queue; a
-            # DLQ with a DLQ of its own only moves the same messages once more.
-            Validations.of(self.dead_letter_queue).acknowledge(
-                Acknowledgment(
-                    id="Serverless::Serverless-SQSRedrivePolicy",
-                    reason=f"this queue is the dead-letter queue of {path}/Queue",
-                )
-            )
-        if not dead_letter_queue_enabled:
-            Annotations.of(self).add_warning_v2(
-                "constructs_lib:SecureQueue:NoDeadLetterQueue",
-                "dead_letter_queue_enabled=False: a message that keeps failing is "
-                "received again and again until its retention period ends, then lost.",
-            )
-        self._warn_if_dlq_expires_first(fifo, retention_period)
-
-        self.queue: sqs.Queue = sqs.Queue(
-            self,
-            "Queue",
-            queue_name=queue_name,
-            fifo=fifo or None,
-            content_based_deduplication=content_based_deduplication or None,
-            deduplication_scope=(
-                sqs.DeduplicationScope.MESSAGE_GROUP if high_throughput_fifo else None
-            ),
-            fifo_throughput_limit=(
-                sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID if high_throughput_fifo else None
-            ),
-            visibility_timeout=visibility_timeout,
-            retention_period=retention_period,
-            delivery_delay=delivery_delay,
-            receive_message_wait_time=receive_message_wait_time,
-            max_message_size_bytes=max_message_size_bytes,
-            enforce_ssl=True,
-            dead_letter_queue=(
-                sqs.DeadLetterQueue(
-                    queue=self.dead_letter_queue, max_receive_count=max_receive_count
-                )
-                if self.dead_letter_queue is not None
-                else None
-            ),
-            encryption=encryption,
-            encryption_master_key=self.encryption_key,
+        self.encryption: sqs.QueueEncryption = options.resolved_encryption
+        self.encryption_key: kms.IKey | None = self._encryption_key(options)
+        self.dead_letter_queue: sqs.IQueue | None = self._dead_letter_queue(options)
+        self._warn_about_dead_letters(options)
+        self.queue: sqs.Queue = self._queue(options)
+        self._metrics = QueueMetrics(self.queue)
+        self.dead_letter_queue_alarm: cloudwatch.Alarm | None = self._dead_letter_queue_alarm()
+        self.oldest_message_age_alarm: cloudwatch.Alarm = self._age_alarm(
+            oldest_message_age_alarm_threshold
         )
-
-        self.dead_letter_queue_alarm: cloudwatch.Alarm | None = None
-        if self.dead_letter_queue is not None:
-            self.dead_letter_queue_alarm = cloudwatch.Alarm(
-                self,
-                "DeadLetterQueueAlarm",
-                alarm_description=(
-                    f"Messages of {path} failed {max_receive_count} times "
-                    "and wait in its dead-letter queue."
-                ),
-                metric=self.metric_dead_letter_queue_visible_messages(),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-        self.oldest_message_age_alarm: cloudwatch.Alarm = cloudwatch.Alarm(
-            self,
-            "OldestMessageAgeAlarm",
-            alarm_description=(
-                f"The oldest message of {path} waits longer than "
-                f"{_human(oldest_message_age_alarm_threshold)}: "
-                "consumers are too slow or stopped."
-            ),
-            metric=self.metric_oldest_message_age(),
-            threshold=oldest_message_age_alarm_threshold.to_seconds(),
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        if alarm_topic is not None:
-            allow_alarms(self, alarm_topic)
-            action = cloudwatch_actions.SnsAction(alarm_topic)
-            for alarm in self.alarms:
-                alarm.add_alarm_action(action)
+        notify(self, alarm_topic, self.alarms)
         register_pattern(self)
 
     # --- public helpers ----------------------------------------------------
@@ -280,17 +330,13 @@ class SecureQueue(Construct):
         self, period: Duration = defaults.ALARM_PERIOD
     ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateNumberOfMessagesVisible`` of the main queue."""
-        return self.queue.metric_approximate_number_of_messages_visible(
-            period=period, statistic=cloudwatch.Stats.MAXIMUM
-        )
+        return self._metrics.visible_messages(period=period)
 
     def metric_oldest_message_age(
         self, period: Duration = defaults.ALARM_PERIOD
     ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds) of the main queue."""
-        return self.queue.metric_approximate_age_of_oldest_message(
-            period=period, statistic=cloudwatch.Stats.MAXIMUM
-        )
+        return self._metrics.oldest_message_age(period)
 
     def metric_dead_letter_queue_visible_messages(
         self, period: Duration = defaults.ALARM_PERIOD
@@ -298,11 +344,101 @@ class SecureQueue(Construct):
         """Maximum of ``ApproximateNumberOfMessagesVisible`` of the DLQ."""
         if self.dead_letter_queue is None:
             raise ValueError(f"{self.node.path} has no dead-letter queue")
-        return self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-            period=period, statistic=cloudwatch.Stats.MAXIMUM
+        return QueueMetrics(self.dead_letter_queue).visible_messages(period=period)
+
+    # --- the builders --------------------------------------------------------
+
+    def _encryption_key(self, options: SecureQueueOptions) -> kms.IKey | None:
+        # The rules admit a key only with encryption=KMS, so both queues can take
+        # encryption_master_key=self.encryption_key as it is (None otherwise).
+        if self.encryption != sqs.QueueEncryption.KMS or options.queue_encryption_key is not None:
+            return options.queue_encryption_key
+        return kms.Key(
+            self,
+            "Key",
+            description=f"Encrypts the messages of {self._path}",
+            enable_key_rotation=True,
         )
 
-    # --- internals -----------------------------------------------------------
+    def _dead_letter_queue(self, options: SecureQueueOptions) -> sqs.IQueue | None:
+        if not options.creates_dead_letter_queue:
+            return options.dead_letter_queue
+        dlq = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            queue_name=_dlq_name(options.queue_name, options.fifo),
+            fifo=options.fifo or None,
+            retention_period=defaults.DLQ_RETENTION_PERIOD,
+            max_message_size_bytes=options.max_message_size_bytes,
+            enforce_ssl=True,
+            redrive_allow_policy=self._redrive_allow_policy(options.queue_name),
+            encryption=self.encryption,
+            encryption_master_key=self.encryption_key,
+        )
+        # cdk-nag's Serverless pack wants a redrive policy on every queue; a
+        # DLQ with a DLQ of its own only moves the same messages once more.
+        Validations.of(dlq).acknowledge(
+            Acknowledgment(
+                id="Serverless::Serverless-SQSRedrivePolicy",
+                reason=f"this queue is the dead-letter queue of {self._path}/Queue",
+            )
+        )
+        return dlq
+
+    def _queue(self, options: SecureQueueOptions) -> sqs.Queue:
+        high_throughput = options.high_throughput_fifo
+        return sqs.Queue(
+            self,
+            "Queue",
+            queue_name=options.queue_name,
+            fifo=options.fifo or None,
+            content_based_deduplication=options.content_based_deduplication or None,
+            deduplication_scope=(sqs.DeduplicationScope.MESSAGE_GROUP if high_throughput else None),
+            fifo_throughput_limit=(
+                sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID if high_throughput else None
+            ),
+            visibility_timeout=options.visibility_timeout,
+            retention_period=options.retention_period,
+            delivery_delay=options.delivery_delay,
+            receive_message_wait_time=options.receive_message_wait_time,
+            max_message_size_bytes=options.max_message_size_bytes,
+            enforce_ssl=True,
+            dead_letter_queue=(
+                sqs.DeadLetterQueue(
+                    queue=self.dead_letter_queue, max_receive_count=options.max_receive_count
+                )
+                if self.dead_letter_queue is not None
+                else None
+            ),
+            encryption=self.encryption,
+            encryption_master_key=self.encryption_key,
+        )
+
+    def _dead_letter_queue_alarm(self) -> cloudwatch.Alarm | None:
+        if self.dead_letter_queue is None:
+            return None
+        return alarm_above(
+            self,
+            "DeadLetterQueueAlarm",
+            description=(
+                f"Messages of {self._path} failed {self.max_receive_count} times "
+                "and wait in its dead-letter queue."
+            ),
+            metric=self.metric_dead_letter_queue_visible_messages(),
+            threshold=0,
+        )
+
+    def _age_alarm(self, threshold: Duration) -> cloudwatch.Alarm:
+        return alarm_above(
+            self,
+            "OldestMessageAgeAlarm",
+            description=(
+                f"The oldest message of {self._path} waits longer than "
+                f"{_human(threshold)}: consumers are too slow or stopped."
+            ),
+            metric=self.metric_oldest_message_age(),
+            threshold=threshold.to_seconds(),
+        )
 
     def _redrive_allow_policy(self, queue_name: str | None) -> sqs.RedriveAllowPolicy | None:
         if queue_name is None or Token.is_unresolved(queue_name):
@@ -313,13 +449,19 @@ class SecureQueue(Construct):
             redrive_permission=sqs.RedrivePermission.BY_QUEUE, source_queues=[source]
         )
 
-    def _warn_if_dlq_expires_first(self, fifo: bool, retention_period: Duration) -> None:
+    def _warn_about_dead_letters(self, options: SecureQueueOptions) -> None:
+        if not options.dead_letter_queue_enabled:
+            Annotations.of(self).add_warning_v2(
+                "constructs_lib:SecureQueue:NoDeadLetterQueue",
+                "dead_letter_queue_enabled=False: a message that keeps failing is "
+                "received again and again until its retention period ends, then lost.",
+            )
         # A standard queue keeps a message's original enqueue time when it moves
         # to the DLQ, so the DLQ must retain longer than the source or a
         # dead-lettered message can expire at once.
-        retention = seconds_of(retention_period)
+        retention = seconds_of(options.retention_period)
         dlq_retention = defaults.DLQ_RETENTION_PERIOD.to_seconds()
-        if fifo or self.dead_letter_queue is None or retention is None:
+        if options.fifo or self.dead_letter_queue is None or retention is None:
             return
         if retention >= dlq_retention:
             Annotations.of(self).add_warning_v2(
@@ -328,124 +470,6 @@ class SecureQueue(Construct):
                 f"({number(dlq_retention)} s): a standard DLQ keeps the original enqueue "
                 "time, so a dead-lettered message may expire at once.",
             )
-
-    def _validate(
-        self,
-        *,
-        fifo: bool,
-        queue_name: str | None,
-        content_based_deduplication: bool,
-        high_throughput_fifo: bool,
-        visibility_timeout: Duration,
-        retention_period: Duration,
-        delivery_delay: Duration,
-        receive_message_wait_time: Duration,
-        max_message_size_bytes: int,
-        dead_letter_queue_enabled: bool,
-        dead_letter_queue: sqs.IQueue | None,
-        max_receive_count: int,
-        encryption: sqs.QueueEncryption,
-        queue_encryption_key: kms.IKey | None,
-        oldest_message_age_alarm_threshold: Duration,
-        alarm_topic: sns.ITopic | None,
-    ) -> None:
-        v = OptionValidator(self)
-        check_notification_topic(v, "alarm_topic", alarm_topic)
-        v.int_range("max_receive_count", max_receive_count, *defaults.MAX_RECEIVE_COUNT_RANGE)
-        v.duration_range(
-            "visibility_timeout", visibility_timeout, *defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS
-        )
-        v.duration_range(
-            "retention_period", retention_period, *defaults.RETENTION_PERIOD_RANGE_SECONDS
-        )
-        v.duration_range("delivery_delay", delivery_delay, *defaults.DELIVERY_DELAY_RANGE_SECONDS)
-        v.duration_range(
-            "receive_message_wait_time",
-            receive_message_wait_time,
-            *defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS,
-        )
-        v.int_range(
-            "max_message_size_bytes", max_message_size_bytes, *defaults.MAX_MESSAGE_SIZE_RANGE_BYTES
-        )
-        threshold = seconds_of(oldest_message_age_alarm_threshold)
-        retention = seconds_of(retention_period)
-        if not v.whole_seconds(
-            "oldest_message_age_alarm_threshold", oldest_message_age_alarm_threshold
-        ):
-            threshold = None  # reported once; the rules below would repeat it
-        v.check(
-            threshold is None or threshold > 0,
-            "oldest_message_age_alarm_threshold",
-            f"{number(threshold)} seconds" if threshold is not None else None,
-            "must be more than 0 seconds",
-        )
-        # SQS deletes a message when its retention period ends, so the age of
-        # the oldest message never exceeds it: such an alarm could never fire.
-        v.check(
-            threshold is None or retention is None or threshold < retention,
-            "oldest_message_age_alarm_threshold",
-            f"{number(threshold)} seconds" if threshold is not None else None,
-            f"must be shorter than retention_period ({number(retention)} seconds), "
-            "or the alarm can never fire"
-            if retention is not None
-            else "",
-        )
-        if not fifo:
-            v.check(
-                not content_based_deduplication,
-                "content_based_deduplication",
-                content_based_deduplication,
-                "is a FIFO-only option: set fifo=True or leave it False",
-            )
-            v.check(
-                not high_throughput_fifo,
-                "high_throughput_fifo",
-                high_throughput_fifo,
-                "is a FIFO-only option: set fifo=True or leave it False",
-            )
-        if queue_name is not None and not Token.is_unresolved(queue_name):
-            _check_queue_name(
-                v,
-                queue_name,
-                fifo,
-                names_dlq=dead_letter_queue is None and dead_letter_queue_enabled,
-            )
-        if dead_letter_queue is not None:
-            v.check(
-                dead_letter_queue_enabled,
-                "dead_letter_queue_enabled",
-                dead_letter_queue_enabled,
-                "must be True when dead_letter_queue is given",
-            )
-            hint = (
-                # An imported queue whose ARN is a token reports fifo=False
-                # unless its import declares otherwise.
-                "; declare an imported FIFO queue with "
-                "sqs.Queue.from_queue_attributes(..., fifo=True)"
-                if fifo and Token.is_unresolved(dead_letter_queue.queue_arn)
-                else ""
-            )
-            v.check(
-                dead_letter_queue.fifo == fifo,
-                "dead_letter_queue",
-                dead_letter_queue.node.path,
-                f"must be a {'FIFO' if fifo else 'standard'} queue like its source "
-                f"(SQS rejects a redrive policy across queue types){hint}",
-            )
-        v.check(
-            encryption != sqs.QueueEncryption.UNENCRYPTED,
-            "encryption",
-            "UNENCRYPTED",
-            "must be SQS_MANAGED (default), KMS or KMS_MANAGED: SecureQueue "
-            "never stores messages unencrypted",
-        )
-        v.check(
-            queue_encryption_key is None or encryption == sqs.QueueEncryption.KMS,
-            "queue_encryption_key",
-            queue_encryption_key.node.path if queue_encryption_key else None,
-            f"is used only with encryption=KMS, not {encryption.name}",
-        )
-        v.raise_if_any()
 
 
 def _human(duration: Duration) -> str:
@@ -462,7 +486,7 @@ def _dlq_name(queue_name: str | None, fifo: bool) -> str | None:
     return f"{base}{_DLQ_NAME_SUFFIX}{_FIFO_SUFFIX if fifo else ''}"
 
 
-def _check_queue_name(v: OptionValidator, name: str, fifo: bool, *, names_dlq: bool) -> None:
+def _check_queue_name(v: OptionRules, name: str, fifo: bool, *, names_dlq: bool) -> None:
     """Checks SQS's naming rules; ``names_dlq``: the DLQ's name is derived from it."""
     base = name.removesuffix(_FIFO_SUFFIX)
     if fifo:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import ArnFormat, Stack, Token
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -15,19 +16,17 @@ from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import (
-    QueueTarget,
-    describe,
     grant_service_key_use,
-    queue_location,
-    queue_of,
     refuse_queue_location,
     reject_aws_managed_key,
+    reject_aws_managed_key_option,
     warn_if_policy_unmanaged,
     warn_queue_in_other_account,
 )
-from constructs_lib._validation import OptionValidator
-from constructs_lib.secure_queue import SecureQueue
+from constructs_lib._validation import OptionRules, OptionValidator
+from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
 _FIFO_SUFFIX = ".fifo"
@@ -41,6 +40,7 @@ _DLQ_WITH_SUBSCRIPTION = (
     "SNS needs a subscription's dead-letter queue in the same account and Region as "
     "the subscription, which is the topic's"
 )
+_DLQ_OPTIONS = "subscription_dead_letter_queue_options"
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,9 @@ class TopicFanout(Construct):
       by aws-cdk-lib's ``SqsSubscription``, whose key statement depends on a
       feature flag of the host app);
     - ``SubscriptionDeadLetterQueue``: a SecureQueue (FIFO for a FIFO topic)
-      receiving the messages SNS cannot deliver to any of the queues, unless
-      one is passed in or ``subscription_dead_letter_queue_enabled=False``.
+      receiving the messages SNS cannot deliver to any of the queues,
+      configured by ``subscription_dead_letter_queue_options``, unless one is
+      passed in or ``subscription_dead_letter_queue_enabled=False``.
 
     Rejected at synth: a standard queue on a FIFO topic and a FIFO queue on a
     standard topic (per-group ordering must hold end to end); a queue or
@@ -120,6 +121,14 @@ class TopicFanout(Construct):
     :param subscription_dead_letter_queue_enabled: default
         ``defaults.SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED`` (True).
     :param subscription_dead_letter_queue: an existing queue for that role.
+    :param subscription_dead_letter_queue_options: the created DLQ's options
+        (of the topic's type, not on alias/aws/sqs). Default: SecureQueue's
+        defaults, FIFO for a FIFO topic.
+
+    Attributes: ``topic``, ``topic_encryption_key``, ``subscriptions`` (by id),
+    ``subscription_dead_letter_queue`` (an ``sqs.IQueue``) with
+    ``subscription_dead_letter_secure_queue`` (its SecureQueue, if it is one),
+    ``alarms`` (the created DLQ's), ``fifo``.
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
@@ -138,11 +147,14 @@ class TopicFanout(Construct):
             defaults.SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED
         ),
         subscription_dead_letter_queue: QueueTarget | None = None,
+        subscription_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
+        self.fifo: bool = bool(topic.fifo) if topic is not None else fifo
+        given_dlq = QueueRef.optional(subscription_dead_letter_queue)
         v = OptionValidator(self)
-        self._validate_topic_options(
+        _check_topic_options(
             v,
             topic=topic,
             fifo=fifo,
@@ -150,64 +162,41 @@ class TopicFanout(Construct):
             content_based_deduplication=content_based_deduplication,
             topic_encryption_key=topic_encryption_key,
         )
-        self.fifo: bool = bool(topic.fifo) if topic is not None else fifo
-        if subscription_dead_letter_queue is not None:
-            v.check(
-                subscription_dead_letter_queue_enabled,
-                "subscription_dead_letter_queue_enabled",
-                subscription_dead_letter_queue_enabled,
-                "must be True when subscription_dead_letter_queue is given",
-            )
-            self._check_queue(v, "subscription_dead_letter_queue", subscription_dead_letter_queue)
-            refuse_queue_location(
-                v,
-                "subscription_dead_letter_queue",
-                subscription_dead_letter_queue,
-                queue_location(self, subscription_dead_letter_queue),
-                other_account=_DLQ_WITH_SUBSCRIPTION,
-                other_region=_DLQ_WITH_SUBSCRIPTION,
-            )
+        self._check_dead_letter_queue(
+            v,
+            subscription_dead_letter_queue_enabled,
+            given_dlq,
+            subscription_dead_letter_queue_options,
+        )
         self._check_specs(v, queues)
         v.raise_if_any()
 
         self.topic_encryption_key: kms.IKey | None = None
-        if topic is None:
-            self.topic_encryption_key = topic_encryption_key or kms.Key(
-                self,
-                "TopicKey",
-                description=f"Encrypts the messages of {self.node.path}/Topic",
-                enable_key_rotation=True,
+        self.topic: sns.ITopic = topic or self._create_topic(
+            topic_name, content_based_deduplication, topic_encryption_key
+        )
+        self._dead_letter = (
+            DeadLetterQueueRef(given_dlq)
+            if given_dlq is not None
+            else self._create_dead_letter_queue(
+                subscription_dead_letter_queue_enabled, subscription_dead_letter_queue_options
             )
-            topic = sns.Topic(
-                self,
-                "Topic",
-                topic_name=topic_name,
-                fifo=fifo or None,
-                content_based_deduplication=content_based_deduplication or None,
-                master_key=self.topic_encryption_key,
-                enforce_ssl=True,
-            )
-        self.topic: sns.ITopic = topic
-
-        self.subscription_dead_letter_queue: QueueTarget | None = subscription_dead_letter_queue
-        if subscription_dead_letter_queue is None and subscription_dead_letter_queue_enabled:
-            self.subscription_dead_letter_queue = SecureQueue(
-                self, "SubscriptionDeadLetterQueue", fifo=self.fifo
-            )
-
-        if self.subscription_dead_letter_queue is not None:
-            # The Subscription L2 writes the DLQ's queue policy but not its key
-            # policy: SNS must also be able to encrypt into a customer key.
-            grant_service_key_use(
-                self.subscription_dead_letter_queue,
-                iam.ServicePrincipal("sns.amazonaws.com"),
-                {"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}},
-            )
-            warn_if_policy_unmanaged(self, self.subscription_dead_letter_queue, _SNS)
+        )
+        self.subscription_dead_letter_queue: sqs.IQueue | None = self._dead_letter.queue
+        self.subscription_dead_letter_secure_queue: SecureQueue | None = (
+            self._dead_letter.secure_queue
+        )
+        if self._dead_letter.ref is not None:
+            self._let_sns_dead_letter(self._dead_letter.ref)
 
         self.subscriptions: dict[str, sns.Subscription] = {}
         for spec in queues:
             self._subscribe(spec)
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The alarms this construct created: its created subscription DLQ's."""
+        return self._dead_letter.alarms
 
     def add_queue(self, spec: FanoutQueue) -> sns.Subscription:
         """Subscribes one more queue; raises ConstructOptionError if it cannot be."""
@@ -216,15 +205,52 @@ class TopicFanout(Construct):
         v.raise_if_any()
         return self._subscribe(spec)
 
-    # --- internals -----------------------------------------------------------
+    # --- the builders --------------------------------------------------------
+
+    def _create_topic(
+        self,
+        topic_name: str | None,
+        content_based_deduplication: bool,
+        topic_encryption_key: kms.IKey | None,
+    ) -> sns.Topic:
+        self.topic_encryption_key = topic_encryption_key or kms.Key(
+            self,
+            "TopicKey",
+            description=f"Encrypts the messages of {self.node.path}/Topic",
+            enable_key_rotation=True,
+        )
+        return sns.Topic(
+            self,
+            "Topic",
+            topic_name=topic_name,
+            fifo=self.fifo or None,
+            content_based_deduplication=content_based_deduplication or None,
+            master_key=self.topic_encryption_key,
+            enforce_ssl=True,
+        )
+
+    def _create_dead_letter_queue(
+        self, enabled: bool, options: SecureQueueOptions | None
+    ) -> DeadLetterQueueRef:
+        if not enabled:
+            return DeadLetterQueueRef()
+        options = options or SecureQueueOptions(fifo=self.fifo)
+        created = options.create(self, "SubscriptionDeadLetterQueue")
+        return DeadLetterQueueRef(QueueRef(created), created=True)
+
+    def _let_sns_dead_letter(self, dead_letter_queue: QueueRef) -> None:
+        # The Subscription L2 writes the DLQ's queue policy but not its key
+        # policy: SNS must also be able to encrypt into a customer key.
+        grant_service_key_use(
+            dead_letter_queue,
+            iam.ServicePrincipal("sns.amazonaws.com"),
+            {"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}},
+        )
+        warn_if_policy_unmanaged(self, dead_letter_queue, _SNS)
 
     def _subscribe(self, spec: FanoutQueue) -> sns.Subscription:
-        queue = queue_of(spec.queue)
-        dlq = (
-            queue_of(self.subscription_dead_letter_queue)
-            if self.subscription_dead_letter_queue is not None
-            else None
-        )
+        target = QueueRef(spec.queue)
+        queue = target.queue
         # The statements are written here rather than by aws-cdk-lib's
         # SqsSubscription: its key statement has no condition at all unless the
         # host app sets @aws-cdk/aws-sns-subscriptions:restrictSqsDescryption, so
@@ -239,7 +265,7 @@ class TopicFanout(Construct):
                 conditions=from_this_topic,
             )
         )
-        grant_service_key_use(spec.queue, principal, from_this_topic)
+        grant_service_key_use(target, principal, from_this_topic)
         if isinstance(self.topic, sns.Topic) and self.topic.stack is not queue.stack:
             queue.stack.add_dependency(self.topic.stack)
         subscription = sns.Subscription(
@@ -252,27 +278,76 @@ class TopicFanout(Construct):
             filter_policy=spec.filter_policy,
             filter_policy_with_message_body=spec.filter_policy_with_message_body,
             region=_subscription_region(self.topic, queue),
-            dead_letter_queue=dlq,
+            dead_letter_queue=self.subscription_dead_letter_queue,
         )
         # SNS checks its permissions only when it delivers: the queue policy
         # must exist before the subscription.
         if queue_policy.policy_dependable is not None:
             subscription.node.add_dependency(queue_policy.policy_dependable)
-        warn_if_policy_unmanaged(self, spec.queue, f"{_SNS} ({self.node.path})")
+        self._warn_about_foreign_policies(target, subscription)
+        self.subscriptions[spec.id] = subscription
+        return subscription
+
+    def _warn_about_foreign_policies(
+        self, target: QueueRef, subscription: sns.Subscription
+    ) -> None:
+        warn_if_policy_unmanaged(self, target, f"{_SNS} ({self.node.path})")
         warn_queue_in_other_account(
             self,
-            spec.queue,
-            queue_location(self, spec.queue),
+            target,
+            target.location(self),
             f"sqs:SendMessage to sns.amazonaws.com with aws:SourceArn = the ARN of the topic "
             f"{self.topic.node.path}, and confirm the subscription {subscription.node.path}: "
             "SNS sends a SubscriptionConfirmation message into the queue and delivers "
             "nothing until it is confirmed",
         )
-        self.subscriptions[spec.id] = subscription
-        return subscription
+
+    # --- the rules -----------------------------------------------------------
+
+    def _check_dead_letter_queue(
+        self,
+        v: OptionRules,
+        enabled: bool,
+        given: QueueRef | None,
+        options: SecureQueueOptions | None,
+    ) -> None:
+        v.requires_enabled(
+            "subscription_dead_letter_queue_enabled",
+            enabled,
+            given_option="subscription_dead_letter_queue",
+            given=given,
+        )
+        if given is not None:
+            self._check_queue(v, "subscription_dead_letter_queue", given.facts)
+            refuse_queue_location(
+                v,
+                "subscription_dead_letter_queue",
+                given,
+                given.location(self),
+                other_account=_DLQ_WITH_SUBSCRIPTION,
+                other_region=_DLQ_WITH_SUBSCRIPTION,
+            )
+        v.requires_enabled(
+            "subscription_dead_letter_queue_enabled",
+            enabled,
+            given_option=_DLQ_OPTIONS,
+            given=options,
+        )
+        v.only_when_created(
+            "subscription_dead_letter_queue",
+            given,
+            resource="dead-letter queue",
+            options=[(_DLQ_OPTIONS, "SecureQueueOptions(...)" if options else None, None)],
+        )
+        if options is not None and given is None:
+            v.extend(options.problems(), prefix=_DLQ_OPTIONS)
+            v.check(
+                options.fifo == self.fifo, f"{_DLQ_OPTIONS}.fifo", options.fifo, self._type_rule
+            )
+            reject_aws_managed_key_option(v, _DLQ_OPTIONS, options, _SNS)
 
     def _check_specs(
-        self, v: OptionValidator, specs: Sequence[FanoutQueue], option_name: str = "queues"
+        self, v: OptionRules, specs: Sequence[FanoutQueue], option_name: str = "queues"
     ) -> None:
         seen: set[str] = set()
         for i, spec in enumerate(specs):
@@ -287,7 +362,7 @@ class TopicFanout(Construct):
                 f"own children ({', '.join(_OWN_CHILD_IDS)})",
             )
             seen.add(spec.id)
-            self._check_queue(v, f"{option}.queue", spec.queue)
+            self._check_queue(v, f"{option}.queue", QueueRef(spec.queue).facts)
             v.check(
                 spec.filter_policy is None or spec.filter_policy_with_message_body is None,
                 f"{option}.filter_policy_with_message_body",
@@ -296,66 +371,65 @@ class TopicFanout(Construct):
                 "(message attributes) or filter_policy_with_message_body, not both",
             )
 
-    def _check_queue(self, v: OptionValidator, option: str, target: QueueTarget) -> None:
-        queue = queue_of(target)
-        if queue.fifo != self.fifo:
-            kind = "FIFO" if self.fifo else "standard"
-            v.fail(
-                option,
-                describe(target),
-                f"must be a {kind} queue like the {kind} topic: a FIFO topic keeps "
-                "per-group order only into FIFO queues, and a standard topic cannot "
-                "deliver to a FIFO queue",
-            )
-        reject_aws_managed_key(v, option, target, _SNS)
+    def _check_queue(self, v: OptionRules, option: str, queue: QueueFacts) -> None:
+        v.check(queue.fifo == self.fifo, option, queue.path, self._type_rule)
+        reject_aws_managed_key(v, option, queue, _SNS)
 
-    @staticmethod
-    def _validate_topic_options(
-        v: OptionValidator,
-        *,
-        topic: sns.ITopic | None,
-        fifo: bool,
-        topic_name: str | None,
-        content_based_deduplication: bool,
-        topic_encryption_key: kms.IKey | None,
-    ) -> None:
-        if topic is not None:
-            for option, value, default in (
-                ("fifo", fifo, False),
-                ("topic_name", topic_name, None),
-                ("content_based_deduplication", content_based_deduplication, False),
-                ("topic_encryption_key", topic_encryption_key, None),
-            ):
-                v.check(
-                    value == default,
-                    option,
-                    value.node.path if isinstance(value, Construct) else value,
-                    "configures a created topic: leave it unset when topic is given",
-                )
-            return
-        v.check(
-            fifo or not content_based_deduplication,
-            "content_based_deduplication",
-            content_based_deduplication,
-            "is a FIFO-only option: set fifo=True or leave it False",
+    @property
+    def _type_rule(self) -> str:
+        kind = "FIFO" if self.fifo else "standard"
+        return (
+            f"must be a {kind} queue like the {kind} topic: a FIFO topic keeps "
+            "per-group order only into FIFO queues, and a standard topic cannot "
+            "deliver to a FIFO queue"
         )
-        if topic_name is not None and not Token.is_unresolved(topic_name):
-            v.check(
-                topic_name.endswith(_FIFO_SUFFIX) == fifo,
-                "topic_name",
-                topic_name,
-                "a FIFO topic's name must end in '.fifo', and only a FIFO topic's may",
-            )
-            base = topic_name.removesuffix(_FIFO_SUFFIX) if fifo else topic_name
-            v.check(
-                # fullmatch: with re.match, '$' also matches before a trailing newline.
-                _TOPIC_NAME_CHARS.fullmatch(base) is not None
-                and len(topic_name) <= _TOPIC_NAME_MAX_LENGTH,
-                "topic_name",
-                topic_name,
-                f"must be 1 to {_TOPIC_NAME_MAX_LENGTH} letters, digits, '-' and '_' "
-                "(plus '.fifo' for a FIFO topic)",
-            )
+
+
+def _check_topic_options(
+    v: OptionRules,
+    *,
+    topic: sns.ITopic | None,
+    fifo: bool,
+    topic_name: str | None,
+    content_based_deduplication: bool,
+    topic_encryption_key: kms.IKey | None,
+) -> None:
+    v.only_when_created(
+        "topic",
+        topic,
+        resource="topic",
+        options=[
+            ("fifo", fifo, False),
+            ("topic_name", topic_name, None),
+            ("content_based_deduplication", content_based_deduplication, False),
+            ("topic_encryption_key", topic_encryption_key, None),
+        ],
+    )
+    if topic is not None:
+        return
+    v.fifo_only(
+        "content_based_deduplication",
+        content_based_deduplication,
+        fifo=fifo,
+        remedy=": set fifo=True or leave it False",
+    )
+    if topic_name is not None and not Token.is_unresolved(topic_name):
+        v.check(
+            topic_name.endswith(_FIFO_SUFFIX) == fifo,
+            "topic_name",
+            topic_name,
+            "a FIFO topic's name must end in '.fifo', and only a FIFO topic's may",
+        )
+        base = topic_name.removesuffix(_FIFO_SUFFIX) if fifo else topic_name
+        v.check(
+            # fullmatch: with re.match, '$' also matches before a trailing newline.
+            _TOPIC_NAME_CHARS.fullmatch(base) is not None
+            and len(topic_name) <= _TOPIC_NAME_MAX_LENGTH,
+            "topic_name",
+            topic_name,
+            f"must be 1 to {_TOPIC_NAME_MAX_LENGTH} letters, digits, '-' and '_' "
+            "(plus '.fifo' for a FIFO topic)",
+        )
 
 
 def _sns_principal(topic: sns.ITopic, queue: sqs.IQueue) -> iam.IPrincipal:

@@ -17,19 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from constructs_lib import _aws
 from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.values import Unresolved
 from constructs_lib.checks.wiring import FUNCTION, Consumer, Wiring, is_true
 
-#: AWS's defaults, used when a template leaves the property out.
-DEFAULT_VISIBILITY_TIMEOUT = 30
-DEFAULT_FUNCTION_TIMEOUT = 3
-DEFAULT_RETENTION = 345_600  # 4 days
-DEFAULT_BATCH_SIZE = 10
-#: Lambda's advice: the visibility timeout covers this many function timeouts.
-TIMEOUTS_PER_VISIBILITY = 6
+#: AWS's defaults, used when a template leaves the property out; the facts are
+#: the ones the constructs validate with (`constructs_lib._aws`).
+DEFAULT_VISIBILITY_TIMEOUT = _aws.SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS
+DEFAULT_FUNCTION_TIMEOUT = _aws.LAMBDA_DEFAULT_TIMEOUT_SECONDS
+DEFAULT_RETENTION = _aws.SQS_DEFAULT_RETENTION_SECONDS
+DEFAULT_BATCH_SIZE = _aws.LAMBDA_DEFAULT_BATCH_SIZE
 
 
 def _number(wiring: Wiring, resource: Resource, value: Any, default: float) -> float | None:
@@ -97,12 +97,13 @@ def _visibility_problem(
     visibility = _number(wiring, queue, queue.prop("VisibilityTimeout"), DEFAULT_VISIBILITY_TIMEOUT)
     if timeout is None or visibility is None:
         return None
-    needed = TIMEOUTS_PER_VISIBILITY * timeout + window
+    needed = _aws.lambda_minimum_visibility_timeout(timeout, window)
     if visibility >= needed:
         return None
     return (
         f"the visibility timeout of {queue.path} ({_seconds(visibility)}) is below "
-        f"{TIMEOUTS_PER_VISIBILITY} x the timeout of {function.path} ({_seconds(timeout)}) + "
+        f"{_aws.LAMBDA_VISIBILITY_TIMEOUT_FACTOR} x the timeout of {function.path} "
+        f"({_seconds(timeout)}) + "
         f"the batching window ({_seconds(window)}) = {_seconds(needed)}"
     )
 

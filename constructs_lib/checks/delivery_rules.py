@@ -11,25 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from constructs_lib import _aws
 from constructs_lib.checks.access import may_send, may_use_key
 from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import Rule, rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import (
     CLOUDWATCH,
-    EVENTS,
     PRODUCER_KIND,
     QUEUE,
-    S3,
     SCHEDULER,
-    SNS,
     TOPIC,
     Delivery,
     Wiring,
 )
 
-#: Producers that write with a service principal, not a role of the account.
-SERVICE_PRODUCERS = (SNS, S3, EVENTS)
+#: Producers that write with a service principal, not a role of the account:
+#: the same list the constructs refuse alias/aws/sqs for (`constructs_lib._aws`).
+SERVICE_PRODUCERS = _aws.SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY
 
 
 def aws_managed_key_targets(wiring: Wiring) -> Iterator[Finding]:

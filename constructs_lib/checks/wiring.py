@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from constructs_lib import _aws
 from constructs_lib.checks.assembly import Assembly, Resource, ResourceId
 from constructs_lib.checks.values import SUB_VARIABLE, Unresolved, Values
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, evaluate_policy
@@ -53,7 +54,7 @@ PRODUCER_KIND = {
 }
 
 #: AWS-managed keys a service producer cannot use (their key policies cannot be changed).
-AWS_MANAGED_KEYS = ("alias/aws/sqs", "alias/aws/sns")
+AWS_MANAGED_KEYS = (_aws.AWS_MANAGED_SQS_KEY_ALIAS, _aws.AWS_MANAGED_SNS_KEY_ALIAS)
 
 #: Services whose roles consume queues as a fleet of workers.
 WORKER_SERVICES = frozenset({"ec2.amazonaws.com", "ecs-tasks.amazonaws.com"})

@@ -51,7 +51,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
+from constructs_lib._extras import CLI_MODULES, require_extra
+
+require_extra("constructs_lib.runtime", "cli", CLI_MODULES)
+
+from botocore.exceptions import ClientError  # noqa: E402  (after the extra check)
 
 Method = Literal["auto", "move-task", "manual"]
 METHODS: tuple[Method, ...] = ("auto", "move-task", "manual")
@@ -488,82 +492,118 @@ def _fill_remaining(sqs: Any, result: RedriveResult) -> None:
     result.remaining_visible, result.remaining_in_flight = visible, in_flight
 
 
-def _manual(
-    sqs: Any,
-    dlq: QueueRef,
-    destination: QueueRef,
-    *,
-    max_messages: int | None,
-    rate: float | None,
-    visibility_timeout: int,
-    wait_time_seconds: int,
-    empty_receives_to_stop: int,
-    progress: Progress,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-) -> RedriveResult:
-    result = RedriveResult(method="manual", source=dlq, destination=destination)
-    started = clock()
-    last_progress = started
-    empty = 0
-    try:
-        while max_messages is None or result.moved + result.failed < max_messages:
-            wanted = BATCH_SIZE
-            if max_messages is not None:
-                wanted = min(wanted, max_messages - result.moved - result.failed)
-            messages = sqs.receive_message(
-                QueueUrl=dlq.url,
-                MaxNumberOfMessages=wanted,
-                VisibilityTimeout=visibility_timeout,
-                WaitTimeSeconds=wait_time_seconds,
-                MessageAttributeNames=["All"],
-                MessageSystemAttributeNames=["All"],
-            ).get("Messages", [])
-            if not messages:
-                empty += 1
-                if empty >= empty_receives_to_stop:
-                    visible, _, _ = _counts(sqs, dlq)
-                    if visible == 0:
+@dataclass(frozen=True)
+class _ManualSettings:
+    """How the manual path receives, paces and reports (see `redrive`)."""
+
+    max_messages: int | None
+    rate: float | None
+    visibility_timeout: int
+    wait_time_seconds: int
+    empty_receives_to_stop: int
+    progress: Progress
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+
+
+class _ManualMove:
+    """Receive from the DLQ, send to the destination, delete what was sent."""
+
+    def __init__(
+        self, sqs: Any, dlq: QueueRef, destination: QueueRef, settings: _ManualSettings
+    ) -> None:
+        self.sqs, self.dlq, self.destination, self.settings = sqs, dlq, destination, settings
+        self.result = RedriveResult(method="manual", source=dlq, destination=destination)
+        self.started = self.last_progress = settings.clock()
+        self.empty = 0
+
+    def run(self) -> RedriveResult:
+        result = self.result
+        try:
+            while not self._done():
+                messages = self._receive()
+                if not messages:
+                    if self._stop_after_empty_receive():
                         break
-                    if empty >= empty_receives_to_stop * STUCK_FACTOR:
-                        result.stopped_reason = (
-                            f"{visible} messages are reported visible but {empty} receives "
-                            "in a row returned none (FIFO groups held by another consumer?)"
-                        )
-                        break
-                continue
-            empty = 0
-            stop = _move_batch(sqs, destination, messages, result)
-            now = clock()
-            if now - last_progress >= PROGRESS_INTERVAL_SECONDS or stop:
-                visible, in_flight, _ = _counts(sqs, dlq)
-                progress(
-                    f"moved {result.moved}, failed {result.failed}, "
-                    f"remaining ~{visible} visible, {in_flight} in flight"
-                )
-                last_progress = now
-            if stop:
-                result.stopped_reason = (
-                    "a send failed on a FIFO queue; stopping so that the failed message's "
-                    "group is not reordered further. Fix the cause and run again."
-                )
-                break
-            if rate:
-                ahead = result.moved / rate - (clock() - started)
-                if ahead > 0:
-                    sleep(ahead)
-    except KeyboardInterrupt:
-        result.interrupted = True
-        result.stopped_reason = (
-            "interrupted; messages received but not yet moved reappear in the DLQ after "
-            f"{visibility_timeout} s, messages sent but not deleted will be moved again"
+                    continue
+                self.empty = 0
+                if self._move(messages):
+                    break
+                self._pace()
+        except KeyboardInterrupt:
+            result.interrupted = True
+            result.stopped_reason = (
+                "interrupted; messages received but not yet moved reappear in the DLQ after "
+                f"{self.settings.visibility_timeout} s, messages sent but not deleted will be "
+                "moved again"
+            )
+        _fill_remaining(self.sqs, result)
+        self.settings.progress(
+            f"moved {result.moved}, failed {result.failed}, remaining "
+            f"~{result.remaining_visible} visible, {result.remaining_in_flight} in flight"
         )
-    _fill_remaining(sqs, result)
-    progress(
-        f"moved {result.moved}, failed {result.failed}, remaining ~{result.remaining_visible} "
-        f"visible, {result.remaining_in_flight} in flight"
-    )
-    return result
+        return result
+
+    def _done(self) -> bool:
+        limit = self.settings.max_messages
+        return limit is not None and self.result.moved + self.result.failed >= limit
+
+    def _receive(self) -> list[dict[str, Any]]:
+        wanted = BATCH_SIZE
+        if self.settings.max_messages is not None:
+            done = self.result.moved + self.result.failed
+            wanted = min(wanted, self.settings.max_messages - done)
+        messages: list[dict[str, Any]] = self.sqs.receive_message(
+            QueueUrl=self.dlq.url,
+            MaxNumberOfMessages=wanted,
+            VisibilityTimeout=self.settings.visibility_timeout,
+            WaitTimeSeconds=self.settings.wait_time_seconds,
+            MessageAttributeNames=["All"],
+            MessageSystemAttributeNames=["All"],
+        ).get("Messages", [])
+        return messages
+
+    def _stop_after_empty_receive(self) -> bool:
+        """An empty DLQ ends the run; one that stays "visible" but gives nothing, too."""
+        self.empty += 1
+        enough = self.settings.empty_receives_to_stop
+        if self.empty < enough:
+            return False
+        visible, _, _ = _counts(self.sqs, self.dlq)
+        if visible == 0:
+            return True
+        if self.empty >= enough * STUCK_FACTOR:
+            self.result.stopped_reason = (
+                f"{visible} messages are reported visible but {self.empty} receives "
+                "in a row returned none (FIFO groups held by another consumer?)"
+            )
+            return True
+        return False
+
+    def _move(self, messages: list[dict[str, Any]]) -> bool:
+        """Moves one receive's messages; True when the run must stop."""
+        stop = _move_batch(self.sqs, self.destination, messages, self.result)
+        now = self.settings.clock()
+        if now - self.last_progress >= PROGRESS_INTERVAL_SECONDS or stop:
+            visible, in_flight, _ = _counts(self.sqs, self.dlq)
+            self.settings.progress(
+                f"moved {self.result.moved}, failed {self.result.failed}, "
+                f"remaining ~{visible} visible, {in_flight} in flight"
+            )
+            self.last_progress = now
+        if stop:
+            self.result.stopped_reason = (
+                "a send failed on a FIFO queue; stopping so that the failed message's "
+                "group is not reordered further. Fix the cause and run again."
+            )
+        return stop
+
+    def _pace(self) -> None:
+        rate = self.settings.rate
+        if rate:
+            ahead = self.result.moved / rate - (self.settings.clock() - self.started)
+            if ahead > 0:
+                self.settings.sleep(ahead)
 
 
 def _move_batch(
@@ -606,6 +646,8 @@ def _move_batch(
 # --- entry points -------------------------------------------------------------
 
 
+# Long for its docstring, the operator's reference to every option; the body
+# is three steps: check the arguments, try a move task, else move manually.
 def redrive(
     sqs: Any,
     dlq: str,
@@ -645,24 +687,13 @@ def redrive(
     :raises RedriveError: the queues cannot be resolved or do not fit together.
     :raises botocore.exceptions.ClientError: any error of SQS, raised as is.
     """
-    if method not in METHODS:
-        raise RedriveError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    if max_messages is not None and max_messages < 1:
-        raise RedriveError(f"max_messages must be at least 1, got {max_messages}")
-    if rate is not None and rate <= 0:
-        raise RedriveError(f"rate must be positive, got {rate}")
-    if method == "move-task" and max_messages is not None:
-        raise RedriveError("a move task cannot stop after max_messages; use method 'manual'")
-    uses_move_task = method == "move-task" or (method == "auto" and max_messages is None)
-    if uses_move_task and rate is not None:
-        _check_move_task_rate(rate)
+    uses_move_task = _check_redrive_arguments(method, max_messages, rate)
     report = progress or (lambda _line: None)
     source = resolve_queue(sqs, dlq)
     explicit = resolve_queue(sqs, to) if to is not None else None
     if explicit is not None:
         _check_pair(source, explicit)
-
-    if method == "move-task" or (method == "auto" and max_messages is None):
+    if uses_move_task:
         try:
             return _move_task(
                 sqs,
@@ -677,12 +708,8 @@ def redrive(
             if method == "move-task" or not is_not_implemented(err):
                 raise
             report("StartMessageMoveTask is not implemented by this endpoint; moving manually")
-
     destination = explicit or _destination(sqs, source, None)
-    return _manual(
-        sqs,
-        source,
-        destination,
+    settings = _ManualSettings(
         max_messages=max_messages,
         rate=rate,
         visibility_timeout=visibility_timeout,
@@ -692,6 +719,23 @@ def redrive(
         sleep=sleep,
         clock=clock,
     )
+    return _ManualMove(sqs, source, destination, settings).run()
+
+
+def _check_redrive_arguments(method: str, max_messages: int | None, rate: float | None) -> bool:
+    """Refuses what cannot work before any request; True when a move task is tried."""
+    if method not in METHODS:
+        raise RedriveError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if max_messages is not None and max_messages < 1:
+        raise RedriveError(f"max_messages must be at least 1, got {max_messages}")
+    if rate is not None and rate <= 0:
+        raise RedriveError(f"rate must be positive, got {rate}")
+    if method == "move-task" and max_messages is not None:
+        raise RedriveError("a move task cannot stop after max_messages; use method 'manual'")
+    uses_move_task = method == "move-task" or (method == "auto" and max_messages is None)
+    if uses_move_task and rate is not None:
+        _check_move_task_rate(rate)
+    return uses_move_task
 
 
 def _check_move_task_rate(rate: float) -> None:
@@ -752,6 +796,12 @@ def dry_run(
             "count towards its maxReceiveCount"
         )
         return report
+    report.samples = _samples(sqs, source, samples)
+    return report
+
+
+def _samples(sqs: Any, source: QueueRef, samples: int) -> list[MessageSample]:
+    """Up to ``samples`` messages, received and made visible again at once."""
     messages = sqs.receive_message(
         QueueUrl=source.url,
         MaxNumberOfMessages=min(samples, BATCH_SIZE),
@@ -768,22 +818,22 @@ def dry_run(
                 for i, m in enumerate(messages)
             ],
         )
-    for m in messages:
-        system = m.get("Attributes", {})
-        body = m["Body"]
-        if len(body) > SAMPLE_BODY_CHARS:
-            body = body[:SAMPLE_BODY_CHARS] + f"... ({len(m['Body'])} chars)"
-        report.samples.append(
-            MessageSample(
-                message_id=m["MessageId"],
-                body=body,
-                receive_count=int(system.get("ApproximateReceiveCount", 0)),
-                sent_timestamp=system.get("SentTimestamp", ""),
-                group_id=system.get("MessageGroupId"),
-                attributes={
-                    name: str(value.get("StringValue", f"<{value.get('DataType')}>"))
-                    for name, value in sorted(m.get("MessageAttributes", {}).items())
-                },
-            )
-        )
-    return report
+    return [_sample(m) for m in messages]
+
+
+def _sample(message: dict[str, Any]) -> MessageSample:
+    system = message.get("Attributes", {})
+    body = message["Body"]
+    if len(body) > SAMPLE_BODY_CHARS:
+        body = body[:SAMPLE_BODY_CHARS] + f"... ({len(message['Body'])} chars)"
+    return MessageSample(
+        message_id=message["MessageId"],
+        body=body,
+        receive_count=int(system.get("ApproximateReceiveCount", 0)),
+        sent_timestamp=system.get("SentTimestamp", ""),
+        group_id=system.get("MessageGroupId"),
+        attributes={
+            name: str(value.get("StringValue", f"<{value.get('DataType')}>"))
+            for name, value in sorted(message.get("MessageAttributes", {}).items())
+        },
+    )

@@ -23,7 +23,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-__all__ = ["ENVIRONMENT_NAMES", "HANDLER_SPEC", "WorkerSettings", "WorkerSettingsError"]
+__all__ = [
+    "ENVIRONMENT_NAMES",
+    "HANDLER_RULE",
+    "HANDLER_SPEC",
+    "SHIPPED_FILES",
+    "WorkerSettings",
+    "WorkerSettingsError",
+]
 
 #: SQS's maximum for ReceiveMessage and for every *Batch call.
 SQS_BATCH_LIMIT = 10
@@ -52,8 +59,13 @@ ENVIRONMENT_NAMES = {
     "log_level": "WORKER_LOG_LEVEL",
 }
 
-#: ``module:function``, the form of ``handler``.
+#: ``module:function``, the form of ``handler``, and the rule as both sides say it.
 HANDLER_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+HANDLER_RULE = "must be 'module:function', e.g. 'jobs_handler:handle'"
+
+#: The files the fleet ships to each instance: the worker script (first) and
+#: this module beside it.
+SHIPPED_FILES = ("worker.py", "worker_settings.py")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: A value goes into a ``KEY=VALUE`` line of a systemd environment file,
 #: inside a quoted heredoc: no line breaks, quotes, backslashes or spaces.
@@ -139,8 +151,12 @@ class WorkerSettings:
     def _problems(self) -> list[str]:
         checks = [
             ("queue_url", bool(self.queue_url), "must not be empty"),
-            ("handler", bool(HANDLER_SPEC.match(self.handler)), "must be 'module:function'"),
-            ("batch_size", 1 <= self.batch_size <= SQS_BATCH_LIMIT, "must be from 1 to 10"),
+            ("handler", bool(HANDLER_SPEC.match(self.handler)), HANDLER_RULE),
+            (
+                "batch_size",
+                1 <= self.batch_size <= SQS_BATCH_LIMIT,
+                f"must be from 1 to {SQS_BATCH_LIMIT}",
+            ),
             ("concurrency", self.concurrency >= 1, "must be at least 1"),
             (
                 "wait_time_seconds",

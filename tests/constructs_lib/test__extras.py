@@ -52,14 +52,27 @@ def test_the_command_list_needs_no_extra() -> None:
 
 
 @pytest.mark.parametrize(
-    ("module", "extra", "needs"),
+    ("statement", "module", "extra", "needs"),
     [
-        ("constructs_lib.testing", "testing", "moto and boto3"),
-        ("constructs_lib.runtime", "cli", "boto3 and botocore"),
+        ("import constructs_lib.testing", "constructs_lib.testing", "testing", "moto and boto3"),
+        (
+            "from constructs_lib.runtime import redrive",
+            "constructs_lib.runtime",
+            "cli",
+            "boto3 and botocore",
+        ),
+        (
+            "import constructs_lib.runtime.dlq_redrive",
+            "constructs_lib.runtime",
+            "cli",
+            "boto3 and botocore",
+        ),
     ],
 )
-def test_importing_a_module_without_its_extra_names_it(module: str, extra: str, needs: str) -> None:
-    result = bare_python("-c", f"import {module}")
+def test_importing_a_module_without_its_extra_names_it(
+    statement: str, module: str, extra: str, needs: str
+) -> None:
+    result = bare_python("-c", statement)
 
     assert result.returncode == 1
     # An import raises (exiting would end the importer's process, e.g. pytest);
@@ -68,6 +81,34 @@ def test_importing_a_module_without_its_extra_names_it(module: str, extra: str, 
         f"constructs_lib._extras.MissingExtraError: {module} needs {needs}: "
         f"pip install 'constructs-lib[{extra}]'"
     )
+
+
+#: Python with aws-cdk-lib but without boto3 and botocore: what a CDK app has
+#: after a plain ``pip install constructs-lib`` (sys.modules[name] = None makes
+#: both ``import`` and ``importlib.util.find_spec`` see the module as absent).
+WITHOUT_CLI_EXTRA = """
+import sys
+sys.modules["boto3"] = sys.modules["botocore"] = None
+import constructs_lib
+for name in constructs_lib.__all__:
+    getattr(constructs_lib, name)
+from constructs_lib.runtime import worker_settings
+"""
+
+
+def test_every_construct_imports_without_the_cli_extra() -> None:
+    """A plain install synthesizes every construct (README, "Installing"): the
+    fleet imported the worker's settings through constructs_lib.runtime, whose
+    package asked for boto3 (the cli extra) on import."""
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_CLI_EXTRA],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_missing_extra_error_is_a_module_not_found_error() -> None:

@@ -1,99 +1,32 @@
-"""The shared queue-target helpers of the source constructs."""
+"""How every construct answers a queue of another account or region.
+
+(What a queue is and what is known of it: test__queues.py.)"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable
 
 import pytest
-from aws_cdk import Stack
-from aws_cdk import aws_kms as kms
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import SecureQueue
-from constructs_lib._sources import key_of, queue_of, uses_aws_managed_key
-from tests.sources_synth import new_stack
-
-QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:q"
-CMK_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-
-
-@pytest.mark.parametrize(
-    ("build", "expected"),
-    [
-        (lambda s: SecureQueue(s, "Q"), False),
-        (lambda s: SecureQueue(s, "Q", encryption=sqs.QueueEncryption.KMS), False),
-        (lambda s: SecureQueue(s, "Q", encryption=sqs.QueueEncryption.KMS_MANAGED), True),
-        (lambda s: sqs.Queue(s, "Q", encryption=sqs.QueueEncryption.KMS_MANAGED), True),
-        (lambda s: sqs.Queue(s, "Q", encryption=sqs.QueueEncryption.SQS_MANAGED), False),
-        (
-            lambda s: sqs.Queue(
-                s,
-                "Q",
-                encryption=sqs.QueueEncryption.KMS,
-                encryption_master_key=kms.Alias.from_alias_name(s, "A", "alias/aws/sqs"),
-            ),
-            True,
-        ),
-        (
-            lambda s: sqs.Queue.from_queue_attributes(
-                s, "Q", queue_arn=QUEUE_ARN, key_arn="arn:aws:kms:us-east-1:1:alias/aws/sqs"
-            ),
-            True,
-        ),
-        (
-            lambda s: sqs.Queue.from_queue_attributes(s, "Q", queue_arn=QUEUE_ARN, key_arn=CMK_ARN),
-            False,
-        ),
-        (lambda s: sqs.Queue.from_queue_arn(s, "Q", QUEUE_ARN), False),  # cannot tell
-    ],
-    ids=[
-        "secure-sse-sqs",
-        "secure-cmk",
-        "secure-aws-managed",
-        "queue-kms-managed",
-        "queue-sse-sqs",
-        "queue-with-alias",
-        "imported-alias-arn",
-        "imported-cmk",
-        "imported-no-key",
-    ],
-)
-def test_uses_aws_managed_key(build: Any, expected: bool) -> None:
-    assert uses_aws_managed_key(build(new_stack())) is expected
-
-
-def test_queue_and_key_of_a_secure_queue_and_a_plain_queue() -> None:
-    stack: Stack = new_stack()
-    secure = SecureQueue(stack, "S", encryption=sqs.QueueEncryption.KMS)
-    assert queue_of(secure) is secure.queue
-    assert key_of(secure) is secure.encryption_key
-    managed = SecureQueue(stack, "M", encryption=sqs.QueueEncryption.KMS_MANAGED)
-    assert key_of(managed) is None
-    plain = sqs.Queue(stack, "P")
-    assert queue_of(plain) is plain and key_of(plain) is None
-
-
-# --- queues of another account or region (every construct answers the same way) --
-
-import json  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-from aws_cdk import Duration  # noqa: E402
-from aws_cdk import aws_ec2 as ec2  # noqa: E402
-from aws_cdk import aws_events as events  # noqa: E402
-from aws_cdk import aws_lambda as lambda_  # noqa: E402
-from aws_cdk import aws_scheduler as scheduler  # noqa: E402
-from aws_cdk.assertions import Annotations, Match, Template  # noqa: E402
-
-from constructs_lib import (  # noqa: E402
+from constructs_lib import (
     ConstructOptionError,
     EventRuleToQueue,
     FanoutQueue,
     LambdaQueueConsumer,
     QueueWorkerFleet,
     ScheduleToQueue,
+    SecureQueue,
     TopicFanout,
 )
+from tests.sources_synth import new_stack
 
 OTHER_ACCOUNT = "arn:aws:sqs:us-east-1:999999999999:q"
 OTHER_REGION = "arn:aws:sqs:eu-west-1:123456789012:q"

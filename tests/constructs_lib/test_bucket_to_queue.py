@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 from aws_cdk import App, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import BucketToQueue, ConstructOptionError, SecureQueue
-from constructs_lib.bucket_to_queue import S3_EVENT_NAMES
+from constructs_lib._queues import QueueFacts
+from constructs_lib.bucket_to_queue import S3_EVENT_NAMES, BucketToQueueOptions
 from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
 
 BUCKET = "AWS::S3::Bucket"
@@ -100,7 +102,7 @@ def test_access_logs_go_to_a_created_log_bucket_that_expires_them(default: Any) 
 def test_notification_is_native_with_prefix_and_suffix(default: Any) -> None:
     stack, construct, template = default
     props = created_bucket(default)["Properties"]
-    queue_id = stack.get_logical_id(construct.queue.queue.node.default_child)
+    queue_id = stack.get_logical_id(construct.queue.node.default_child)
     assert props["NotificationConfiguration"] == {
         "QueueConfigurations": [
             {
@@ -146,7 +148,7 @@ def test_bucket_is_named_by_cloudformation_retained_and_waits_for_the_queue_poli
         pid
         for pid, p in resources(template, "AWS::SQS::QueuePolicy").items()
         if p["Properties"]["Queues"]
-        == [{"Ref": stack.get_logical_id(construct.queue.queue.node.default_child)}]
+        == [{"Ref": stack.get_logical_id(construct.queue.node.default_child)}]
     ]
     assert policy_id in bucket["DependsOn"]
 
@@ -534,3 +536,33 @@ def test_an_existing_bucket_with_a_keyed_queue_scopes_every_s3_statement() -> No
         }, rtype
     (send,) = allow_statements_for(template, "AWS::SQS::QueuePolicy", "s3.amazonaws.com")
     assert send["Action"] == "sqs:SendMessage"
+
+
+# --- issue 13: one queue type ---------------------------------------------------
+
+
+def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default: Any) -> None:
+    """`.queue` was the SecureQueue itself when one was passed (AttributeError on
+    ``.queue.grant_send_messages``); it is the ``sqs.IQueue`` now."""
+    _, construct, _ = default
+    construct.queue.grant_send_messages(iam.AccountRootPrincipal())
+    assert construct.secure_queue is not None and construct.queue is construct.secure_queue.queue
+
+
+def test_a_plain_queue_has_no_secure_queue_beside_it() -> None:
+    stack = new_stack()
+    queue = sqs.Queue(stack, "Q")
+    construct = BucketToQueue(stack, "B", queue=queue)
+    assert (construct.queue, construct.secure_queue) == (queue, None)
+
+
+def test_the_rules_are_a_table_that_needs_no_stack() -> None:
+    options = BucketToQueueOptions(
+        event_types=[s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_CREATED_PUT],
+        prefix="",
+        bucket_name="Bad_Name",
+        access_logs_enabled=False,
+    )
+    assert [p.option for p in options.problems()] == ["event_types", "prefix", "bucket_name"]
+    fifo = QueueFacts(path="Test/Q", fifo=True, aws_managed_key=True)
+    assert [p.option for p in BucketToQueueOptions().queue_problems(fifo)] == ["queue", "queue"]

@@ -7,10 +7,17 @@ from typing import Any
 import pytest
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import ConstructOptionError, EventRuleToQueue, SecureQueue, defaults
+from constructs_lib import (
+    ConstructOptionError,
+    EventRuleToQueue,
+    SecureQueue,
+    SecureQueueOptions,
+    defaults,
+)
 from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, only
 
 PATTERN = events.EventPattern(source=["shop.orders"], detail_type=["OrderPlaced"])
@@ -64,7 +71,7 @@ def test_retry_policy_defaults_to_eventbridges_maximum(default: Any) -> None:
 
 def test_target_dlq_is_a_standard_secure_queue(default: Any) -> None:
     stack, construct, template = default
-    dlq = construct.target_dead_letter_queue
+    dlq = construct.target_dead_letter_secure_queue
     assert isinstance(dlq, SecureQueue) and not dlq.fifo
     assert dlq.node.id == "TargetDeadLetterQueue"
     (target,) = rule_of(template)["Targets"]
@@ -277,3 +284,87 @@ def test_fifo_queue_without_content_based_deduplication_warns() -> None:
 def test_fifo_queue_with_content_based_deduplication_does_not_warn(keyed: Any) -> None:
     stack, _ = keyed
     Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+
+
+# --- issue 13: one queue type, the construct's alarms, the created DLQ's options ---
+
+
+def test_queue_is_the_iqueue_with_the_secure_queue_beside_it() -> None:
+    """`.queue` was the SecureQueue itself when one was passed, so
+    ``EventRuleToQueue(...).queue.grant_send_messages(role)`` raised
+    AttributeError; it is the ``sqs.IQueue`` now, as on the consumers."""
+    stack = new_stack()
+    secure = SecureQueue(stack, "Q")
+    construct = EventRuleToQueue(stack, "R", queue=secure, event_pattern=PATTERN)
+    construct.queue.grant_send_messages(iam.AccountRootPrincipal())
+    assert construct.queue is secure.queue
+    assert construct.secure_queue is secure
+    created = construct.target_dead_letter_secure_queue
+    assert isinstance(created, SecureQueue)
+    assert construct.target_dead_letter_queue is created.queue
+    assert construct.alarms == created.alarms and len(construct.alarms) == 2
+
+
+def test_a_plain_queue_and_dlq_have_no_secure_queue_beside_them() -> None:
+    stack = new_stack()
+    queue = sqs.Queue(stack, "Q")
+    dlq = sqs.Queue(stack, "D")
+    construct = EventRuleToQueue(
+        stack, "R", queue=queue, event_pattern=PATTERN, target_dead_letter_queue=dlq
+    )
+    assert (construct.queue, construct.secure_queue) == (queue, None)
+    assert (construct.target_dead_letter_queue, construct.target_dead_letter_secure_queue) == (
+        dlq,
+        None,
+    )
+    assert construct.alarms == []
+
+
+def test_the_created_target_dlq_takes_the_options_of_a_secure_queue() -> None:
+    stack = new_stack()
+    construct = EventRuleToQueue(
+        stack,
+        "R",
+        queue=SecureQueue(stack, "Q"),
+        event_pattern=PATTERN,
+        target_dead_letter_queue_options=SecureQueueOptions(
+            max_receive_count=3, retention_period=Duration.days(2)
+        ),
+    )
+    created = construct.target_dead_letter_secure_queue
+    assert created is not None and created.max_receive_count == 3
+    queue = Template.from_stack(stack).to_json()["Resources"][
+        stack.get_logical_id(created.queue.node.default_child)  # type: ignore[arg-type]
+    ]
+    assert queue["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 3
+    assert queue["Properties"]["MessageRetentionPeriod"] == 172800
+
+
+def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
+    given = problems_of(
+        queue=lambda s: SecureQueue(s, "Q"),
+        target_dead_letter_queue=lambda s: SecureQueue(s, "D"),
+        target_dead_letter_queue_options=SecureQueueOptions(),
+    )
+    assert (
+        "leave it unset when target_dead_letter_queue is given"
+        in (given["target_dead_letter_queue_options"])
+    )
+    disabled = problems_of(
+        queue=lambda s: SecureQueue(s, "Q"),
+        target_dead_letter_queue_enabled=False,
+        target_dead_letter_queue_options=SecureQueueOptions(),
+    )
+    assert (
+        "must be True when target_dead_letter_queue_options is given"
+        in (disabled["target_dead_letter_queue_enabled"])
+    )
+    wrong = problems_of(
+        queue=lambda s: SecureQueue(s, "Q"),
+        target_dead_letter_queue_options=SecureQueueOptions(
+            fifo=True, encryption=sqs.QueueEncryption.KMS_MANAGED, max_receive_count=0
+        ),
+    )
+    assert "cannot dead-letter into a FIFO queue" in wrong["target_dead_letter_queue_options.fifo"]
+    assert "alias/aws/sqs" in wrong["target_dead_letter_queue_options.encryption"]
+    assert "from 1 to 1000" in wrong["target_dead_letter_queue_options.max_receive_count"]

@@ -13,6 +13,8 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
+from constructs_lib._queues import QueueFacts
+from constructs_lib.lambda_queue_consumer import LambdaQueueConsumerOptions
 from tests.conftest import bare_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
@@ -409,3 +411,65 @@ def test_a_fair_queue_is_consumed_as_the_standard_queue_it_is() -> None:
     mapping = Template.from_stack(stack).find_resources("AWS::Lambda::EventSourceMapping")
     (props,) = [r["Properties"] for r in mapping.values()]
     assert (props["BatchSize"], props["MaximumBatchingWindowInSeconds"]) == (100, 5)
+
+
+# --- issue 13: options that cannot apply, the reused alarm, one queue type ---------
+
+
+def test_an_age_threshold_with_a_secure_queue_is_refused_not_ignored() -> None:
+    """A SecureQueue brings its own age alarm, which the consumer reuses: the
+    threshold given here was silently ignored."""
+    assert problems(lambda: build(oldest_message_age_alarm_threshold=Duration.minutes(3))) == [
+        "oldest_message_age_alarm_threshold='180 seconds': applies only to a plain sqs.IQueue; "
+        "the SecureQueue Test/Jobs has its own age alarm: set its "
+        "oldest_message_age_alarm_threshold there"
+    ]
+
+
+def age_alarm_actions(stack: Stack, secure: SecureQueue) -> list[Any]:
+    template = Template.from_stack(stack).to_json()
+    alarm = template["Resources"][
+        stack.get_logical_id(secure.oldest_message_age_alarm.node.default_child)  # type: ignore[arg-type]
+    ]
+    return list(alarm["Properties"].get("AlarmActions", []))
+
+
+@pytest.mark.parametrize("queue_notifies_it", [False, True])
+def test_alarm_topic_receives_the_reused_age_alarm_once(queue_notifies_it: bool) -> None:
+    """The README promises that every alarm goes to alarm_topic; the reused
+    SecureQueue alarm got nothing from it. A topic the SecureQueue already
+    notifies is not added twice."""
+    stack = new_stack()
+    topic = sns.Topic(stack, "Ops")
+    secure = SecureQueue(stack, "Jobs", alarm_topic=topic if queue_notifies_it else None)
+    LambdaQueueConsumer(
+        stack, "Consumer", function=new_function(stack), queue=secure, alarm_topic=topic
+    )
+    topic_id = stack.get_logical_id(topic.node.default_child)  # type: ignore[arg-type]
+    assert age_alarm_actions(stack, secure) == [{"Ref": topic_id}]
+
+
+def test_queue_is_the_iqueue_with_the_secure_queue_beside_it() -> None:
+    _, consumer = build()
+    secure = consumer.secure_queue
+    assert secure is not None and consumer.queue is secure.queue
+    plain_stack = new_stack()
+    plain = sqs.Queue(plain_stack, "Plain", visibility_timeout=Duration.seconds(60))
+    plain_consumer = LambdaQueueConsumer(
+        plain_stack, "Consumer", function=new_function(plain_stack), queue=plain
+    )
+    assert (plain_consumer.queue, plain_consumer.secure_queue) == (plain, None)
+
+
+def test_the_rules_are_a_table_that_needs_no_stack() -> None:
+    fifo = QueueFacts(path="Q", fifo=True, visibility_timeout_seconds=30, secure=True)
+    options = LambdaQueueConsumerOptions(
+        batch_size=20, oldest_message_age_alarm_threshold=Duration.minutes(1)
+    )
+    assert [p.option for p in options.problems(fifo, Duration.seconds(10))] == [
+        "batch_size",
+        "oldest_message_age_alarm_threshold",
+        "queue",  # 30 s < 6 x 10 s
+    ]
+    plain = QueueFacts(path="Q", visibility_timeout_seconds=60)
+    assert LambdaQueueConsumerOptions().problems(plain, Duration.seconds(10)) == []

@@ -26,7 +26,9 @@ from constructs_lib.queue_worker_fleet import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
     DRAIN_HOOK_NAME,
     SCALE_FROM_ZERO_EXPRESSION,
+    QueueWorkerFleetOptions,
 )
+from constructs_lib.runtime import worker_settings as settings_module
 from constructs_lib.scaling import poison_message_scale_out
 from tests.conftest import NO_CDK_NAG, REPO_ROOT, new_app
 
@@ -668,3 +670,59 @@ def test_worker_asset_holds_the_worker_and_its_settings_only(
     assert sorted(os.listdir(staged)) == ["worker.py", "worker_settings.py"]
     handler = os.path.join(assembly.directory, default_fleet[1].handler_code.asset_path)  # type: ignore[union-attr]
     assert sorted(os.listdir(handler)) == ["jobs_handler.py"]
+
+
+# --- issue 13: options that cannot apply, the fleet's alarms, one queue type -------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "shown"),
+    [
+        ("acceptable_latency", Duration.seconds(30), "30 seconds"),
+        ("average_processing_time", Duration.millis(250), "0.25 seconds"),
+    ],
+)
+def test_backlog_options_under_queue_depth_steps_are_refused_not_ignored(
+    option: str, value: Duration, shown: str
+) -> None:
+    """Step scaling on the queue depth has no backlog target: the option was
+    silently ignored."""
+    assert problems(lambda: build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS, **{option: value})) == [
+        f"{option}='{shown}': is used only with scaling=BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS"
+    ]
+
+
+def test_alarms_lists_the_alarms_the_fleet_owns(default_fleet: Any) -> None:
+    _, fleet, _ = default_fleet
+    assert fleet.alarms == [fleet.message_age_alarm, fleet.scale_from_zero_alarm]
+    _, warm_fleet = build(min_capacity=1)
+    assert warm_fleet.alarms == [warm_fleet.message_age_alarm]
+
+
+def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default_fleet: Any) -> None:
+    _, fleet, _ = default_fleet
+    assert fleet.secure_queue is not None and fleet.queue is fleet.secure_queue.queue
+
+
+def test_the_rules_are_a_table_that_needs_no_stack() -> None:
+    options = QueueWorkerFleetOptions(
+        handler="no-colon",
+        scaling=WorkerScaling.QUEUE_DEPTH_STEPS,
+        acceptable_latency=Duration.seconds(0),
+        max_capacity=0,
+    )
+    assert [p.option for p in options.problems()] == [
+        "handler",
+        "max_capacity",
+        "acceptable_latency",
+    ]
+    assert QueueWorkerFleetOptions(handler="jobs:handle").backlog_target == 100
+
+
+def test_the_settings_contract_is_the_source_of_the_worker_defaults() -> None:
+    """The construct's defaults and limits for the worker are the worker's own."""
+    assert defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE == (1, settings_module.SQS_BATCH_LIMIT)
+    assert defaults.WORKER_HEARTBEAT_VISIBILITY.to_seconds() == (
+        settings_module.WorkerSettings.heartbeat_visibility_seconds
+    )
+    assert settings_module.WorkerSettings.concurrency == defaults.WORKER_CONCURRENCY

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from aws_cdk import Duration, Stack, TimeZone
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import ConstructOptionError, ScheduleToQueue, SecureQueue
+from constructs_lib import ConstructOptionError, ScheduleToQueue, SecureQueue, SecureQueueOptions
 from tests.sources_synth import ACCOUNT, new_stack, only, resources
 
 RATE = scheduler.ScheduleExpression.rate(Duration.hours(1))
@@ -42,13 +43,11 @@ def test_schedule_sends_the_fixed_payload_to_the_queue(default: Any) -> None:
     assert props["FlexibleTimeWindow"] == {"Mode": "OFF"}
     assert props["State"] == "ENABLED"
     target = props["Target"]
-    assert target["Arn"] == gett(stack, construct.queue.queue)
+    assert target["Arn"] == gett(stack, construct.queue)
     assert json.loads(target["Input"]) == {"job": "sync"}
     assert target["RoleArn"] == gett(stack, construct.role)
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
-    assert target["DeadLetterConfig"] == {
-        "Arn": gett(stack, construct.target_dead_letter_queue.queue)
-    }
+    assert target["DeadLetterConfig"] == {"Arn": gett(stack, construct.target_dead_letter_queue)}
     assert "SqsParameters" not in target or target["SqsParameters"] == {}
 
 
@@ -76,8 +75,8 @@ def test_role_may_only_send_to_the_queue_and_its_dlq(default: Any) -> None:
         map(
             str,
             [
-                gett(stack, construct.queue.queue),
-                gett(stack, construct.target_dead_letter_queue.queue),
+                gett(stack, construct.queue),
+                gett(stack, construct.target_dead_letter_queue),
             ],
         )
     )
@@ -155,7 +154,8 @@ def test_customer_keys_of_queue_and_dlq_are_granted_to_the_role() -> None:
     assert sorted(kms_resources) == sorted(
         str(gett(stack, k)) for k in (queue.encryption_key, dlq.encryption_key)
     )
-    assert construct.target_dead_letter_queue is dlq
+    assert construct.target_dead_letter_queue is dlq.queue
+    assert construct.target_dead_letter_secure_queue is dlq
 
 
 def test_aws_managed_key_is_accepted_because_scheduler_sends_as_a_role() -> None:
@@ -271,3 +271,71 @@ def test_end_must_follow_start() -> None:
         end=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
     )
     assert problems["end"] == "must be after start"
+
+
+# --- issue 13: one queue type, the construct's alarms, the created DLQ's options ---
+
+
+def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default: Any) -> None:
+    """`.queue` was the SecureQueue itself when one was passed (AttributeError on
+    ``.queue.grant_send_messages``); it is the ``sqs.IQueue`` now."""
+    _, construct, _ = default
+    construct.queue.grant_send_messages(iam.AccountRootPrincipal())
+    assert construct.secure_queue is not None and construct.queue is construct.secure_queue.queue
+    created = construct.target_dead_letter_secure_queue
+    assert created is not None and construct.target_dead_letter_queue is created.queue
+    assert construct.alarms == created.alarms and len(construct.alarms) == 2
+
+
+def test_the_created_target_dlq_takes_the_options_of_a_secure_queue() -> None:
+    stack = new_stack()
+    construct = ScheduleToQueue(
+        stack,
+        "S",
+        queue=SecureQueue(stack, "Q"),
+        schedule=RATE,
+        payload="x",
+        target_dead_letter_queue_options=SecureQueueOptions(
+            encryption=sqs.QueueEncryption.KMS, max_receive_count=2
+        ),
+    )
+    created = construct.target_dead_letter_secure_queue
+    assert created is not None and created.encryption_key is not None
+    template = Template.from_stack(stack)
+    (policy,) = resources(template, "AWS::IAM::Policy").values()
+    assert str(gett(stack, created.encryption_key)) in str(policy)  # the role may use its key
+
+
+def test_a_target_dlq_on_the_aws_managed_key_is_accepted_because_scheduler_sends_as_a_role() -> (
+    None
+):
+    """Scheduler delivers dead-letter events with the schedule's execution role
+    (Scheduler user guide, "Configuring a schedule's dead-letter queue": the
+    role needs sqs:SendMessage), an IAM principal of the account, which
+    alias/aws/sqs admits as it admits the role for the target queue. The shared
+    EventBridge rule refused it here."""
+    stack = new_stack()
+    ScheduleToQueue(
+        stack,
+        "S",
+        queue=SecureQueue(stack, "Q"),
+        schedule=RATE,
+        payload="x",
+        target_dead_letter_queue=SecureQueue(
+            stack, "D", encryption=sqs.QueueEncryption.KMS_MANAGED
+        ),
+    )
+    assert len(resources(Template.from_stack(stack), "AWS::Scheduler::Schedule")) == 1
+
+
+def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
+    problems = problems_of(
+        target_dead_letter_queue=lambda s: SecureQueue(s, "D"),
+        target_dead_letter_queue_options=SecureQueueOptions(fifo=True),
+    )
+    assert (
+        "leave it unset when target_dead_letter_queue is given"
+        in (problems["target_dead_letter_queue_options"])
+    )
+    fifo = problems_of(target_dead_letter_queue_options=SecureQueueOptions(fifo=True))
+    assert "cannot dead-letter into a FIFO queue" in fifo["target_dead_letter_queue_options.fifo"]

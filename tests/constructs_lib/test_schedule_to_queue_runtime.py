@@ -56,7 +56,7 @@ def synthesized() -> tuple[dict[str, Any], dict[str, str]]:
         "schedule": logical_id_of(nightly.schedule),
         "role": logical_id_of(nightly.role),
         "queue": logical_id_of(jobs.queue),
-        "dlq": logical_id_of(nightly.target_dead_letter_queue.queue),
+        "dlq": logical_id_of(nightly.target_dead_letter_queue),
     }
 
 

@@ -20,7 +20,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 from constructs import IConstruct
 
-from constructs_lib import ConstructOptionError, SecureQueue, defaults
+from constructs_lib import ConstructOptionError, SecureQueue, SecureQueueOptions, defaults
 from tests.conftest import bare_app
 
 QUEUE = "AWS::SQS::Queue"
@@ -873,3 +873,37 @@ def test_alarm_period_default_is_one_minute() -> None:
     assert isinstance(metric, cloudwatch.Metric)
     assert metric.period.to_seconds() == defaults.ALARM_PERIOD.to_seconds() == 60
     assert metric.statistic == "Maximum"
+
+
+# --- the rule table, checked without a Stack (issue 13) ----------------------------
+
+
+def test_the_rules_are_a_table_that_needs_no_stack() -> None:
+    """SecureQueue validates its keyword arguments as one SecureQueueOptions,
+    whose problems() needs no construct tree: rules are testable one by one."""
+    options = SecureQueueOptions(
+        content_based_deduplication=True,
+        max_receive_count=0,
+        queue_name="orders.fifo",
+        oldest_message_age_alarm_threshold=Duration.days(5),
+    )
+    assert [str(p) for p in options.problems()] == [
+        "max_receive_count=0: must be from 1 to 1000",
+        "oldest_message_age_alarm_threshold='432000 seconds': must be shorter than "
+        "retention_period (345600 seconds), or the alarm can never fire",
+        "content_based_deduplication=True: is a FIFO-only option: set fifo=True or leave it False",
+        "queue_name='orders.fifo': only a FIFO queue's name may end in '.fifo' (set fifo=True)",
+    ]
+    assert SecureQueueOptions(fifo=True, queue_name="orders.fifo").problems() == []
+
+
+def test_the_options_resolve_encryption_as_the_construct_does() -> None:
+    assert SecureQueueOptions().resolved_encryption == sqs.QueueEncryption.SQS_MANAGED
+    managed = SecureQueueOptions(encryption=sqs.QueueEncryption.KMS_MANAGED)
+    assert managed.resolved_encryption == sqs.QueueEncryption.KMS_MANAGED
+
+
+def test_options_create_the_secure_queue_they_describe() -> None:
+    stack = Stack(bare_app(), "Stack")
+    queue = SecureQueueOptions(fifo=True, max_receive_count=2).create(stack, "Q")
+    assert isinstance(queue, SecureQueue) and queue.fifo and queue.max_receive_count == 2

@@ -12,7 +12,13 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import ConstructOptionError, FanoutQueue, SecureQueue, TopicFanout
+from constructs_lib import (
+    ConstructOptionError,
+    FanoutQueue,
+    SecureQueue,
+    SecureQueueOptions,
+    TopicFanout,
+)
 from tests.sources_synth import allow_statements_for, new_stack, only, resources, statements
 
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:existing"
@@ -116,7 +122,7 @@ def test_customer_managed_queue_key_lets_sns_in_scoped_to_the_topic(standard: Sy
 def test_subscription_dead_letter_queue_is_a_secure_queue_used_by_every_subscription(
     standard: Synth,
 ) -> None:
-    dlq = standard.fanout.subscription_dead_letter_queue
+    dlq = standard.fanout.subscription_dead_letter_secure_queue
     assert isinstance(dlq, SecureQueue) and dlq.node.id == "SubscriptionDeadLetterQueue"
     target = {"Fn::GetAtt": [standard.ref(dlq.queue), "Arn"]}
     for sub_id in ("Plain", "Keyed", "Envelope"):
@@ -154,7 +160,7 @@ def test_fifo_topic_delivers_to_fifo_queues_with_a_fifo_dlq(fifo: Synth) -> None
     assert props["FifoTopic"] is True
     assert props["ContentBasedDeduplication"] is True
     assert props["TopicName"] == "orders.fifo"
-    dlq = fifo.fanout.subscription_dead_letter_queue
+    dlq = fifo.fanout.subscription_dead_letter_secure_queue
     assert isinstance(dlq, SecureQueue) and dlq.fifo
 
 
@@ -377,3 +383,57 @@ def test_a_topic_name_sns_would_refuse_is_rejected(name: str) -> None:
     """Found by the property tests: such names reached the template."""
     allowed = problems_of(lambda s: TopicFanout(s, "F", topic_name=name))["topic_name"]
     assert "must be 1 to 256 letters, digits, '-' and '_'" in allowed
+
+
+# --- issue 13: one queue type, the construct's alarms, the created DLQ's options ---
+
+
+def test_the_subscription_dlq_is_an_iqueue_with_its_secure_queue_beside_it(
+    standard: Synth,
+) -> None:
+    created = standard.fanout.subscription_dead_letter_secure_queue
+    assert isinstance(created, SecureQueue)
+    assert standard.fanout.subscription_dead_letter_queue is created.queue
+    assert standard.fanout.alarms == created.alarms and len(standard.fanout.alarms) == 2
+
+
+def test_the_created_subscription_dlq_takes_the_options_of_a_secure_queue() -> None:
+    stack = new_stack()
+    fanout = TopicFanout(
+        stack,
+        "Fanout",
+        fifo=True,
+        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A", fifo=True))],
+        subscription_dead_letter_queue_options=SecureQueueOptions(
+            fifo=True, dead_letter_queue_enabled=False
+        ),
+    )
+    created = fanout.subscription_dead_letter_secure_queue
+    assert created is not None and created.fifo and created.dead_letter_queue is None
+
+
+def test_subscription_dlq_options_are_refused_where_they_cannot_apply() -> None:
+    problems = problems_of(
+        lambda s: TopicFanout(
+            s,
+            "Fanout",
+            fifo=True,
+            subscription_dead_letter_queue_options=SecureQueueOptions(
+                encryption=sqs.QueueEncryption.KMS_MANAGED
+            ),
+        )
+    )
+    assert "FIFO" in problems["subscription_dead_letter_queue_options.fifo"]
+    assert "alias/aws/sqs" in problems["subscription_dead_letter_queue_options.encryption"]
+    disabled = problems_of(
+        lambda s: TopicFanout(
+            s,
+            "Fanout",
+            subscription_dead_letter_queue_enabled=False,
+            subscription_dead_letter_queue_options=SecureQueueOptions(),
+        )
+    )
+    assert (
+        "must be True when subscription_dead_letter_queue_options is given"
+        in (disabled["subscription_dead_letter_queue_enabled"])
+    )

@@ -500,7 +500,7 @@ def schedule_oracle(spec: Spec) -> set[str]:
     if dlq is not None:
         if not spec.get("target_dead_letter_queue_enabled", True):
             bad.add("target_dead_letter_queue_enabled")
-        if _bad_target(dlq, fifo=False):
+        if dlq[0]:  # FIFO; alias/aws/sqs is fine: Scheduler dead-letters as its role
             bad.add("target_dead_letter_queue")
     if spec.get("window") in ("reversed", "equal"):
         bad.add("end")
@@ -749,6 +749,8 @@ def lambda_consumer_oracle(spec: Spec) -> set[str]:
     age = spec.get("oldest_message_age_alarm_threshold")
     if _kind == "plain" and age is not None and to_seconds(age) != int(to_seconds(age)):
         bad.add("oldest_message_age_alarm_threshold")  # only a plain queue gets this alarm
+    if _kind == "secure" and age is not None:
+        bad.add("oldest_message_age_alarm_threshold")  # the SecureQueue's own alarm is reused
     timeout = spec.get("function_timeout", spec["function_timeout_seconds"] or 3)
     if visibility < 6 * timeout + (window_seconds or 0):
         bad.add("queue")  # visibility >= 6 x function timeout + batching window
@@ -870,7 +872,9 @@ def fleet_oracle(spec: Spec) -> set[str]:
     if not low <= max_capacity <= high or max_capacity < max(min_capacity, 1):
         bad.add("max_capacity")
     for option in ("acceptable_latency", "average_processing_time"):
-        if option in spec and to_seconds(spec[option]) <= 0:
+        if option in spec and spec.get("scaling") == "QUEUE_DEPTH_STEPS":
+            bad.add(option)  # step scaling on the queue depth has no backlog target
+        elif option in spec and to_seconds(spec[option]) <= 0:
             bad.add(option)
     age = spec.get("message_age_scale_out_threshold")
     if age is not None and (to_seconds(age) <= 0 or to_seconds(age) != int(to_seconds(age))):

@@ -29,7 +29,6 @@ from moto import mock_aws
 from moto.sqs import models as moto_sqs_models
 
 from constructs_lib import BucketToQueue, EventRuleToQueue, FanoutQueue, SecureQueue, TopicFanout
-from constructs_lib._sources import queue_of
 from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
 from tests.constructs_lib.testing.support import new_stack, template_of
 from tests.evidence.reliability import (
@@ -167,7 +166,7 @@ def template_and_routes() -> tuple[dict[str, Any], list[Route]]:
     uploads = BucketToQueue(stack, "Uploads", queue=ingest, prefix="in/", suffix=".csv")
 
     def dlq_ids(*targets: Any) -> list[str]:
-        return [logical_id_of(queue_of(t)) for t in targets if t is not None]
+        return [logical_id_of(t) for t in targets if t is not None]
 
     routes = [
         Route(

@@ -1,0 +1,49 @@
+"""What AWS documents about SQS and the services around it, as plain values.
+
+One home for the facts both sides apply: the constructs when they validate
+their options at synth, and SqsPatternChecks (`constructs_lib.checks`) when it
+judges any app's templates. Standard library only: the checks run without
+aws-cdk-lib's Node process, so `constructs_lib.defaults` (which builds
+``Duration`` objects) derives its values from here, not the other way round.
+"""
+
+from __future__ import annotations
+
+#: SQS's default visibility timeout, when a queue sets none (CreateQueue).
+SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30
+
+#: SQS's default message retention period: 4 days.
+SQS_DEFAULT_RETENTION_SECONDS = 345_600
+
+#: Lambda's default function timeout, when a function sets none.
+LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
+
+#: Records per invocation of an SQS event-source mapping that sets none.
+LAMBDA_DEFAULT_BATCH_SIZE = 10
+
+#: Lambda developer guide ("Using Lambda with Amazon SQS"): the queue's
+#: visibility timeout should be at least six times the function timeout (plus
+#: the batching window), so that Lambda can retry a throttled batch before its
+#: messages become visible again.
+LAMBDA_VISIBILITY_TIMEOUT_FACTOR = 6
+
+#: The AWS-managed keys of SQS and SNS. Their key policies cannot be changed and
+#: admit only principals of the account calling through the service.
+AWS_MANAGED_SQS_KEY_ALIAS = "alias/aws/sqs"
+AWS_MANAGED_SNS_KEY_ALIAS = "alias/aws/sns"
+
+#: Service principals that write into a queue as themselves, not as a role of
+#: the account, and so cannot use ``alias/aws/sqs`` (aws-cdk #11122, #19796):
+#: they drop every message without an error anyone sees. EventBridge Scheduler
+#: is not among them: it sends, to its target and to its dead-letter queue, as
+#: the schedule's execution role.
+SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY = (
+    "sns.amazonaws.com",
+    "s3.amazonaws.com",
+    "events.amazonaws.com",
+)
+
+
+def lambda_minimum_visibility_timeout(function_timeout: float, batching_window: float) -> float:
+    """The least visibility timeout a queue consumed by a Lambda function needs (seconds)."""
+    return LAMBDA_VISIBILITY_TIMEOUT_FACTOR * function_timeout + batching_window

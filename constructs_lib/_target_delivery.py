@@ -1,0 +1,209 @@
+"""What EventRuleToQueue and ScheduleToQueue share: delivering to an SQS target.
+
+EventBridge rules and EventBridge Scheduler both deliver to a queue with a
+retry policy (``max_event_age``, ``retry_attempts``), a dead-letter queue for
+what they cannot deliver, and ``SqsParameters`` (the message group id). The
+two services differ in a few facts, each a field of `TargetService`, so a
+rule changed for one service cannot silently change the other.
+
+`TargetDelivery` is the delivery options of both constructs as one value:
+its ``problems`` is their shared rule table (no Stack needed), its
+``dead_letter_queue`` the DLQ it passes in, creates (a standard `SecureQueue`
+configured by ``target_dead_letter_queue_options``) or leaves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Duration, Token
+from constructs import Construct
+
+from constructs_lib import _aws, defaults
+from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
+from constructs_lib._sources import (
+    refuse_queue_location,
+    reject_aws_managed_key,
+    reject_aws_managed_key_option,
+)
+from constructs_lib._validation import OptionRules
+from constructs_lib.errors import OptionProblem
+from constructs_lib.secure_queue import SecureQueueOptions
+
+#: The child id of a created target DLQ (a contract: renaming it replaces the queue).
+TARGET_DEAD_LETTER_QUEUE_ID = "TargetDeadLetterQueue"
+
+
+@dataclass(frozen=True)
+class TargetService:
+    """The facts of one delivering service that its rules depend on."""
+
+    #: how messages name the service
+    name: str
+    #: the service principal it writes with, or None when it sends as a role
+    #: of the account (then it can use alias/aws/sqs)
+    principal: str | None
+    #: the longest message group id its SqsParameters take
+    message_group_id_max_length: int
+    #: why it passes no group id to a standard (fair) queue, or None when it does
+    no_fair_queues: str | None
+    #: why a target queue of another region cannot work
+    other_region: str
+
+    @property
+    def can_use_aws_managed_key(self) -> bool:
+        return self.principal not in _aws.SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY
+
+
+EVENTBRIDGE = TargetService(
+    name="EventBridge",
+    principal="events.amazonaws.com",
+    # EventBridge's SqsParameters take shorter group ids than SQS itself.
+    message_group_id_max_length=defaults.EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH,
+    # EventBridge passes the group id to "an SQS fair or FIFO queue".
+    no_fair_queues=None,
+    other_region="EventBridge delivers to SQS queues in the rule's own region only; put the "
+    "rule in that region, or target an event bus there",
+)
+
+SCHEDULER = TargetService(
+    name="EventBridge Scheduler",
+    principal=None,  # Scheduler sends, to the target and to its DLQ, as the execution role
+    message_group_id_max_length=defaults.MESSAGE_GROUP_ID_MAX_LENGTH,
+    no_fair_queues="EventBridge Scheduler documents its SqsParameters' MessageGroupId for FIFO "
+    "queues only (unlike EventBridge rules, no fair-queue support), as aws-cdk-lib's "
+    "SqsSendMessage does",
+    other_region="EventBridge Scheduler's SQS target sends in the schedule's own region; "
+    "create the schedule in the queue's region",
+)
+
+
+def message_group_problems(
+    service: TargetService, queue: QueueFacts, message_group_id: str | None
+) -> list[OptionProblem]:
+    """FIFO targets need a message group id; a standard one takes it only where
+    the service supports fair queues."""
+    v = OptionRules()
+    if queue.fifo:
+        v.check(
+            message_group_id is not None,
+            "message_group_id",
+            message_group_id,
+            f"is required: {queue.path} is a FIFO queue, which accepts only "
+            "messages with a message group id",
+        )
+    elif service.no_fair_queues is not None:
+        v.fifo_only(
+            "message_group_id",
+            message_group_id,
+            fifo=False,
+            remedy=f" here: {queue.path} is a standard queue and {service.no_fair_queues}",
+        )
+    if message_group_id is not None and not Token.is_unresolved(message_group_id):
+        length = service.message_group_id_max_length
+        v.check(
+            1 <= len(message_group_id) <= length,
+            "message_group_id",
+            message_group_id,
+            f"must be 1 to {length} characters",
+        )
+    return v.problems
+
+
+@dataclass(frozen=True)
+class TargetDelivery:
+    """The delivery options EventRuleToQueue and ScheduleToQueue share."""
+
+    max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE
+    retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS
+    target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED
+    target_dead_letter_queue: QueueTarget | None = None
+    target_dead_letter_queue_options: SecureQueueOptions | None = None
+
+    def retry_problems(self) -> list[OptionProblem]:
+        """EventBridge's and Scheduler's own bounds."""
+        v = OptionRules()
+        v.duration_range("max_event_age", self.max_event_age, *defaults.MAX_EVENT_AGE_RANGE_SECONDS)
+        v.int_range("retry_attempts", self.retry_attempts, *defaults.RETRY_ATTEMPTS_RANGE)
+        return v.problems
+
+    def dead_letter_problems(
+        self, service: TargetService, given: QueueFacts | None
+    ) -> list[OptionProblem]:
+        """A target DLQ is standard and of a key the service can use, and its
+        options go with a created one only (``given``: the passed-in DLQ's facts)."""
+        v = OptionRules()
+        enabled = self.target_dead_letter_queue_enabled
+        v.requires_enabled(
+            "target_dead_letter_queue_enabled",
+            enabled,
+            given_option="target_dead_letter_queue",
+            given=given,
+        )
+        if given is not None:
+            _check_target_dlq(v, service, given)
+        options = self.target_dead_letter_queue_options
+        v.requires_enabled(
+            "target_dead_letter_queue_enabled",
+            enabled,
+            given_option="target_dead_letter_queue_options",
+            given=options,
+        )
+        v.only_when_created(
+            "target_dead_letter_queue",
+            given,
+            resource="dead-letter queue",
+            options=[("target_dead_letter_queue_options", _shown(options), None)],
+        )
+        if options is not None and given is None:
+            v.extend(options.problems(), prefix="target_dead_letter_queue_options")
+            v.check(
+                not options.fifo,
+                "target_dead_letter_queue_options.fifo",
+                True,
+                _standard_only(service),
+            )
+            if not service.can_use_aws_managed_key:
+                reject_aws_managed_key_option(
+                    v, "target_dead_letter_queue_options", options, service.name
+                )
+        return v.problems
+
+    def dead_letter_queue(self, scope: Construct) -> DeadLetterQueueRef:
+        """The DLQ for undeliverable events: the given one, a created SecureQueue, or none."""
+        if self.target_dead_letter_queue is not None:
+            return DeadLetterQueueRef(QueueRef(self.target_dead_letter_queue))
+        if not self.target_dead_letter_queue_enabled:
+            return DeadLetterQueueRef()
+        options = self.target_dead_letter_queue_options or SecureQueueOptions()
+        created = options.create(scope, TARGET_DEAD_LETTER_QUEUE_ID)
+        return DeadLetterQueueRef(QueueRef(created), created=True)
+
+
+def refuse_dead_letter_queue_location(
+    v: OptionRules, scope: Construct, service: TargetService, dead_letter_queue: QueueRef | None
+) -> None:
+    """The services keep a target's DLQ in their own region."""
+    if dead_letter_queue is None:
+        return
+    refuse_queue_location(
+        v,
+        "target_dead_letter_queue",
+        dead_letter_queue,
+        dead_letter_queue.location(scope),
+        other_region=f"{service.name} keeps a target's dead-letter queue in its own region",
+    )
+
+
+def _check_target_dlq(v: OptionRules, service: TargetService, dlq: QueueFacts) -> None:
+    v.check(not dlq.fifo, "target_dead_letter_queue", dlq.path, _standard_only(service))
+    if not service.can_use_aws_managed_key:
+        reject_aws_managed_key(v, "target_dead_letter_queue", dlq, service.name)
+
+
+def _standard_only(service: TargetService) -> str:
+    return f"must be a standard queue: {service.name} cannot dead-letter into a FIFO queue"
+
+
+def _shown(options: SecureQueueOptions | None) -> str | None:
+    return "SecureQueueOptions(...)" if options is not None else None
