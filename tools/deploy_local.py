@@ -38,6 +38,7 @@ from constructs_lib.testing.local_account import (
     stack_resources_by_path,
 )
 from constructs_lib.testing.strict import StrictAccount, reset, strict_account
+from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -203,7 +204,10 @@ def run(*, keep: bool, out: TextIO = sys.stdout) -> int:
     report = Report(out=out)
     workdir = REPO_ROOT
     assembly_dir = REPO_ROOT / "cdk.out"
-    with LocalAccount() as account, strict_account() as strict:
+    with (
+        LocalAccount(public_parameters=EXAMPLE_PUBLIC_PARAMETERS) as account,
+        strict_account() as strict,
+    ):
         reset()
         report.line(
             f"local account up at {account.endpoint_url} (moto, account 123456789012; "

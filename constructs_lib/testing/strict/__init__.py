@@ -31,9 +31,10 @@ turns one part off for one test.
 
 from __future__ import annotations
 
-from constructs_lib.testing.strict._patching import PARTS, MotoPatch, Part, resolve
+from constructs_lib.testing.activation import PARTS, MotoPatch, Part, resolve
 from constructs_lib.testing.strict.account import (
     PART_NAMES,
+    STRICT_GROUP,
     Drop,
     StrictAccount,
     UnexpectedDrops,
@@ -45,6 +46,7 @@ from constructs_lib.testing.strict.account import (
 __all__ = [
     "PARTS",
     "PART_NAMES",
+    "STRICT_GROUP",
     "Drop",
     "MotoPatch",
     "Part",

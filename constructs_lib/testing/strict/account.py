@@ -13,11 +13,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from constructs_lib.testing.strict._patching import (
-    PARTS,
-    activate_part,
-    deactivate_part,
-)
+from constructs_lib.testing.activation import PARTS, activate, deactivate
+
+#: The group of `constructs_lib.testing.activation` the strict parts belong to.
+STRICT_GROUP = "strict"
 
 #: The parts, in the order they are documented.
 PART_NAMES = ("deliveries", "principals", "alarms")
@@ -107,7 +106,7 @@ class StrictAccount:
     @contextmanager
     def suspended(self, part: str) -> Iterator[None]:
         """Moto's old leniency for ``part`` inside the block."""
-        if part not in PARTS:
+        if part not in PART_NAMES:
             raise ValueError(f"unknown strict account part {part!r}; parts: {PART_NAMES}")
         with STATE.lock:
             STATE.suspended[part] = STATE.suspended.get(part, 0) + 1
@@ -162,12 +161,12 @@ def strict_account(*, off: Iterable[str] = ()) -> Iterator[StrictAccount]:
     activated: list[str] = []
     try:
         for part in parts:
-            activate_part(part)
+            activate(part)
             activated.append(part)
         yield StrictAccount(parts)
     finally:
         for part in reversed(activated):
-            deactivate_part(part)
+            deactivate(part)
 
 
 def active_account() -> StrictAccount | None:

@@ -32,9 +32,9 @@ from typing import Any
 from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
+from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict import scaling
-from constructs_lib.testing.strict._patching import MotoPatch, register_part
-from constructs_lib.testing.strict.account import STATE, now
+from constructs_lib.testing.strict.account import STATE, STRICT_GROUP, now
 from constructs_lib.testing.strict.deliveries import publish_from_service
 from constructs_lib.testing.strict.metric_math import (
     MetricMathError,
@@ -332,4 +332,5 @@ register_part(
             _wrap_group_from_cloudformation,
         )
     ],
+    group=STRICT_GROUP,
 )
