@@ -78,7 +78,7 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
 
 Public API: `deploy_template`, `DeployedStack`, `StackResource`,
 `logical_id_of`, `load_template`, `verify_resources`,
-`ensure_bootstrap_version`, the errors `DeploymentError`,
+`ensure_bootstrap_version`, `receive_all`, the errors `DeploymentError`,
 `ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`, the
 adapters' activation (`moto_adapters`, `activate_adapters`,
 `deactivate_adapters`; how to add an adapter: `constructs_lib.testing.adapters`),
@@ -120,6 +120,7 @@ from constructs_lib.testing.deploy import (  # noqa: E402
     logical_id_of,
     verify_resources,
 )
+from constructs_lib.testing.queues import receive_all  # noqa: E402
 from constructs_lib.testing.strict import Drop, StrictAccount, strict_account  # noqa: E402
 
 __all__ = [
@@ -146,6 +147,7 @@ __all__ = [
     "load_template",
     "logical_id_of",
     "moto_adapters",
+    "receive_all",
     "strict_account",
     "verify_resources",
 ]
