@@ -148,7 +148,8 @@ def section_deploy_cycle() -> str:
     from constructs_lib.testing.local_account import CdkCli, LocalAccount
     from constructs_lib.testing.strict import reset, strict_account
     from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
-    from tools.deploy_local import LocalDeployment, Report, StageFailed, run_smoke_checks
+    from tools.deploy_local import run_smoke_checks
+    from tools.local_deployment import LocalDeployment, Report, StageFailed
     from tools.smoke import SMOKE_CHECKS
 
     rows = []

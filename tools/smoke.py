@@ -12,17 +12,15 @@ import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from constructs_lib.testing.queues import receive_all as receive_from_queue
 from constructs_lib.testing.strict import StrictAccount, active_account
-
-if TYPE_CHECKING:
-    from tools.deploy_local import LocalDeployment
+from tools.local_deployment import LocalDeployment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-SmokeCheck = Callable[["LocalDeployment"], None]
+SmokeCheck = Callable[[LocalDeployment], None]
 SMOKE_CHECKS: list[tuple[str, SmokeCheck]] = []
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -170,40 +169,6 @@ def activated(*names: str) -> Iterator[None]:
     finally:
         for name in reversed(done):
             deactivate(name)
-
-
-def package_modules() -> list[Any]:
-    """Every module of ``constructs_lib.testing``, imported (which patches nothing)."""
-    package = importlib.import_module("constructs_lib.testing")
-    names = [
-        info.name
-        for info in pkgutil.walk_packages(package.__path__, prefix="constructs_lib.testing.")
-        if not info.name.endswith("__main__")
-    ]
-    return [package, *(importlib.import_module(name) for name in names)]
-
-
-def declared_internals() -> dict[str, set[str]]:
-    """Every moto internal the package declares it relies on -> who declares it.
-
-    Declared by the parts' patches, by the adapters (`Adapter.internals`) and
-    by modules that read moto without patching it (their ``MOTO_INTERNALS``).
-    This is the upgrade checklist's list.
-    """
-    declared: dict[str, set[str]] = {}
-    for module in package_modules():
-        for internal in getattr(module, "MOTO_INTERNALS", ()):
-            declared.setdefault(internal, set()).add(module.__name__)
-    for part in PARTS.values():
-        for patch in part.patches:
-            for internal in patch.internals():
-                declared.setdefault(internal, set()).add(f"part {part.name}")
-    from constructs_lib.testing.adapters import ADAPTERS
-
-    for adapter in ADAPTERS:
-        for internal in adapter.internals():
-            declared.setdefault(internal, set()).add(f"adapter {adapter.name}")
-    return declared
 
 
 def _part(name: str) -> Part:

@@ -18,7 +18,8 @@ import pytest
 from constructs_lib.testing.local_account import CdkCli, LocalAccount
 from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 from tests.conftest import REPO_ROOT
-from tools.deploy_local import LocalDeployment, Report, run_smoke_checks
+from tools.deploy_local import run_smoke_checks
+from tools.local_deployment import LocalDeployment, Report
 from tools.smoke import uploads_to_ingest
 
 pytestmark = pytest.mark.e2e

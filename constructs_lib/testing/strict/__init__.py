@@ -33,15 +33,12 @@ from __future__ import annotations
 
 from constructs_lib.testing.activation import PARTS, MotoPatch, Part, resolve
 from constructs_lib.testing.strict.account import (
-    PART_NAMES,
-    STRICT_GROUP,
-    Drop,
     StrictAccount,
-    UnexpectedDrops,
     active_account,
     reset,
     strict_account,
 )
+from constructs_lib.testing.strict.state import PART_NAMES, STRICT_GROUP, Drop, UnexpectedDrops
 
 __all__ = [
     "PARTS",

@@ -34,7 +34,6 @@ from moto.cloudwatch.models import cloudwatch_backends
 
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict import scaling
-from constructs_lib.testing.strict.account import STATE, STRICT_GROUP, now
 from constructs_lib.testing.strict.deliveries import publish_from_service
 from constructs_lib.testing.strict.metric_math import (
     MetricMathError,
@@ -48,6 +47,7 @@ from constructs_lib.testing.strict.metrics import (
     record_sample,
     reset_samples,
 )
+from constructs_lib.testing.strict.state import STATE, STRICT_GROUP, now
 
 MINUTE = 60
 CLOUDWATCH = "cloudwatch.amazonaws.com"

@@ -34,7 +34,7 @@ from moto.sqs.models import sqs_backends
 
 from constructs_lib.policy import Caller, Decision
 from constructs_lib.testing.activation import MotoPatch, register_part
-from constructs_lib.testing.strict.account import STRICT_GROUP, Drop, enabled, now, record_drop
+from constructs_lib.testing.strict.state import STRICT_GROUP, Drop, enabled, now, record_drop
 from constructs_lib.testing.strict.targets import (
     arn_parts,
     delivery_context,

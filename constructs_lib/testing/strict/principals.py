@@ -25,7 +25,7 @@ from moto.iam.models import iam_backends
 
 from constructs_lib.policy import statements_of
 from constructs_lib.testing.activation import MotoPatch, register_part
-from constructs_lib.testing.strict.account import STRICT_GROUP, enabled
+from constructs_lib.testing.strict.state import STRICT_GROUP, enabled
 
 #: The moto internals this module uses besides its patches (the upgrade checklist reads them).
 MOTO_INTERNALS = (

@@ -26,11 +26,10 @@ from constructs_lib.testing.activation import (
     activate,
     activated,
     deactivate,
-    declared_internals,
-    package_modules,
     resolve,
 )
 from constructs_lib.testing.adapters import ADAPTERS, MODELS
+from constructs_lib.testing.checklist import declared_internals, package_modules
 
 MODULES = package_modules()
 DECLARED = declared_internals()
@@ -62,7 +61,7 @@ subclasses = list(CloudFormationModel.__subclasses__())
 parsing.get_model_map.cache_clear()
 model_map = dict(parsing.get_model_map())
 
-from constructs_lib.testing.activation import package_modules
+from constructs_lib.testing.checklist import package_modules
 package_modules()
 
 after = snapshot()
