@@ -13,13 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
-from tests.conftest import bare_app
-
-ENV = {"account": "123456789012", "region": "us-east-1"}
-
-
-def new_stack() -> Stack:
-    return Stack(bare_app(), "Test", env=ENV)
+from tests.conftest import new_stack
 
 
 def new_function(stack: Stack, timeout: Duration | None = None) -> lambda_.Function:
