@@ -109,10 +109,8 @@ from constructs_lib.testing.deploy import (  # noqa: E402
     DEFAULT_REGION,
     DEFAULT_STACK_NAME,
     DEFAULT_TIMEOUT_SECONDS,
-    DeployedStack,
     DeploymentError,
     ResourceVerificationError,
-    StackResource,
     UnsafeTargetError,
     deploy_template,
     ensure_bootstrap_version,
@@ -120,6 +118,7 @@ from constructs_lib.testing.deploy import (  # noqa: E402
     logical_id_of,
     verify_resources,
 )
+from constructs_lib.testing.deployed_stack import DeployedStack, StackResource  # noqa: E402
 from constructs_lib.testing.queues import receive_all  # noqa: E402
 from constructs_lib.testing.strict import Drop, StrictAccount, strict_account  # noqa: E402
 

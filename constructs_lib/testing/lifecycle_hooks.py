@@ -110,7 +110,7 @@ def _wrap_set_desired_capacity(original: Callable[..., None]) -> Callable[..., N
         if hook is None or excess <= 0:
             original(self, new_capacity)
         else:
-            _wait_for_hook(self, hook, target, excess)
+            _wait_for_hook(self, hook, target or 0, excess)
 
     return set_desired_capacity
 
