@@ -14,8 +14,6 @@ import inspect
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +28,7 @@ from constructs_lib.testing.activation import (
 )
 from constructs_lib.testing.adapters import ADAPTERS, MODELS
 from constructs_lib.testing.checklist import declared_internals, package_modules
+from tests.constructs_lib.testing.support import all_parts_inactive
 
 MODULES = package_modules()
 DECLARED = declared_internals()
@@ -94,23 +93,8 @@ def _current(patch: MotoPatch) -> object:
     return vars(owner).get(name, "absent")
 
 
-@contextmanager
-def _all_inactive() -> Iterator[None]:
-    """Every part off for the block (a fixture may hold some), then as before."""
-    counts = {name: part.active_count for name, part in PARTS.items()}
-    for name, count in counts.items():
-        for _ in range(count):
-            deactivate(name)
-    try:
-        yield
-    finally:
-        for name, count in counts.items():
-            for _ in range(count):
-                activate(name)
-
-
 def test_leaving_the_block_puts_every_original_back() -> None:
-    with _all_inactive():
+    with all_parts_inactive():
         originals = {id(p): _current(p) for p in PATCHES}
         with activated(*PARTS):
             assert all(_current(p) is not originals[id(p)] for p in PATCHES)
@@ -158,7 +142,7 @@ def test_the_moto_internals_relied_on_still_exist(internal: str) -> None:
 def test_what_a_patch_adds_is_still_missing_in_moto(patch: MotoPatch) -> None:
     # If moto defines it now, the fix went upstream: compare, then drop the patch.
     owner, name = patch.owner_and_name()
-    with _all_inactive():
+    with all_parts_inactive():
         assert name not in vars(owner), f"moto's {patch.target} exists now"
 
 
@@ -166,7 +150,7 @@ def test_what_a_patch_adds_is_still_missing_in_moto(patch: MotoPatch) -> None:
 def test_a_type_an_adapter_realizes_is_still_skipped_by_moto(resource_type: str) -> None:
     # If moto models the type now, compare its model with the adapter, then drop one.
     parsing = importlib.import_module("moto.cloudformation.parsing")
-    with _all_inactive():
+    with all_parts_inactive():
         assert resource_type not in parsing.get_model_map()
 
 
