@@ -12,6 +12,7 @@ only while the adapters are active (`constructs_lib.testing.adapters.registry`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -206,6 +207,35 @@ class AdapterModel:
 
     def is_created(self) -> bool:
         return True
+
+
+def tags_of(properties: dict[str, Any]) -> dict[str, str]:
+    """A template's ``Tags`` list as a dict (what moto's tagging calls take)."""
+    return {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
+
+
+def preparing_create(
+    prepare: Callable[[str, Any], tuple[str, Any]],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A `MotoPatch` wrap for a model's ``create_from_cloudformation_json``:
+    ``prepare(resource_name, cloudformation_json)`` gives the name and resource
+    moto's own create then gets."""
+
+    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+        def create_from_cloudformation_json(
+            cls: Any,
+            resource_name: str,
+            cloudformation_json: Any,
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            name, resource = prepare(resource_name, cloudformation_json)
+            return original(cls, name, resource, account_id, region_name, **kwargs)
+
+        return create_from_cloudformation_json
+
+    return wrap
 
 
 def policy_statements(policy: str | dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -18,36 +18,24 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from typing import Any
 
 from moto.kms.models import Key, kms_backends
 
 from constructs_lib.testing.activation import MotoPatch
-from constructs_lib.testing.adapters._model import Adapter
+from constructs_lib.testing.adapters._model import Adapter, preparing_create, tags_of
 
 
 def _policy_text(policy: Any) -> Any:
     return json.dumps(policy) if isinstance(policy, dict) else policy
 
 
-def _wrap_create_key(original: Callable[..., Any]) -> Callable[..., Any]:
-    def create_from_cloudformation_json(
-        cls: Any,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Key:
-        resource = copy.deepcopy(cloudformation_json)
-        properties = resource.setdefault("Properties", {})
-        if "KeyPolicy" in properties:
-            properties["KeyPolicy"] = _policy_text(properties["KeyPolicy"])
-        key: Key = original(cls, resource_name, resource, account_id, region_name, **kwargs)
-        return key
-
-    return create_from_cloudformation_json
+def _policy_as_text(resource_name: str, cloudformation_json: Any) -> tuple[str, Any]:
+    resource = copy.deepcopy(cloudformation_json)
+    properties = resource.setdefault("Properties", {})
+    if "KeyPolicy" in properties:
+        properties["KeyPolicy"] = _policy_text(properties["KeyPolicy"])
+    return resource_name, resource
 
 
 def _update_key(
@@ -68,7 +56,7 @@ def _update_key(
         backend.enable_key_rotation(key_id)
     if properties.get("KeyPolicy") is not None:
         backend.put_key_policy(key_id, _policy_text(properties["KeyPolicy"]))
-    tags = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
+    tags = tags_of(properties)
     if tags:
         backend.tag_resource(original_resource.arn, tags)
     return original_resource
@@ -80,7 +68,10 @@ ADAPTER = Adapter(
     mends="KeyPolicy stored as JSON text (moto stores the dict, then crashes); "
     "description, rotation, policy and tags updated in place",
     patches=(
-        MotoPatch("moto.kms.models:Key.create_from_cloudformation_json", _wrap_create_key),
+        MotoPatch(
+            "moto.kms.models:Key.create_from_cloudformation_json",
+            preparing_create(_policy_as_text),
+        ),
         MotoPatch(
             "moto.kms.models:Key.update_from_cloudformation_json",
             lambda _absent: classmethod(_update_key),

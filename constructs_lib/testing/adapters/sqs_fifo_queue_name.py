@@ -15,13 +15,12 @@ generates names without looking at properties), and `_update_queue` as its
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from moto.sqs.models import Queue, sqs_backends
 
 from constructs_lib.testing.activation import MotoPatch
-from constructs_lib.testing.adapters._model import Adapter
+from constructs_lib.testing.adapters._model import Adapter, preparing_create, tags_of
 
 _FIFO_SUFFIX = ".fifo"
 _MAX_QUEUE_NAME = 80
@@ -50,25 +49,12 @@ def fifo_queue_name(generated_name: str) -> str:
     return base[: _MAX_QUEUE_NAME - len(_FIFO_SUFFIX)] + _FIFO_SUFFIX
 
 
-def _wrap_create_queue(original: Callable[..., Any]) -> Callable[..., Any]:
-    def create_from_cloudformation_json(
-        cls: Any,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> Queue:
-        properties = cloudformation_json.get("Properties") or {}
-        is_fifo = str(properties.get("FifoQueue", "false")).lower() == "true"
-        if is_fifo and "QueueName" not in properties:
-            resource_name = fifo_queue_name(str(resource_name))
-        queue: Queue = original(
-            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-        )
-        return queue
-
-    return create_from_cloudformation_json
+def _fifo_name(resource_name: str, cloudformation_json: Any) -> tuple[str, Any]:
+    properties = cloudformation_json.get("Properties") or {}
+    is_fifo = str(properties.get("FifoQueue", "false")).lower() == "true"
+    if is_fifo and "QueueName" not in properties:
+        return fifo_queue_name(str(resource_name)), cloudformation_json
+    return resource_name, cloudformation_json
 
 
 def _update_queue(
@@ -98,7 +84,7 @@ def _update_queue(
     # moto's setter clears the queue policy unless it is passed along.
     attributes["Policy"] = queue.policy
     backend.set_queue_attributes(queue.name, attributes)
-    tags = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
+    tags = tags_of(properties)
     if tags:
         backend.tag_queue(queue.name, tags)
     return queue
@@ -110,7 +96,9 @@ ADAPTER = Adapter(
     mends="an unnamed FIFO queue gets a generated name ending in .fifo; an update "
     "applies every mutable property and the tags",
     patches=(
-        MotoPatch("moto.sqs.models:Queue.create_from_cloudformation_json", _wrap_create_queue),
+        MotoPatch(
+            "moto.sqs.models:Queue.create_from_cloudformation_json", preparing_create(_fifo_name)
+        ),
         MotoPatch(
             "moto.sqs.models:Queue.update_from_cloudformation_json",
             lambda _moto_s: _update_queue,
