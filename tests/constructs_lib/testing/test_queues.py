@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import boto3
@@ -16,7 +15,7 @@ def sqs(moto: None) -> object:
     return boto3.client("sqs", region_name="us-east-1")
 
 
-def _send(sqs: object, url: str, count: int, **extra: str) -> None:
+def _send(sqs: object, url: str, count: int, **extra: object) -> None:
     for i in range(count):
         sqs.send_message(QueueUrl=url, MessageBody=f"m{i}", **extra)  # type: ignore[attr-defined]
 
@@ -39,11 +38,12 @@ def test_a_fifo_group_is_read_in_order(sqs: object) -> None:
 
 def test_until_waits_for_late_messages_and_stops_at_the_count(sqs: object) -> None:
     url = sqs.create_queue(QueueName="q")["QueueUrl"]  # type: ignore[attr-defined]
-    late = threading.Timer(0.3, _send, args=(sqs, url, 2))
-    late.start()
-    got = receive_all(sqs, url, until=2, timeout_seconds=5)
-    late.join()
-    assert sorted(bodies(got)) == ["m0", "m1"]
+    _send(sqs, url, 2, DelaySeconds=1)  # visible a second from now
+    _send(sqs, url, 1)
+    started = time.monotonic()
+    got = receive_all(sqs, url, until=3, timeout_seconds=5)
+    assert sorted(bodies(got)) == ["m0", "m0", "m1"]
+    assert 1 <= time.monotonic() - started < 5
 
 
 def test_never_runs_past_its_timeout(sqs: object) -> None:
