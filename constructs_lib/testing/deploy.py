@@ -115,13 +115,8 @@ def deploy_template(
     Works in-process (inside ``moto.mock_aws()``) and against a moto server
     (``endpoint_url="http://127.0.0.1:<port>"``, e.g. a ``ThreadedMotoServer``
     of this process). Anything else is refused, so a test can never deploy
-    into a real account.
-
-    It needs the CloudFormation adapters (`constructs_lib.testing.adapters`)
-    active in this process: when nothing activated them (the pytest plugin's
-    fixture, `LocalAccount`, ``with moto_adapters():``), it activates them
-    and leaves them active for the stacks it created (their updates and
-    deletion need them too); `deactivate_adapters` undoes that.
+    into a real account. It activates the adapters unless something did, and
+    leaves them on for its stacks' updates and deletion (`deactivate_adapters`).
 
     Before creating the stack it writes the CDK bootstrap version parameter
     the template's ``BootstrapVersion`` parameter reads, if absent. After
@@ -162,32 +157,10 @@ def deploy_template(
         _clients={"cloudformation": cloudformation},
     )
     ensure_bootstrap_version(deployed.client("ssm"), body)
-    try:
-        created = cloudformation.create_stack(
-            StackName=stack_name,
-            TemplateBody=json.dumps(body),
-            Parameters=[
-                {"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()
-            ],
-            Capabilities=_CAPABILITIES,
-        )
-    except ClientError as err:
-        raise DeploymentError(
-            f"create_stack {stack_name!r} failed: {err}{_events_text(cloudformation, stack_name)}"
-        ) from err
-    deployed.stack_id = created["StackId"]
+    deployed.stack_id = _create_stack(cloudformation, stack_name, body, parameters or {})
     stack = _wait_for_create(cloudformation, deployed.stack_id, stack_name, timeout_seconds)
-
     deployed.outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    described = cloudformation.describe_stack_resources(StackName=deployed.stack_id)
-    deployed.resources = {
-        r["LogicalResourceId"]: StackResource(
-            r["LogicalResourceId"], r["ResourceType"], r.get("PhysicalResourceId", "")
-        )
-        for r in described["StackResources"]
-        # moto lists a skipped resource as an entry without ids.
-        if r.get("LogicalResourceId")
-    }
+    deployed.resources = _stack_resources(cloudformation, deployed.stack_id)
     verify_resources(deployed, deep=verify)
     return deployed
 
@@ -253,6 +226,35 @@ def ensure_bootstrap_version(ssm: Any, template: Mapping[str, Any]) -> list[str]
 
 
 # --- internals ---------------------------------------------------------------
+
+
+def _create_stack(
+    cloudformation: Any, stack_name: str, body: dict[str, Any], parameters: Mapping[str, str]
+) -> str:
+    try:
+        created = cloudformation.create_stack(
+            StackName=stack_name,
+            TemplateBody=json.dumps(body),
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+            Capabilities=_CAPABILITIES,
+        )
+    except ClientError as err:
+        raise DeploymentError(
+            f"create_stack {stack_name!r} failed: {err}{_events_text(cloudformation, stack_name)}"
+        ) from err
+    return str(created["StackId"])
+
+
+def _stack_resources(cloudformation: Any, stack_id: str) -> dict[str, StackResource]:
+    described = cloudformation.describe_stack_resources(StackName=stack_id)
+    return {
+        r["LogicalResourceId"]: StackResource(
+            r["LogicalResourceId"], r["ResourceType"], r.get("PhysicalResourceId", "")
+        )
+        for r in described["StackResources"]
+        # moto lists a skipped resource as an entry without ids.
+        if r.get("LogicalResourceId")
+    }
 
 
 @functools.cache

@@ -50,6 +50,14 @@ class Adapter:
     relies_on: tuple[str, ...] = ()
     upstream: str = ""
 
+    @classmethod
+    def realizing(
+        cls, model: type[AdapterModel], mends: str, relies_on: tuple[str, ...] = ()
+    ) -> Adapter:
+        """The record of an adapter whose module realizes ``model``'s type."""
+        name = model.__module__.rsplit(".", 1)[-1]
+        return cls(name, (model.CFN_TYPE,), mends, model=model, relies_on=relies_on)
+
     @property
     def kind(self) -> str:
         """``realizes`` (a type moto skips) or ``fixes`` (moto's own behaviour)."""

@@ -56,11 +56,9 @@ class AutoScalingLifecycleHook(AdapterModel):
         return []
 
 
-ADAPTER = Adapter(
-    name="autoscaling_lifecycle_hook",
-    resource_types=(AutoScalingLifecycleHook.CFN_TYPE,),
-    mends="create_lifecycle_hook (no lifecycle runs: see lifecycle_hooks)",
-    model=AutoScalingLifecycleHook,
+ADAPTER = Adapter.realizing(
+    AutoScalingLifecycleHook,
+    "create_lifecycle_hook (no lifecycle runs: see lifecycle_hooks)",
     relies_on=(
         "moto.autoscaling.models:autoscaling_backends",
         "moto.autoscaling.models:AutoScalingBackend.create_lifecycle_hook"

@@ -69,11 +69,9 @@ class AutoScalingScalingPolicy(AdapterModel):
         return []
 
 
-ADAPTER = Adapter(
-    name="autoscaling_scaling_policy",
-    resource_types=(AutoScalingScalingPolicy.CFN_TYPE,),
-    mends="put_scaling_policy (stored, never scales); Ref is the policy ARN",
-    model=AutoScalingScalingPolicy,
+ADAPTER = Adapter.realizing(
+    AutoScalingScalingPolicy,
+    "put_scaling_policy (stored, never scales); Ref is the policy ARN",
     relies_on=(
         "moto.autoscaling.models:autoscaling_backends",
         "moto.autoscaling.models:AutoScalingBackend.put_scaling_policy(name, policy_type, "

@@ -35,10 +35,4 @@ class CdkMetadata(AdapterModel):
         return []
 
 
-ADAPTER = Adapter(
-    name="cdk_metadata",
-    resource_types=(CdkMetadata.CFN_TYPE,),
-    mends="inert, as in AWS",
-    model=CdkMetadata,
-    relies_on=(),
-)
+ADAPTER = Adapter.realizing(CdkMetadata, "inert, as in AWS")

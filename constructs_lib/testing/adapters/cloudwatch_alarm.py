@@ -126,11 +126,9 @@ class CloudWatchAlarm(AdapterModel):
         return problems
 
 
-ADAPTER = Adapter(
-    name="cloudwatch_alarm",
-    resource_types=(CloudWatchAlarm.CFN_TYPE,),
-    mends="put_metric_alarm (the strict account evaluates it)",
-    model=CloudWatchAlarm,
+ADAPTER = Adapter.realizing(
+    CloudWatchAlarm,
+    "put_metric_alarm (the strict account evaluates it)",
     relies_on=(
         "moto.cloudwatch.models:cloudwatch_backends",
         "moto.cloudwatch.models:CloudWatchBackend.put_metric_alarm(name, namespace, "

@@ -71,11 +71,9 @@ class Ec2SecurityGroupEgress(AdapterModel):
         ]
 
 
-ADAPTER = Adapter(
-    name="ec2_security_group_egress",
-    resource_types=(Ec2SecurityGroupEgress.CFN_TYPE,),
-    mends="authorize_security_group_egress (CIDR or destination group)",
-    model=Ec2SecurityGroupEgress,
+ADAPTER = Adapter.realizing(
+    Ec2SecurityGroupEgress,
+    "authorize_security_group_egress (CIDR or destination group)",
     relies_on=(
         "moto.ec2.models:ec2_backends",
         "moto.ec2.models:EC2Backend.authorize_security_group_egress(ip_protocol, from_port, "

@@ -94,11 +94,9 @@ class SchedulerSchedule(AdapterModel):
         return problems
 
 
-ADAPTER = Adapter(
-    name="scheduler_schedule",
-    resource_types=(SchedulerSchedule.CFN_TYPE,),
-    mends="create_schedule (the strict account can fire it)",
-    model=SchedulerSchedule,
+ADAPTER = Adapter.realizing(
+    SchedulerSchedule,
+    "create_schedule (the strict account can fire it)",
     relies_on=(
         "moto.scheduler.models:scheduler_backends",
         "moto.scheduler.models:EventBridgeSchedulerBackend.create_schedule(description, "

@@ -91,11 +91,9 @@ class SnsSubscription(AdapterModel):
         return problems
 
 
-ADAPTER = Adapter(
-    name="sns_subscription",
-    resource_types=(SnsSubscription.CFN_TYPE,),
-    mends="subscribe, then its attributes (filter policy, raw delivery, redrive)",
-    model=SnsSubscription,
+ADAPTER = Adapter.realizing(
+    SnsSubscription,
+    "subscribe, then its attributes (filter policy, raw delivery, redrive)",
     relies_on=(
         "moto.sns.models:sns_backends",
         "moto.sns.models:SNSBackend.subscribe",

@@ -66,11 +66,9 @@ class SnsTopicPolicy(AdapterModel):
         return problems
 
 
-ADAPTER = Adapter(
-    name="sns_topic_policy",
-    resource_types=(SnsTopicPolicy.CFN_TYPE,),
-    mends="the Policy attribute of each topic; removal restores the default",
-    model=SnsTopicPolicy,
+ADAPTER = Adapter.realizing(
+    SnsTopicPolicy,
+    "the Policy attribute of each topic; removal restores the default",
     relies_on=(
         "moto.sns.models:sns_backends",
         "moto.sns.models:SNSBackend.set_topic_attribute",

@@ -68,11 +68,9 @@ class SqsQueuePolicy(AdapterModel):
         return problems
 
 
-ADAPTER = Adapter(
-    name="sqs_queue_policy",
-    resource_types=(SqsQueuePolicy.CFN_TYPE,),
-    mends="the Policy attribute of each queue",
-    model=SqsQueuePolicy,
+ADAPTER = Adapter.realizing(
+    SqsQueuePolicy,
+    "the Policy attribute of each queue",
     relies_on=(
         "moto.sqs.models:sqs_backends",
         "moto.sqs.models:SQSBackend.set_queue_attributes",
