@@ -15,13 +15,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
 from constructs_lib._queues import QueueFacts
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumerOptions
-from tests.conftest import bare_app
-
-ENV = {"account": "123456789012", "region": "us-east-1"}
-
-
-def new_stack() -> Stack:
-    return Stack(bare_app(), "Test", env=ENV)
+from tests.conftest import new_stack
 
 
 def new_function(stack: Stack, timeout: Duration | None = None) -> lambda_.Function:
