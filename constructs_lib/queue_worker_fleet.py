@@ -39,8 +39,6 @@ from constructs_lib._validation import (
     raise_problems,
 )
 from constructs_lib._worker_scaling import (
-    BACKLOG_PER_INSTANCE_EXPRESSION,
-    SCALE_FROM_ZERO_EXPRESSION,
     BacklogPerInstanceScaling,
     QueueDepthStepScaling,
     default_queue_depth_steps,
@@ -56,7 +54,11 @@ from constructs_lib._worker_user_data import (
 )
 from constructs_lib.errors import OptionProblem
 from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
-from constructs_lib.scaling import backlog_per_instance_target
+from constructs_lib.scaling import (
+    BACKLOG_PER_INSTANCE_EXPRESSION,
+    SCALE_FROM_ZERO_EXPRESSION,
+    backlog_per_instance_target,
+)
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
