@@ -227,6 +227,10 @@ def test_the_console_script_has_help_on_every_command(command: Command) -> None:
     result = subprocess.run(
         [console_script(), command.name, "--help"], capture_output=True, text=True, check=False
     )
+    if command.missing():  # e.g. the floor environment has no matplotlib
+        assert result.returncode == 2, result.stderr
+        assert f"pip install 'constructs-lib[{command.extra}]'" in result.stderr
+        return
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"usage: constructs-lib {command.name} [-h]")
     # only the commands that talk to AWS take the connection options
