@@ -107,7 +107,24 @@ def pytest_report_header() -> str:
     return line
 
 
+#: Started first under pytest-xdist (`make test` runs ``-n 2 --dist loadscope``:
+#: each module in one worker, so its module fixtures are built once): the
+#: longest modules, so that no worker ends with one of them alone
+#: (docs/evidence.md, "Speed").
+LONGEST_FIRST = (
+    "tests/e2e/",
+    "tests/evidence/test_reliability.py",
+    "tests/evidence/test_option_properties.py",
+    "tests/constructs_lib/runtime/test_worker_on_instance.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _skip_snapshots_of_another_cdk(items)
+    items.sort(key=_start_order)  # stable: the same order on every xdist worker
+
+
+def _skip_snapshots_of_another_cdk(items: list[pytest.Item]) -> None:
     if INSTALLED_CDK_VERSION == SNAPSHOT_CDK_VERSION:
         return
     skip = pytest.mark.skip(
@@ -117,6 +134,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "snapshot" in getattr(item, "fixturenames", ()):
             item.add_marker(skip)
+
+
+def _start_order(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((i for i, p in enumerate(LONGEST_FIRST) if path.startswith(p)), len(LONGEST_FIRST))
 
 
 @pytest.fixture(autouse=True)
