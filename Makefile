@@ -35,9 +35,9 @@ FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test
 
 # The suite runs in two pytest-xdist workers (one per core of the project's
 # machine), each module in one worker so that its module fixtures are built
-# once (loadscope; the longest modules start first: tests/conftest.py).
-# `make test PYTEST_PARALLEL=` runs it in one process.
-PYTEST_PARALLEL ?= -n 2 --dist loadscope
+# once (loadscope), in collection order: the longest modules first
+# (tests/conftest.py). `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n 2 --dist loadscope --no-loadscope-reorder
 
 # Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
 # caches inside the checkout.
