@@ -20,6 +20,11 @@ from constructs_lib import defaults
 AUTO_SCALING_NAMESPACE = "AWS/AutoScaling"
 IN_SERVICE_INSTANCES = "GroupInServiceInstances"
 
+# Read once: each ``cloudwatch.Stats.X`` is a round trip to the jsii process.
+MAXIMUM: str = cloudwatch.Stats.MAXIMUM
+SUM: str = cloudwatch.Stats.SUM
+AVERAGE: str = cloudwatch.Stats.AVERAGE
+
 
 class QueueMetrics:
     """The AWS/SQS metrics of one queue (SQS publishes them every minute)."""
@@ -28,7 +33,7 @@ class QueueMetrics:
         self._queue = queue
 
     def visible_messages(
-        self, *, statistic: str = cloudwatch.Stats.MAXIMUM, period: Duration = defaults.ALARM_PERIOD
+        self, *, statistic: str = MAXIMUM, period: Duration = defaults.ALARM_PERIOD
     ) -> cloudwatch.Metric:
         """``ApproximateNumberOfMessagesVisible``: Maximum for alarms, Sum for metric math."""
         return self._queue.metric_approximate_number_of_messages_visible(
@@ -38,18 +43,18 @@ class QueueMetrics:
     def oldest_message_age(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds)."""
         return self._queue.metric_approximate_age_of_oldest_message(
-            period=period, statistic=cloudwatch.Stats.MAXIMUM
+            period=period, statistic=MAXIMUM
         )
 
 
 def function_errors(function: lambda_.IFunction) -> cloudwatch.Metric:
     """Sum of the function's failed invocations per ``ALARM_PERIOD``."""
-    return function.metric_errors(period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.SUM)
+    return function.metric_errors(period=defaults.ALARM_PERIOD, statistic=SUM)
 
 
 def function_throttles(function: lambda_.IFunction) -> cloudwatch.Metric:
     """Sum of the function's throttled invocations per ``ALARM_PERIOD``."""
-    return function.metric_throttles(period=defaults.ALARM_PERIOD, statistic=cloudwatch.Stats.SUM)
+    return function.metric_throttles(period=defaults.ALARM_PERIOD, statistic=SUM)
 
 
 def in_service_instances(group_name: str) -> cloudwatch.Metric:
@@ -59,5 +64,5 @@ def in_service_instances(group_name: str) -> cloudwatch.Metric:
         metric_name=IN_SERVICE_INSTANCES,
         dimensions_map={"AutoScalingGroupName": group_name},
         period=defaults.ALARM_PERIOD,
-        statistic=cloudwatch.Stats.AVERAGE,
+        statistic=AVERAGE,
     )

@@ -112,11 +112,10 @@ def refuse_queue_location(
     ``other_account`` / ``other_region``: why a queue of another account /
     region cannot work, or None where AWS supports it.
     """
-    value = target.queue.queue_arn
     if location.other_region and other_region is not None:
-        v.fail(option, value, f"is in region {location.region}: {other_region}")
+        v.fail(option, target.queue.queue_arn, f"is in region {location.region}: {other_region}")
     elif location.other_account and other_account is not None:
-        v.fail(option, value, f"is in account {location.account}: {other_account}")
+        v.fail(option, target.queue.queue_arn, f"is in account {location.account}: {other_account}")
 
 
 def warn_queue_in_other_account(
