@@ -27,6 +27,17 @@ LAMBDA_DEFAULT_BATCH_SIZE = 10
 #: messages become visible again.
 LAMBDA_VISIBILITY_TIMEOUT_FACTOR = 6
 
+#: Provisioned mode of an SQS event-source mapping (Lambda API reference,
+#: ``ProvisionedPollerConfig``; CloudFormation's schema of
+#: ``AWS::Lambda::EventSourceMapping`` agrees): for SQS the minimum event
+#: pollers are 2..200 (default 2), the maximum 2..10,000 (default 200). Kafka
+#: sources have other ranges (maximum 2,000), which is all aws-cdk-lib's
+#: ``EventSourceMapping`` admits.
+SQS_MINIMUM_POLLERS_RANGE = (2, 200)
+SQS_MAXIMUM_POLLERS_RANGE = (2, 10_000)
+SQS_DEFAULT_MINIMUM_POLLERS = 2
+SQS_DEFAULT_MAXIMUM_POLLERS = 200
+
 #: The AWS-managed keys of SQS and SNS. Their key policies cannot be changed and
 #: admit only principals of the account calling through the service.
 AWS_MANAGED_SQS_KEY_ALIAS = "alias/aws/sqs"
