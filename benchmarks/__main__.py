@@ -147,7 +147,9 @@ def section_worker() -> str:
 def section_deploy_cycle() -> str:
     from constructs_lib.testing.local_account import CdkCli, LocalAccount
     from constructs_lib.testing.strict import reset, strict_account
-    from tools.deploy_local import LocalDeployment, Report, StageFailed, run_smoke_checks
+    from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
+    from tools.deploy_local import run_smoke_checks
+    from tools.local_deployment import LocalDeployment, Report, StageFailed
     from tools.smoke import SMOKE_CHECKS
 
     rows = []
@@ -155,7 +157,10 @@ def section_deploy_cycle() -> str:
     report = Report(out=out)
     started = time.perf_counter()
     failure = ""
-    with LocalAccount() as account, strict_account() as strict:
+    with (
+        LocalAccount(public_parameters=EXAMPLE_PUBLIC_PARAMETERS) as account,
+        strict_account() as strict,
+    ):
         reset()
         cli = CdkCli(account, workdir=REPO_ROOT)
         deployment = LocalDeployment(account, cli, report, REPO_ROOT / "cdk.out", strict)

@@ -30,7 +30,7 @@ for _name, _value in {
 os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-from aws_cdk import App, cx_api  # noqa: E402  (after the environment is set)
+from aws_cdk import App, Environment, Stack, cx_api  # noqa: E402  (after the environment is set)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 NO_CDK_NAG = (
     "cdk-nag 3 needs aws-cdk-lib >= 2.257: the floor environment (make test-floor) runs without it"
 )
+
+#: moto's default account, and the region of the tests.
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
 
 
 def cdk_context() -> dict[str, Any]:
@@ -69,6 +73,16 @@ def bare_app(
 def new_app(*, validation: bool = False) -> App:
     """An App that synthesizes like `cdk synth` with this repo's cdk.json."""
     return bare_app(context=cdk_context(), validation=validation)
+
+
+def new_stack(stack_id: str = "Test", *, env: bool = True, feature_flags: bool = False) -> Stack:
+    """A stack in its own App (an App synthesizes once).
+
+    :param env: in `ACCOUNT` and `REGION` (moto's); else environment-agnostic.
+    :param feature_flags: with cdk.json's context (`new_app`); else a `bare_app`.
+    """
+    app = new_app() if feature_flags else bare_app()
+    return Stack(app, stack_id, env=Environment(account=ACCOUNT, region=REGION) if env else None)
 
 
 def pinned_version(package: str) -> str:

@@ -7,20 +7,18 @@ EventBridge queue condition, S3 access-log delivery), so the tests use them too.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from aws_cdk import Environment, Stack
 from aws_cdk.assertions import Template
 
-from tests.conftest import new_app
+from tests import conftest
+from tests.conftest import ACCOUNT, REGION
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
+__all__ = ["ACCOUNT", "REGION", "new_stack"]
 
-
-def new_stack(name: str = "Test", *, env: bool = True) -> Stack:
-    """A stack in its own App (an App synthesizes once), with cdk.json's flags."""
-    return Stack(new_app(), name, env=Environment(account=ACCOUNT, region=REGION) if env else None)
+#: A stack in its own App with cdk.json's flags (``new_stack(name, env=False)``).
+new_stack = functools.partial(conftest.new_stack, feature_flags=True)
 
 
 def resources(template: Template, rtype: str) -> dict[str, dict[str, Any]]:

@@ -17,6 +17,8 @@ from typing import Any
 import boto3
 import pytest
 
+from constructs_lib.testing.queues import receive_all
+
 ENDPOINT_ENV = "CONSTRUCTS_LIB_SQS_ENDPOINT_URL"
 
 
@@ -95,27 +97,14 @@ def send(
 def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
     """Every message of the queue, in receive order, deleted (FIFO groups stay locked
     while a received message of the group is not deleted)."""
-    messages: list[dict[str, Any]] = []
-    empty = 0
-    while empty < 3:
-        batch = sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            VisibilityTimeout=300,
-            WaitTimeSeconds=0,
-            MessageAttributeNames=["All"],
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        empty = 0 if batch else empty + 1
-        messages.extend(batch)
-        if batch:
-            sqs.delete_message_batch(
-                QueueUrl=url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
-                ],
-            )
-    return messages
+    return receive_all(
+        sqs,
+        url,
+        empty_receives=3,
+        VisibilityTimeout=300,
+        MessageAttributeNames=["All"],
+        MessageSystemAttributeNames=["All"],
+    )
 
 
 def counts(sqs: Any, url: str) -> tuple[int, int]:

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from constructs_lib.testing.queues import receive_all as receive_from_queue
 from constructs_lib.testing.strict import StrictAccount, active_account
-
-if TYPE_CHECKING:
-    from tools.deploy_local import LocalDeployment
+from tools.local_deployment import LocalDeployment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-SmokeCheck = Callable[["LocalDeployment"], None]
+SmokeCheck = Callable[[LocalDeployment], None]
 SMOKE_CHECKS: list[tuple[str, SmokeCheck]] = []
 
 
@@ -36,25 +34,20 @@ def smoke_check(name: str) -> Callable[[SmokeCheck], SmokeCheck]:
 
 def receive_all(sqs: Any, queue_url: str, expected: int, *, timeout: float = 10.0) -> list[Any]:
     """Receives (and deletes) until ``expected`` messages arrived or time is up."""
-    messages: list[Any] = []
-    deadline = time.monotonic() + timeout
-    while len(messages) < expected and time.monotonic() < deadline:
-        batch = sqs.receive_message(
-            QueueUrl=queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=1,
-            MessageAttributeNames=["All"],
-            AttributeNames=["All"],
-        ).get("Messages", [])
-        for message in batch:
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-        messages.extend(batch)
-    return messages
+    return receive_from_queue(
+        sqs,
+        queue_url,
+        until=expected,
+        timeout_seconds=timeout,
+        wait_seconds=1,
+        MessageAttributeNames=["All"],
+        AttributeNames=["All"],
+    )
 
 
 def drain(sqs: Any, queue_url: str) -> int:
     """Empties a queue before a check, so leftovers cannot pass for results."""
-    return len(receive_all(sqs, queue_url, expected=10**6, timeout=1.5))
+    return len(receive_from_queue(sqs, queue_url, timeout_seconds=1.5, empty_receives=2))
 
 
 def poison_until_dead_lettered(sqs: Any, queue_url: str, dlq_url: str, body: str) -> int:

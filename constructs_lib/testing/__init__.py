@@ -18,9 +18,18 @@ The same call works against a moto server of this process
 ``endpoint_url="http://127.0.0.1:<port>"``. Any other target is refused.
 
 Importing this package needs the ``testing`` extra (moto, boto3: a
-one-line `MissingExtraError` names it otherwise), checks that moto is the tested version
-(``TESTED_MOTO_VERSION``, 5.2.5; `MotoVersionError` otherwise) and registers
-the adapters of `constructs_lib.testing.adapters` with moto's CloudFormation.
+one-line `MissingExtraError` names it otherwise) and changes nothing in moto.
+What changes moto is activated explicitly, and undone on deactivation
+(`constructs_lib.testing.activation`):
+
+- the CloudFormation adapters (`constructs_lib.testing.adapters`):
+  ``with moto_adapters():``, `activate_adapters`/`deactivate_adapters`;
+  `deploy_template` activates them when nothing did, `LocalAccount` while
+  its server runs, the pytest plugin's fixtures for one test. Activation
+  checks that moto is within the tested range (`SUPPORTED_MOTO_VERSIONS`;
+  `MotoVersionError` otherwise);
+- the strict account: ``with strict_account():`` or the plugin's fixture;
+- Auto Scaling lifecycle hooks: ``with scale_in_with_lifecycle_hooks():``.
 
 Where moto 5.2.5 differs from AWS, and what this package does about it:
 
@@ -29,14 +38,14 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
   ``AWS::SNS::Subscription``, ``AWS::SNS::TopicPolicy``,
   ``AWS::S3::BucketPolicy``, ``AWS::Scheduler::Schedule``,
   ``AWS::AutoScaling::ScalingPolicy``, ``AWS::CDK::Metadata``, yet reports
-  CREATE_COMPLETE. Adapters (moto models registered in-process) realize
-  QueuePolicy, CloudWatch::Alarm and CDK::Metadata; `deploy_template` then
+  CREATE_COMPLETE. Adapters (models moto's CloudFormation uses while active)
+  realize every one of them (docs/testing.md lists each adapter); `deploy_template` then
   checks that every resource of the template is in the stack and that every
   adapted resource really exists, and raises `ResourceVerificationError`
   naming the logical ids and types otherwise. It never passes silently.
-- **S3 bucket NotificationConfiguration** is ignored by moto (the bucket is
-  created): not adapted yet, and not detected by the resource check (it is a
-  property, not a resource).
+- **S3 bucket properties**: moto ignores ``NotificationConfiguration``,
+  ``VersioningConfiguration`` and ``PublicAccessBlockConfiguration``; the
+  adapters apply them (`adapters.s3_bucket_properties`).
 - **Policies are stored, not enforced** by moto. The strict account
   (`constructs_lib.testing.strict`, activated explicitly: ``strict_account()``
   or the pytest plugin's fixture) judges every service delivery by the
@@ -45,10 +54,10 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
   API calls of a test are still not checked against policies.
 - **Alarms never evaluate** in moto itself: `StrictAccount.advance` does it.
 - **Unnamed FIFO queue**: AWS generates ``<stack>-<id>-<suffix>.fifo``; moto
-  generates the name without ``.fifo`` and rejects it. An override of moto's
-  queue model adds the suffix (`adapters.sqs_fifo_queue_name`).
+  generates the name without ``.fifo`` and rejects it. A fix of moto's queue
+  model adds the suffix (`adapters.sqs_fifo_queue_name`).
 - **KMS key from a template**: moto stores ``KeyPolicy`` as a dict and then
-  ``describe_key``/``get_key_policy`` crash; an override of moto's key model
+  ``describe_key``/``get_key_policy`` crash; a fix of moto's key model
   stores it as JSON text, as AWS does (`adapters.kms_key_policy`).
 - **CDK bootstrap version**: CDK templates have a parameter reading the SSM
   parameter ``/cdk-bootstrap/hnb659fds/version``, which ``cdk bootstrap``
@@ -56,7 +65,7 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
   ``CDK_BOOTSTRAP_VERSION`` there when absent. moto ignores the template's
   ``Rules`` (``CheckBootstrapVersion``) altogether.
 - **CDKMetadata** (added by the CLI, absent from ``Template.from_stack``):
-  registered as the inert resource it is in AWS.
+  realized as the inert resource it is in AWS.
 - **SQS details**: FIFO deduplication works only while the first copy is still
   in the queue (AWS: for 5 minutes, even after it is deleted), and
   ``DeduplicationScope`` is ignored; ``RedriveAllowPolicy`` is neither returned
@@ -69,9 +78,10 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
 
 Public API: `deploy_template`, `DeployedStack`, `StackResource`,
 `logical_id_of`, `load_template`, `verify_resources`,
-`ensure_bootstrap_version`, the errors `DeploymentError`,
-`ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`,
-`constructs_lib.testing.adapters` (how to add an adapter is described there),
+`ensure_bootstrap_version`, `receive_all`, the errors `DeploymentError`,
+`ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`, the
+adapters' activation (`moto_adapters`, `activate_adapters`,
+`deactivate_adapters`; how to add an adapter: `constructs_lib.testing.adapters`),
 and the strict account: `strict_account`, `StrictAccount`, `Drop`
 (`constructs_lib.testing.strict`; pytest: `constructs_lib.testing.pytest_plugin`).
 """
@@ -83,23 +93,24 @@ from constructs_lib._extras import TESTING_MODULES, require_extra
 require_extra("constructs_lib.testing", "testing", TESTING_MODULES)
 
 from constructs_lib.testing._moto_version import (  # noqa: E402  (after the extra check)
+    SUPPORTED_MOTO_VERSIONS,
     TESTED_MOTO_VERSION,
     MotoVersionError,
     check_moto_version,
 )
-
-check_moto_version()
-
-from constructs_lib.testing import adapters  # noqa: E402  (after the version check)
+from constructs_lib.testing.adapters import (  # noqa: E402
+    activate_adapters,
+    adapters_active,
+    deactivate_adapters,
+    moto_adapters,
+)
 from constructs_lib.testing.deploy import (  # noqa: E402
     CDK_BOOTSTRAP_VERSION,
     DEFAULT_REGION,
     DEFAULT_STACK_NAME,
     DEFAULT_TIMEOUT_SECONDS,
-    DeployedStack,
     DeploymentError,
     ResourceVerificationError,
-    StackResource,
     UnsafeTargetError,
     deploy_template,
     ensure_bootstrap_version,
@@ -107,6 +118,8 @@ from constructs_lib.testing.deploy import (  # noqa: E402
     logical_id_of,
     verify_resources,
 )
+from constructs_lib.testing.deployed_stack import DeployedStack, StackResource  # noqa: E402
+from constructs_lib.testing.queues import receive_all  # noqa: E402
 from constructs_lib.testing.strict import Drop, StrictAccount, strict_account  # noqa: E402
 
 __all__ = [
@@ -114,6 +127,7 @@ __all__ = [
     "DEFAULT_REGION",
     "DEFAULT_STACK_NAME",
     "DEFAULT_TIMEOUT_SECONDS",
+    "SUPPORTED_MOTO_VERSIONS",
     "TESTED_MOTO_VERSION",
     "DeployedStack",
     "DeploymentError",
@@ -123,12 +137,16 @@ __all__ = [
     "StackResource",
     "StrictAccount",
     "UnsafeTargetError",
-    "adapters",
+    "activate_adapters",
+    "adapters_active",
     "check_moto_version",
+    "deactivate_adapters",
     "deploy_template",
     "ensure_bootstrap_version",
     "load_template",
     "logical_id_of",
+    "moto_adapters",
+    "receive_all",
     "strict_account",
     "verify_resources",
 ]

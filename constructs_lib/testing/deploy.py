@@ -13,7 +13,6 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,7 +21,11 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.core.models import MockAWS
 
-from constructs_lib.testing.adapters import ADAPTERS
+from constructs_lib.testing.adapters import MODELS, ensure_adapters_active
+from constructs_lib.testing.deployed_stack import DeployedStack, StackResource, make_client
+
+#: The moto internals this module relies on (the upgrade checklist reads them).
+MOTO_INTERNALS = ("moto.core.models:MockAWS._mocks_active",)
 
 #: Region used when neither ``region_name`` nor the session names one.
 DEFAULT_REGION = "us-east-1"
@@ -76,77 +79,6 @@ class ResourceVerificationError(DeploymentError):
         super().__init__("\n".join(lines))
 
 
-@dataclass(frozen=True)
-class StackResource:
-    """One resource of a deployed stack, as describe_stack_resources reports it."""
-
-    logical_id: str
-    resource_type: str
-    physical_id: str
-
-
-@dataclass
-class DeployedStack:
-    """A stack deployed by `deploy_template`, with the clients to exercise it.
-
-    Example::
-
-        deployed = deploy_template(Template.from_stack(stack).to_json())
-        url = deployed.physical_id(logical_id_of(orders.queue))
-        deployed.client("sqs").send_message(QueueUrl=url, MessageBody="hi")
-    """
-
-    stack_name: str
-    stack_id: str
-    template: dict[str, Any]
-    resources: dict[str, StackResource]
-    outputs: dict[str, str]
-    session: boto3.Session
-    endpoint_url: str | None
-    region_name: str
-    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def client(self, service_name: str) -> Any:
-        """A boto3 client of ``service_name`` aimed at the same moto (cached)."""
-        if service_name not in self._clients:
-            self._clients[service_name] = _make_client(
-                self.session, service_name, self.endpoint_url, self.region_name
-            )
-        return self._clients[service_name]
-
-    def physical_id(self, logical_id: str) -> str:
-        """The physical id (queue URL, alarm name, ...) of a logical id."""
-        try:
-            return self.resources[logical_id].physical_id
-        except KeyError:
-            if "${Token[" in logical_id:
-                raise KeyError(
-                    f"{logical_id!r} is an unresolved token: use logical_id_of(construct)"
-                ) from None
-            raise KeyError(
-                f"{logical_id!r} is not a resource of stack {self.stack_name}; "
-                f"it has {sorted(self.resources)}"
-            ) from None
-
-    def logical_ids_of_type(self, resource_type: str) -> list[str]:
-        """Logical ids of every resource of ``resource_type``, sorted."""
-        return sorted(
-            r.logical_id for r in self.resources.values() if r.resource_type == resource_type
-        )
-
-    def resolve_ref(self, value: Any) -> str:
-        """A template value that is a literal or ``{"Ref": logical id}``, resolved."""
-        if isinstance(value, Mapping) and set(value) == {"Ref"}:
-            return self.physical_id(str(value["Ref"]))
-        if isinstance(value, str):
-            return value
-        raise ValueError(f"cannot resolve {value!r}: only literals and Ref are supported")
-
-    def delete(self) -> None:
-        """Delete the stack (and with it every resource moto created)."""
-        self.client("cloudformation").delete_stack(StackName=self.stack_id)
-
-
 def logical_id_of(construct: Any) -> str:
     """The logical id CDK gives a construct (an L1, or an L2 via its default child).
 
@@ -182,8 +114,9 @@ def deploy_template(
 
     Works in-process (inside ``moto.mock_aws()``) and against a moto server
     (``endpoint_url="http://127.0.0.1:<port>"``, e.g. a ``ThreadedMotoServer``
-    of this process, where the adapters are registered too). Anything else is
-    refused, so a test can never deploy into a real account.
+    of this process). Anything else is refused, so a test can never deploy
+    into a real account. It activates the adapters unless something did, and
+    leaves them on for its stacks' updates and deletion (`deactivate_adapters`).
 
     Before creating the stack it writes the CDK bootstrap version parameter
     the template's ``BootstrapVersion`` parameter reads, if absent. After
@@ -205,10 +138,11 @@ def deploy_template(
     :raises ResourceVerificationError: when a resource of the template is missing.
     """
     body = load_template(template)
+    ensure_adapters_active()
     if session is None:
         session = _default_session()
     region = region_name or session.region_name or DEFAULT_REGION
-    cloudformation = _make_client(session, "cloudformation", endpoint_url, region)
+    cloudformation = make_client(session, "cloudformation", endpoint_url, region)
     _refuse_unless_moto(cloudformation.meta.endpoint_url)
 
     deployed = DeployedStack(
@@ -223,32 +157,10 @@ def deploy_template(
         _clients={"cloudformation": cloudformation},
     )
     ensure_bootstrap_version(deployed.client("ssm"), body)
-    try:
-        created = cloudformation.create_stack(
-            StackName=stack_name,
-            TemplateBody=json.dumps(body),
-            Parameters=[
-                {"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()
-            ],
-            Capabilities=_CAPABILITIES,
-        )
-    except ClientError as err:
-        raise DeploymentError(
-            f"create_stack {stack_name!r} failed: {err}{_events_text(cloudformation, stack_name)}"
-        ) from err
-    deployed.stack_id = created["StackId"]
+    deployed.stack_id = _create_stack(cloudformation, stack_name, body, parameters or {})
     stack = _wait_for_create(cloudformation, deployed.stack_id, stack_name, timeout_seconds)
-
     deployed.outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    described = cloudformation.describe_stack_resources(StackName=deployed.stack_id)
-    deployed.resources = {
-        r["LogicalResourceId"]: StackResource(
-            r["LogicalResourceId"], r["ResourceType"], r.get("PhysicalResourceId", "")
-        )
-        for r in described["StackResources"]
-        # moto lists a skipped resource as an entry without ids.
-        if r.get("LogicalResourceId")
-    }
+    deployed.resources = _stack_resources(cloudformation, deployed.stack_id)
     verify_resources(deployed, deep=verify)
     return deployed
 
@@ -278,9 +190,9 @@ def verify_resources(deployed: DeployedStack, *, deep: bool = True) -> None:
             problems.append(
                 f"{logical_id}: deployed as {found.resource_type}, template says {resource_type}"
             )
-        adapter = ADAPTERS.get(resource_type)
-        if deep and adapter is not None:
-            problems.extend(adapter.verify(deployed, logical_id, resource))
+        model = MODELS.get(resource_type)
+        if deep and model is not None:
+            problems.extend(model.verify(deployed, logical_id, resource))
     if missing or problems:
         raise ResourceVerificationError(missing, problems)
 
@@ -316,6 +228,35 @@ def ensure_bootstrap_version(ssm: Any, template: Mapping[str, Any]) -> list[str]
 # --- internals ---------------------------------------------------------------
 
 
+def _create_stack(
+    cloudformation: Any, stack_name: str, body: dict[str, Any], parameters: Mapping[str, str]
+) -> str:
+    try:
+        created = cloudformation.create_stack(
+            StackName=stack_name,
+            TemplateBody=json.dumps(body),
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+            Capabilities=_CAPABILITIES,
+        )
+    except ClientError as err:
+        raise DeploymentError(
+            f"create_stack {stack_name!r} failed: {err}{_events_text(cloudformation, stack_name)}"
+        ) from err
+    return str(created["StackId"])
+
+
+def _stack_resources(cloudformation: Any, stack_id: str) -> dict[str, StackResource]:
+    described = cloudformation.describe_stack_resources(StackName=stack_id)
+    return {
+        r["LogicalResourceId"]: StackResource(
+            r["LogicalResourceId"], r["ResourceType"], r.get("PhysicalResourceId", "")
+        )
+        for r in described["StackResources"]
+        # moto lists a skipped resource as an entry without ids.
+        if r.get("LogicalResourceId")
+    }
+
+
 @functools.cache
 def _default_session() -> boto3.Session:
     # One session for all deploys: it caches botocore's service models, which
@@ -327,12 +268,6 @@ def _default_session() -> boto3.Session:
         aws_session_token=_FAKE_CREDENTIAL,
         region_name=DEFAULT_REGION,
     )
-
-
-def _make_client(
-    session: boto3.Session, service_name: str, endpoint_url: str | None, region: str
-) -> Any:
-    return session.client(service_name, endpoint_url=endpoint_url, region_name=region)
 
 
 def _refuse_unless_moto(endpoint_url: str) -> None:

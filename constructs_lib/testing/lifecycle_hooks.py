@@ -17,9 +17,10 @@ User Guide, "Amazon EC2 Auto Scaling lifecycle hooks") instead:
 - either call for an instance that is not waiting fails with
   ``ValidationError`` "No active Lifecycle Action found with instance ID ...".
 
-`scale_in_with_lifecycle_hooks` patches moto to do that while it is active
-(in-process and for a ``ThreadedMotoServer`` of this process) and restores
-moto afterwards::
+`scale_in_with_lifecycle_hooks` activates the part ``lifecycle-hooks``
+(`constructs_lib.testing.activation`), which patches moto to do that while
+it is active (in-process and for a ``ThreadedMotoServer`` of this process),
+and restores moto afterwards::
 
     with ThreadedMotoServer(...), scale_in_with_lifecycle_hooks():
         autoscaling.set_desired_capacity(AutoScalingGroupName=g, DesiredCapacity=0)
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,8 @@ from moto.autoscaling.models import (
 )
 from moto.autoscaling.responses import AutoScalingResponse
 from moto.core.responses import EmptyResult
+
+from constructs_lib.testing.activation import MotoPatch, activated, register_part
 
 __all__ = ["WAITING", "lifecycle_state", "scale_in_with_lifecycle_hooks"]
 
@@ -70,30 +73,16 @@ _PENDING: dict[str, _PendingAction] = {}  # by instance id
 _LOCK = threading.RLock()
 
 
+PART_NAME = "lifecycle-hooks"
+
+
 @contextmanager
 def scale_in_with_lifecycle_hooks() -> Iterator[None]:
     """Patches moto's Auto Scaling for the duration of the ``with`` block."""
-    originals = {
-        "set_desired_capacity": FakeAutoScalingGroup.set_desired_capacity,
-        "complete_lifecycle_action": getattr(
-            AutoScalingResponse, "complete_lifecycle_action", None
-        ),
-        "record_lifecycle_action_heartbeat": getattr(
-            AutoScalingResponse, "record_lifecycle_action_heartbeat", None
-        ),
-    }
-    FakeAutoScalingGroup.set_desired_capacity = _set_desired_capacity  # type: ignore[method-assign]
-    AutoScalingResponse.complete_lifecycle_action = _complete_response  # type: ignore[attr-defined]
-    AutoScalingResponse.record_lifecycle_action_heartbeat = _heartbeat_response  # type: ignore[attr-defined]
     try:
-        yield
+        with activated(PART_NAME):
+            yield
     finally:
-        FakeAutoScalingGroup.set_desired_capacity = originals["set_desired_capacity"]  # type: ignore[method-assign,assignment]
-        for name in ("complete_lifecycle_action", "record_lifecycle_action_heartbeat"):
-            if originals[name] is None:
-                delattr(AutoScalingResponse, name)
-            else:
-                setattr(AutoScalingResponse, name, originals[name])
         with _LOCK:
             _PENDING.clear()
 
@@ -112,18 +101,25 @@ def lifecycle_state(instance_id: str) -> str | None:
 # --- moto, patched --------------------------------------------------------------
 
 
-def _set_desired_capacity(self: FakeAutoScalingGroup, new_capacity: int | None) -> None:
-    _expire_overdue()
-    hook = _terminating_hook(self)
-    target = self.min_size if new_capacity is None else new_capacity
-    excess = len(self.active_instances()) - (target or 0)
-    if hook is None or excess <= 0:
-        _ORIGINAL_SET_DESIRED(self, new_capacity)
-        return
-    self.desired_capacity = target
+def _wrap_set_desired_capacity(original: Callable[..., None]) -> Callable[..., None]:
+    def set_desired_capacity(self: FakeAutoScalingGroup, new_capacity: int | None) -> None:
+        _expire_overdue()
+        hook = _terminating_hook(self)
+        target = self.min_size if new_capacity is None else new_capacity
+        excess = len(self.active_instances()) - (target or 0)
+        if hook is None or excess <= 0:
+            original(self, new_capacity)
+        else:
+            _wait_for_hook(self, hook, target or 0, excess)
+
+    return set_desired_capacity
+
+
+def _wait_for_hook(group: FakeAutoScalingGroup, hook: Any, target: int, excess: int) -> None:
+    group.desired_capacity = target
     chosen = [
         s
-        for s in self.instance_states
+        for s in group.instance_states
         if s.lifecycle_state == "InService" and not s.protected_from_scale_in
     ][:excess]
     now = time.monotonic()
@@ -131,16 +127,13 @@ def _set_desired_capacity(self: FakeAutoScalingGroup, new_capacity: int | None) 
         for state in chosen:
             state.lifecycle_state = WAITING
             _PENDING[state.instance.id] = _PendingAction(
-                group=self,
+                group=group,
                 state=state,
                 hook_name=hook.name,
                 default_result=hook.default_result,
                 heartbeat_timeout=float(hook.heartbeat_timeout),
                 deadline=now + float(hook.heartbeat_timeout),
             )
-
-
-_ORIGINAL_SET_DESIRED = FakeAutoScalingGroup.set_desired_capacity
 
 
 def _complete_response(self: AutoScalingResponse) -> EmptyResult:
@@ -200,3 +193,46 @@ def _expire_overdue() -> None:
 def _all_backends() -> Iterator[AutoScalingBackend]:
     for account in autoscaling_backends.values():
         yield from account.values()
+
+
+register_part(
+    PART_NAME,
+    "scale-in waits in Terminating:Wait for a terminating lifecycle hook; "
+    "CompleteLifecycleAction and RecordLifecycleActionHeartbeat answered",
+    [
+        MotoPatch(
+            "moto.autoscaling.models:FakeAutoScalingGroup.set_desired_capacity",
+            _wrap_set_desired_capacity,
+            relies_on=(
+                "moto.autoscaling.models:FakeAutoScalingGroup.active_instances",
+                "moto.autoscaling.models:FakeAutoScalingGroup#instance_states",
+                "moto.autoscaling.models:FakeAutoScalingGroup#autoscaling_backend",
+                "moto.autoscaling.models:FakeAutoScalingGroup#min_size",
+                "moto.autoscaling.models:InstanceState#lifecycle_state",
+                "moto.autoscaling.models:InstanceState#instance",
+                "moto.autoscaling.models:InstanceState#protected_from_scale_in",
+                "moto.autoscaling.models:AutoScalingBackend.describe_lifecycle_hooks",
+                "moto.autoscaling.models:AutoScalingBackend#autoscaling_groups",
+                "moto.autoscaling.models:AutoScalingBackend#ec2_backend",
+                "moto.autoscaling.models:autoscaling_backends",
+            ),
+        ),
+        MotoPatch(
+            "moto.autoscaling.responses:AutoScalingResponse.complete_lifecycle_action",
+            lambda _absent: _complete_response,
+            adds=True,
+            relies_on=(
+                "moto.autoscaling.responses:AutoScalingResponse",
+                "moto.core.responses:BaseResponse._get_param",
+                "moto.core.responses:EmptyResult",
+                "moto.autoscaling.exceptions:ValidationError",
+            ),
+        ),
+        MotoPatch(
+            "moto.autoscaling.responses:AutoScalingResponse.record_lifecycle_action_heartbeat",
+            lambda _absent: _heartbeat_response,
+            adds=True,
+        ),
+    ],
+    group=PART_NAME,
+)

@@ -1,10 +1,11 @@
 """A local AWS account for the real CDK CLI: a moto server on 127.0.0.1.
 
 The server runs in a thread of *this* process, so the adapters of
-`constructs_lib.testing.adapters` (moto models for the resource types moto's
-CloudFormation skips) apply to stacks that ``cdk deploy`` creates through it::
+`constructs_lib.testing.adapters` (for the resource types moto's
+CloudFormation skips or gets wrong), active while it runs, apply to stacks
+that ``cdk deploy`` creates through it::
 
-    with LocalAccount() as account:
+    with LocalAccount(public_parameters={...}) as account:
         subprocess.run(["cdk", "deploy", "--all", "--method=direct"],
                        env={**os.environ, **account.environment()}, check=True)
         sqs = account.session().client("sqs", endpoint_url=account.endpoint_url)
@@ -35,6 +36,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -43,9 +45,9 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-import constructs_lib.testing.adapters  # noqa: F401  (registers the adapters)
+from constructs_lib.testing.adapters import activate_adapters, deactivate_adapters
 from constructs_lib.testing.deploy import DEFAULT_REGION
-from constructs_lib.testing.public_parameters import seed_public_parameters
+from constructs_lib.testing.public_parameters import put_public_parameters
 
 #: moto's default account: what the example app targets unless told otherwise.
 LOCAL_ACCOUNT_ID = "123456789012"
@@ -70,14 +72,24 @@ class _NotImplementedFilter(logging.Filter):
 
 
 class LocalAccount:
-    """Starts a moto server on 127.0.0.1 (a free port unless given).
+    """Starts a moto server on 127.0.0.1 (a free port unless given), adapters active.
 
     Use it as a context manager, or call `start` and `stop`. `stop` is
     idempotent; the server thread dies with the process in any case.
+
+    :param public_parameters: AWS public SSM parameters the app reads (name ->
+        the value AWS publishes), written on start: moto lacks them.
     """
 
-    def __init__(self, *, port: int = 0, region: str = DEFAULT_REGION) -> None:
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        region: str = DEFAULT_REGION,
+        public_parameters: Mapping[str, str] | None = None,
+    ) -> None:
         self.region = region
+        self.public_parameters = dict(public_parameters or {})
         self._requested_port = port
         self._server: ThreadedMotoServer | None = None
         self.endpoint_url = ""
@@ -93,18 +105,20 @@ class LocalAccount:
         server = ThreadedMotoServer(
             ip_address="127.0.0.1", port=self._requested_port, verbose=False
         )
+        activate_adapters()
         server.start()
         host, port = server.get_host_and_port()
         self._server = server
         self.endpoint_url = f"http://{host}:{port}"
         # AWS publishes these for every account; moto does not (public_parameters).
-        seed_public_parameters(region=self.region)
+        put_public_parameters(self.public_parameters, region=self.region)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            deactivate_adapters()
 
     @property
     def port(self) -> int:

@@ -5,9 +5,11 @@ Lambda layer ARNs, ...). moto 5.2.5 ships only the AMI ones and refuses
 ``put_parameter`` under ``/aws/``, so a template that reads another one fails
 to deploy (``'NoneType' object has no attribute 'value'``). `put_public_parameter`
 writes one straight into moto's SSM backend of this process (``mock_aws()``
-or a ``ThreadedMotoServer``); `seed_public_parameters` writes
-`PUBLIC_PARAMETERS`, the ones the example app reads (and, for a layer ARN,
-a stand-in layer of that name: see `ensure_public_layer`).
+or a ``ThreadedMotoServer``); `put_public_parameters` writes the ones an app
+reads, given by the app (``LocalAccount(public_parameters=...)`` does it on
+start), and for a layer ARN a stand-in layer of that name (`ensure_public_layer`).
+Which parameters an app reads, and their values, belong to the app: the
+example app's are in ``stacks/public_parameters.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import base64
 import datetime
 import io
 import zipfile
+from collections.abc import Mapping
 
 from moto.awslambda.models import lambda_backends
 from moto.ssm.models import Parameter, ssm_backends
@@ -23,13 +26,16 @@ from moto.ssm.models import Parameter, ssm_backends
 #: The account moto uses by default.
 MOTO_ACCOUNT = "123456789012"
 
-#: Public parameters the example app reads, with the value AWS publishes for
-#: us-east-1 (OrderedProcessing: the Powertools layer; version 3.37.0).
-PUBLIC_PARAMETERS: dict[str, str] = {
-    "/aws/service/powertools/python/x86_64/python3.14/3.37.0": (
-        "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-x86_64:1"
-    ),
-}
+#: The moto internals this module relies on (the upgrade checklist reads them).
+MOTO_INTERNALS = (
+    "moto.ssm.models:ssm_backends",
+    "moto.ssm.models:SimpleSystemManagerBackend#_parameters",
+    "moto.ssm.models:Parameter(account_id, name, value, parameter_type, description, "
+    "allowed_pattern, keyid, last_modified_date, version, data_type)",
+    "moto.awslambda.models:lambda_backends",
+    "moto.awslambda.models:LambdaBackend.layers_versions_by_arn",
+    "moto.awslambda.models:LambdaBackend.publish_layer_version",
+)
 
 
 def put_public_parameter(
@@ -79,8 +85,11 @@ def ensure_public_layer(
             break
 
 
-def seed_public_parameters(*, account_id: str = MOTO_ACCOUNT, region: str = "us-east-1") -> None:
-    for name, value in PUBLIC_PARAMETERS.items():
+def put_public_parameters(
+    parameters: Mapping[str, str], *, account_id: str = MOTO_ACCOUNT, region: str = "us-east-1"
+) -> None:
+    """Writes each of ``parameters`` (name -> value), with a stand-in for a layer ARN."""
+    for name, value in parameters.items():
         put_public_parameter(name, value, account_id=account_id, region=region)
         if ":layer:" in value:
             ensure_public_layer(value, account_id=account_id, region=region)

@@ -1,10 +1,13 @@
-"""pytest support for the strict local account (`constructs_lib.testing.strict`).
+"""pytest support for the local account: the adapters and the strict account.
 
 Load it explicitly (``-p constructs_lib.testing.pytest_plugin`` or
 ``pytest_plugins = [...]`` in a root conftest); importing it patches nothing.
 It provides:
 
-- the ``strict_account`` fixture: a fresh strict account for one test (drops
+- the ``moto_adapters`` fixture: the CloudFormation adapters
+  (`constructs_lib.testing.adapters`) active for one test, and moto's own
+  code back after it;
+- the ``strict_account`` fixture: the adapters, and a fresh strict account for one test (drops
   forgotten, clock at zero), every part on except those a
   ``@pytest.mark.lenient_account("principals", ...)`` marker names;
 - a check after each test that uses it: a delivery refused during the test
@@ -20,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from constructs_lib.testing.adapters import moto_adapters
 from constructs_lib.testing.strict import StrictAccount, reset, strict_account
 
 LENIENT_MARKER = "lenient_account"
@@ -33,9 +37,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.fixture(name="moto_adapters")
+def moto_adapters_fixture() -> Iterator[None]:
+    """The CloudFormation adapters, active for one test."""
+    with moto_adapters():
+        yield
+
+
 @pytest.fixture(name="strict_account")
-def strict_account_fixture(request: pytest.FixtureRequest) -> Iterator[StrictAccount]:
-    """The strict local account, active for one test."""
+def strict_account_fixture(
+    request: pytest.FixtureRequest, moto_adapters: None
+) -> Iterator[StrictAccount]:
+    """The strict local account (and the adapters), active for one test."""
     off: set[str] = set()
     for marker in request.node.iter_markers(LENIENT_MARKER):
         off.update(marker.args)

@@ -27,6 +27,7 @@ from moto import mock_aws
 
 from constructs_lib import BucketToQueue, SecureQueue
 from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
+from constructs_lib.testing.queues import receive_all as receive_from_queue
 from tests.aws_model import (
     GENERATED_TAIL_LENGTH,
     cloudformation_bucket_name,
@@ -61,16 +62,8 @@ def deployed(synthesized: Any) -> Iterator[DeployedStack]:
 
 
 def receive_all(deployed: DeployedStack, logical_id: str) -> list[dict[str, Any]]:
-    sqs_client = deployed.client("sqs")
-    url = deployed.physical_id(logical_id)
-    bodies: list[dict[str, Any]] = []
-    while got := sqs_client.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-    ).get("Messages", []):
-        for m in got:
-            bodies.append(json.loads(m["Body"]))
-            sqs_client.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    return bodies
+    messages = receive_from_queue(deployed.client("sqs"), deployed.physical_id(logical_id))
+    return [json.loads(m["Body"]) for m in messages]
 
 
 def test_only_matching_keys_arrive_as_s3_event_records(

@@ -15,13 +15,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
 from constructs_lib._queues import QueueFacts
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumerOptions
-from tests.conftest import HAS_BUILTIN_VALIDATION, bare_app
-
-ENV = {"account": "123456789012", "region": "us-east-1"}
-
-
-def new_stack() -> Stack:
-    return Stack(bare_app(), "Test", env=ENV)
+from tests.conftest import ACCOUNT, HAS_BUILTIN_VALIDATION, REGION, bare_app, new_stack
 
 
 def new_function(stack: Stack, timeout: Duration | None = None) -> lambda_.Function:
@@ -532,7 +526,8 @@ def test_ten_thousand_pollers_pass_cloudformations_schema() -> None:
     resource schemas, whose MaximumPollers goes to 10,000 (it reports 20,000 as
     "greater than the maximum of 10000"); the flag makes its findings errors."""
     strict = {"@aws-cdk/core:validateAgainstDefaultRules": True}
-    stack = Stack(bare_app(validation=True, context=strict), "Test", env=ENV)
+    env = {"account": ACCOUNT, "region": REGION}
+    stack = Stack(bare_app(validation=True, context=strict), "Test", env=env)
     LambdaQueueConsumer(
         stack,
         "Consumer",

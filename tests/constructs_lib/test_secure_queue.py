@@ -6,6 +6,7 @@ built-in CloudFormation validation off; the validation table only constructs.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from constructs import IConstruct
 
 from constructs_lib import ConstructOptionError, SecureQueue, SecureQueueOptions, defaults
 from tests.conftest import bare_app
+from tests.conftest import new_stack as shared_new_stack
 
 QUEUE = "AWS::SQS::Queue"
 QUEUE_POLICY = "AWS::SQS::QueuePolicy"
@@ -52,8 +54,7 @@ class Synth:
         return {"Fn::GetAtt": [self.logical_id(construct), attribute]}
 
 
-def new_stack() -> Stack:
-    return Stack(bare_app(), "Stack")
+new_stack = functools.partial(shared_new_stack, "Stack", env=False)
 
 
 def synth(build: Callable[[Stack], SecureQueue]) -> Synth:

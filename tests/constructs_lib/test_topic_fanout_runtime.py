@@ -21,6 +21,7 @@ from moto import mock_aws
 
 from constructs_lib import FanoutQueue, SecureQueue, TopicFanout
 from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
+from constructs_lib.testing.queues import bodies, receive_all
 from tests.sources_synth import new_stack
 
 pytestmark = pytest.mark.runtime
@@ -79,18 +80,7 @@ def deployed(synthesized: Any) -> Iterator[DeployedStack]:
 
 
 def drain(deployed: DeployedStack, logical_id: str) -> list[str]:
-    sqs_client = deployed.client("sqs")
-    url = deployed.physical_id(logical_id)
-    bodies: list[str] = []
-    while True:
-        got = sqs_client.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0
-        ).get("Messages", [])
-        if not got:
-            return bodies
-        for m in got:
-            bodies.append(m["Body"])
-            sqs_client.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return bodies(receive_all(deployed.client("sqs"), deployed.physical_id(logical_id)))
 
 
 def attrs(**values: str | int) -> dict[str, dict[str, str]]:

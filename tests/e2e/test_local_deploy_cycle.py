@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from constructs_lib.testing.local_account import CdkCli, LocalAccount
+from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 from tests.conftest import REPO_ROOT
-from tools.deploy_local import LocalDeployment, Report, run_smoke_checks
+from tools.deploy_local import run_smoke_checks
+from tools.local_deployment import LocalDeployment, Report
 from tools.smoke import uploads_to_ingest
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +34,7 @@ def _cdk() -> str:
 
 def test_bootstrap_deploy_smoke_diff_update_destroy_redeploy(tmp_path: Path) -> None:
     out = io.StringIO()
-    with LocalAccount() as account:
+    with LocalAccount(public_parameters=EXAMPLE_PUBLIC_PARAMETERS) as account:
         cli = CdkCli(account, workdir=REPO_ROOT, executable=_cdk())
         first = LocalDeployment(account, cli, Report(out=out), tmp_path / "v1")
         first.synth()

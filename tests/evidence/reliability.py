@@ -26,6 +26,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from constructs_lib.testing.queues import receive_all
+
 BATCH = 10
 
 
@@ -119,22 +121,9 @@ def _handle_batch(
 
 def drain_dlq(sqs: Any, dlq_url: str, ledger: Ledger) -> int:
     """Reads every message of a DLQ (and deletes it); returns how many."""
-    count = 0
-    while True:
-        got = sqs.receive_message(
-            QueueUrl=dlq_url, MaxNumberOfMessages=BATCH, WaitTimeSeconds=0
-        ).get("Messages", [])
-        if not got:
-            return count
-        for message in got:
-            ledger.in_dlq.add(_identity(message["Body"])[0])
-        sqs.delete_message_batch(
-            QueueUrl=dlq_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)
-            ],
-        )
-        count += len(got)
+    messages = receive_all(sqs, dlq_url)
+    ledger.in_dlq.update(_identity(m["Body"])[0] for m in messages)
+    return len(messages)
 
 
 _ID = re.compile(r"msg-([a-z]+)-(\d{5})")

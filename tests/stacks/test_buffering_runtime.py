@@ -29,6 +29,7 @@ from constructs_lib.runtime.worker import QueueWorker, WorkerMessage, load_handl
 from constructs_lib.scaling import desired_capacity
 from constructs_lib.testing import DeployedStack, deploy_template
 from constructs_lib.testing.assets import publish_file_assets
+from constructs_lib.testing.queues import receive_all
 from tests.sqs_serialized import SerializedClient
 
 pytestmark = pytest.mark.runtime
@@ -200,15 +201,7 @@ def test_workers_drain_the_queue_and_the_group_follows_the_backlog(
         t.join(timeout=120)
 
     assert done == Counter(good)  # every good job exactly once
-    dead = []
-    while got := sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages"):
-        dead += [m["Body"] for m in got]
-        sqs.delete_message_batch(
-            QueueUrl=dlq_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)
-            ],
-        )
+    dead = [m["Body"] for m in receive_all(sqs, dlq_url)]
     assert sorted(dead) == sorted(poison)  # after 5 receives each
     assert sum(w.stats.failed for w in workers) == 5 * len(poison)
     assert sum(w.stats.processed for w in workers) == len(good)

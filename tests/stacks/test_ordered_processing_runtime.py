@@ -10,7 +10,8 @@ deployed configuration is asserted separately.
 
 moto differences met here: AWS's public parameters under /aws/service/
 (other than AMIs) are absent and put_parameter refuses that path, so the test
-seeds it (`constructs_lib.testing.public_parameters`); moto's CloudFormation
+writes it (`constructs_lib.testing.public_parameters`, the values in
+`stacks.public_parameters`); moto's CloudFormation
 drops a function's ``Layers`` (checked in the template instead); Lambda asset
 code must be in the assets bucket first (`publish_file_assets`).
 """
@@ -31,9 +32,10 @@ from moto import mock_aws
 from constructs_lib.testing import DeployedStack, deploy_template
 from constructs_lib.testing.assets import publish_file_assets
 from constructs_lib.testing.lambda_sqs import play_event_source_mapping
-from constructs_lib.testing.public_parameters import seed_public_parameters
+from constructs_lib.testing.public_parameters import put_public_parameters
 from handlers.payments import index as payments
 from stacks.ordered_processing_stack import POWERTOOLS_LAYER_PARAMETER
+from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.runtime
@@ -49,7 +51,7 @@ def deployed(example_assembly: cx_api.CloudAssembly) -> Iterator[tuple[DeployedS
     stack = example_assembly.get_stack_by_name(STACK)
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
-        seed_public_parameters()
+        put_public_parameters(EXAMPLE_PUBLIC_PARAMETERS)
         publish_file_assets(example_assembly.directory, stack.id, session.client("s3"))
         yield deploy_template(stack.template, stack_name=STACK, session=session), stack
 

@@ -22,9 +22,9 @@ def test_layer_version_equals_the_pinned_dev_dependency() -> None:
 
 
 def test_local_accounts_publish_the_layer_parameter() -> None:
-    from constructs_lib.testing.public_parameters import PUBLIC_PARAMETERS
+    from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 
-    assert POWERTOOLS_LAYER_PARAMETER in PUBLIC_PARAMETERS
+    assert POWERTOOLS_LAYER_PARAMETER in EXAMPLE_PUBLIC_PARAMETERS
 
 
 def _layer_parameter_of(context: dict[str, object]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from tools.deploy_local import Report
+from tools.local_deployment import Report
 
 
 def test_a_known_defect_is_an_xfail_not_a_failure() -> None:

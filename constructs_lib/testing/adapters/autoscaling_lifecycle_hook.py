@@ -10,16 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from moto.autoscaling.models import autoscaling_backends
-from moto.core.common_models import CloudFormationModel
 
-from constructs_lib.testing.adapters._base import AdapterModel, physical_id_of, register_model
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, physical_id_of
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
-@register_model
-class AutoScalingLifecycleHook(AdapterModel, CloudFormationModel):
+class AutoScalingLifecycleHook(AdapterModel):
     """A lifecycle hook of one Auto Scaling group."""
 
     CFN_TYPE = "AWS::AutoScaling::LifecycleHook"
@@ -56,3 +54,15 @@ class AutoScalingLifecycleHook(AdapterModel, CloudFormationModel):
         if hooks[0]["LifecycleTransition"] != props["LifecycleTransition"]:
             return [f"{logical_id}: transition {hooks[0]['LifecycleTransition']}"]
         return []
+
+
+ADAPTER = Adapter.realizing(
+    AutoScalingLifecycleHook,
+    "create_lifecycle_hook (no lifecycle runs: see lifecycle_hooks)",
+    relies_on=(
+        "moto.autoscaling.models:autoscaling_backends",
+        "moto.autoscaling.models:AutoScalingBackend.create_lifecycle_hook"
+        "(name, as_name, transition, timeout, result)",
+        "moto.autoscaling.models:AutoScalingBackend.delete_lifecycle_hook",
+    ),
+)

@@ -12,16 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from moto.autoscaling.models import autoscaling_backends
-from moto.core.common_models import CloudFormationModel
 
-from constructs_lib.testing.adapters._base import AdapterModel, physical_id_of, register_model
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, physical_id_of
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
-@register_model
-class AutoScalingScalingPolicy(AdapterModel, CloudFormationModel):
+class AutoScalingScalingPolicy(AdapterModel):
     """A step, simple or target-tracking policy of one Auto Scaling group."""
 
     CFN_TYPE = "AWS::AutoScaling::ScalingPolicy"
@@ -69,3 +67,18 @@ class AutoScalingScalingPolicy(AdapterModel, CloudFormationModel):
         if found[0]["PolicyType"] != expected:
             return [f"{logical_id}: policy type {found[0]['PolicyType']}, expected {expected}"]
         return []
+
+
+ADAPTER = Adapter.realizing(
+    AutoScalingScalingPolicy,
+    "put_scaling_policy (stored, never scales); Ref is the policy ARN",
+    relies_on=(
+        "moto.autoscaling.models:autoscaling_backends",
+        "moto.autoscaling.models:AutoScalingBackend.put_scaling_policy(name, policy_type, "
+        "metric_aggregation_type, adjustment_type, as_name, min_adjustment_magnitude, "
+        "scaling_adjustment, cooldown, target_tracking_config, step_adjustments, "
+        "estimated_instance_warmup, predictive_scaling_configuration)",
+        "moto.autoscaling.models:AutoScalingBackend.delete_policy",
+        "moto.autoscaling.models:FakeScalingPolicy.arn",
+    ),
+)

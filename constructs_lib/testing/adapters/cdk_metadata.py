@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
-
-from constructs_lib.testing.adapters._base import AdapterModel, register_model
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
-@register_model
-class CdkMetadata(AdapterModel, CloudFormationModel):
+class CdkMetadata(AdapterModel):
     """Inert: nothing to create, nothing to check beyond its stack entry."""
 
     CFN_TYPE = "AWS::CDK::Metadata"
@@ -36,3 +33,6 @@ class CdkMetadata(AdapterModel, CloudFormationModel):
     ) -> list[str]:
         # The stack-resource entry (checked before verify runs) is all there is.
         return []
+
+
+ADAPTER = Adapter.realizing(CdkMetadata, "inert, as in AWS")

@@ -6,25 +6,35 @@ among them. moto 5.2.5 looks the previous value up among the parameters the
 *caller* passed at creation only, so a parameter that took its default raises
 ``KeyError`` (an HTTP error the CLI reports as "no changes": the update is
 silently lost). AWS uses the stack's previous, resolved value; this patch of
-moto's backend does the same. It is a patch of one method, not an adapter:
-no resource type is involved.
+moto's backend does the same (no resource type is involved). Upstream, it is
+the same change to ``CloudFormationBackend._resolve_update_parameters``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
-_original = CloudFormationBackend._resolve_update_parameters
+from constructs_lib.testing.activation import MotoPatch
+from constructs_lib.testing.adapters._model import Adapter
+
 _SSM_TYPE = "AWS::SSM::Parameter::Value"
 
 
-def _resolve_update_parameters(
-    self: CloudFormationBackend, instance: Any, incoming_params: list[dict[str, str]]
-) -> dict[str, str]:
-    if not isinstance(instance, Stack):
-        return _original(self, instance, incoming_params)
+def _wrap_resolve_update_parameters(original: Callable[..., Any]) -> Callable[..., Any]:
+    def resolve(
+        self: CloudFormationBackend, instance: Any, incoming_params: list[dict[str, str]]
+    ) -> dict[str, str]:
+        if not isinstance(instance, Stack):
+            return dict(original(self, instance, incoming_params))
+        return _previous_values(instance, incoming_params)
+
+    return resolve
+
+
+def _previous_values(instance: Stack, incoming_params: list[dict[str, str]]) -> dict[str, str]:
     resolved: dict[str, Any] = dict(instance.stack_parameters)
     declared: dict[str, Any] = instance.template_dict.get("Parameters", {})
     parameters: dict[str, str] = {}
@@ -44,9 +54,21 @@ def _resolve_update_parameters(
     return parameters
 
 
-def install() -> None:
-    """Idempotent: replaces moto's method with the one above."""
-    CloudFormationBackend._resolve_update_parameters = _resolve_update_parameters  # type: ignore[method-assign]
-
-
-install()
+ADAPTER = Adapter(
+    name="cloudformation_update_parameters",
+    resource_types=(),
+    mends="UpdateStack's UsePreviousValue keeps a defaulted parameter's resolved value",
+    patches=(
+        MotoPatch(
+            "moto.cloudformation.models:CloudFormationBackend._resolve_update_parameters",
+            _wrap_resolve_update_parameters,
+            relies_on=(
+                "moto.cloudformation.models:Stack.stack_parameters",
+                "moto.cloudformation.models:Stack#parameters",
+                "moto.cloudformation.models:Stack#template_dict",
+            ),
+        ),
+    ),
+    upstream="CloudFormationBackend._resolve_update_parameters: fall back to the stack's "
+    "resolved parameters",
+)

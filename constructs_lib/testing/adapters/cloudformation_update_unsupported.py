@@ -15,26 +15,36 @@ SecurityGroupIngress); the resource is kept as it is, with its old tags.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.cloudformation import parsing
 
-_original = parsing.parse_and_update_resource
-_original_map_update = parsing.ResourceMap.update
+from constructs_lib.testing.activation import MotoPatch
+from constructs_lib.testing.adapters._model import Adapter
 
 
 class UnsupportedUpdateError(RuntimeError):
     """moto has no update for this resource type."""
 
 
-def _parse_and_update_resource(
-    logical_id: str,
-    resource_json: dict[str, Any],
-    resources_map: Any,
-    account_id: str,
-    region_name: str,
+def _wrap_parse_and_update_resource(original: Callable[..., Any]) -> Callable[..., Any]:
+    def parse_and_update_resource(
+        logical_id: str,
+        resource_json: dict[str, Any],
+        resources_map: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        updated = original(logical_id, resource_json, resources_map, account_id, region_name)
+        return _kept_or_refused(updated, logical_id, resource_json, resources_map)
+
+    return parse_and_update_resource
+
+
+def _kept_or_refused(
+    updated: Any, logical_id: str, resource_json: dict[str, Any], resources_map: Any
 ) -> Any:
-    updated = _original(logical_id, resource_json, resources_map, account_id, region_name)
     if updated is None and _only_tags_changed(logical_id, resource_json, resources_map):
         # In AWS a tag change updates these types in place. moto cannot update
         # them at all: keep the resource as it is (its tags stay the old ones).
@@ -60,17 +70,33 @@ def _only_tags_changed(logical_id: str, resource_json: dict[str, Any], resources
     return previous is not None and _without_tags(previous) == _without_tags(resource_json)
 
 
-def _map_update(self: Any, template: dict[str, Any], parameters: Any = None) -> None:
-    # moto replaces the template before it updates resources: keep the old
-    # resource definitions, so a tag-only change can be recognized.
-    self._previous_resource_json_map = dict(self._resource_json_map)
-    _original_map_update(self, template, parameters)
+def _wrap_map_update(original: Callable[..., Any]) -> Callable[..., Any]:
+    def update(self: Any, template: dict[str, Any], parameters: Any = None) -> None:
+        # moto replaces the template before it updates resources: keep the old
+        # resource definitions, so a tag-only change can be recognized.
+        self._previous_resource_json_map = dict(self._resource_json_map)
+        original(self, template, parameters)
+
+    return update
 
 
-def install() -> None:
-    """Idempotent: replaces moto's functions with the ones above."""
-    parsing.parse_and_update_resource = _parse_and_update_resource
-    parsing.ResourceMap.update = _map_update  # type: ignore[method-assign]
-
-
-install()
+ADAPTER = Adapter(
+    name="cloudformation_update_unsupported",
+    resource_types=(),
+    mends="an update moto cannot apply raises UnsupportedUpdateError (a tag-only change "
+    "is kept), instead of dropping the resource",
+    patches=(
+        MotoPatch(
+            "moto.cloudformation.parsing:parse_and_update_resource",
+            _wrap_parse_and_update_resource,
+            relies_on=("moto.cloudformation.parsing:parse_resource_and_generate_name",),
+        ),
+        MotoPatch(
+            "moto.cloudformation.parsing:ResourceMap.update",
+            _wrap_map_update,
+            relies_on=("moto.cloudformation.parsing:ResourceMap#_resource_json_map",),
+        ),
+    ),
+    upstream="parsing.parse_and_update_resource: fail the update (UPDATE_FAILED) instead of "
+    "dropping a resource whose model has no update",
+)

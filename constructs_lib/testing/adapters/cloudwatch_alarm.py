@@ -17,12 +17,11 @@ from moto.cloudwatch.models import (
     MetricStat,
     cloudwatch_backends,
 )
-from moto.core.common_models import CloudFormationModel
 
-from constructs_lib.testing.adapters._base import AdapterModel, register_model
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
 def _metric_data_queries(metrics: list[dict[str, Any]]) -> list[MetricDataQuery]:
@@ -59,8 +58,7 @@ def _metric_data_queries(metrics: list[dict[str, Any]]) -> list[MetricDataQuery]
     return queries
 
 
-@register_model
-class CloudWatchAlarm(AdapterModel, CloudFormationModel):
+class CloudWatchAlarm(AdapterModel):
     """A metric alarm (single metric or metric math) in moto's CloudWatch."""
 
     CFN_TYPE = "AWS::CloudWatch::Alarm"
@@ -126,3 +124,25 @@ class CloudWatchAlarm(AdapterModel, CloudFormationModel):
                     f"expected {expected[key]!r}"
                 )
         return problems
+
+
+ADAPTER = Adapter.realizing(
+    CloudWatchAlarm,
+    "put_metric_alarm (the strict account evaluates it)",
+    relies_on=(
+        "moto.cloudwatch.models:cloudwatch_backends",
+        "moto.cloudwatch.models:CloudWatchBackend.put_metric_alarm(name, namespace, "
+        "metric_name, metric_data_queries, comparison_operator, evaluation_periods, "
+        "datapoints_to_alarm, period, threshold, statistic, extended_statistic, description, "
+        "dimensions, alarm_actions, ok_actions, insufficient_data_actions, unit, "
+        "actions_enabled, treat_missing_data, evaluate_low_sample_count_percentile, "
+        "threshold_metric_id)",
+        "moto.cloudwatch.models:CloudWatchBackend.delete_alarms",
+        "moto.cloudwatch.models:Alarm#alarm_arn",
+        "moto.cloudwatch.models:Dimension(name, value)",
+        "moto.cloudwatch.models:Metric(metric_name, namespace, dimensions)",
+        "moto.cloudwatch.models:MetricStat(metric, period, stat, unit)",
+        "moto.cloudwatch.models:MetricDataQuery(query_id, label, period, return_data, "
+        "expression, metric_stat)",
+    ),
+)

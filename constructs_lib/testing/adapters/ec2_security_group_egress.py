@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import InvalidPermissionNotFoundError
 from moto.ec2.models import ec2_backends
 
-from constructs_lib.testing.adapters._base import AdapterModel, physical_id_of, register_model
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, physical_id_of
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
 def _rule(p: dict[str, Any]) -> dict[str, Any]:
@@ -30,8 +29,7 @@ def _rule(p: dict[str, Any]) -> dict[str, Any]:
     return rule
 
 
-@register_model
-class Ec2SecurityGroupEgress(AdapterModel, CloudFormationModel):
+class Ec2SecurityGroupEgress(AdapterModel):
     """One egress rule of a security group."""
 
     CFN_TYPE = "AWS::EC2::SecurityGroupEgress"
@@ -71,3 +69,18 @@ class Ec2SecurityGroupEgress(AdapterModel, CloudFormationModel):
         return [
             f"{logical_id}: group {group_id} has no egress rule for port {props.get('FromPort')}"
         ]
+
+
+ADAPTER = Adapter.realizing(
+    Ec2SecurityGroupEgress,
+    "authorize_security_group_egress (CIDR or destination group)",
+    relies_on=(
+        "moto.ec2.models:ec2_backends",
+        "moto.ec2.models:EC2Backend.authorize_security_group_egress(ip_protocol, from_port, "
+        "to_port, ip_ranges, source_groups)",
+        "moto.ec2.models:EC2Backend.revoke_security_group_egress(ip_protocol, from_port, "
+        "to_port, ip_ranges, source_groups)",
+        "moto.ec2.models:EC2Backend.get_security_group_by_name_or_id",
+        "moto.ec2.exceptions:InvalidPermissionNotFoundError",
+    ),
+)

@@ -7,59 +7,68 @@ moto evaluates a bucket's policy on object requests, but without any request
 context: a ``Deny`` whose condition it cannot evaluate applies always. The
 TLS-only statement every secure bucket carries (``Deny`` when
 ``aws:SecureTransport`` is ``false``) would then refuse every ``PutObject``,
-which AWS never does for boto3's HTTPS requests. So the adapter makes the
-bucket evaluate ``aws:SecureTransport`` as AWS does for HTTPS requests (such a
-statement does not apply) and leaves every other statement to moto.
+which AWS never does for boto3's HTTPS requests. So, while the adapters are
+active, moto's bucket policy check evaluates ``aws:SecureTransport`` as AWS
+does for HTTPS requests (such a statement does not apply) and leaves every
+other statement to moto.
+
+Upstream, moto's ``FakeBucket.get_permission`` would take the request's
+context (``aws:SecureTransport`` from the request's scheme) and the policy
+evaluation would apply conditions it can evaluate.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.iam.access_control import IAMPolicy, PermissionResult
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
-from constructs_lib.testing.adapters._base import (
+from constructs_lib.testing.activation import MotoPatch
+from constructs_lib.testing.adapters._model import (
+    Adapter,
     AdapterModel,
     physical_id_of,
     policy_statements,
-    register_model,
     resolved_matches,
 )
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
 _TLS_ONLY_CONDITION = {"Bool": {"aws:SecureTransport": "false"}}
 
 
-class TlsAwareBucket(FakeBucket):
-    """A moto bucket whose policy check knows that boto3 requests use TLS.
+def _wrap_get_permission(original: Callable[..., Any]) -> Callable[..., Any]:
+    """moto's bucket policy check, knowing that boto3's requests use TLS.
 
-    Not a CloudFormation model (moto only looks at direct subclasses of
-    ``CloudFormationModel``): the adapter re-classes the bucket it applies a
-    policy to; the subclass only replaces ``get_permission``.
+    moto evaluates the policy without a request context, so a TLS-only
+    ``Deny`` would apply to every request; AWS never applies it to an HTTPS
+    request. Such statements are left out; every other one is moto's to judge.
     """
 
-    def get_permission(self, action: str, resource: str) -> Any:
+    def get_permission(self: FakeBucket, action: str, resource: str) -> Any:
         if self.policy is None:
-            return PermissionResult.NEUTRAL
+            return original(self, action, resource)
         document = json.loads(self.policy.decode())
         statements = policy_statements(document)
         applicable = [s for s in statements if s.get("Condition") != _TLS_ONLY_CONDITION]
+        if len(applicable) == len(statements):
+            return original(self, action, resource)
         if not applicable:
             return PermissionResult.NEUTRAL
         return IAMPolicy(json.dumps(document | {"Statement": applicable})).is_action_permitted(
             action, resource
         )
 
+    return get_permission
 
-@register_model
-class S3BucketPolicy(AdapterModel, CloudFormationModel):
+
+class S3BucketPolicy(AdapterModel):
     """Puts ``PolicyDocument`` as the policy of ``Bucket``."""
 
     CFN_TYPE = "AWS::S3::BucketPolicy"
@@ -72,9 +81,6 @@ class S3BucketPolicy(AdapterModel, CloudFormationModel):
         self._backend().put_bucket_policy(
             bucket, json.dumps(self.properties["PolicyDocument"]).encode()
         )
-        fake_bucket = self._backend().get_bucket(bucket)
-        if type(fake_bucket) is FakeBucket:
-            cast(Any, fake_bucket).__class__ = TlsAwareBucket
 
     def remove(self) -> None:
         bucket = physical_id_of(self.properties["Bucket"])
@@ -97,3 +103,30 @@ class S3BucketPolicy(AdapterModel, CloudFormationModel):
                 f"{logical_id}: bucket {bucket} has policy statements {actual}, expected {expected}"
             ]
         return []
+
+
+ADAPTER = Adapter(
+    name="s3_bucket_policy",
+    resource_types=(S3BucketPolicy.CFN_TYPE,),
+    mends="put_bucket_policy; moto's policy check then treats requests as HTTPS, as AWS does",
+    model=S3BucketPolicy,
+    patches=(
+        MotoPatch(
+            "moto.s3.models:FakeBucket.get_permission",
+            _wrap_get_permission,
+            relies_on=(
+                "moto.s3.models:FakeBucket#policy",
+                "moto.iam.access_control:IAMPolicy.is_action_permitted",
+                "moto.iam.access_control:PermissionResult.NEUTRAL",
+            ),
+        ),
+    ),
+    relies_on=(
+        "moto.s3.models:s3_backends",
+        "moto.s3.models:S3Backend.put_bucket_policy",
+        "moto.s3.models:S3Backend.delete_bucket_policy",
+        "moto.s3.models:S3Backend#buckets",
+        "moto.utilities.utils:get_partition",
+    ),
+    upstream="FakeBucket.get_permission: evaluate aws:SecureTransport from the request",
+)

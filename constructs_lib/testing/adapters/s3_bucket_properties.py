@@ -2,9 +2,9 @@
 
 moto creates the bucket with its ``BucketEncryption`` and ``Tags`` only; it
 drops ``NotificationConfiguration`` (so nothing is ever sent),
-``VersioningConfiguration`` and ``PublicAccessBlockConfiguration``. This
-override of moto's own bucket model creates the bucket as moto does, then
-applies those through moto's S3 backend:
+``VersioningConfiguration`` and ``PublicAccessBlockConfiguration``. While the
+adapters are active, moto's bucket model creates (or updates) the bucket as
+it does, then applies those through moto's S3 backend:
 
 - ``NotificationConfiguration``: queue, topic and Lambda configurations with
   their key filters, and the EventBridge switch. As in AWS, S3 then sends an
@@ -12,19 +12,21 @@ applies those through moto's S3 backend:
 - ``VersioningConfiguration`` and ``PublicAccessBlockConfiguration``.
 
 Still ignored (stored nowhere, not checked): lifecycle rules, access logging,
-object ownership. It is an override, not an adapter: moto reports the bucket
-in the stack itself.
+object ownership. Upstream, the same calls belong at the end of moto's
+``FakeBucket.create_from_cloudformation_json`` and
+``update_from_cloudformation_json``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
-from constructs_lib.testing.adapters._base import register_model
+from constructs_lib.testing.activation import MotoPatch
+from constructs_lib.testing.adapters._model import Adapter
 
 #: CloudFormation list property -> (moto's configuration key, ARN key in both).
 _DESTINATIONS = {
@@ -59,39 +61,40 @@ def moto_notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-@register_model
-class NotifyingBucket(FakeBucket, CloudFormationModel):
-    """moto's bucket model, applying the properties above as AWS does."""
-
-    @classmethod
+def _wrap_create_bucket(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_from_cloudformation_json(
-        cls,
+        cls: Any,
         resource_name: str,
         cloudformation_json: Any,
         account_id: str,
         region_name: str,
         **kwargs: Any,
     ) -> FakeBucket:
-        bucket = super().create_from_cloudformation_json(
-            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        bucket: FakeBucket = original(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
         )
         _apply_notifications(bucket, cloudformation_json, account_id, region_name)
         return bucket
 
-    @classmethod
+    return create_from_cloudformation_json
+
+
+def _wrap_update_bucket(original: Callable[..., Any]) -> Callable[..., Any]:
     def update_from_cloudformation_json(
-        cls,
+        cls: Any,
         original_resource: Any,
         new_resource_name: str,
         cloudformation_json: Any,
         account_id: str,
         region_name: str,
     ) -> FakeBucket:
-        bucket = super().update_from_cloudformation_json(
-            original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        bucket: FakeBucket = original(
+            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
         )
         _apply_notifications(bucket, cloudformation_json, account_id, region_name)
         return bucket
+
+    return update_from_cloudformation_json
 
 
 def _apply_notifications(
@@ -109,3 +112,25 @@ def _apply_notifications(
     backend.put_bucket_notification_configuration(
         bucket.name, moto_notification_config(cfn) if cfn else {}
     )
+
+
+ADAPTER = Adapter(
+    name="s3_bucket_properties",
+    resource_types=("AWS::S3::Bucket",),
+    mends="NotificationConfiguration (queues, topics, functions, EventBridge), "
+    "VersioningConfiguration and PublicAccessBlockConfiguration applied",
+    patches=(
+        MotoPatch("moto.s3.models:FakeBucket.create_from_cloudformation_json", _wrap_create_bucket),
+        MotoPatch("moto.s3.models:FakeBucket.update_from_cloudformation_json", _wrap_update_bucket),
+    ),
+    relies_on=(
+        "moto.s3.models:s3_backends",
+        "moto.s3.models:S3Backend.put_bucket_versioning",
+        "moto.s3.models:S3Backend.put_public_access_block",
+        "moto.s3.models:S3Backend.put_bucket_notification_configuration",
+        "moto.s3.models:FakeBucket#name",
+        "moto.utilities.utils:get_partition",
+    ),
+    upstream="FakeBucket.create/update_from_cloudformation_json: apply notifications, "
+    "versioning and the public access block",
+)

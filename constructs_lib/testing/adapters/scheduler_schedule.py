@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.scheduler.models import scheduler_backends
 
-from constructs_lib.testing.adapters._base import (
+from constructs_lib.testing.adapters._model import (
+    Adapter,
     AdapterModel,
-    register_model,
     resolved_matches,
 )
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 _DEFAULT_GROUP = "default"
 
@@ -36,8 +35,7 @@ def epoch_seconds(iso: str | None) -> int | None:
     return int(parsed.timestamp())
 
 
-@register_model
-class SchedulerSchedule(AdapterModel, CloudFormationModel):
+class SchedulerSchedule(AdapterModel):
     """Creates the schedule in moto's Scheduler backend (stored, never run)."""
 
     CFN_TYPE = "AWS::Scheduler::Schedule"
@@ -94,3 +92,17 @@ class SchedulerSchedule(AdapterModel, CloudFormationModel):
                     f"{logical_id}: {key} is {schedule.get(key)!r}, expected {props[key]!r}"
                 )
         return problems
+
+
+ADAPTER = Adapter.realizing(
+    SchedulerSchedule,
+    "create_schedule (the strict account can fire it)",
+    relies_on=(
+        "moto.scheduler.models:scheduler_backends",
+        "moto.scheduler.models:EventBridgeSchedulerBackend.create_schedule(description, "
+        "end_date, flexible_time_window, group_name, kms_key_arn, name, schedule_expression, "
+        "schedule_expression_timezone, start_date, state, target, action_after_completion)",
+        "moto.scheduler.models:EventBridgeSchedulerBackend.delete_schedule",
+        "moto.scheduler.models:Schedule#arn",
+    ),
+)

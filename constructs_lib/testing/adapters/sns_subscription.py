@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.sns.models import sns_backends
 
-from constructs_lib.testing.adapters._base import AdapterModel, register_model, resolved_matches
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, resolved_matches
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 #: Template property -> how the attribute is written (JSON text or "true"/"false").
 _ATTRIBUTES = (
@@ -40,8 +39,7 @@ def attribute_text(value: Any) -> str:
     return str(value)
 
 
-@register_model
-class SnsSubscription(AdapterModel, CloudFormationModel):
+class SnsSubscription(AdapterModel):
     """Subscribes ``Endpoint`` to ``TopicArn`` with the template's attributes."""
 
     CFN_TYPE = "AWS::SNS::Subscription"
@@ -91,3 +89,16 @@ class SnsSubscription(AdapterModel, CloudFormationModel):
             if not same:
                 problems.append(f"{logical_id}: {name} is {actual!r}, expected {expected!r}")
         return problems
+
+
+ADAPTER = Adapter.realizing(
+    SnsSubscription,
+    "subscribe, then its attributes (filter policy, raw delivery, redrive)",
+    relies_on=(
+        "moto.sns.models:sns_backends",
+        "moto.sns.models:SNSBackend.subscribe",
+        "moto.sns.models:SNSBackend.set_subscription_attributes",
+        "moto.sns.models:SNSBackend.unsubscribe",
+        "moto.sns.models:Subscription#arn",
+    ),
+)

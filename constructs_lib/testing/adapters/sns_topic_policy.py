@@ -10,23 +10,21 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.sns.models import sns_backends
 
-from constructs_lib.testing.adapters._base import (
+from constructs_lib.testing.adapters._model import (
+    Adapter,
     AdapterModel,
     physical_id_of,
     policy_statements,
-    register_model,
     resolved_matches,
 )
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
-@register_model
-class SnsTopicPolicy(AdapterModel, CloudFormationModel):
+class SnsTopicPolicy(AdapterModel):
     """Sets ``PolicyDocument`` as the ``Policy`` of each topic of ``Topics``."""
 
     CFN_TYPE = "AWS::SNS::TopicPolicy"
@@ -66,3 +64,16 @@ class SnsTopicPolicy(AdapterModel, CloudFormationModel):
                     f"{logical_id}: topic {arn} has policy statements {actual}, expected {expected}"
                 )
         return problems
+
+
+ADAPTER = Adapter.realizing(
+    SnsTopicPolicy,
+    "the Policy attribute of each topic; removal restores the default",
+    relies_on=(
+        "moto.sns.models:sns_backends",
+        "moto.sns.models:SNSBackend.set_topic_attribute",
+        "moto.sns.models:SNSBackend#topics",
+        "moto.sns.models:Topic#_policy_json",
+        "moto.sns.models:Topic._create_default_topic_policy",
+    ),
+)

@@ -11,27 +11,25 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.sqs.models import sqs_backends
 
-from constructs_lib.testing.adapters._base import (
+from constructs_lib.testing.adapters._model import (
+    Adapter,
     AdapterModel,
     physical_id_of,
     policy_statements,
-    register_model,
     resolved_matches,
 )
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
 
 def _queue_name(queue_url: str) -> str:
     return queue_url.rstrip("/").rsplit("/", 1)[-1]
 
 
-@register_model
-class SqsQueuePolicy(AdapterModel, CloudFormationModel):
+class SqsQueuePolicy(AdapterModel):
     """Sets ``PolicyDocument`` as the ``Policy`` of each queue of ``Queues``."""
 
     CFN_TYPE = "AWS::SQS::QueuePolicy"
@@ -68,3 +66,14 @@ class SqsQueuePolicy(AdapterModel, CloudFormationModel):
                     f"{logical_id}: queue {url} has policy statements {actual}, expected {expected}"
                 )
         return problems
+
+
+ADAPTER = Adapter.realizing(
+    SqsQueuePolicy,
+    "the Policy attribute of each queue",
+    relies_on=(
+        "moto.sqs.models:sqs_backends",
+        "moto.sqs.models:SQSBackend.set_queue_attributes",
+        "moto.sqs.models:SQSBackend#queues",
+    ),
+)

@@ -31,20 +31,19 @@ turns one part off for one test.
 
 from __future__ import annotations
 
-from constructs_lib.testing.strict._patching import PARTS, MotoPatch, Part, resolve
+from constructs_lib.testing.activation import PARTS, MotoPatch, Part, resolve
 from constructs_lib.testing.strict.account import (
-    PART_NAMES,
-    Drop,
     StrictAccount,
-    UnexpectedDrops,
     active_account,
     reset,
     strict_account,
 )
+from constructs_lib.testing.strict.state import PART_NAMES, STRICT_GROUP, Drop, UnexpectedDrops
 
 __all__ = [
     "PARTS",
     "PART_NAMES",
+    "STRICT_GROUP",
     "Drop",
     "MotoPatch",
     "Part",

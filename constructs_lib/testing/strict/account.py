@@ -7,76 +7,20 @@ what was dropped and advance the account's clock.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-from constructs_lib.testing.strict._patching import (
-    PARTS,
-    activate_part,
-    deactivate_part,
+from constructs_lib.testing.activation import PARTS, activate, deactivate
+from constructs_lib.testing.strict import deliveries, principals  # noqa: F401  (register parts)
+from constructs_lib.testing.strict.alarms import advance_clock, reset_alarm_history
+from constructs_lib.testing.strict.deliveries import fire_schedule
+from constructs_lib.testing.strict.state import (
+    PART_NAMES,
+    STATE,
+    Drop,
+    UnexpectedDrops,
+    enabled,
 )
-
-#: The parts, in the order they are documented.
-PART_NAMES = ("deliveries", "principals", "alarms")
-
-
-@dataclass(frozen=True)
-class Drop:
-    """A delivery AWS would refuse: what, from where, to where, and which policy said no."""
-
-    #: the delivering service principal (``sns.amazonaws.com``) or role ARN
-    producer: str
-    #: what sent it: the topic, bucket, rule, schedule or alarm ARN
-    source: str
-    #: the queue or topic it was for
-    target: str
-    #: the first 200 characters of the message
-    message: str
-    #: label of the policy that refused it (``queue policy of arn:...``), when one did
-    policy: str | None
-    #: the evaluator's reason
-    reason: str
-    #: where the message went instead (a subscription's or target's DLQ), if anywhere
-    dead_lettered_to: str | None = None
-
-    def __str__(self) -> str:
-        fate = f"dead-lettered to {self.dead_lettered_to}" if self.dead_lettered_to else "dropped"
-        return f"{self.producer} from {self.source} to {self.target}: {fate}: {self.reason}"
-
-
-@dataclass
-class _State:
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    drops: list[Drop] = field(default_factory=list)
-    #: seconds the account's clock is ahead of the wall clock
-    clock_offset: float = 0.0
-    #: part name -> how many `StrictAccount.suspended` blocks have it off
-    suspended: dict[str, int] = field(default_factory=dict)
-
-
-STATE = _State()
-
-
-def enabled(part: str) -> bool:
-    """True while ``part`` is activated and not suspended (what every hook asks first)."""
-    return PARTS[part].active and not STATE.suspended.get(part)
-
-
-def record_drop(drop: Drop) -> None:
-    with STATE.lock:
-        STATE.drops.append(drop)
-
-
-def now() -> float:
-    """The account's clock (epoch seconds): the wall clock plus what was advanced."""
-    return time.time() + STATE.clock_offset
-
-
-class UnexpectedDrops(AssertionError):
-    """Deliveries were refused that nobody expected."""
 
 
 class StrictAccount:
@@ -107,7 +51,7 @@ class StrictAccount:
     @contextmanager
     def suspended(self, part: str) -> Iterator[None]:
         """Moto's old leniency for ``part`` inside the block."""
-        if part not in PARTS:
+        if part not in PART_NAMES:
             raise ValueError(f"unknown strict account part {part!r}; parts: {PART_NAMES}")
         with STATE.lock:
             STATE.suspended[part] = STATE.suspended.get(part, 0) + 1
@@ -121,8 +65,6 @@ class StrictAccount:
         """Move the clock ``minutes`` ahead, a minute at a time, evaluating every
         alarm at each step and running its actions (no sleeping). Returns what
         happened, one line per state change or scaling activity."""
-        from constructs_lib.testing.strict.alarms import advance_clock
-
         if not enabled("alarms"):
             raise RuntimeError("the strict account's 'alarms' part is off")
         return advance_clock(minutes)
@@ -134,8 +76,6 @@ class StrictAccount:
 
         Returns whether the message reached its target (a refusal is in `drops`).
         """
-        from constructs_lib.testing.strict.deliveries import fire_schedule
-
         return fire_schedule(name, group=group, account_id=account_id, region=region)
 
 
@@ -153,7 +93,6 @@ def strict_account(*, off: Iterable[str] = ()) -> Iterator[StrictAccount]:
     ``off`` leaves parts out, for a test that needs moto's old leniency:
     ``strict_account(off={"principals"})``.
     """
-    _import_parts()
     off = set(off)
     unknown = off - set(PART_NAMES)
     if unknown:
@@ -162,12 +101,12 @@ def strict_account(*, off: Iterable[str] = ()) -> Iterator[StrictAccount]:
     activated: list[str] = []
     try:
         for part in parts:
-            activate_part(part)
+            activate(part)
             activated.append(part)
         yield StrictAccount(parts)
     finally:
         for part in reversed(activated):
-            deactivate_part(part)
+            deactivate(part)
 
 
 def active_account() -> StrictAccount | None:
@@ -178,14 +117,7 @@ def active_account() -> StrictAccount | None:
 
 def reset() -> None:
     """Forget drops and set the clock back (a new test, a new account)."""
-    from constructs_lib.testing.strict.alarms import reset_alarm_history
-
     with STATE.lock:
         STATE.drops.clear()
         STATE.clock_offset = 0.0
     reset_alarm_history()
-
-
-def _import_parts() -> None:
-    # The parts register themselves when their modules are imported.
-    from constructs_lib.testing.strict import alarms, deliveries, principals  # noqa: F401

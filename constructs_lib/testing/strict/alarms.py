@@ -38,9 +38,8 @@ from constructs_lib.scaling_rules import (
     tracking_direction,
     tracking_policy_capacity,
 )
+from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict import scaling
-from constructs_lib.testing.strict._patching import MotoPatch, register_part
-from constructs_lib.testing.strict.account import STATE, now
 from constructs_lib.testing.strict.deliveries import publish_from_service
 from constructs_lib.testing.strict.metrics import (
     MetricKey,
@@ -48,6 +47,7 @@ from constructs_lib.testing.strict.metrics import (
     record_sample,
     reset_samples,
 )
+from constructs_lib.testing.strict.state import STATE, STRICT_GROUP, now
 
 MINUTE = 60
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -278,4 +278,5 @@ register_part(
             _wrap_group_from_cloudformation,
         )
     ],
+    group=STRICT_GROUP,
 )

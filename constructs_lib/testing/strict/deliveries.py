@@ -33,8 +33,8 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
 from constructs_lib.policy import Caller, Decision
-from constructs_lib.testing.strict._patching import MotoPatch, register_part
-from constructs_lib.testing.strict.account import Drop, enabled, now, record_drop
+from constructs_lib.testing.activation import MotoPatch, register_part
+from constructs_lib.testing.strict.state import STRICT_GROUP, Drop, enabled, now, record_drop
 from constructs_lib.testing.strict.targets import (
     arn_parts,
     delivery_context,
@@ -42,6 +42,15 @@ from constructs_lib.testing.strict.targets import (
     role_identity_policies,
     role_trust_refusal,
     topic_refusal,
+)
+
+#: The moto internals this module uses besides its patches (the upgrade checklist reads them).
+MOTO_INTERNALS = (
+    "moto.s3.exceptions:S3ClientError",
+    "moto.scheduler.models:scheduler_backends",
+    "moto.sns.models:sns_backends",
+    "moto.sns.models:SNSBackend.publish",
+    "moto.sqs.models:sqs_backends",
 )
 
 SNS = "sns.amazonaws.com"
@@ -315,4 +324,5 @@ register_part(
             relies_on=("moto.events.models:Rule#targets", "moto.events.models:Rule.arn"),
         ),
     ],
+    group=STRICT_GROUP,
 )

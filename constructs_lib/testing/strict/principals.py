@@ -24,8 +24,15 @@ from moto.iam.exceptions import MalformedPolicyDocument
 from moto.iam.models import iam_backends
 
 from constructs_lib.policy import statements_of
-from constructs_lib.testing.strict._patching import MotoPatch, register_part
-from constructs_lib.testing.strict.account import enabled
+from constructs_lib.testing.activation import MotoPatch, register_part
+from constructs_lib.testing.strict.state import STRICT_GROUP, enabled
+
+#: The moto internals this module uses besides its patches (the upgrade checklist reads them).
+MOTO_INTERNALS = (
+    "moto.core.exceptions:ServiceException",
+    "moto.iam.exceptions:MalformedPolicyDocument",
+    "moto.iam.models:iam_backends",
+)
 
 _IAM_ENTITY = re.compile(r"^arn:[\w-]+:iam::(\d{12}):(role|user)/(?:(.*)/)?([^/]+)$")
 AUTOSCALING_SERVICE = "autoscaling.amazonaws.com"
@@ -159,4 +166,5 @@ register_part(
             relies_on=("moto.iam.models:IAMBackend.create_service_linked_role",),
         ),
     ],
+    group=STRICT_GROUP,
 )

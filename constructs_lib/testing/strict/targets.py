@@ -20,6 +20,18 @@ from moto.sqs.models import sqs_backends
 
 from constructs_lib.policy import Caller, CallerKind, Decision, Request, authorize
 
+#: The moto internals this module reads (the upgrade checklist reads them).
+MOTO_INTERNALS = (
+    "moto.iam.models:iam_backends",
+    "moto.iam.models:IAMBackend.get_role_by_arn",
+    "moto.kms.models:kms_backends",
+    "moto.kms.models:KmsBackend.describe_key",
+    "moto.sns.models:sns_backends",
+    "moto.sns.models:SNSBackend#topics",
+    "moto.sqs.models:sqs_backends",
+    "moto.sqs.models:SQSBackend#queues",
+)
+
 #: What IAM sees as the calling account when a service principal uses a key:
 #: one of AWS's own, never the customer's.
 AWS_SERVICE_ACCOUNT = "000000000000"

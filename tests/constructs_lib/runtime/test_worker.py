@@ -33,6 +33,7 @@ from constructs_lib.runtime.worker import (
     worker_from_settings,
 )
 from constructs_lib.runtime.worker_settings import WorkerSettings
+from constructs_lib.testing.queues import bodies, receive_all
 from tests.sqs_serialized import SerializedClient
 
 REGION = "us-east-1"
@@ -90,14 +91,7 @@ def send(sqs: Any, url: str, bodies: list[str], **extra: Any) -> None:
 
 
 def drain_all(sqs: Any, url: str) -> list[str]:
-    bodies = []
-    while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
-        if not got.get("Messages"):
-            return bodies
-        for m in got["Messages"]:
-            bodies.append(m["Body"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return bodies(receive_all(sqs, url))
 
 
 def count_requests(client: Any) -> Counter[str]:

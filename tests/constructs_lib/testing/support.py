@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from aws_cdk import Environment, Stack
+from aws_cdk import Stack
 from aws_cdk.assertions import Template
 
-from tests.conftest import bare_app
+from constructs_lib.testing.activation import PARTS, activate, deactivate
+from tests.conftest import ACCOUNT, REGION, new_stack
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-
-
-def new_stack(stack_id: str = "Test") -> Stack:
-    """A stack in the moto account and region, synthesized without CDK's slow validation."""
-    app = bare_app()
-    return Stack(app, stack_id, env=Environment(account=ACCOUNT, region=REGION))
+__all__ = ["ACCOUNT", "REGION", "all_parts_inactive", "new_stack", "template_of"]
 
 
 def template_of(stack: Stack) -> dict[str, Any]:
     template: dict[str, Any] = Template.from_stack(stack).to_json()
     return template
+
+
+@contextmanager
+def all_parts_inactive() -> Iterator[None]:
+    """Every part off for the block (a fixture may hold some), then as before."""
+    counts = {name: part.active_count for name, part in PARTS.items()}
+    for name, count in counts.items():
+        for _ in range(count):
+            deactivate(name)
+    try:
+        yield
+    finally:
+        for name, count in counts.items():
+            for _ in range(count):
+                activate(name)

@@ -1,17 +1,53 @@
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
-from constructs_lib.testing import TESTED_MOTO_VERSION, MotoVersionError, check_moto_version
-from constructs_lib.testing._moto_version import installed_moto_version
+from constructs_lib.testing import (
+    SUPPORTED_MOTO_VERSIONS,
+    TESTED_MOTO_VERSION,
+    MotoVersionError,
+    activate_adapters,
+    check_moto_version,
+)
+from constructs_lib.testing._moto_version import installed_moto_version, is_supported
+from tests.conftest import REPO_ROOT, pinned_version
 
 
 def test_installed_moto_is_the_tested_one() -> None:
-    assert installed_moto_version() == TESTED_MOTO_VERSION == "5.2.5"
+    assert installed_moto_version() == TESTED_MOTO_VERSION == pinned_version("moto")
     check_moto_version()
 
 
-@pytest.mark.parametrize("version", ["5.2.4", "5.3.0", None])
+def test_the_testing_extra_asks_for_the_supported_range() -> None:
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    oldest, newest = SUPPORTED_MOTO_VERSIONS
+    assert (
+        f"moto[server]>={oldest},<={newest}"
+        in project["project"]["optional-dependencies"]["testing"]
+    )
+    assert is_supported(TESTED_MOTO_VERSION)
+
+
+@pytest.mark.parametrize(
+    ("version", "supported"),
+    [
+        (SUPPORTED_MOTO_VERSIONS[0], True),
+        (SUPPORTED_MOTO_VERSIONS[1], True),
+        ("4.2.14", False),
+        ("5.3.0", False),
+        (f"{SUPPORTED_MOTO_VERSIONS[1]}.post1", False),
+        ("5.3.0rc1", False),
+    ],
+)
+def test_the_range_is_inclusive_and_refuses_pre_releases_past_it(
+    version: str, supported: bool
+) -> None:
+    assert is_supported(version) is supported
+
+
+@pytest.mark.parametrize("version", ["4.2.14", "5.3.0", None])
 def test_other_versions_are_refused_clearly(
     version: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -22,5 +58,14 @@ def test_other_versions_are_refused_clearly(
     with pytest.raises(MotoVersionError) as caught:
         check_moto_version(version)
     message = str(caught.value)
-    assert "moto==5.2.5" in message
+    oldest, newest = SUPPORTED_MOTO_VERSIONS
+    assert f"moto>={oldest},<={newest}" in message
     assert (version or "no moto") in message
+
+
+def test_activation_checks_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "constructs_lib.testing._moto_version.installed_moto_version", lambda: "4.2.14"
+    )
+    with pytest.raises(MotoVersionError, match=r"found 4\.2\.14"):
+        activate_adapters()

@@ -6,7 +6,7 @@ from aws_cdk import CfnResource
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib.testing import deploy_template
-from constructs_lib.testing.adapters import ADAPTERS, cdk_metadata
+from constructs_lib.testing.adapters import MODELS, cdk_metadata
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -29,7 +29,7 @@ def _cli_like_template() -> dict[str, Any]:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::CDK::Metadata"] is cdk_metadata.CdkMetadata
+    assert MODELS["AWS::CDK::Metadata"] is cdk_metadata.CdkMetadata
 
 
 def test_cli_metadata_is_accounted_for(moto: None) -> None:

@@ -13,7 +13,7 @@ from constructs_lib.testing import (
     logical_id_of,
     verify_resources,
 )
-from constructs_lib.testing.adapters import ADAPTERS, cloudwatch_alarm
+from constructs_lib.testing.adapters import MODELS, cloudwatch_alarm
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -41,7 +41,7 @@ def stack() -> tuple[dict[str, Any], str, str]:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::CloudWatch::Alarm"] is cloudwatch_alarm.CloudWatchAlarm
+    assert MODELS["AWS::CloudWatch::Alarm"] is cloudwatch_alarm.CloudWatchAlarm
 
 
 def test_creates_the_alarms(moto: None, stack: Any) -> None:

@@ -21,7 +21,7 @@ from constructs_lib.testing import (
     verify_resources,
 )
 from constructs_lib.testing.adapters import (
-    ADAPTERS,
+    MODELS,
     autoscaling_lifecycle_hook,
     autoscaling_scaling_policy,
     ec2_security_group_egress,
@@ -31,16 +31,16 @@ from tests.constructs_lib.testing.support import new_stack, template_of
 
 
 def test_all_four_are_registered() -> None:
-    assert ADAPTERS["AWS::AutoScaling::ScalingPolicy"] is (
+    assert MODELS["AWS::AutoScaling::ScalingPolicy"] is (
         autoscaling_scaling_policy.AutoScalingScalingPolicy
     )
-    assert ADAPTERS["AWS::AutoScaling::LifecycleHook"] is (
+    assert MODELS["AWS::AutoScaling::LifecycleHook"] is (
         autoscaling_lifecycle_hook.AutoScalingLifecycleHook
     )
-    assert ADAPTERS["AWS::EC2::SecurityGroupEgress"] is (
+    assert MODELS["AWS::EC2::SecurityGroupEgress"] is (
         ec2_security_group_egress.Ec2SecurityGroupEgress
     )
-    assert ADAPTERS["AWS::SNS::TopicPolicy"] is sns_topic_policy.SnsTopicPolicy
+    assert MODELS["AWS::SNS::TopicPolicy"] is sns_topic_policy.SnsTopicPolicy
 
 
 @pytest.fixture(scope="module")

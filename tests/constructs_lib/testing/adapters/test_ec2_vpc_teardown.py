@@ -13,8 +13,7 @@ from aws_cdk import Tags
 from aws_cdk import aws_ec2 as ec2
 
 from constructs_lib.testing import deploy_template
-from constructs_lib.testing.adapters import ec2_vpc_teardown
-from constructs_lib.testing.adapters._base import REGISTERED_MODELS
+from constructs_lib.testing.adapters import ADAPTERS, ec2_vpc_teardown
 from constructs_lib.testing.adapters.cloudformation_update_unsupported import (
     UnsupportedUpdateError,
 )
@@ -43,10 +42,13 @@ def _vpc_template(tagged: bool = False) -> dict[str, Any]:
     return template_of(s)
 
 
-def test_overrides_are_registered() -> None:
-    assert REGISTERED_MODELS["AWS::EC2::VPCEndpoint"] is ec2_vpc_teardown.DeletableVpcEndpoint
-    assert REGISTERED_MODELS["AWS::EC2::FlowLog"] is ec2_vpc_teardown.DeletableFlowLog
-    assert REGISTERED_MODELS["AWS::EC2::RouteTable"] is ec2_vpc_teardown.DeletableRouteTable
+def test_the_fixes_are_registered() -> None:
+    assert ec2_vpc_teardown.ADAPTER in ADAPTERS
+    assert ec2_vpc_teardown.ADAPTER.resource_types == (
+        "AWS::EC2::VPCEndpoint",
+        "AWS::EC2::FlowLog",
+        "AWS::EC2::RouteTable",
+    )
 
 
 def test_stack_delete_removes_endpoints_flow_log_route_tables_and_the_vpc(moto: None) -> None:

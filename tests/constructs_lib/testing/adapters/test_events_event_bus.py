@@ -5,12 +5,12 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib.testing import deploy_template, logical_id_of
-from constructs_lib.testing.adapters import REGISTERED_MODELS, events_event_bus
+from constructs_lib.testing.adapters import ADAPTERS, events_event_bus
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
-def test_overrides_motos_event_bus_model() -> None:
-    assert REGISTERED_MODELS["AWS::Events::EventBus"] is events_event_bus.NamedEventBus
+def test_the_fix_is_registered() -> None:
+    assert events_event_bus.ADAPTER in ADAPTERS
 
 
 def test_a_rule_on_a_custom_bus_deploys_and_ref_is_the_name(moto: None) -> None:

@@ -5,12 +5,12 @@ import json
 from aws_cdk import aws_kms as kms
 
 from constructs_lib.testing import deploy_template, logical_id_of
-from constructs_lib.testing.adapters import REGISTERED_MODELS, kms_key_policy
+from constructs_lib.testing.adapters import ADAPTERS, kms_key_policy
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
-def test_overrides_motos_key_model() -> None:
-    assert REGISTERED_MODELS["AWS::KMS::Key"] is kms_key_policy.JsonPolicyKey
+def test_the_fix_is_registered() -> None:
+    assert kms_key_policy.ADAPTER in ADAPTERS
 
 
 def test_key_from_a_template_is_usable(moto: None) -> None:

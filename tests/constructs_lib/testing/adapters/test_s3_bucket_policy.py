@@ -14,7 +14,7 @@ from constructs_lib.testing import (
     logical_id_of,
     verify_resources,
 )
-from constructs_lib.testing.adapters import ADAPTERS, s3_bucket_policy
+from constructs_lib.testing.adapters import MODELS, s3_bucket_policy
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -26,7 +26,7 @@ def stack() -> tuple[dict[str, Any], str]:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::S3::BucketPolicy"] is s3_bucket_policy.S3BucketPolicy
+    assert MODELS["AWS::S3::BucketPolicy"] is s3_bucket_policy.S3BucketPolicy
 
 
 def test_bucket_gets_the_policy(moto: None, stack: Any) -> None:

@@ -10,7 +10,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib.testing import deploy_template, logical_id_of
-from constructs_lib.testing.adapters import REGISTERED_MODELS, s3_bucket_properties
+from constructs_lib.testing.adapters import ADAPTERS, s3_bucket_properties
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -51,8 +51,8 @@ def stack() -> tuple[dict[str, Any], dict[str, str]]:
     return template_of(s), {"bucket": logical_id_of(bucket), "queue": logical_id_of(queue)}
 
 
-def test_overrides_motos_bucket_model() -> None:
-    assert REGISTERED_MODELS["AWS::S3::Bucket"] is s3_bucket_properties.NotifyingBucket
+def test_the_fix_is_registered() -> None:
+    assert s3_bucket_properties.ADAPTER in ADAPTERS
 
 
 def test_conversion_to_motos_shape() -> None:

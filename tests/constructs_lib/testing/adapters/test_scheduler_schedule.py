@@ -15,7 +15,7 @@ from constructs_lib.testing import (
     logical_id_of,
     verify_resources,
 )
-from constructs_lib.testing.adapters import ADAPTERS, scheduler_schedule
+from constructs_lib.testing.adapters import MODELS, scheduler_schedule
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -39,7 +39,7 @@ def stack() -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::Scheduler::Schedule"] is scheduler_schedule.SchedulerSchedule
+    assert MODELS["AWS::Scheduler::Schedule"] is scheduler_schedule.SchedulerSchedule
 
 
 def test_schedule_is_stored_with_its_target(moto: None, stack: Any) -> None:

@@ -14,7 +14,7 @@ from constructs_lib.testing import (
     logical_id_of,
     verify_resources,
 )
-from constructs_lib.testing.adapters import ADAPTERS, sns_subscription
+from constructs_lib.testing.adapters import MODELS, sns_subscription
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -56,7 +56,7 @@ def stack() -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::SNS::Subscription"] is sns_subscription.SnsSubscription
+    assert MODELS["AWS::SNS::Subscription"] is sns_subscription.SnsSubscription
 
 
 def test_subscription_exists_with_its_attributes(moto: None, stack: Any) -> None:

@@ -12,7 +12,7 @@ from constructs_lib.testing import (
     logical_id_of,
     verify_resources,
 )
-from constructs_lib.testing.adapters import ADAPTERS, sns_topic_policy
+from constructs_lib.testing.adapters import MODELS, sns_topic_policy
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 
@@ -29,7 +29,7 @@ def _statements(deployed: Any, topic_arn: str) -> list[dict[str, Any]]:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::SNS::TopicPolicy"] is sns_topic_policy.SnsTopicPolicy
+    assert MODELS["AWS::SNS::TopicPolicy"] is sns_topic_policy.SnsTopicPolicy
 
 
 def test_topic_gets_the_policy_with_resolved_arns(moto: None, stack: Any) -> None:

@@ -13,7 +13,7 @@ from constructs_lib.testing import (
     logical_id_of,
     verify_resources,
 )
-from constructs_lib.testing.adapters import ADAPTERS, sqs_queue_policy
+from constructs_lib.testing.adapters import MODELS, sqs_queue_policy
 from tests.constructs_lib.testing.support import new_stack, template_of
 
 _POLICY = {
@@ -48,7 +48,7 @@ def _policy(deployed: Any, logical_id: str) -> Any:
 
 
 def test_is_registered() -> None:
-    assert ADAPTERS["AWS::SQS::QueuePolicy"] is sqs_queue_policy.SqsQueuePolicy
+    assert MODELS["AWS::SQS::QueuePolicy"] is sqs_queue_policy.SqsQueuePolicy
 
 
 def test_sets_the_policy_of_every_listed_queue(moto: None, stack: Any) -> None:

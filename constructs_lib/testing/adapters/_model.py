@@ -1,77 +1,73 @@
-"""The mechanism every adapter uses: a moto ``CloudFormationModel`` registered in-process.
+"""What an adapter is: a record of what it mends, and the model of a type moto skips.
 
-moto's CloudFormation finds the model of a resource type through
-``CloudFormationModel.__subclasses__()`` (only *direct* subclasses) and caches
-that lookup (``functools.lru_cache`` on ``get_model_list``/``get_model_map``).
-`register_model` therefore checks that a class is a direct subclass, clears
-those caches, and verifies that moto now resolves the type to the class: an
-adapter is either active or the import fails, never silently ignored.
-
-Because the registration lives in moto's own parser, it serves every client
-of moto in this process: ``mock_aws()``, a ``ThreadedMotoServer`` and the CDK
-CLI deploying into that server.
+An `Adapter` record says which CloudFormation types it is about, how it
+realizes or fixes them, the `MotoPatch`es it installs on activation and the
+moto internals it relies on (the upgrade checklist reads them). A type moto's
+CloudFormation skips is realized by an `AdapterModel`: a plain class with the
+interface moto's parser calls (moto's ``CloudFormationModel`` methods), not a
+subclass of it, so that defining it changes nothing in moto. moto finds it
+only while the adapters are active (`constructs_lib.testing.adapters.registry`).
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-from moto.core.common_models import CloudFormationModel
+
+from constructs_lib.testing.activation import MotoPatch
 
 if TYPE_CHECKING:
-    from constructs_lib.testing.deploy import DeployedStack
+    from constructs_lib.testing.deployed_stack import DeployedStack
 
-_Model = TypeVar("_Model", bound=type[CloudFormationModel])
-
-#: Resource type -> the class that realizes it in moto: adapters for the types
-#: moto 5.2.5 skips, and overrides of moto's own models where moto differs
-#: from AWS. Read by the post-deploy verification.
-REGISTERED_MODELS: dict[str, type[CloudFormationModel]] = {}
-
-#: Resource type -> adapter, only for types moto itself skips; each has a
-#: ``verify`` that checks the deployed resource through boto3.
-ADAPTERS: dict[str, type[AdapterModel]] = {}
+#: The moto internals every `AdapterModel` relies on.
+MODEL_INTERNALS = ("moto.cloudformation.exceptions:UnformattedGetAttTemplateException",)
 
 
-class AdapterRegistrationError(RuntimeError):
-    """An adapter class cannot be made active in moto's CloudFormation."""
+@dataclass(frozen=True)
+class Adapter:
+    """One adapter: what moto lacks or gets wrong, and how this package mends it.
 
-
-def _clear_moto_model_caches() -> None:
-    parsing.get_model_list.cache_clear()
-    parsing.get_model_map.cache_clear()
-    parsing.get_name_type_map.cache_clear()
-
-
-def register_model(cls: _Model) -> _Model:
-    """Make ``cls`` the model moto's CloudFormation uses for its resource type.
-
-    Use as a class decorator. ``cls`` must list ``CloudFormationModel`` among
-    its own bases (moto only sees direct subclasses); when it overrides one of
-    moto's models for the same type, it wins because it is defined later.
-
-    :raises AdapterRegistrationError: when moto does not resolve the type to ``cls``.
+    :param name: the module's name (``sqs_queue_policy``).
+    :param resource_types: the CloudFormation types it concerns (none for a
+        fix of CloudFormation itself, e.g. of UpdateStack).
+    :param mends: what it does, one line (the docs' table shows it).
+    :param model: for a type moto skips: the `AdapterModel` that realizes it.
+    :param patches: fixes of moto's own code, installed on activation.
+    :param relies_on: moto internals the model or patches use (besides the
+        patch targets), in the notation of `constructs_lib.testing.activation`.
+    :param upstream: for a fix that belongs in moto: the change to send there.
     """
-    resource_type = cls.cloudformation_type()
-    if CloudFormationModel not in cls.__bases__:
-        raise AdapterRegistrationError(
-            f"{cls.__qualname__} ({resource_type}) must list CloudFormationModel "
-            "among its direct bases: moto finds models by "
-            "CloudFormationModel.__subclasses__()"
-        )
-    _clear_moto_model_caches()
-    resolved = parsing.get_model_map().get(resource_type)
-    if resolved is not cls:
-        raise AdapterRegistrationError(
-            f"moto resolves {resource_type} to {resolved!r}, not {cls.__qualname__}"
-        )
-    REGISTERED_MODELS[resource_type] = cls
-    if issubclass(cls, AdapterModel):
-        ADAPTERS[resource_type] = cls
-    return cls
+
+    name: str
+    resource_types: tuple[str, ...]
+    mends: str
+    model: type[AdapterModel] | None = None
+    patches: tuple[MotoPatch, ...] = ()
+    relies_on: tuple[str, ...] = ()
+    upstream: str = ""
+
+    @classmethod
+    def realizing(
+        cls, model: type[AdapterModel], mends: str, relies_on: tuple[str, ...] = ()
+    ) -> Adapter:
+        """The record of an adapter whose module realizes ``model``'s type."""
+        name = model.__module__.rsplit(".", 1)[-1]
+        return cls(name, (model.CFN_TYPE,), mends, model=model, relies_on=relies_on)
+
+    @property
+    def kind(self) -> str:
+        """``realizes`` (a type moto skips) or ``fixes`` (moto's own behaviour)."""
+        return "realizes" if self.model is not None else "fixes"
+
+    def internals(self) -> tuple[str, ...]:
+        """Every moto internal this adapter relies on: the checklist's entries."""
+        from_patches = (i for patch in self.patches for i in patch.internals())
+        from_model = MODEL_INTERNALS if self.model is not None else ()
+        return tuple(dict.fromkeys((*from_patches, *self.relies_on, *from_model)))
 
 
 def physical_id_of(value: Any) -> str:
@@ -83,10 +79,11 @@ def physical_id_of(value: Any) -> str:
 
 
 class AdapterModel:
-    """Base of an adapter for a resource type moto's CloudFormation skips.
+    """Base of the model of a resource type moto's CloudFormation skips.
 
-    Subclass it together with ``CloudFormationModel`` (in that order) and
-    decorate with `register_model`. Set `CFN_TYPE`, optionally `NAME_PROPERTY`
+    Subclass it (only it: not moto's ``CloudFormationModel``, whose subclasses
+    moto picks up the moment they are defined) and name the subclass as the
+    ``model`` of an `Adapter`. Set `CFN_TYPE`, optionally `NAME_PROPERTY`
     (the property holding an explicit physical name; moto then generates
     ``<stack>-<logical id>-<suffix>`` when it is absent, like CloudFormation),
     and implement:
@@ -218,6 +215,35 @@ class AdapterModel:
 
     def is_created(self) -> bool:
         return True
+
+
+def tags_of(properties: dict[str, Any]) -> dict[str, str]:
+    """A template's ``Tags`` list as a dict (what moto's tagging calls take)."""
+    return {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
+
+
+def preparing_create(
+    prepare: Callable[[str, Any], tuple[str, Any]],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A `MotoPatch` wrap for a model's ``create_from_cloudformation_json``:
+    ``prepare(resource_name, cloudformation_json)`` gives the name and resource
+    moto's own create then gets."""
+
+    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+        def create_from_cloudformation_json(
+            cls: Any,
+            resource_name: str,
+            cloudformation_json: Any,
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            name, resource = prepare(resource_name, cloudformation_json)
+            return original(cls, name, resource, account_id, region_name, **kwargs)
+
+        return create_from_cloudformation_json
+
+    return wrap
 
 
 def policy_statements(policy: str | dict[str, Any] | None) -> list[dict[str, Any]]:
