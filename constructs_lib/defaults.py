@@ -200,6 +200,17 @@ WORKER_DRAIN_TIMEOUT_RANGE_SECONDS = (30, 7_200)
 WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, worker_settings.SQS_BATCH_LIMIT)
 WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS = (1, worker_settings.MAX_VISIBILITY_SECONDS)
 
+# --- PatternDashboard ---------------------------------------------------------
+
+#: Each graph point covers one minute: SQS, Lambda and Auto Scaling publish
+#: every minute and the library's alarms judge one-minute periods. CloudWatch
+#: widens the period of a dashboard opened on a long time range; the rates and
+#: the time to drain divide by PERIOD() and stay per second.
+DASHBOARD_PERIOD = Duration.minutes(1)
+
+#: The time range a dashboard opens on.
+DASHBOARD_TIME_RANGE = Duration.hours(3)
+
 # --- Stack limits (CloudFormation quotas the library checks at synth) ----------
 
 #: CloudFormation's resources-per-stack quota; the context key

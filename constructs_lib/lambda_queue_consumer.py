@@ -16,7 +16,15 @@ from constructs import Construct
 from constructs_lib import _aws, defaults
 from constructs_lib._alarm_topics import check_notification_topic
 from constructs_lib._alarms import alarm_above, notify
-from constructs_lib._metrics import QueueMetrics, function_errors, function_throttles
+from constructs_lib._metrics import (
+    MAPPING_EVENT_COUNTS,
+    QueueMetrics,
+    function_concurrency,
+    function_errors,
+    function_throttles,
+    mapping_event_count,
+)
+from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._validation import (
@@ -344,6 +352,65 @@ class LambdaQueueConsumer(Construct):
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The function's alarms and the queue's age alarm."""
         return [self.errors_alarm, self.throttles_alarm, self.oldest_message_age_alarm]
+
+    # --- the dashboard (PatternDashboard) -------------------------------------
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The consumed queue, the function and the mapping's own counts."""
+        return PatternView(
+            kind="LambdaQueueConsumer",
+            path=self.node.path,
+            description=f"The Lambda function {self.function.node.path} consumes the queue "
+            f"through an event-source mapping ({self._scaling_mode()}).",
+            queues=(
+                queue_view(
+                    QueueRef(self.secure_queue or self.queue),
+                    "consumed queue",
+                    age_alarms=[self.oldest_message_age_alarm],
+                ),
+            ),
+            graphs=self._graphs(period),
+            alarms=tuple(self.alarms),
+        )
+
+    def _scaling_mode(self) -> str:
+        if self.provisioned_pollers is not None:
+            low, high = self.provisioned_pollers
+            return f"provisioned mode, {low} to {high} event pollers"
+        if self.max_concurrency is not None:
+            return f"at most {self.max_concurrency} concurrent invocations"
+        return "Lambda scales the pollers"
+
+    def _graphs(self, period: Duration) -> tuple[Graph, ...]:
+        function = self.function
+        failures = Graph(
+            "Function errors and throttles",
+            (
+                function_errors(function, period).with_(label="Errors"),
+                function_throttles(function, period).with_(label="Throttles"),
+            ),
+            (self.errors_alarm.to_annotation(), self.throttles_alarm.to_annotation()),
+        )
+        bound = self.max_concurrency
+        concurrency = Graph(
+            "Concurrent executions",
+            (function_concurrency(function, period).with_(label="ConcurrentExecutions (max)"),),
+            (cloudwatch.HorizontalAnnotation(value=bound, label="max_concurrency"),)
+            if isinstance(bound, int)
+            else (),
+        )
+        if not self.event_count_metrics:
+            return failures, concurrency
+        mapping = Graph(
+            "Event-source mapping: messages (EventCount)",
+            tuple(
+                mapping_event_count(self.event_source_mapping, name, period).with_(
+                    label=name.removesuffix("EventCount")
+                )
+                for name in MAPPING_EVENT_COUNTS
+            ),
+        )
+        return failures, concurrency, mapping
 
     # --- the builders --------------------------------------------------------
 
