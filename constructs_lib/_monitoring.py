@@ -38,7 +38,7 @@ class Graph:
 class QueueView:
     """A queue the pattern moves messages through, with what is known of it."""
 
-    #: what the queue is to the pattern ("consumed queue", "subscribed queue Billing")
+    #: what the queue is to the pattern ("consumed queue", "subscribed queue")
     role: str
     queue: sqs.IQueue
     #: its dead-letter queue, if one is known here (an imported queue's is not)
@@ -47,9 +47,17 @@ class QueueView:
     age_alarms: tuple[cloudwatch.Alarm, ...] = ()
     dead_letter_alarms: tuple[cloudwatch.Alarm, ...] = ()
 
+    #: the queue's construct id (its SecureQueue's), which graph titles show
+    name: str = ""
+
     @property
     def alarms(self) -> tuple[cloudwatch.Alarm, ...]:
         return (*self.age_alarms, *self.dead_letter_alarms)
+
+    @property
+    def title(self) -> str:
+        """ "Consumed queue Jobs": what the queue is, and which."""
+        return f"{self.role[:1].upper()}{self.role[1:]} {self.name}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ def queue_view(
             dead_letter_queue=secure.dead_letter_queue,
             age_alarms=_unique((secure.oldest_message_age_alarm, *age_alarms)),
             dead_letter_alarms=(dlq_alarm,) if dlq_alarm is not None else (),
+            name=secure.node.id,
         )
     redrive = ref.queue.dead_letter_queue if isinstance(ref.queue, sqs.Queue) else None
     return QueueView(
@@ -103,6 +112,7 @@ def queue_view(
         queue=ref.queue,
         dead_letter_queue=redrive.queue if redrive is not None else None,
         age_alarms=_unique(age_alarms),
+        name=ref.queue.node.id,
     )
 
 

@@ -231,7 +231,7 @@ class PatternDashboard(Construct):
             if not _known(alarm, self._shown_alarms):
                 self._shown_alarms.append(alarm)
                 alarms.append(alarm)
-        rows.extend([widget] for widget in alarm_status_widgets(f"{view.kind} alarms", alarms))
+        rows.extend([widget] for widget in alarm_status_widgets(f"Alarms: {view.path}", alarms))
         return rows
 
 
@@ -270,7 +270,7 @@ def _queue_pattern_view(queue: QueueTarget) -> PatternView:
 def _header(view: PatternView, drawn_elsewhere: Sequence[QueueView]) -> cloudwatch.TextWidget:
     lines = [f"### {view.kind} `{view.path}`", view.description]
     lines += [
-        f"Its {q.role} is drawn above, with the pattern that showed it first."
+        f"Its {q.role} {q.name} is drawn above, with the pattern that showed it first."
         for q in drawn_elsewhere
     ]
     return cloudwatch.TextWidget(markdown="\n\n".join(lines), width=_FULL_WIDTH, height=2)
@@ -278,7 +278,7 @@ def _header(view: PatternView, drawn_elsewhere: Sequence[QueueView]) -> cloudwat
 
 def _queue_rows(queue: QueueView, period: Duration) -> list[list[cloudwatch.IWidget]]:
     metrics = QueueMetrics(queue.queue)
-    role = _capitalized(queue.role)
+    role = queue.title
     depth = Graph(
         f"{role}: depth",
         (
@@ -311,7 +311,7 @@ def _queue_rows(queue: QueueView, period: Duration) -> list[list[cloudwatch.IWid
 
 
 def _dead_letter_widget(queue: QueueView, period: Duration, width: int) -> cloudwatch.IWidget:
-    role = _capitalized(queue.role)
+    role = queue.title
     if queue.dead_letter_queue is None:
         return cloudwatch.TextWidget(
             markdown=f"**{role}: dead-letter queue**\n\nNone known: the queue has no "
@@ -348,10 +348,6 @@ def _graph_widget(graph: Graph, width: int) -> cloudwatch.GraphWidget:
         width=width,
         height=_GRAPH_HEIGHT,
     )
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _is_queue(value: object) -> bool:

@@ -207,10 +207,7 @@ class TopicFanout(Construct):
             path=self.node.path,
             description=f"One SNS topic delivers to {len(self._subscribed)} queue(s), each "
             "with its filter; what SNS cannot deliver goes to the subscription DLQ.",
-            queues=tuple(
-                queue_view(ref, f"subscribed queue {spec_id}")
-                for spec_id, ref in self._subscribed.items()
-            ),
+            queues=tuple(queue_view(ref, "subscribed queue") for ref in self._subscribed.values()),
             dead_letter_queues=dead_letter_views(
                 "subscription DLQ", self.subscription_dead_letter_queue
             ),

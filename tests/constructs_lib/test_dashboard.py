@@ -107,11 +107,11 @@ def test_a_queue_gets_header_depth_age_dlq_rates_drain_and_alarms(
     assert [w["type"] for w in widgets] == ["text", *["metric"] * 5, "alarm"]
     assert widgets[0]["properties"]["markdown"].startswith("### SecureQueue `Test/Jobs`")
     assert [w["properties"].get("title") for w in widgets[1:6]] == [
-        "Queue: depth",
-        "Queue: age of the oldest message",
-        "Queue: dead-letter queue depth",
-        "Queue: sent vs deleted",
-        "Queue: time to drain",
+        "Queue Jobs: depth",
+        "Queue Jobs: age of the oldest message",
+        "Queue Jobs: dead-letter queue depth",
+        "Queue Jobs: sent vs deleted",
+        "Queue Jobs: time to drain",
     ]
 
 
@@ -122,12 +122,12 @@ def test_queue_graphs_read_the_queue_and_its_dlq(
     queue = "{GetAtt:" + logical_id(stack, jobs.queue) + ".QueueName}"
     assert jobs.dead_letter_queue is not None
     dlq = "{GetAtt:" + logical_id(stack, jobs.dead_letter_queue) + ".QueueName}"
-    depth = titled(widgets, "Queue: depth")["properties"]["metrics"]
+    depth = titled(widgets, "Queue Jobs: depth")["properties"]["metrics"]
     assert [(m[1], m[3], m[4]["stat"], m[4]["period"]) for m in depth] == [
         ("ApproximateNumberOfMessagesVisible", queue, "Maximum", 60),
         ("ApproximateNumberOfMessagesNotVisible", queue, "Maximum", 60),
     ]
-    (dlq_depth,) = titled(widgets, "Queue: dead-letter queue depth")["properties"]["metrics"]
+    (dlq_depth,) = titled(widgets, "Queue Jobs: dead-letter queue depth")["properties"]["metrics"]
     assert dlq_depth[1:4] == ["ApproximateNumberOfMessagesVisible", "QueueName", dlq]
 
 
@@ -135,11 +135,11 @@ def test_alarm_thresholds_are_drawn_where_they_apply(
     queue_dashboard: tuple[Stack, SecureQueue, list[Widget]],
 ) -> None:
     _, _, widgets = queue_dashboard
-    age = titled(widgets, "Queue: age of the oldest message")["properties"]
+    age = titled(widgets, "Queue Jobs: age of the oldest message")["properties"]
     assert [a["value"] for a in age["annotations"]["horizontal"]] == [
         defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD.to_seconds()
     ]
-    dlq = titled(widgets, "Queue: dead-letter queue depth")["properties"]
+    dlq = titled(widgets, "Queue Jobs: dead-letter queue depth")["properties"]
     assert [a["value"] for a in dlq["annotations"]["horizontal"]] == [0]
 
 
@@ -203,7 +203,7 @@ def test_time_to_drain_in_seconds(
     seconds: float | None,
 ) -> None:
     _, _, widgets = queue_dashboard
-    drain = titled(widgets, "Queue: time to drain")
+    drain = titled(widgets, "Queue Jobs: time to drain")
     stats = {m[-1]["id"]: m[-1]["stat"] for m in drain["properties"]["metrics"] if "id" in m[-1]}
     assert stats == {"visible": "Maximum", "sent": "Sum", "deleted": "Sum"}
     assert drain["properties"]["metrics"][0][0]["expression"] == TIME_TO_DRAIN_EXPRESSION
@@ -216,7 +216,7 @@ def test_rates_are_per_second_whatever_the_period() -> None:
     PatternDashboard(
         stack, "Ops", patterns=[SecureQueue(stack, "Jobs")], period=Duration.minutes(5)
     )
-    rates = titled(widgets_of(stack), "Queue: sent vs deleted")
+    rates = titled(widgets_of(stack), "Queue Jobs: sent vs deleted")
     metrics = rates["properties"]["metrics"]
     expressions = [m[0]["expression"] for m in metrics if "expression" in m[0]]
     assert expressions == ["sent / PERIOD(sent)", "deleted / PERIOD(deleted)"]
@@ -276,7 +276,7 @@ def test_no_mapping_graph_without_event_count_metrics() -> None:
 def test_the_consumers_queue_and_every_alarm_once() -> None:
     stack, consumer, widgets = consumer_widgets()
     assert widgets[0]["properties"]["markdown"].startswith("### LambdaQueueConsumer")
-    assert titled(widgets, "Consumed queue: depth")
+    assert titled(widgets, "Consumed queue Jobs: depth")
     (status,) = [w for w in widgets if w["type"] == "alarm"]
     secure = consumer.secure_queue
     assert secure is not None
@@ -320,7 +320,7 @@ def test_fleet_capacity_and_backlog_against_target() -> None:
 
 def test_fleet_age_graph_shows_its_scale_out_threshold_beside_the_queues_alarm() -> None:
     _, fleet, widgets = fleet_widgets()
-    age = titled(widgets, "Consumed queue: age of the oldest message")["properties"]
+    age = titled(widgets, "Consumed queue Jobs: age of the oldest message")["properties"]
     values = [a["value"] for a in age["annotations"]["horizontal"]]
     assert values == [
         defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD.to_seconds(),
@@ -384,9 +384,9 @@ def test_a_queue_two_patterns_share_is_drawn_once() -> None:
     dashboard = PatternDashboard(stack, "Ops", patterns=[rule, nightly])
     widgets = widgets_of(stack)
     titles = [w["properties"].get("title") for w in widgets]
-    assert titles.count("Target queue: depth") == 1
+    assert titles.count("Target queue Jobs: depth") == 1
     headers = [w["properties"]["markdown"] for w in widgets if w["type"] == "text"]
-    assert "target queue is drawn above" in headers[-1]
+    assert "target queue Jobs is drawn above" in headers[-1]
     shown = [arn for w in widgets if w["type"] == "alarm" for arn in w["properties"]["alarms"]]
     assert len(shown) == len(set(shown))
     assert dashboard.patterns == [rule, nightly]
@@ -399,7 +399,7 @@ def test_a_plain_queue_without_alarms_gets_no_alarm_widget() -> None:
     widgets = widgets_of(stack)
     assert [w["type"] for w in widgets if w["type"] == "alarm"] == []
     dlq = [w for w in widgets if w["type"] == "text"][1]["properties"]["markdown"]
-    assert dlq.startswith("**Queue: dead-letter queue**")
+    assert dlq.startswith("**Queue Plain: dead-letter queue**")
 
 
 def test_more_than_100_alarms_make_more_widgets() -> None:
