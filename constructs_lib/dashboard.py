@@ -201,7 +201,7 @@ class PatternDashboard(Construct):
         v = OptionValidator(self)
         views: list[PatternView] = []
         for i, pattern in enumerate(patterns):
-            name = option if len(patterns) == 1 and option == "pattern" else f"{option}[{i}]"
+            name = option if option == "pattern" else f"{option}[{i}]"
             view_of = getattr(pattern, "_dashboard_view", None)
             if _known(pattern, [*self.patterns, *patterns[:i]]):
                 v.fail(name, shown(pattern), "is on this dashboard already")
@@ -218,7 +218,7 @@ class PatternDashboard(Construct):
         drawn = [q for q in view.queues if _known(q.queue, self._drawn_queues)]
         rows: list[list[cloudwatch.IWidget]] = [[_header(view, drawn)]]
         for queue in view.queues:
-            if queue not in drawn:
+            if not _known(queue.queue, self._drawn_queues):
                 rows.extend(_queue_rows(queue, self._period))
                 self._drawn_queues.append(queue.queue)
         if view.dead_letter_queues:

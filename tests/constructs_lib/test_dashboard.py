@@ -436,6 +436,7 @@ def test_more_than_500_widgets_are_refused() -> None:
         "patterns over several PatternDashboards"
     ]
     assert dashboard.widget_count == 498
+    assert len(dashboard.patterns) == 83  # the refused pattern left nothing behind
 
 
 def test_what_is_no_pattern_and_a_pattern_twice_are_refused() -> None:
