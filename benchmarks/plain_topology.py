@@ -2,13 +2,14 @@
 
 What a careful user would write by hand for the same resources: each queue with
 a DLQ, TLS-only, long polling and two alarms; the same topic, subscriptions,
-bucket, rule and schedule. tests/benchmarks/test_plain_topology.py checks that
-every stack here has the same resource types and counts as the library's, so
-the synth-time comparison is like for like. Stacks of the example app without
-a plain twin here are left out of the comparison (and named in its output):
-Buffering and OrderedProcessing carry a worker fleet (VPC, Auto Scaling group,
-launch template, scaling policies, hooks) and a Lambda consumer, whose plain
-twins are not written yet.
+bucket, rule and schedule; a dashboard with the same graphs per queue.
+tests/benchmarks/test_plain_topology.py checks that every stack here has the
+same resource types and counts as the library's, so the synth-time comparison
+is like for like. Stacks of the example app without a plain twin here are left
+out of the comparison (and named in its output): Buffering and
+OrderedProcessing carry a worker fleet (VPC, Auto Scaling group, launch
+template, scaling policies, hooks) and a Lambda consumer, whose plain twins
+are not written yet.
 """
 
 from __future__ import annotations
@@ -78,6 +79,63 @@ def queue_with_dlq(
     return queue
 
 
+def queue_widgets(scope: Construct, queue: sqs.Queue) -> list[list[cloudwatch.IWidget]]:
+    """What PatternDashboard draws for a queue: depth, age, DLQ depth, rates,
+    time to drain, and the queue's two alarms."""
+    minute = Duration.minutes(1)
+    dlq = queue.dead_letter_queue.queue if queue.dead_letter_queue else queue
+    name = queue.node.id
+    sent = queue.metric_number_of_messages_sent(period=minute, statistic="Sum")
+    deleted = queue.metric_number_of_messages_deleted(period=minute, statistic="Sum")
+    visible = queue.metric_approximate_number_of_messages_visible(period=minute)
+    drain = (
+        "IF(FILL(deleted, 0) > FILL(sent, 0), "
+        "visible * PERIOD(visible) / (FILL(deleted, 0) - FILL(sent, 0)))"
+    )
+    math = cloudwatch.MathExpression
+    graphs = [
+        (f"{name}: depth", [visible, queue.metric_approximate_number_of_messages_not_visible()]),
+        (f"{name}: age", [queue.metric_approximate_age_of_oldest_message(period=minute)]),
+        (f"{name}: DLQ", [dlq.metric_approximate_number_of_messages_visible(period=minute)]),
+        (
+            f"{name}: sent vs deleted",
+            [
+                math(expression="sent / PERIOD(sent)", using_metrics={"sent": sent}, period=minute),
+                math(
+                    expression="deleted / PERIOD(deleted)",
+                    using_metrics={"deleted": deleted},
+                    period=minute,
+                ),
+            ],
+        ),
+        (
+            f"{name}: time to drain",
+            [
+                math(
+                    expression=drain,
+                    using_metrics={"visible": visible, "sent": sent, "deleted": deleted},
+                    period=minute,
+                )
+            ],
+        ),
+    ]
+    widgets: list[cloudwatch.IWidget] = [
+        cloudwatch.GraphWidget(title=title, left=metrics) for title, metrics in graphs
+    ]
+    alarms = [
+        cast(cloudwatch.Alarm, scope.node.find_child(f"{name}{a}"))
+        for a in ("DlqAlarm", "AgeAlarm")
+    ]
+    return [widgets, [cloudwatch.AlarmStatusWidget(alarms=alarms)]]
+
+
+def dashboard(stack: Stack, queues: list[sqs.Queue]) -> None:
+    board = cloudwatch.Dashboard(stack, "Dashboard", start="-PT3H")
+    for queue in queues:
+        for row in queue_widgets(stack, queue):
+            board.add_widgets(*row)
+
+
 def decoupling(stack: Stack) -> None:
     billing = queue_with_dlq(stack, "Billing", visibility_timeout=Duration.minutes(2))
     shipping = queue_with_dlq(stack, "Shipping", visibility_timeout=Duration.minutes(2))
@@ -107,6 +165,7 @@ def decoupling(stack: Stack) -> None:
                 dead_letter_queue=undeliverable,
             )
         )
+    dashboard(stack, [billing, shipping, analytics, undeliverable])
 
 
 def serverless_workflow(stack: Stack) -> None:
@@ -203,6 +262,7 @@ def serverless_workflow(stack: Stack) -> None:
             )
         ],
     )
+    dashboard(stack, [ingest, jobs, schedule_dlq, rule_dlq])
 
 
 #: Plain twin of each example stack, by stack name.
