@@ -27,7 +27,8 @@ STAMP_OLD_BOTO3 := $(OLD_BOTO3_VENV)/.installed-$(OLD_BOTO3_VERSION)-$(OLD_BOTOC
 FLOOR_VENV := .venv-floor
 STAMP_FLOOR := $(FLOOR_VENV)/.installed
 FLOOR_WHEELHOUSE := $(FLOOR_VENV)/wheelhouse
-FLOOR_TOOLS := pytest pytest-xdist syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools
+# matplotlib: `constructs-lib simulate-fleet --help` needs it (the simulate extra).
+FLOOR_TOOLS := pytest pytest-xdist syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools matplotlib
 FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
 # The assertion and runtime tests (snapshots skip themselves) and the user path;
 # not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
@@ -83,7 +84,7 @@ $(STAMP_NODE): package.json package-lock.json
 
 setup-floor: $(STAMP_FLOOR)
 
-$(STAMP_FLOOR): pyproject.toml constraints.txt constraints-floor.txt
+$(STAMP_FLOOR): pyproject.toml constraints.txt constraints-floor.txt Makefile
 	@test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
 	@echo "setup: installing the floor versions into $(FLOOR_VENV) (a few minutes the first time)"
 	@{ $(FLOOR_VENV)/bin/python -m pip install --upgrade pip $(FLOOR_TOOLS) -c constraints.txt \

@@ -2,18 +2,20 @@
 
 What a careful user would write by hand for the same resources: each queue with
 a DLQ, TLS-only, long polling and two alarms; the same topic, subscriptions,
-bucket, rule and schedule. tests/benchmarks/test_plain_topology.py checks that
-every stack here has the same resource types and counts as the library's, so
-the synth-time comparison is like for like. All four example stacks have a
-twin: Buffering's worker fleet is written as a user would without the library
-(security group, role, assets, user data, launch template, group, drain hook,
-the metric-math target tracking as an L1, two step-scaling alarms), and
-OrderedProcessing's Lambda consumer as an ``SqsEventSource`` and two alarms.
+bucket, rule and schedule; a dashboard with the same graphs per queue.
+tests/benchmarks/test_plain_topology.py checks that every stack here has the
+same resource types and counts as the library's, so the synth-time comparison
+is like for like. All four example stacks have a twin: Buffering's worker
+fleet is written as a user would without the library (security group, role,
+assets, user data, launch template, group, drain hook, the metric-math target
+tracking as an L1, two step-scaling alarms, a dashboard with the fleet's
+graphs), and OrderedProcessing's Lambda consumer as an ``SqsEventSource``, two
+alarms and a dashboard with the function's and the mapping's graphs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack, TimeZone
@@ -97,6 +99,73 @@ def queue_with_dlq(
     return queue
 
 
+def queue_widgets(scope: Construct, queue: sqs.Queue) -> list[list[cloudwatch.IWidget]]:
+    """What PatternDashboard draws for a queue: depth, age, DLQ depth, rates,
+    time to drain, and the queue's two alarms."""
+    minute = Duration.minutes(1)
+    dlq = queue.dead_letter_queue.queue if queue.dead_letter_queue else queue
+    name = queue.node.id
+    sent = queue.metric_number_of_messages_sent(period=minute, statistic="Sum")
+    deleted = queue.metric_number_of_messages_deleted(period=minute, statistic="Sum")
+    visible = queue.metric_approximate_number_of_messages_visible(period=minute)
+    drain = (
+        "IF(FILL(deleted, 0) > FILL(sent, 0), "
+        "visible * PERIOD(visible) / (FILL(deleted, 0) - FILL(sent, 0)))"
+    )
+    math = cloudwatch.MathExpression
+    graphs = [
+        (f"{name}: depth", [visible, queue.metric_approximate_number_of_messages_not_visible()]),
+        (f"{name}: age", [queue.metric_approximate_age_of_oldest_message(period=minute)]),
+        (f"{name}: DLQ", [dlq.metric_approximate_number_of_messages_visible(period=minute)]),
+        (
+            f"{name}: sent vs deleted",
+            [
+                math(expression="sent / PERIOD(sent)", using_metrics={"sent": sent}, period=minute),
+                math(
+                    expression="deleted / PERIOD(deleted)",
+                    using_metrics={"deleted": deleted},
+                    period=minute,
+                ),
+            ],
+        ),
+        (
+            f"{name}: time to drain",
+            [
+                math(
+                    expression=drain,
+                    using_metrics={"visible": visible, "sent": sent, "deleted": deleted},
+                    period=minute,
+                )
+            ],
+        ),
+    ]
+    widgets: list[cloudwatch.IWidget] = [
+        cloudwatch.GraphWidget(title=title, left=metrics) for title, metrics in graphs
+    ]
+    alarms = [
+        cast(cloudwatch.Alarm, scope.node.find_child(f"{name}{a}"))
+        for a in ("DlqAlarm", "AgeAlarm")
+    ]
+    return [widgets, [cloudwatch.AlarmStatusWidget(alarms=alarms)]]
+
+
+def dashboard(
+    stack: Stack,
+    queues: list[sqs.Queue],
+    graphs: Sequence[tuple[str, list[cloudwatch.IMetric]]] = (),
+) -> None:
+    """The dashboard PatternDashboard draws: each queue's rows, then a pattern's
+    own ``graphs`` (title, metrics) in one row."""
+    board = cloudwatch.Dashboard(stack, "Dashboard", start="-PT3H")
+    for queue in queues:
+        for row in queue_widgets(stack, queue):
+            board.add_widgets(*row)
+    if graphs:
+        board.add_widgets(
+            *(cloudwatch.GraphWidget(title=title, left=metrics) for title, metrics in graphs)
+        )
+
+
 def decoupling(stack: Stack) -> None:
     billing = queue_with_dlq(stack, "Billing", visibility_timeout=Duration.minutes(2))
     shipping = queue_with_dlq(stack, "Shipping", visibility_timeout=Duration.minutes(2))
@@ -126,6 +195,7 @@ def decoupling(stack: Stack) -> None:
                 dead_letter_queue=undeliverable,
             )
         )
+    dashboard(stack, [billing, shipping, analytics, undeliverable])
 
 
 def serverless_workflow(stack: Stack) -> None:
@@ -222,6 +292,7 @@ def serverless_workflow(stack: Stack) -> None:
             )
         ],
     )
+    dashboard(stack, [ingest, jobs, schedule_dlq, rule_dlq])
 
 
 def buffering(stack: Stack) -> None:
@@ -253,6 +324,33 @@ def buffering(stack: Stack) -> None:
         endpoint.connections.allow_default_port_from(workers, "HTTPS from the workers")
     group = _worker_group(stack, vpc, workers, jobs, topic)
     _worker_scaling(stack, group, jobs)
+    minute = Duration.minutes(1)
+    dimensions = {"AutoScalingGroupName": group.auto_scaling_group_name}
+    capacity = [
+        cloudwatch.Metric(
+            namespace="AWS/AutoScaling",
+            metric_name=name,
+            dimensions_map=dimensions,
+            period=minute,
+            statistic="Average",
+        )
+        for name in ("GroupInServiceInstances", "GroupDesiredCapacity")
+    ]
+    backlog = cloudwatch.MathExpression(
+        expression="visible / IF(instances > 0, instances, 1)",
+        using_metrics={
+            "visible": jobs.metric_approximate_number_of_messages_visible(
+                period=minute, statistic="Sum"
+            ),
+            "instances": capacity[0],
+        },
+        period=minute,
+    )
+    dashboard(
+        stack,
+        [jobs],
+        [("Instances: in service vs desired", capacity), ("Backlog per instance", [backlog])],
+    )
 
 
 def _operations_topic(stack: Stack) -> sns.Topic:
@@ -528,7 +626,11 @@ def ordered_processing(stack: Stack) -> None:
     )
     handler.add_event_source(
         event_sources.SqsEventSource(
-            payments, batch_size=10, max_concurrency=5, report_batch_item_failures=True
+            payments,
+            batch_size=10,
+            max_concurrency=5,
+            report_batch_item_failures=True,
+            metrics_config=lambda_.MetricsConfig(metrics=[lambda_.MetricType.EVENT_COUNT]),
         )
     )
     for alarm_id, metric in (
@@ -543,6 +645,21 @@ def ordered_processing(stack: Stack) -> None:
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluation_periods=1,
         )
+    minute = Duration.minutes(1)
+    dashboard(
+        stack,
+        [payments],
+        [
+            (
+                "Function",
+                [
+                    handler.metric_errors(period=minute, statistic="Sum"),
+                    handler.metric_throttles(period=minute, statistic="Sum"),
+                    handler.metric("ConcurrentExecutions", period=minute, statistic="Maximum"),
+                ],
+            ),
+        ],
+    )
 
 
 #: Plain twin of each example stack, by stack name.

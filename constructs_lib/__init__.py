@@ -19,6 +19,7 @@ from constructs_lib.errors import ConstructOptionError, OptionProblem
 if TYPE_CHECKING:
     from constructs_lib.alarm_topic import AlarmTopic
     from constructs_lib.bucket_to_queue import BucketToQueue
+    from constructs_lib.dashboard import PatternDashboard
     from constructs_lib.event_rule_to_queue import EventRuleToQueue
     from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
     from constructs_lib.queue_worker_fleet import QueueWorkerFleet, WorkerScaling
@@ -33,6 +34,7 @@ _LAZY = {
     "EventRuleToQueue": "constructs_lib.event_rule_to_queue",
     "FanoutQueue": "constructs_lib.topic_fanout",
     "LambdaQueueConsumer": "constructs_lib.lambda_queue_consumer",
+    "PatternDashboard": "constructs_lib.dashboard",
     "QueueWorkerFleet": "constructs_lib.queue_worker_fleet",
     "ScheduleToQueue": "constructs_lib.schedule_to_queue",
     "SecureQueue": "constructs_lib.secure_queue",
@@ -49,6 +51,7 @@ __all__ = [
     "FanoutQueue",
     "LambdaQueueConsumer",
     "OptionProblem",
+    "PatternDashboard",
     "QueueWorkerFleet",
     "ScheduleToQueue",
     "SecureQueue",

@@ -27,6 +27,28 @@ LAMBDA_DEFAULT_BATCH_SIZE = 10
 #: messages become visible again.
 LAMBDA_VISIBILITY_TIMEOUT_FACTOR = 6
 
+#: Provisioned mode of an SQS event-source mapping (Lambda API reference,
+#: ``ProvisionedPollerConfig``; CloudFormation's schema of
+#: ``AWS::Lambda::EventSourceMapping`` agrees): for SQS the minimum event
+#: pollers are 2..200 (default 2), the maximum 2..10,000 (default 200). Kafka
+#: sources have other ranges (maximum 2,000), which is all aws-cdk-lib's
+#: ``EventSourceMapping`` admits.
+SQS_MINIMUM_POLLERS_RANGE = (2, 200)
+SQS_MAXIMUM_POLLERS_RANGE = (2, 10_000)
+SQS_DEFAULT_MINIMUM_POLLERS = 2
+SQS_DEFAULT_MAXIMUM_POLLERS = 200
+
+#: CloudWatch dashboards ("Dashboard Body Structure and Syntax",
+#: AWS::CloudWatch::Dashboard): at most 500 widgets; an alarm status widget
+#: lists 1 to 100 alarm ARNs; a name is 1-255 letters, digits, '-' and '_'.
+#: Dashboards are global to the account, not regional.
+DASHBOARD_MAX_WIDGETS = 500
+ALARM_STATUS_WIDGET_ALARMS_RANGE = (1, 100)
+DASHBOARD_NAME_MAX_LENGTH = 255
+#: A period of a standard-resolution metric (every AWS/SQS, AWS/Lambda and
+#: AWS/AutoScaling metric) is a multiple of 60 seconds (GetMetricData).
+STANDARD_RESOLUTION_PERIOD_SECONDS = 60
+
 #: The AWS-managed keys of SQS and SNS. Their key policies cannot be changed and
 #: admit only principals of the account calling through the service.
 AWS_MANAGED_SQS_KEY_ALIAS = "alias/aws/sqs"

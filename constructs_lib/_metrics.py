@@ -2,8 +2,10 @@
 
 Kept apart from the alarms (`constructs_lib._alarms`), as cdk-monitoring-
 constructs keeps its metric factories apart from its alarm factory: a metric
-is chosen once (name, statistic, period) and every alarm, scaling policy and
-``metric_*`` helper of the library reads it from here.
+is chosen once (name, statistic, period) and every alarm, scaling policy,
+``metric_*`` helper and dashboard graph (`PatternDashboard`) of the library
+reads it from here. The metric math the dashboard draws is here too, as
+expressions `constructs_lib.metric_math` evaluates.
 """
 
 from __future__ import annotations
@@ -19,6 +21,32 @@ from constructs_lib import defaults
 #: divisor of the backlog per instance (the L1 scaling policy names them too).
 AUTO_SCALING_NAMESPACE = "AWS/AutoScaling"
 IN_SERVICE_INSTANCES = "GroupInServiceInstances"
+DESIRED_CAPACITY = "GroupDesiredCapacity"
+
+#: Messages per second sent to / deleted from a queue, whatever period a
+#: dashboard shows (CloudWatch widens it for long time ranges): ``sent`` and
+#: ``deleted`` are Sums of ``NumberOfMessagesSent`` / ``NumberOfMessagesDeleted``.
+SENT_RATE_EXPRESSION = "sent / PERIOD(sent)"
+DELETED_RATE_EXPRESSION = "deleted / PERIOD(deleted)"
+#: Seconds until the visible messages are gone at the current net rate, as
+#: cdk-monitoring-constructs computes it (visible / (deleted - sent) per
+#: period), but no value at all while the queue does not shrink: a negative or
+#: infinite time means "never at this rate", which a graph would only hide.
+TIME_TO_DRAIN_EXPRESSION = (
+    "IF(FILL(deleted, 0) > FILL(sent, 0), "
+    "visible * PERIOD(visible) / (FILL(deleted, 0) - FILL(sent, 0)))"
+)
+
+#: The ``EventCount`` metrics of an SQS event-source mapping (Lambda developer
+#: guide, "Event source mapping metrics"; namespace AWS/Lambda, dimension
+#: ``EventSourceMappingUUID``), in the order a message meets them.
+MAPPING_EVENT_COUNTS = (
+    "PolledEventCount",
+    "FilteredOutEventCount",
+    "InvokedEventCount",
+    "FailedInvokeEventCount",
+    "DeletedEventCount",
+)
 
 # Read once: each ``cloudwatch.Stats.X`` is a round trip to the jsii process.
 MAXIMUM: str = cloudwatch.Stats.MAXIMUM
@@ -46,23 +74,102 @@ class QueueMetrics:
             period=period, statistic=MAXIMUM
         )
 
+    def in_flight_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+        """Maximum of ``ApproximateNumberOfMessagesNotVisible``: received, not yet deleted."""
+        return self._queue.metric_approximate_number_of_messages_not_visible(
+            period=period, statistic=MAXIMUM
+        )
 
-def function_errors(function: lambda_.IFunction) -> cloudwatch.Metric:
-    """Sum of the function's failed invocations per ``ALARM_PERIOD``."""
-    return function.metric_errors(period=defaults.ALARM_PERIOD, statistic=SUM)
+    def sent_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+        """Sum of ``NumberOfMessagesSent`` (SQS does not count dead-lettered messages in it)."""
+        return self._queue.metric_number_of_messages_sent(period=period, statistic=SUM)
+
+    def deleted_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+        """Sum of ``NumberOfMessagesDeleted``."""
+        return self._queue.metric_number_of_messages_deleted(period=period, statistic=SUM)
+
+    def sent_rate(self, period: Duration) -> cloudwatch.MathExpression:
+        """Messages sent per second (`SENT_RATE_EXPRESSION`)."""
+        return cloudwatch.MathExpression(
+            expression=SENT_RATE_EXPRESSION,
+            using_metrics={"sent": self.sent_messages(period)},
+            label="Sent / s",
+            period=period,  # a MathExpression's own period (5 min by default) wins
+        )
+
+    def deleted_rate(self, period: Duration) -> cloudwatch.MathExpression:
+        """Messages deleted per second (`DELETED_RATE_EXPRESSION`)."""
+        return cloudwatch.MathExpression(
+            expression=DELETED_RATE_EXPRESSION,
+            using_metrics={"deleted": self.deleted_messages(period)},
+            label="Deleted / s",
+            period=period,
+        )
+
+    def time_to_drain(self, period: Duration) -> cloudwatch.MathExpression:
+        """Seconds to drain the visible messages at the net rate (`TIME_TO_DRAIN_EXPRESSION`)."""
+        return cloudwatch.MathExpression(
+            expression=TIME_TO_DRAIN_EXPRESSION,
+            using_metrics={
+                "visible": self.visible_messages(period=period),
+                "sent": self.sent_messages(period),
+                "deleted": self.deleted_messages(period),
+            },
+            label="Time to drain (s); none while the queue does not shrink",
+            period=period,
+        )
 
 
-def function_throttles(function: lambda_.IFunction) -> cloudwatch.Metric:
-    """Sum of the function's throttled invocations per ``ALARM_PERIOD``."""
-    return function.metric_throttles(period=defaults.ALARM_PERIOD, statistic=SUM)
+def function_errors(
+    function: lambda_.IFunction, period: Duration = defaults.ALARM_PERIOD
+) -> cloudwatch.Metric:
+    """Sum of the function's failed invocations per period."""
+    return function.metric_errors(period=period, statistic=SUM)
 
 
-def in_service_instances(group_name: str) -> cloudwatch.Metric:
+def function_throttles(
+    function: lambda_.IFunction, period: Duration = defaults.ALARM_PERIOD
+) -> cloudwatch.Metric:
+    """Sum of the function's throttled invocations per period."""
+    return function.metric_throttles(period=period, statistic=SUM)
+
+
+def function_concurrency(function: lambda_.IFunction, period: Duration) -> cloudwatch.Metric:
+    """Maximum of the function's ``ConcurrentExecutions`` (Lambda emits it for every
+    function; AWS says to read it with MAX)."""
+    return function.metric("ConcurrentExecutions", period=period, statistic=MAXIMUM)
+
+
+def mapping_event_count(
+    mapping: lambda_.IEventSourceMapping, metric_name: str, period: Duration
+) -> cloudwatch.Metric:
+    """Sum of one of `MAPPING_EVENT_COUNTS` (needs the mapping's ``EventCount`` metrics on)."""
+    return cloudwatch.Metric(
+        namespace="AWS/Lambda",
+        metric_name=metric_name,
+        dimensions_map={"EventSourceMappingUUID": mapping.event_source_mapping_id},
+        period=period,
+        statistic=SUM,
+    )
+
+
+def in_service_instances(
+    group_name: str, period: Duration = defaults.ALARM_PERIOD
+) -> cloudwatch.Metric:
     """Average of the group's ``GroupInServiceInstances`` (needs group metrics on)."""
+    return _group_metric(group_name, IN_SERVICE_INSTANCES, period)
+
+
+def desired_capacity(group_name: str, period: Duration) -> cloudwatch.Metric:
+    """Average of the group's ``GroupDesiredCapacity`` (needs group metrics on)."""
+    return _group_metric(group_name, DESIRED_CAPACITY, period)
+
+
+def _group_metric(group_name: str, metric_name: str, period: Duration) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace=AUTO_SCALING_NAMESPACE,
-        metric_name=IN_SERVICE_INSTANCES,
+        metric_name=metric_name,
         dimensions_map={"AutoScalingGroupName": group_name},
-        period=defaults.ALARM_PERIOD,
+        period=period,
         statistic=AVERAGE,
     )

@@ -8,13 +8,23 @@ from dataclasses import dataclass
 from typing import cast
 
 import jsii
-from aws_cdk import Annotations, Aws, IStableStringProducer, Lazy, RemovalPolicy, Stack, Token
+from aws_cdk import (
+    Annotations,
+    Aws,
+    Duration,
+    IStableStringProducer,
+    Lazy,
+    RemovalPolicy,
+    Stack,
+    Token,
+)
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IDependable
 
 from constructs_lib import defaults
+from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
 from constructs_lib._validation import OptionRules, OptionValidator, options_from
@@ -291,6 +301,16 @@ class BucketToQueue(Construct):
                 bucket_name, versioned, access_logs_enabled, access_logs_bucket
             )
             self._notify_created_bucket(prefix, suffix)
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The target queue (`PatternDashboard`); S3 notifications have no DLQ."""
+        return delivery_view(
+            "BucketToQueue",
+            self.node.path,
+            "S3 sends an event for each matching object to the queue; S3 event "
+            "notifications have no dead-letter queue and no delivery metrics.",
+            self._target,
+        )
 
     # --- created bucket: native NotificationConfiguration ---------------------
 

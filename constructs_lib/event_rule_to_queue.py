@@ -12,6 +12,7 @@ from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queues import QueueLocation, QueueRef, QueueTarget, differs
 from constructs_lib._sources import (
     grant_service_key_use,
@@ -180,6 +181,18 @@ class EventRuleToQueue(Construct):
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The alarms this construct created: its created target DLQ's."""
         return self._dead_letter.alarms
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The target queue and the target DLQ (`PatternDashboard`)."""
+        return delivery_view(
+            "EventRuleToQueue",
+            self.node.path,
+            "An EventBridge rule sends matching events to the queue; events it cannot "
+            "deliver after its retries go to the target DLQ.",
+            QueueRef(self.secure_queue or self.queue),
+            dead_letter_queue=self.target_dead_letter_queue,
+            alarms=self.alarms,
+        )
 
     # --- the builders --------------------------------------------------------
 

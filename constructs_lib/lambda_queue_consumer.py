@@ -16,7 +16,15 @@ from constructs import Construct
 from constructs_lib import _aws, defaults
 from constructs_lib._alarm_topics import check_notification_topic
 from constructs_lib._alarms import alarm_above, notify
-from constructs_lib._metrics import QueueMetrics, function_errors, function_throttles
+from constructs_lib._metrics import (
+    MAPPING_EVENT_COUNTS,
+    QueueMetrics,
+    function_concurrency,
+    function_errors,
+    function_throttles,
+    mapping_event_count,
+)
+from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._validation import (
@@ -34,6 +42,9 @@ from constructs_lib.stack_limits import register_pattern
 #: a throttled batch is not dead-lettered on its first retries.
 _LAMBDA_MIN_RECOMMENDED_RECEIVE_COUNT = 5
 _AGE_THRESHOLD = "oldest_message_age_alarm_threshold"
+#: aws-cdk-lib's ``EventSourceMapping`` (2.252 to 2.275 at least) refuses more
+#: maximum pollers than this, the Kafka range; Lambda takes up to 10,000 for SQS.
+_AWS_CDK_LIB_MAXIMUM_POLLERS = 2_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,21 @@ class LambdaQueueConsumerOptions:
     errors_alarm_threshold: int = defaults.LAMBDA_ERRORS_ALARM_THRESHOLD
     throttles_alarm_threshold: int = defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD
     oldest_message_age_alarm_threshold: Duration | None = None
+    minimum_pollers: int | None = None
+    maximum_pollers: int | None = None
+    event_count_metrics: bool = defaults.LAMBDA_EVENT_COUNT_METRICS
+
+    @property
+    def provisioned_pollers(self) -> tuple[int, int] | None:
+        """(minimum, maximum) event pollers in provisioned mode, AWS's default for
+        the one not given; None in the default (on-demand) mode."""
+        low, high = self.minimum_pollers, self.maximum_pollers
+        if low is None and high is None:
+            return None
+        return (
+            _aws.SQS_DEFAULT_MINIMUM_POLLERS if low is None else low,
+            _aws.SQS_DEFAULT_MAXIMUM_POLLERS if high is None else high,
+        )
 
     @property
     def age_alarm_threshold(self) -> Duration:
@@ -73,7 +99,30 @@ class LambdaQueueConsumerOptions:
             v.check(value >= 0, option, value, "must not be negative")
         self._check_age_alarm(v, queue)
         self._check_visibility(v, queue, function_timeout)
+        self._check_pollers(v)
         return v.problems
+
+    def _check_pollers(self, v: OptionRules) -> None:
+        pollers = self.provisioned_pollers
+        if pollers is None:
+            return
+        before = len(v.problems)
+        v.int_range("minimum_pollers", self.minimum_pollers, *_aws.SQS_MINIMUM_POLLERS_RANGE)
+        v.int_range("maximum_pollers", self.maximum_pollers, *_aws.SQS_MAXIMUM_POLLERS_RANGE)
+        low, high = pollers
+        in_range = len(v.problems) == before
+        if in_range and type(low) is int and type(high) is int:  # number tokens are floats
+            v.check(
+                low <= high, "maximum_pollers", high, f"must be at least minimum_pollers ({low})"
+            )
+        v.check(
+            self.max_concurrency is None,
+            "max_concurrency",
+            self.max_concurrency,
+            "cannot be set with minimum_pollers or maximum_pollers: Lambda allows maximum "
+            "concurrency or provisioned mode, not both (in provisioned mode maximum_pollers "
+            "bounds the mapping)",
+        )
 
     def _check_fifo_batching(self, v: OptionRules) -> None:
         window = seconds_of(self.max_batching_window)
@@ -176,7 +225,12 @@ class LambdaQueueConsumer(Construct):
     - FIFO queue: batch size 1..10 and no batching window;
     - standard queue: batch size 1..10,000, and above 10 a batching window
       of at least 1 s; the window is at most 300 s;
-    - maximum concurrency 2..1000.
+    - maximum concurrency 2..1000;
+    - provisioned mode (``minimum_pollers``/``maximum_pollers``): minimum
+      2..200, maximum 2..10,000 (Lambda's ranges for SQS; aws-cdk-lib's
+      ``EventSourceMapping`` stops at 2,000, so a larger maximum is written on
+      the L1), minimum <= maximum, and never with ``max_concurrency`` (Lambda
+      allows one or the other).
 
     Warnings (annotations, synth goes on): partial batch responses turned
     off; a queue without DLQ, or with ``max_receive_count`` below 5.
@@ -199,7 +253,8 @@ class LambdaQueueConsumer(Construct):
     :param max_batching_window: how long Lambda gathers records before
         invoking; default none (0). 0..300 s; not for FIFO.
     :param max_concurrency: the most concurrent invocations this mapping
-        makes, 2..1000; default none (up to the function's concurrency).
+        makes, 2..1000; default none (up to the function's concurrency). Not
+        with provisioned mode.
     :param filters: event filter patterns (``lambda_.FilterCriteria.filter(...)``);
         default none.
     :param report_batch_item_failures: partial batch responses; default True.
@@ -216,12 +271,24 @@ class LambdaQueueConsumer(Construct):
         whole seconds; default ``defaults.OLDEST_MESSAGE_AGE_ALARM_THRESHOLD`` (15 min).
         Refused with a SecureQueue, whose own alarm is reused: set the
         threshold on the SecureQueue.
+    :param minimum_pollers: provisioned mode: the event pollers Lambda keeps
+        ready, 2..200; default none (on-demand polling). Given alone, the
+        maximum is AWS's default (200). Provisioned mode is billed for its
+        pollers whether messages arrive or not.
+    :param maximum_pollers: provisioned mode: the most event pollers, 2..10,000;
+        default none. Given alone, the minimum is AWS's default (2).
+    :param event_count_metrics: the mapping publishes its ``EventCount`` metrics
+        (polled, filtered out, invoked, failed to invoke, deleted; dimension
+        ``EventSourceMappingUUID``); default
+        ``defaults.LAMBDA_EVENT_COUNT_METRICS`` (True). They are charged as
+        CloudWatch metrics (see `defaults`); `PatternDashboard` draws them.
     :raises ConstructOptionError: for any invalid option, all listed together.
 
     Attributes: ``function``, ``queue`` (the ``sqs.IQueue``) and
     ``secure_queue`` (the SecureQueue passed in, else None),
-    ``event_source_mapping``, ``errors_alarm``, ``throttles_alarm``,
-    ``oldest_message_age_alarm``, ``alarms``.
+    ``event_source_mapping``, ``max_concurrency``, ``provisioned_pollers``
+    ((minimum, maximum) or None), ``event_count_metrics``, ``errors_alarm``,
+    ``throttles_alarm``, ``oldest_message_age_alarm``, ``alarms``.
     """
 
     def __init__(
@@ -242,6 +309,9 @@ class LambdaQueueConsumer(Construct):
         errors_alarm_threshold: int = defaults.LAMBDA_ERRORS_ALARM_THRESHOLD,
         throttles_alarm_threshold: int = defaults.LAMBDA_THROTTLES_ALARM_THRESHOLD,
         oldest_message_age_alarm_threshold: Duration | None = None,
+        minimum_pollers: int | None = None,
+        maximum_pollers: int | None = None,
+        event_count_metrics: bool = defaults.LAMBDA_EVENT_COUNT_METRICS,
     ) -> None:
         options = options_from(LambdaQueueConsumerOptions, locals())
         super().__init__(scope, construct_id)
@@ -253,6 +323,10 @@ class LambdaQueueConsumer(Construct):
         self.function: lambda_.IFunction = function
         self.queue: sqs.IQueue = source.queue
         self.secure_queue: SecureQueue | None = source.secure_queue
+        self.max_concurrency: int | None = max_concurrency
+        #: (minimum, maximum) event pollers in provisioned mode, else None
+        self.provisioned_pollers: tuple[int, int] | None = options.provisioned_pollers
+        self.event_count_metrics: bool = event_count_metrics
         self._warn_if_queue_in_other_account(source)
         self.event_source_mapping: lambda_.EventSourceMapping = self._mapping(options)
         self.errors_alarm: cloudwatch.Alarm = self._function_alarm(
@@ -278,6 +352,65 @@ class LambdaQueueConsumer(Construct):
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The function's alarms and the queue's age alarm."""
         return [self.errors_alarm, self.throttles_alarm, self.oldest_message_age_alarm]
+
+    # --- the dashboard (PatternDashboard) -------------------------------------
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The consumed queue, the function and the mapping's own counts."""
+        return PatternView(
+            kind="LambdaQueueConsumer",
+            path=self.node.path,
+            description=f"The Lambda function {self.function.node.path} consumes the queue "
+            f"through an event-source mapping ({self._scaling_mode()}).",
+            queues=(
+                queue_view(
+                    QueueRef(self.secure_queue or self.queue),
+                    "consumed queue",
+                    age_alarms=[self.oldest_message_age_alarm],
+                ),
+            ),
+            graphs=self._graphs(period),
+            alarms=tuple(self.alarms),
+        )
+
+    def _scaling_mode(self) -> str:
+        if self.provisioned_pollers is not None:
+            low, high = self.provisioned_pollers
+            return f"provisioned mode, {low} to {high} event pollers"
+        if self.max_concurrency is not None:
+            return f"at most {self.max_concurrency} concurrent invocations"
+        return "Lambda scales the pollers"
+
+    def _graphs(self, period: Duration) -> tuple[Graph, ...]:
+        function = self.function
+        failures = Graph(
+            "Function errors and throttles",
+            (
+                function_errors(function, period).with_(label="Errors"),
+                function_throttles(function, period).with_(label="Throttles"),
+            ),
+            (self.errors_alarm.to_annotation(), self.throttles_alarm.to_annotation()),
+        )
+        bound = self.max_concurrency
+        concurrency = Graph(
+            "Concurrent executions",
+            (function_concurrency(function, period).with_(label="ConcurrentExecutions (max)"),),
+            (cloudwatch.HorizontalAnnotation(value=bound, label="max_concurrency"),)
+            if isinstance(bound, int)
+            else (),
+        )
+        if not self.event_count_metrics:
+            return failures, concurrency
+        mapping = Graph(
+            "Event-source mapping: messages (EventCount)",
+            tuple(
+                mapping_event_count(self.event_source_mapping, name, period).with_(
+                    label=name.removesuffix("EventCount")
+                )
+                for name in MAPPING_EVENT_COUNTS
+            ),
+        )
+        return failures, concurrency, mapping
 
     # --- the builders --------------------------------------------------------
 
@@ -322,6 +455,12 @@ class LambdaQueueConsumer(Construct):
             filters=list(options.filters) if options.filters else None,
             report_batch_item_failures=options.report_batch_item_failures,
             enabled=options.enabled,
+            provisioned_poller_config=self._poller_config(within_aws_cdk_lib=True),
+            metrics_config=(
+                lambda_.MetricsConfig(metrics=[lambda_.MetricType.EVENT_COUNT])
+                if options.event_count_metrics
+                else None
+            ),
         )
         # On-failure destinations exist for stream and Kafka sources only; an SQS
         # mapping's failures go to the queue's dead-letter queue (redrive policy).
@@ -335,7 +474,31 @@ class LambdaQueueConsumer(Construct):
         if grant is not None:
             # Lambda checks the role's SQS permissions when the mapping is created.
             grant.apply_before(mapping)
+        beyond = self._poller_config(within_aws_cdk_lib=False)
+        if beyond is not None:
+            # aws-cdk-lib refuses more than 2,000 maximum pollers (its Kafka range);
+            # Lambda and CloudFormation take up to 10,000 for SQS: written on the L1.
+            cfn = mapping.node.default_child
+            assert isinstance(cfn, lambda_.CfnEventSourceMapping)
+            cfn.add_property_override(
+                "ProvisionedPollerConfig",
+                {
+                    "MinimumPollers": beyond.minimum_pollers,
+                    "MaximumPollers": beyond.maximum_pollers,
+                },
+            )
         return mapping
+
+    def _poller_config(self, *, within_aws_cdk_lib: bool) -> lambda_.ProvisionedPollerConfig | None:
+        """The provisioned pollers if aws-cdk-lib admits them (``within_aws_cdk_lib``),
+        or if it does not (then the L1 takes them); else None."""
+        if self.provisioned_pollers is None:
+            return None
+        low, high = self.provisioned_pollers
+        admitted = not (type(high) is int and high > _AWS_CDK_LIB_MAXIMUM_POLLERS)
+        if admitted is not within_aws_cdk_lib:
+            return None
+        return lambda_.ProvisionedPollerConfig(minimum_pollers=low, maximum_pollers=high)
 
     def _function_alarm(
         self, alarm_id: str, metric: cloudwatch.Metric, threshold: int, what: str

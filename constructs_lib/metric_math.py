@@ -8,7 +8,8 @@ One value per period: a number, or None when the metric has no datapoint
 (missing data). Supported: numbers, query ids, ``+ - * /``, comparisons
 (``> >= < <= == !=``, giving 1 or 0), ``AND``, ``OR``, ``NOT``, and the
 functions ``IF(condition, a, b)`` (``IF(condition, a)`` gives missing data when
-false) and ``FILL(metric, value)``. Arithmetic with missing data, and division
+false), ``FILL(metric, value)`` and ``PERIOD(metric)`` (the metric's period in
+seconds, given by the caller). Arithmetic with missing data, and division
 by zero, give missing data, as CloudWatch drops those datapoints. Anything
 else raises `MetricMathError`, never a guess.
 """
@@ -36,9 +37,12 @@ class MetricMathError(ValueError):
     """An expression this evaluator does not support or cannot parse."""
 
 
-def evaluate_expression(expression: str, values: Mapping[str, Value]) -> Value:
-    """The value of ``expression`` given each query id's value for one period."""
-    return _Parser(expression, values).parse()
+def evaluate_expression(
+    expression: str, values: Mapping[str, Value], *, periods: Mapping[str, float] | None = None
+) -> Value:
+    """The value of ``expression`` given each query id's value for one period
+    (and, for ``PERIOD(id)``, each query id's period in seconds)."""
+    return _Parser(expression, values, periods or {}).parse()
 
 
 def evaluate_queries(
@@ -50,14 +54,20 @@ def evaluate_queries(
     are evaluated once the ids they name have values, whatever the order they
     are listed in (CDK lists an alarm's expression before the metrics it uses).
     """
-    values: dict[str, Value] = {
-        query["Id"]: stat_value(query["MetricStat"]) for query in queries if query.get("MetricStat")
+    stats = [query for query in queries if query.get("MetricStat")]
+    values: dict[str, Value] = {query["Id"]: stat_value(query["MetricStat"]) for query in stats}
+    periods = {
+        query["Id"]: float(query["MetricStat"]["Period"])
+        for query in stats
+        if "Period" in query["MetricStat"]
     }
     pending = [query for query in queries if not query.get("MetricStat")]
     for _ in range(len(pending)):
         for query in [q for q in pending if q["Id"] not in values]:
             if all(name in values for name in expression_names(query["Expression"])):
-                values[query["Id"]] = evaluate_expression(query["Expression"], values)
+                values[query["Id"]] = evaluate_expression(
+                    query["Expression"], values, periods=periods
+                )
     returned = [q["Id"] for q in queries if str(q.get("ReturnData", True)).lower() == "true"]
     if len(returned) != 1 or returned[0] not in values:
         raise MetricMathError(f"cannot evaluate queries {[q['Id'] for q in queries]}: {returned}")
@@ -119,11 +129,14 @@ _PRECEDENCE = {"OR": 1, "AND": 2, ">": 3, ">=": 3, "<": 3, "<=": 3, "==": 3, "!=
 
 
 class _Parser:
-    def __init__(self, expression: str, values: Mapping[str, Value]) -> None:
+    def __init__(
+        self, expression: str, values: Mapping[str, Value], periods: Mapping[str, float]
+    ) -> None:
         self.expression = expression
         self.tokens = _tokens(expression)
         self.position = 0
         self.values = values
+        self.periods = periods
 
     def parse(self) -> Value:
         value = self._binary(0)
@@ -172,6 +185,8 @@ class _Parser:
         return self.values[token]
 
     def _call(self, name: str) -> Value:
+        if name.upper() == "PERIOD":
+            return self._period()
         self._take("(")
         arguments = [self._binary(0)]
         while self._peek() == ",":
@@ -189,3 +204,14 @@ class _Parser:
                 return arguments[1]
             return arguments[2] if len(arguments) == 3 else None
         raise MetricMathError(f"unsupported function {name}({len(arguments)} arguments)")
+
+    def _period(self) -> float:
+        """``PERIOD(id)``: metadata of the query ``id``, not its value."""
+        self._take("(")
+        query_id = self._take()
+        self._take(")")
+        if query_id not in self.periods:
+            raise MetricMathError(
+                f"PERIOD({query_id}) in {self.expression!r}: its period is unknown"
+            )
+        return self.periods[query_id]

@@ -27,6 +27,8 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._alarm_topics import allow_auto_scaling_notifications, check_notification_topic
 from constructs_lib._alarms import notify
+from constructs_lib._metrics import QueueMetrics, desired_capacity, in_service_instances
+from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location
@@ -357,6 +359,8 @@ class QueueWorkerFleet(Construct):
         self.queue: sqs.IQueue = source.queue
         self.secure_queue: SecureQueue | None = source.secure_queue
         self.scaling: WorkerScaling = scaling
+        self.min_capacity: int = min_capacity
+        self.max_capacity: int = max_capacity
         self.security_group: ec2.SecurityGroup = self._security_group(vpc)
         self.role: iam.Role = self._instance_role()
         self._ship_the_worker(options, source.facts)
@@ -376,6 +380,62 @@ class QueueWorkerFleet(Construct):
         """The alarms this construct created (both add workers; ``alarm_topic``
         receives the message-age one)."""
         return [a for a in (self.message_age_alarm, self.scale_from_zero_alarm) if a is not None]
+
+    # --- the dashboard (PatternDashboard) -------------------------------------
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The consumed queue, the group's capacity and its backlog per instance."""
+        return PatternView(
+            kind="QueueWorkerFleet",
+            path=self.node.path,
+            description=f"EC2 workers ({self.min_capacity} to {self.max_capacity}) consume "
+            f"the queue and scale on it ({self.scaling.name}).",
+            queues=(
+                queue_view(
+                    QueueRef(self.secure_queue or self.queue),
+                    "consumed queue",
+                    age_alarms=[self.message_age_alarm],
+                ),
+            ),
+            graphs=(self._capacity_graph(period), self._backlog_graph(period)),
+            alarms=tuple(self.alarms),
+        )
+
+    def _capacity_graph(self, period: Duration) -> Graph:
+        group = self.auto_scaling_group.auto_scaling_group_name
+        bounds = [cloudwatch.HorizontalAnnotation(value=self.max_capacity, label="max_capacity")]
+        if self.min_capacity > 0:
+            bounds.append(
+                cloudwatch.HorizontalAnnotation(value=self.min_capacity, label="min_capacity")
+            )
+        return Graph(
+            "Instances: in service vs desired",
+            (
+                in_service_instances(group, period).with_(label="In service"),
+                desired_capacity(group, period).with_(label="Desired"),
+            ),
+            tuple(bounds),
+        )
+
+    def _backlog_graph(self, period: Duration) -> Graph:
+        group = self.auto_scaling_group.auto_scaling_group_name
+        backlog = cloudwatch.MathExpression(
+            expression=BACKLOG_PER_INSTANCE_EXPRESSION,
+            using_metrics={
+                "visible": QueueMetrics(self.queue).visible_messages(
+                    statistic=cloudwatch.Stats.SUM, period=period
+                ),
+                "inService": in_service_instances(group, period),
+            },
+            label="Visible messages per in-service instance",
+            period=period,
+        )
+        if self.scaling is not WorkerScaling.BACKLOG_PER_INSTANCE:
+            return Graph(f"Backlog per instance (no target: {self.scaling.name})", (backlog,))
+        target = cloudwatch.HorizontalAnnotation(
+            value=self.backlog_target, label="target: acceptable latency / processing time"
+        )
+        return Graph("Backlog per instance vs target", (backlog,), (target,))
 
     # --- the builders --------------------------------------------------------
 

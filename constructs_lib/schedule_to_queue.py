@@ -15,6 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._target_delivery import (
@@ -168,6 +169,18 @@ class ScheduleToQueue(Construct):
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The alarms this construct created: its created target DLQ's."""
         return self._dead_letter.alarms
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The target queue and the target DLQ (`PatternDashboard`)."""
+        return delivery_view(
+            "ScheduleToQueue",
+            self.node.path,
+            "An EventBridge Scheduler schedule sends its payload to the queue; what it "
+            "cannot deliver after its retries goes to the target DLQ.",
+            QueueRef(self.secure_queue or self.queue),
+            dead_letter_queue=self.target_dead_letter_queue,
+            alarms=self.alarms,
+        )
 
     # --- the builders --------------------------------------------------------
 

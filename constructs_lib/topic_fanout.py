@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import ArnFormat
+from aws_cdk import ArnFormat, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -16,6 +16,7 @@ from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._monitoring import PatternView, dead_letter_views, queue_view
 from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import (
     grant_service_key_use,
@@ -191,6 +192,7 @@ class TopicFanout(Construct):
             self._let_sns_dead_letter(self._dead_letter.ref)
 
         self.subscriptions: dict[str, sns.Subscription] = {}
+        self._subscribed: dict[str, QueueRef] = {}
         for spec in queues:
             self._subscribe(spec)
 
@@ -198,6 +200,20 @@ class TopicFanout(Construct):
     def alarms(self) -> list[cloudwatch.Alarm]:
         """The alarms this construct created: its created subscription DLQ's."""
         return self._dead_letter.alarms
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        """The subscribed queues and the subscription DLQ (`PatternDashboard`)."""
+        return PatternView(
+            kind="TopicFanout",
+            path=self.node.path,
+            description=f"One SNS topic delivers to {len(self._subscribed)} queue(s), each "
+            "with its filter; what SNS cannot deliver goes to the subscription DLQ.",
+            queues=tuple(queue_view(ref, "subscribed queue") for ref in self._subscribed.values()),
+            dead_letter_queues=dead_letter_views(
+                "subscription DLQ", self.subscription_dead_letter_queue
+            ),
+            alarms=tuple(self.alarms),
+        )
 
     def add_queue(self, spec: FanoutQueue) -> sns.Subscription:
         """Subscribes one more queue; raises ConstructOptionError if it cannot be."""
@@ -287,6 +303,7 @@ class TopicFanout(Construct):
             subscription.node.add_dependency(queue_policy.policy_dependable)
         self._warn_about_foreign_policies(target, subscription)
         self.subscriptions[spec.id] = subscription
+        self._subscribed[spec.id] = target
         return subscription
 
     def _warn_about_foreign_policies(

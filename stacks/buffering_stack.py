@@ -20,7 +20,7 @@ from aws_cdk import CfnResource, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from constructs_lib import AlarmTopic, QueueWorkerFleet, SecureQueue
+from constructs_lib import AlarmTopic, PatternDashboard, QueueWorkerFleet, SecureQueue
 from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import HANDLERS_DIR
 
@@ -93,3 +93,5 @@ class BufferingStack(Stack):
             endpoint.connections.allow_default_port_from(
                 self.workers.security_group, "HTTPS from the workers"
             )
+        # The jobs queue, the fleet's capacity against its backlog, their alarms.
+        self.dashboard = PatternDashboard(self, "Dashboard", patterns=[self.workers])

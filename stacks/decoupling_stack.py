@@ -14,7 +14,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib import FanoutQueue, SecureQueue, TopicFanout
+from constructs_lib import FanoutQueue, PatternDashboard, SecureQueue, TopicFanout
 
 
 class DecouplingStack(Stack):
@@ -55,3 +55,5 @@ class DecouplingStack(Stack):
                 FanoutQueue(id="Analytics", queue=self.analytics),
             ],
         )
+        # One section per subscribed queue, and the subscription DLQ.
+        self.dashboard = PatternDashboard(self, "Dashboard", patterns=[self.orders])

@@ -29,7 +29,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from constructs_lib import LambdaQueueConsumer, SecureQueue
+from constructs_lib import LambdaQueueConsumer, PatternDashboard, SecureQueue
 from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
 
@@ -146,3 +146,4 @@ class OrderedProcessingStack(Stack):
             batch_size=10,
             max_concurrency=5,
         )
+        self.dashboard = PatternDashboard(self, "Dashboard", patterns=[self.payments_consumer])

@@ -16,7 +16,13 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
-from constructs_lib import BucketToQueue, EventRuleToQueue, ScheduleToQueue, SecureQueue
+from constructs_lib import (
+    BucketToQueue,
+    EventRuleToQueue,
+    PatternDashboard,
+    ScheduleToQueue,
+    SecureQueue,
+)
 
 
 class ServerlessWorkflowStack(Stack):
@@ -53,4 +59,8 @@ class ServerlessWorkflowStack(Stack):
                     "order_id": events.EventField.from_path("$.detail.order_id"),
                 }
             ),
+        )
+        # The ingest and jobs queues (jobs drawn once, under the nightly report).
+        self.dashboard = PatternDashboard(
+            self, "Dashboard", patterns=[self.uploads, self.nightly_report, self.order_events]
         )

@@ -101,7 +101,11 @@ class WorkerMessage:
 
     @property
     def message_group_id(self) -> str | None:
-        """The FIFO message group, or None on a standard queue."""
+        """The sender's message group, or None when it gave none.
+
+        On a FIFO queue it orders the group's messages; on a standard queue
+        (a fair queue, since 2025) it is only a tenant key: nothing is ordered.
+        """
         return self.attributes.get("MessageGroupId")
 
     @classmethod

@@ -12,6 +12,7 @@ from aws_cdk import Duration
 from constructs_lib._target_delivery import TargetDelivery
 from constructs_lib._validation import OptionRules, options_from
 from constructs_lib.bucket_to_queue import BucketToQueue, BucketToQueueOptions
+from constructs_lib.dashboard import PatternDashboard, PatternDashboardOptions
 from constructs_lib.event_rule_to_queue import EventRuleToQueue
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer, LambdaQueueConsumerOptions
 from constructs_lib.queue_worker_fleet import QueueWorkerFleet, QueueWorkerFleetOptions
@@ -24,6 +25,7 @@ OPTIONS_CLASSES: dict[type, tuple[type, set[str]]] = {
     SecureQueue: (SecureQueueOptions, set()),
     BucketToQueue: (BucketToQueueOptions, {"queue"}),
     LambdaQueueConsumer: (LambdaQueueConsumerOptions, {"function", "queue", "alarm_topic"}),
+    PatternDashboard: (PatternDashboardOptions, {"patterns"}),
     QueueWorkerFleet: (
         QueueWorkerFleetOptions,
         {

@@ -15,7 +15,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
 from constructs_lib._queues import QueueFacts
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumerOptions
-from tests.conftest import new_stack
+from tests.conftest import ACCOUNT, HAS_BUILTIN_VALIDATION, REGION, bare_app, new_stack
 
 
 def new_function(stack: Stack, timeout: Duration | None = None) -> lambda_.Function:
@@ -467,3 +467,134 @@ def test_the_rules_are_a_table_that_needs_no_stack() -> None:
     ]
     plain = QueueFacts(path="Q", visibility_timeout_seconds=60)
     assert LambdaQueueConsumerOptions().problems(plain, Duration.seconds(10)) == []
+
+
+# --- issue 15: provisioned mode and the mapping's EventCount metrics -------------------
+
+
+def mapping_properties(stack: Stack) -> dict[str, Any]:
+    (mapping,) = (
+        Template.from_stack(stack).find_resources("AWS::Lambda::EventSourceMapping").values()
+    )
+    return dict(mapping["Properties"])
+
+
+def test_provisioned_pollers_reach_the_mapping() -> None:
+    stack, consumer = build(minimum_pollers=5, maximum_pollers=50)
+    assert mapping_properties(stack)["ProvisionedPollerConfig"] == {
+        "MinimumPollers": 5,
+        "MaximumPollers": 50,
+    }
+    assert consumer.provisioned_pollers == (5, 50)
+
+
+def test_one_poller_bound_gets_aws_default_for_the_other_written_out() -> None:
+    """Lambda's API reference: for SQS the minimum defaults to 2, the maximum to 200.
+    The template states them, so a review sees what AWS will run."""
+    stack, _ = build(minimum_pollers=10)
+    assert mapping_properties(stack)["ProvisionedPollerConfig"] == {
+        "MinimumPollers": 10,
+        "MaximumPollers": 200,
+    }
+    stack, _ = build(maximum_pollers=20)
+    assert mapping_properties(stack)["ProvisionedPollerConfig"] == {
+        "MinimumPollers": 2,
+        "MaximumPollers": 20,
+    }
+
+
+def test_no_provisioned_mode_by_default(default_template: Template) -> None:
+    (mapping,) = default_template.find_resources("AWS::Lambda::EventSourceMapping").values()
+    assert "ProvisionedPollerConfig" not in mapping["Properties"]
+
+
+def test_maximum_pollers_above_aws_cdk_libs_2000_reach_the_template() -> None:
+    """Lambda (API reference, ProvisionedPollerConfig) and CloudFormation's schema
+    accept up to 10,000 maximum pollers for SQS; aws-cdk-lib's EventSourceMapping
+    refuses anything above 2,000 (its Kafka range)."""
+    stack, consumer = build(minimum_pollers=2, maximum_pollers=10_000)
+    assert mapping_properties(stack)["ProvisionedPollerConfig"] == {
+        "MinimumPollers": 2,
+        "MaximumPollers": 10_000,
+    }
+    assert consumer.provisioned_pollers == (2, 10_000)
+
+
+@pytest.mark.skipif(not HAS_BUILTIN_VALIDATION, reason="no built-in CloudFormation validation")
+def test_ten_thousand_pollers_pass_cloudformations_schema() -> None:
+    """aws-cdk-lib's built-in validation checks templates against CloudFormation's
+    resource schemas, whose MaximumPollers goes to 10,000 (it reports 20,000 as
+    "greater than the maximum of 10000"); the flag makes its findings errors."""
+    strict = {"@aws-cdk/core:validateAgainstDefaultRules": True}
+    env = {"account": ACCOUNT, "region": REGION}
+    stack = Stack(bare_app(validation=True, context=strict), "Test", env=env)
+    LambdaQueueConsumer(
+        stack,
+        "Consumer",
+        function=new_function(stack),
+        queue=SecureQueue(stack, "Jobs"),
+        maximum_pollers=10_000,
+    )
+    stack.node.root.synth()  # type: ignore[attr-defined]  # raises on a schema violation
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"minimum_pollers": 1}, "minimum_pollers=1: must be from 2 to 200"),
+        ({"minimum_pollers": 201}, "minimum_pollers=201: must be from 2 to 200"),
+        ({"maximum_pollers": 1}, "maximum_pollers=1: must be from 2 to 10000"),
+        ({"maximum_pollers": 10_001}, "maximum_pollers=10001: must be from 2 to 10000"),
+        (
+            {"minimum_pollers": 50, "maximum_pollers": 10},
+            "maximum_pollers=10: must be at least minimum_pollers (50)",
+        ),
+    ],
+)
+def test_poller_bounds_are_lambdas_for_sqs(kwargs: dict[str, int], message: str) -> None:
+    assert problems(lambda: build(**kwargs)) == [message]
+
+
+def test_provisioned_pollers_and_max_concurrency_are_refused_together() -> None:
+    """Lambda developer guide, "Configuring scaling behavior for SQS event source
+    mappings": maximum concurrency and provisioned mode are mutually exclusive."""
+    assert problems(lambda: build(max_concurrency=5, minimum_pollers=2)) == [
+        "max_concurrency=5: cannot be set with minimum_pollers or maximum_pollers: Lambda "
+        "allows maximum concurrency or provisioned mode, not both (in provisioned mode "
+        "maximum_pollers bounds the mapping)"
+    ]
+
+
+def test_poller_tokens_are_not_judged() -> None:
+    stack = new_stack()
+    low = CfnParameter(stack, "Low", type="Number").value_as_number
+    LambdaQueueConsumer(
+        stack,
+        "C",
+        function=new_function(stack),
+        queue=SecureQueue(stack, "Jobs"),
+        minimum_pollers=low,
+        maximum_pollers=300,
+    )
+
+
+def test_event_count_metrics_are_on_by_default(default_template: Template) -> None:
+    (mapping,) = default_template.find_resources("AWS::Lambda::EventSourceMapping").values()
+    assert mapping["Properties"]["MetricsConfig"] == {"Metrics": ["EventCount"]}
+
+
+def test_event_count_metrics_can_be_turned_off() -> None:
+    stack, consumer = build(event_count_metrics=False)
+    assert "MetricsConfig" not in mapping_properties(stack)
+    assert consumer.event_count_metrics is False
+
+
+def test_pollers_rules_need_no_stack() -> None:
+    plain = QueueFacts(path="Q", visibility_timeout_seconds=60)
+    options = LambdaQueueConsumerOptions(max_concurrency=3, maximum_pollers=1)
+    assert [p.option for p in options.problems(plain, Duration.seconds(10))] == [
+        "maximum_pollers",
+        "max_concurrency",
+    ]
+    assert LambdaQueueConsumerOptions(minimum_pollers=7).provisioned_pollers == (7, 200)
+    assert LambdaQueueConsumerOptions().provisioned_pollers is None

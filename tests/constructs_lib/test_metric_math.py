@@ -61,3 +61,24 @@ def test_queries_must_return_exactly_one_value() -> None:
     ]
     with pytest.raises(MetricMathError, match="cannot evaluate queries"):
         evaluate_queries(queries, lambda stat: None)
+
+
+def test_period_gives_a_metrics_period_in_seconds() -> None:
+    """CloudWatch's PERIOD(m): the rates and the time to drain of PatternDashboard
+    divide by it, so they stay per second when a dashboard widens its period."""
+    values = {"sent": 600.0}
+    assert evaluate_expression("sent / PERIOD(sent)", values, periods={"sent": 60}) == 10.0
+    assert evaluate_expression("sent / PERIOD(sent)", values, periods={"sent": 300}) == 2.0
+
+
+def test_period_of_an_unknown_metric_is_an_error() -> None:
+    with pytest.raises(MetricMathError, match=r"PERIOD\(sent\)"):
+        evaluate_expression("sent / PERIOD(sent)", {"sent": 1.0})
+
+
+def test_queries_pass_each_metric_stats_period() -> None:
+    queries = [
+        {"Id": "rate", "Expression": "sent / PERIOD(sent)", "ReturnData": True},
+        {"Id": "sent", "MetricStat": {"Metric": {}, "Period": 300}, "ReturnData": False},
+    ]
+    assert evaluate_queries(queries, lambda stat: 900.0) == 3.0

@@ -585,3 +585,26 @@ def test_returned_messages_stay_visible_whatever_the_heartbeat_does(sqs: Any) ->
         "ApproximateNumberOfMessages": "9",
         "ApproximateNumberOfMessagesNotVisible": "0",
     }
+
+
+def test_a_fair_queue_is_consumed_as_the_standard_queue_it_is(sqs: Any) -> None:
+    """Fair queues (2025): a standard queue takes MessageGroupId as a tenant key.
+
+    SQS orders nothing there, so the worker must not hold a group back behind
+    a failed message, as it does on a FIFO queue.
+    """
+    url, _ = make_queue(sqs, "fair", max_receive_count=5)
+    send(sqs, url, ["t1-first", "poison-t1", "t1-later"], MessageGroupId="tenant-1")
+    groups: dict[str, str | None] = {}
+    recorder = Recorder()
+
+    def handler(message: WorkerMessage) -> None:
+        groups[message.body] = message.message_group_id
+        recorder(message)
+
+    worker = QueueWorker(queue_url=url, handler=handler, sqs_client=sqs, wait_time_seconds=0)
+    worker.run(stop_when_idle=True)
+
+    assert sorted(recorder.seen) == ["t1-first", "t1-later"]  # not held behind the failure
+    assert worker.stats.failed >= 1
+    assert set(groups.values()) == {"tenant-1"}
