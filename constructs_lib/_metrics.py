@@ -61,23 +61,31 @@ class QueueMetrics:
         self._queue = queue
 
     def visible_messages(
-        self, *, statistic: str = MAXIMUM, period: Duration = defaults.ALARM_PERIOD
+        self,
+        *,
+        statistic: str = MAXIMUM,
+        period: Duration = defaults.ALARM_PERIOD,
+        label: str | None = None,
     ) -> cloudwatch.Metric:
         """``ApproximateNumberOfMessagesVisible``: Maximum for alarms, Sum for metric math."""
         return self._queue.metric_approximate_number_of_messages_visible(
-            period=period, statistic=statistic
+            period=period, statistic=statistic, label=label
         )
 
-    def oldest_message_age(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def oldest_message_age(
+        self, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds)."""
         return self._queue.metric_approximate_age_of_oldest_message(
-            period=period, statistic=MAXIMUM
+            period=period, statistic=MAXIMUM, label=label
         )
 
-    def in_flight_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def in_flight_messages(
+        self, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateNumberOfMessagesNotVisible``: received, not yet deleted."""
         return self._queue.metric_approximate_number_of_messages_not_visible(
-            period=period, statistic=MAXIMUM
+            period=period, statistic=MAXIMUM, label=label
         )
 
     def sent_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
@@ -121,27 +129,36 @@ class QueueMetrics:
 
 
 def function_errors(
-    function: lambda_.IFunction, period: Duration = defaults.ALARM_PERIOD
+    function: lambda_.IFunction,
+    period: Duration = defaults.ALARM_PERIOD,
+    label: str | None = None,
 ) -> cloudwatch.Metric:
     """Sum of the function's failed invocations per period."""
-    return function.metric_errors(period=period, statistic=SUM)
+    return function.metric_errors(period=period, statistic=SUM, label=label)
 
 
 def function_throttles(
-    function: lambda_.IFunction, period: Duration = defaults.ALARM_PERIOD
+    function: lambda_.IFunction,
+    period: Duration = defaults.ALARM_PERIOD,
+    label: str | None = None,
 ) -> cloudwatch.Metric:
     """Sum of the function's throttled invocations per period."""
-    return function.metric_throttles(period=period, statistic=SUM)
+    return function.metric_throttles(period=period, statistic=SUM, label=label)
 
 
-def function_concurrency(function: lambda_.IFunction, period: Duration) -> cloudwatch.Metric:
+def function_concurrency(
+    function: lambda_.IFunction, period: Duration, label: str | None = None
+) -> cloudwatch.Metric:
     """Maximum of the function's ``ConcurrentExecutions`` (Lambda emits it for every
     function; AWS says to read it with MAX)."""
-    return function.metric("ConcurrentExecutions", period=period, statistic=MAXIMUM)
+    return function.metric("ConcurrentExecutions", period=period, statistic=MAXIMUM, label=label)
 
 
 def mapping_event_count(
-    mapping: lambda_.IEventSourceMapping, metric_name: str, period: Duration
+    mapping: lambda_.IEventSourceMapping,
+    metric_name: str,
+    period: Duration,
+    label: str | None = None,
 ) -> cloudwatch.Metric:
     """Sum of one of `MAPPING_EVENT_COUNTS` (needs the mapping's ``EventCount`` metrics on)."""
     return cloudwatch.Metric(
@@ -150,26 +167,32 @@ def mapping_event_count(
         dimensions_map={"EventSourceMappingUUID": mapping.event_source_mapping_id},
         period=period,
         statistic=SUM,
+        label=label,
     )
 
 
 def in_service_instances(
-    group_name: str, period: Duration = defaults.ALARM_PERIOD
+    group_name: str, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
 ) -> cloudwatch.Metric:
     """Average of the group's ``GroupInServiceInstances`` (needs group metrics on)."""
-    return _group_metric(group_name, IN_SERVICE_INSTANCES, period)
+    return _group_metric(group_name, IN_SERVICE_INSTANCES, period, label)
 
 
-def desired_capacity(group_name: str, period: Duration) -> cloudwatch.Metric:
+def desired_capacity(
+    group_name: str, period: Duration, label: str | None = None
+) -> cloudwatch.Metric:
     """Average of the group's ``GroupDesiredCapacity`` (needs group metrics on)."""
-    return _group_metric(group_name, DESIRED_CAPACITY, period)
+    return _group_metric(group_name, DESIRED_CAPACITY, period, label)
 
 
-def _group_metric(group_name: str, metric_name: str, period: Duration) -> cloudwatch.Metric:
+def _group_metric(
+    group_name: str, metric_name: str, period: Duration, label: str | None
+) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace=AUTO_SCALING_NAMESPACE,
         metric_name=metric_name,
         dimensions_map={"AutoScalingGroupName": group_name},
         period=period,
         statistic=AVERAGE,
+        label=label,
     )

@@ -282,13 +282,13 @@ def _queue_rows(queue: QueueView, period: Duration) -> list[list[cloudwatch.IWid
     depth = Graph(
         f"{role}: depth",
         (
-            metrics.visible_messages(period=period).with_(label="Visible"),
-            metrics.in_flight_messages(period).with_(label="In flight"),
+            metrics.visible_messages(period=period, label="Visible"),
+            metrics.in_flight_messages(period, label="In flight"),
         ),
     )
     age = Graph(
         f"{role}: age of the oldest message",
-        (metrics.oldest_message_age(period).with_(label="Oldest message"),),
+        (metrics.oldest_message_age(period, label="Oldest message"),),
         tuple(alarm.to_annotation() for alarm in queue.age_alarms),
         _SECONDS,
     )
@@ -319,10 +319,12 @@ def _dead_letter_widget(queue: QueueView, period: Duration, width: int) -> cloud
             width=width,
             height=_GRAPH_HEIGHT,
         )
-    depth = QueueMetrics(queue.dead_letter_queue).visible_messages(period=period)
+    depth = QueueMetrics(queue.dead_letter_queue).visible_messages(
+        period=period, label="Visible in the DLQ"
+    )
     graph = Graph(
         f"{role}: dead-letter queue depth",
-        (depth.with_(label="Visible in the DLQ"),),
+        (depth,),
         tuple(alarm.to_annotation() for alarm in queue.dead_letter_alarms),
     )
     return _graph_widget(graph, width)
@@ -332,7 +334,7 @@ def _dead_letter_graph(queues: Iterable[DeadLetterView], period: Duration) -> cl
     graph = Graph(
         "Undelivered messages: dead-letter queue depth",
         tuple(
-            QueueMetrics(dlq.queue).visible_messages(period=period).with_(label=dlq.role)
+            QueueMetrics(dlq.queue).visible_messages(period=period, label=dlq.role)
             for dlq in queues
         ),
     )

@@ -386,15 +386,15 @@ class LambdaQueueConsumer(Construct):
         failures = Graph(
             "Function errors and throttles",
             (
-                function_errors(function, period).with_(label="Errors"),
-                function_throttles(function, period).with_(label="Throttles"),
+                function_errors(function, period, label="Errors"),
+                function_throttles(function, period, label="Throttles"),
             ),
             (self.errors_alarm.to_annotation(), self.throttles_alarm.to_annotation()),
         )
         bound = self.max_concurrency
         concurrency = Graph(
             "Concurrent executions",
-            (function_concurrency(function, period).with_(label="ConcurrentExecutions (max)"),),
+            (function_concurrency(function, period, label="ConcurrentExecutions (max)"),),
             (cloudwatch.HorizontalAnnotation(value=bound, label="max_concurrency"),)
             if isinstance(bound, int)
             else (),
@@ -404,8 +404,8 @@ class LambdaQueueConsumer(Construct):
         mapping = Graph(
             "Event-source mapping: messages (EventCount)",
             tuple(
-                mapping_event_count(self.event_source_mapping, name, period).with_(
-                    label=name.removesuffix("EventCount")
+                mapping_event_count(
+                    self.event_source_mapping, name, period, label=name.removesuffix("EventCount")
                 )
                 for name in MAPPING_EVENT_COUNTS
             ),

@@ -411,8 +411,8 @@ class QueueWorkerFleet(Construct):
         return Graph(
             "Instances: in service vs desired",
             (
-                in_service_instances(group, period).with_(label="In service"),
-                desired_capacity(group, period).with_(label="Desired"),
+                in_service_instances(group, period, label="In service"),
+                desired_capacity(group, period, label="Desired"),
             ),
             tuple(bounds),
         )
