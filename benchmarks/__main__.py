@@ -18,7 +18,7 @@ Prints one table per figure, then the three speed goals of the project
    workers), its wall time (goal <= 120 s) and the seconds of each part
    (benchmarks/suite_parts.py); ``--skip-tests`` leaves it out.
 
-Options: ``--runs N`` (synth repetitions, default 7), ``--quick`` (fewer runs,
+Options: ``--runs N`` (synth repetitions, default 15: the machine is noisy), ``--quick`` (fewer runs,
 no deploy cycle, no test suite), ``--skip-deploy``, ``--skip-tests``.
 """
 
@@ -245,7 +245,7 @@ def section_goals() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-deploy", action="store_true")
     parser.add_argument("--skip-tests", action="store_true")

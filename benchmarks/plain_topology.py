@@ -624,15 +624,14 @@ def ordered_processing(stack: Stack) -> None:
         log_group=log_group,
         environment={"POWERTOOLS_SERVICE_NAME": "payments"},
     )
-    handler.add_event_source(
-        event_sources.SqsEventSource(
-            payments,
-            batch_size=10,
-            max_concurrency=5,
-            report_batch_item_failures=True,
-            metrics_config=lambda_.MetricsConfig(metrics=[lambda_.MetricType.EVENT_COUNT]),
-        )
+    source = event_sources.SqsEventSource(
+        payments,
+        batch_size=10,
+        max_concurrency=5,
+        report_batch_item_failures=True,
+        metrics_config=lambda_.MetricsConfig(metrics=[lambda_.MetricType.EVENT_COUNT]),
     )
+    handler.add_event_source(source)
     for alarm_id, metric in (
         ("Errors", handler.metric_errors(period=Duration.minutes(1))),
         ("Throttles", handler.metric_throttles(period=Duration.minutes(1))),
@@ -651,11 +650,27 @@ def ordered_processing(stack: Stack) -> None:
         [payments],
         [
             (
-                "Function",
+                "Function errors and throttles",
                 [
                     handler.metric_errors(period=minute, statistic="Sum"),
                     handler.metric_throttles(period=minute, statistic="Sum"),
-                    handler.metric("ConcurrentExecutions", period=minute, statistic="Maximum"),
+                ],
+            ),
+            (
+                "Concurrent executions",
+                [handler.metric("ConcurrentExecutions", period=minute, statistic="Maximum")],
+            ),
+            (
+                "Event-source mapping: messages (EventCount)",
+                [
+                    cloudwatch.Metric(
+                        namespace="AWS/Lambda",
+                        metric_name=f"{stage}EventCount",
+                        dimensions_map={"EventSourceMappingUUID": source.event_source_mapping_id},
+                        period=minute,
+                        statistic="Sum",
+                    )
+                    for stage in ("Polled", "FilteredOut", "Invoked", "FailedInvoke", "Deleted")
                 ],
             ),
         ],

@@ -10,12 +10,16 @@ expressions `constructs_lib.metric_math` evaluates.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib import defaults
+from constructs_lib._validation import seconds_of
 
 #: The namespace, metric and statistic of a group's in-service instances: the
 #: divisor of the backlog per instance (the L1 scaling policy names them too).
@@ -54,11 +58,41 @@ SUM: str = cloudwatch.Stats.SUM
 AVERAGE: str = cloudwatch.Stats.AVERAGE
 
 
+@dataclass(frozen=True)
+class MetricFacts:
+    """What the library knows of a metric it made, kept in Python: reading it
+    back from the jsii process costs a round trip per property."""
+
+    #: what aws-cdk-lib's ``Metric.toString()`` prints: the label, else the name
+    shown: str
+    period_seconds: float
+
+
+_FACTS: weakref.WeakKeyDictionary[cloudwatch.IMetric, MetricFacts] = weakref.WeakKeyDictionary()
+
+
+def facts_of(metric: cloudwatch.IMetric) -> MetricFacts | None:
+    """The facts of a metric made here (None: made elsewhere, or its period is a token)."""
+    return _FACTS.get(metric)
+
+
+def _made(
+    metric: cloudwatch.Metric, name: str, label: str | None, period: Duration
+) -> cloudwatch.Metric:
+    seconds = seconds_of(period)
+    if seconds is not None:
+        _FACTS[metric] = MetricFacts(shown=label or name, period_seconds=seconds)
+    return metric
+
+
 class QueueMetrics:
     """The AWS/SQS metrics of one queue (SQS publishes them every minute)."""
 
     def __init__(self, queue: sqs.IQueue) -> None:
         self._queue = queue
+        #: the unlabelled Sums, made once per period: the rates and the time to
+        #: drain share them (each metric made is a round trip to the jsii process)
+        self._sums: dict[tuple[str, Duration], cloudwatch.Metric] = {}
 
     def visible_messages(
         self,
@@ -68,16 +102,26 @@ class QueueMetrics:
         label: str | None = None,
     ) -> cloudwatch.Metric:
         """``ApproximateNumberOfMessagesVisible``: Maximum for alarms, Sum for metric math."""
-        return self._queue.metric_approximate_number_of_messages_visible(
-            period=period, statistic=statistic, label=label
+        return _made(
+            self._queue.metric_approximate_number_of_messages_visible(
+                period=period, statistic=statistic, label=label
+            ),
+            "ApproximateNumberOfMessagesVisible",
+            label,
+            period,
         )
 
     def oldest_message_age(
         self, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
     ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds)."""
-        return self._queue.metric_approximate_age_of_oldest_message(
-            period=period, statistic=MAXIMUM, label=label
+        return _made(
+            self._queue.metric_approximate_age_of_oldest_message(
+                period=period, statistic=MAXIMUM, label=label
+            ),
+            "ApproximateAgeOfOldestMessage",
+            label,
+            period,
         )
 
     def in_flight_messages(
@@ -90,11 +134,21 @@ class QueueMetrics:
 
     def sent_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
         """Sum of ``NumberOfMessagesSent`` (SQS does not count dead-lettered messages in it)."""
-        return self._queue.metric_number_of_messages_sent(period=period, statistic=SUM)
+        key = ("sent", period)
+        if key not in self._sums:
+            self._sums[key] = self._queue.metric_number_of_messages_sent(
+                period=period, statistic=SUM
+            )
+        return self._sums[key]
 
     def deleted_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
         """Sum of ``NumberOfMessagesDeleted``."""
-        return self._queue.metric_number_of_messages_deleted(period=period, statistic=SUM)
+        key = ("deleted", period)
+        if key not in self._sums:
+            self._sums[key] = self._queue.metric_number_of_messages_deleted(
+                period=period, statistic=SUM
+            )
+        return self._sums[key]
 
     def sent_rate(self, period: Duration) -> cloudwatch.MathExpression:
         """Messages sent per second (`SENT_RATE_EXPRESSION`)."""
@@ -134,7 +188,9 @@ def function_errors(
     label: str | None = None,
 ) -> cloudwatch.Metric:
     """Sum of the function's failed invocations per period."""
-    return function.metric_errors(period=period, statistic=SUM, label=label)
+    return _made(
+        function.metric_errors(period=period, statistic=SUM, label=label), "Errors", label, period
+    )
 
 
 def function_throttles(
@@ -143,7 +199,12 @@ def function_throttles(
     label: str | None = None,
 ) -> cloudwatch.Metric:
     """Sum of the function's throttled invocations per period."""
-    return function.metric_throttles(period=period, statistic=SUM, label=label)
+    return _made(
+        function.metric_throttles(period=period, statistic=SUM, label=label),
+        "Throttles",
+        label,
+        period,
+    )
 
 
 def function_concurrency(
@@ -155,16 +216,17 @@ def function_concurrency(
 
 
 def mapping_event_count(
-    mapping: lambda_.IEventSourceMapping,
+    mapping_id: str,
     metric_name: str,
     period: Duration,
     label: str | None = None,
 ) -> cloudwatch.Metric:
-    """Sum of one of `MAPPING_EVENT_COUNTS` (needs the mapping's ``EventCount`` metrics on)."""
+    """Sum of one of `MAPPING_EVENT_COUNTS` of the mapping whose UUID is
+    ``mapping_id`` (needs the mapping's ``EventCount`` metrics on)."""
     return cloudwatch.Metric(
         namespace="AWS/Lambda",
         metric_name=metric_name,
-        dimensions_map={"EventSourceMappingUUID": mapping.event_source_mapping_id},
+        dimensions_map={"EventSourceMappingUUID": mapping_id},
         period=period,
         statistic=SUM,
         label=label,

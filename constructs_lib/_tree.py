@@ -19,16 +19,34 @@ import weakref
 from typing import Any
 
 from aws_cdk import IResource, Stack, Token
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 _PATHS: weakref.WeakKeyDictionary[IConstruct, str] = weakref.WeakKeyDictionary()
 _STACKS: weakref.WeakKeyDictionary[IConstruct, Stack] = weakref.WeakKeyDictionary()
 _ENVS: weakref.WeakKeyDictionary[IResource | Stack, tuple[str, str]] = weakref.WeakKeyDictionary()
 
+#: Resources whose ``env`` is their stack's: these L2 classes take no account
+#: or region (an imported queue or topic is another class, its env read from
+#: its ARN).
+_BUILT_IN_ITS_STACK = (sqs.Queue, sns.Topic)
+
 #: aws-cdk-lib's string token (``${Token[...]}``) and stringified number token
 #: (core/lib/private/encoding: STRING_TOKEN_REGEX, STRINGIFIED_NUMBER_PATTERN).
 _STRING_TOKEN = re.compile(r"\$\{Token\[[a-zA-Z0-9:._-]+\]\}|-1\.\d{10,16}e\+289")
 _STRINGIFIED_NUMBER = re.compile(r"-1\.\d{10,16}e\+289")
+
+
+def adopt(construct: IConstruct, scope: IConstruct, construct_id: str) -> None:
+    """Records the path and stack of ``construct``, just made in ``scope`` as
+    ``construct_id``, from its scope's: what the constructs library computes
+    (the scopes' ids joined by '/', a '/' in an id written '--'), known here
+    without a round trip."""
+    parent = path_of(scope)
+    own = construct_id.replace("/", "--")
+    _PATHS[construct] = f"{parent}/{own}" if parent else own
+    _STACKS[construct] = construct if isinstance(construct, Stack) else stack_of(scope)
 
 
 def path_of(construct: IConstruct) -> str:
@@ -40,8 +58,15 @@ def path_of(construct: IConstruct) -> str:
         return path
 
 
+def id_of(construct: IConstruct) -> str:
+    """``construct.node.id``: the last part of its path."""
+    return path_of(construct).rpartition("/")[2]
+
+
 def stack_of(construct: IConstruct) -> Stack:
     """``Stack.of(construct)``."""
+    if isinstance(construct, Stack):  # Stack.of(a stack) is the stack itself
+        return construct
     try:
         return _STACKS[construct]
     except KeyError:
@@ -52,6 +77,8 @@ def stack_of(construct: IConstruct) -> Stack:
 def env_of(resource: IResource) -> tuple[str, str]:
     """(account, region) of ``resource.env``: for a resource built in a stack,
     the stack's; for an imported one, what its ARN says."""
+    if isinstance(resource, _BUILT_IN_ITS_STACK):
+        return stack_env(resource)
     try:
         return _ENVS[resource]
     except KeyError:

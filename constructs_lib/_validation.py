@@ -73,10 +73,9 @@ def human_string_of(duration: Duration) -> str:
 
 
 def millisecond_seconds(duration: Duration | None) -> float | None:
-    """Seconds, millisecond-exact (``to_seconds`` refuses 250 ms); None if absent or a token."""
-    if duration is None or duration.is_unresolved():
-        return None
-    return duration.to_milliseconds() / 1000
+    """Seconds, millisecond-exact (``to_seconds`` refuses 250 ms, `seconds_of`
+    does not); None if absent or a token."""
+    return seconds_of(duration)
 
 
 def shown(value: object) -> object:

@@ -22,7 +22,7 @@ from constructs_lib._alarm_topics import check_notification_topic
 from constructs_lib._alarms import alarm_above, notify
 from constructs_lib._metrics import QueueMetrics
 from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._tree import is_unresolved, path_of, stack_of
+from constructs_lib._tree import adopt, is_unresolved, path_of, stack_of
 from constructs_lib._validation import (
     OptionRules,
     human_string_of,
@@ -175,7 +175,7 @@ class SecureQueueOptions:
         v.check(
             dlq.fifo == self.fifo,
             "dead_letter_queue",
-            dlq.node.path,
+            path_of(dlq),
             f"must be a {'FIFO' if self.fifo else 'standard'} queue like its source "
             f"(SQS rejects a redrive policy across queue types){hint}",
         )
@@ -295,6 +295,7 @@ class SecureQueue(Construct):
     ) -> None:
         options = options_from(SecureQueueOptions, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         raise_problems(self, options.problems())
         self._path = path_of(self)
         self.fifo: bool = fifo
@@ -304,6 +305,7 @@ class SecureQueue(Construct):
         self.dead_letter_queue: sqs.IQueue | None = self._dead_letter_queue(options)
         self._warn_about_dead_letters(options)
         self.queue: sqs.Queue = self._queue(options)
+        adopt(self.queue, self, "Queue")
         self._metrics = QueueMetrics(self.queue)
         self.dead_letter_queue_alarm: cloudwatch.Alarm | None = self._dead_letter_queue_alarm()
         self.oldest_message_age_alarm: cloudwatch.Alarm = self._age_alarm(
@@ -401,6 +403,7 @@ class SecureQueue(Construct):
             encryption=self.encryption,
             encryption_master_key=self.encryption_key,
         )
+        adopt(dlq, self, "DeadLetterQueue")
         # cdk-nag's Serverless pack wants a redrive policy on every queue; a
         # DLQ with a DLQ of its own only moves the same messages once more.
         Validations.of(dlq).acknowledge(

@@ -26,7 +26,7 @@ from constructs_lib._sources import (
     warn_if_policy_unmanaged,
     warn_queue_in_other_account,
 )
-from constructs_lib._tree import env_of, is_unresolved, path_of, stack_of
+from constructs_lib._tree import adopt, env_of, is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, OptionValidator
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
@@ -152,6 +152,7 @@ class TopicFanout(Construct):
         subscription_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         self.fifo: bool = bool(topic.fifo) if topic is not None else fifo
         given_dlq = QueueRef.optional(subscription_dead_letter_queue)
@@ -205,7 +206,7 @@ class TopicFanout(Construct):
         """The subscribed queues and the subscription DLQ (`PatternDashboard`)."""
         return PatternView(
             kind="TopicFanout",
-            path=self.node.path,
+            path=path_of(self),
             description=f"One SNS topic delivers to {len(self._subscribed)} queue(s), each "
             "with its filter; what SNS cannot deliver goes to the subscription DLQ.",
             queues=tuple(queue_view(ref, "subscribed queue") for ref in self._subscribed.values()),
@@ -314,10 +315,12 @@ class TopicFanout(Construct):
             self,
             target,
             target.location(self),
-            f"sqs:SendMessage to sns.amazonaws.com with aws:SourceArn = the ARN of the topic "
-            f"{path_of(self.topic)}, and confirm the subscription {path_of(subscription)}: "
-            "SNS sends a SubscriptionConfirmation message into the queue and delivers "
-            "nothing until it is confirmed",
+            lambda: (
+                "sqs:SendMessage to sns.amazonaws.com with aws:SourceArn = the ARN of the topic "
+                f"{path_of(self.topic)}, and confirm the subscription {path_of(subscription)}: "
+                "SNS sends a SubscriptionConfirmation message into the queue and delivers "
+                "nothing until it is confirmed"
+            ),
         )
 
     # --- the rules -----------------------------------------------------------
