@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 from aws_cdk import Aws, Duration, Fn, Stack, Token
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from constructs import Construct
 
 from benchmarks.jsii_calls import counting_round_trips
-from constructs_lib._tree import env_of, is_unresolved, path_of, stack_env, stack_of
+from constructs_lib._tree import adopt, env_of, id_of, is_unresolved, path_of, stack_env, stack_of
 from tests.conftest import bare_app, new_stack
 
 
@@ -87,3 +89,30 @@ def test_an_environment_agnostic_stack_has_token_env() -> None:
     stack = Stack(bare_app(), "Agnostic")
     account, region = stack_env(sqs.Queue(stack, "Q"))
     assert is_unresolved(account) and is_unresolved(region)
+
+
+def test_adopted_paths_and_stacks_are_what_the_constructs_library_says() -> None:
+    app = bare_app()
+    stack = Stack(app, "Adopting")
+    nested = Construct(stack, "Outer")
+    made = [
+        (Construct(stack, "Plain"), stack, "Plain"),
+        (Construct(nested, "Inner"), nested, "Inner"),
+        (Construct(nested, "with/slash"), nested, "with/slash"),  # written 'with--slash'
+        (Stack(app, "Second"), app, "Second"),  # a stack's stack is itself
+    ]
+    for construct, scope, construct_id in made:
+        adopt(construct, scope, construct_id)
+    with counting_round_trips() as trips:
+        known = [(path_of(c), id_of(c), stack_of(c)) for c, _, _ in made]
+    assert trips.total == 0
+    assert known == [(c.node.path, c.node.id, Stack.of(c)) for c, _, _ in made]
+
+
+def test_a_built_queue_or_topic_has_its_stacks_env() -> None:
+    stack = new_stack("Envs")
+    built = [sqs.Queue(stack, "Q"), sns.Topic(stack, "T")]
+    imported = sns.Topic.from_topic_arn(stack, "I", "arn:aws:sns:eu-west-1:999999999999:t")
+    for resource in [*built, imported]:
+        assert env_of(resource) == (resource.env.account, resource.env.region)
+    assert env_of(imported) == ("999999999999", "eu-west-1")
