@@ -18,8 +18,9 @@ Prints one table per figure, then the three speed goals of the project
    workers), its wall time (goal <= 120 s) and the seconds of each part
    (benchmarks/suite_parts.py); ``--skip-tests`` leaves it out.
 
-Options: ``--runs N`` (synth repetitions, default 15: the machine is noisy), ``--quick`` (fewer runs,
-no deploy cycle, no test suite), ``--skip-deploy``, ``--skip-tests``.
+Options: ``--runs N`` (synth repetitions, default 15: the machine is noisy),
+``--quick`` (fewer runs, no deploy cycle, no test suite), ``--skip-deploy``,
+``--skip-tests``.
 """
 
 from __future__ import annotations
