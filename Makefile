@@ -28,11 +28,17 @@ FLOOR_VENV := .venv-floor
 STAMP_FLOOR := $(FLOOR_VENV)/.installed
 FLOOR_WHEELHOUSE := $(FLOOR_VENV)/wheelhouse
 # matplotlib: `constructs-lib simulate-fleet --help` needs it (the simulate extra).
-FLOOR_TOOLS := pytest syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools matplotlib
+FLOOR_TOOLS := pytest pytest-xdist syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools matplotlib
 FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
 # The assertion and runtime tests (snapshots skip themselves) and the user path;
 # not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
 FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
+
+# The suite runs in two pytest-xdist workers (one per core of the project's
+# machine), each module in one worker so that its module fixtures are built
+# once (loadscope), in collection order: the longest modules first
+# (tests/conftest.py). `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n 2 --dist loadscope --no-loadscope-reorder
 
 # Offline, quiet and deterministic: no Node end-of-life box, no telemetry, CLI
 # caches inside the checkout.
@@ -96,10 +102,10 @@ synth: setup
 	@python -m tools.synth_summary cdk.out
 
 test: setup
-	@python -m pytest
+	@python -m pytest $(PYTEST_PARALLEL)
 
 test-floor: setup setup-floor
-	@CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(FLOOR_TESTS)
+	@CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(PYTEST_PARALLEL) $(FLOOR_TESTS)
 
 lint: setup
 	@ruff check . && ruff format --check . && mypy

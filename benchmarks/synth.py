@@ -35,15 +35,6 @@ def _timed(build: Callable[[App], None]) -> tuple[float, App]:
     return seconds, app
 
 
-def plain_app(app: App) -> None:
-    from benchmarks.plain_topology import PLAIN_STACKS
-    from stacks import example_environment
-
-    env = example_environment(app)
-    for name, build in PLAIN_STACKS.items():
-        build(Stack(app, name, env=env))
-
-
 @dataclass
 class Overhead:
     library_median: float
@@ -55,6 +46,48 @@ class Overhead:
     @property
     def ratio(self) -> float:
         return self.library_median / self.plain_median
+
+
+def _example_stack_classes() -> dict[str, type[Stack]]:
+    """The example app's stacks by name (stacks/__init__.py builds them in this order)."""
+    from stacks.buffering_stack import BufferingStack
+    from stacks.decoupling_stack import DecouplingStack
+    from stacks.ordered_processing_stack import OrderedProcessingStack
+    from stacks.serverless_workflow_stack import ServerlessWorkflowStack
+
+    return {
+        "Buffering": BufferingStack,
+        "OrderedProcessing": OrderedProcessingStack,
+        "Decoupling": DecouplingStack,
+        "ServerlessWorkflow": ServerlessWorkflowStack,
+    }
+
+
+def _library_stacks(names: list[str]) -> Callable[[App], None]:
+    """Builds only the named example stacks: constructing the others and
+    dropping them would count their cost against the library."""
+
+    def build(app: App) -> None:
+        from stacks import example_environment
+
+        classes = _example_stack_classes()
+        env = example_environment(app)
+        for name in names:
+            classes[name](app, name, env=env)
+
+    return build
+
+
+def _plain_stacks(names: list[str]) -> Callable[[App], None]:
+    def build(app: App) -> None:
+        from benchmarks.plain_topology import PLAIN_STACKS
+        from stacks import example_environment
+
+        env = example_environment(app)
+        for name in names:
+            PLAIN_STACKS[name](Stack(app, name, env=env))
+
+    return build
 
 
 def synth_overhead(runs: int) -> Overhead:
@@ -70,25 +103,14 @@ def synth_overhead(runs: int) -> Overhead:
     probe = new_app()
     all_stacks = [s.stack_name for s in build_example_app(probe)]
     compared = [s for s in all_stacks if s in PLAIN_STACKS]
+    library_build, plain_build = _library_stacks(compared), _plain_stacks(compared)
 
-    def library_subset(app: App) -> None:
-        # Only the compared stacks are built: constructing the others and
-        # dropping them would count their cost against the library.
-        from stacks import example_environment
-        from stacks.decoupling_stack import DecouplingStack
-        from stacks.serverless_workflow_stack import ServerlessWorkflowStack
-
-        classes = {"Decoupling": DecouplingStack, "ServerlessWorkflow": ServerlessWorkflowStack}
-        env = example_environment(app)
-        for name in compared:
-            classes[name](app, name, env=env)
-
-    _timed(library_subset)
-    _timed(plain_app)
+    _timed(library_build)
+    _timed(plain_build)
     library: list[float] = []
     plain: list[float] = []
     for i in range(runs):
-        order = [(library, library_subset), (plain, plain_app)]
+        order = [(library, library_build), (plain, plain_build)]
         if i % 2:
             order.reverse()
         for samples, build in order:
@@ -100,6 +122,64 @@ def synth_overhead(runs: int) -> Overhead:
         compared_stacks=compared,
         left_out=[s for s in all_stacks if s not in PLAIN_STACKS],
     )
+
+
+@dataclass
+class StackRoundTrips:
+    """jsii round trips to build and synthesize one example stack, counted."""
+
+    stack: str
+    library: int
+    plain: int
+
+    @property
+    def ratio(self) -> float:
+        return self.library / self.plain
+
+
+def round_trips_per_stack() -> list[StackRoundTrips]:
+    """Each example stack and its plain twin, alone in a fresh app (after a
+    warm-up, so that jsii's one-time type loading is not counted), built and
+    synthesized while every request to the jsii kernel is counted."""
+    from benchmarks.jsii_calls import counting_round_trips
+    from benchmarks.plain_topology import PLAIN_STACKS
+
+    rows = []
+    for name in PLAIN_STACKS:
+        counts = []
+        for build in (_library_stacks([name]), _plain_stacks([name])):
+            _timed(build)
+            app = new_app()
+            with counting_round_trips() as trips:
+                build(app)
+                app.synth()
+            counts.append(trips.total)
+        rows.append(StackRoundTrips(name, library=counts[0], plain=counts[1]))
+    return rows
+
+
+def round_trips_per_pattern() -> dict[str, int]:
+    """jsii round trips of one instance of each pattern kind (queues included),
+    construction only (synthesis is the L2s' and the same for any twin)."""
+    from aws_cdk import Environment
+
+    from benchmarks.jsii_calls import counting_round_trips
+    from stacks import DEFAULT_ACCOUNT, DEFAULT_REGION
+
+    result = {}
+    for kind in PATTERN_KINDS:
+        for counted in (False, True):  # the first builds once to load every type
+            app = new_app()
+            stack = Stack(
+                app, "One", env=Environment(account=DEFAULT_ACCOUNT, region=DEFAULT_REGION)
+            )
+            if counted:
+                with counting_round_trips() as trips:
+                    _one_pattern(kind, stack)
+                result[kind] = trips.total
+            else:
+                _one_pattern(kind, stack)
+    return result
 
 
 @dataclass

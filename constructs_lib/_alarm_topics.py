@@ -31,13 +31,16 @@ the key itself).
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, ArnFormat, CfnResource, Stack, Token
+import weakref
+
+from aws_cdk import Annotations, ArnFormat, CfnResource, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import _aws
+from constructs_lib._tree import is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules
 
 _CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -73,9 +76,32 @@ def check_notification_key(
     )
 
 
+#: The grants made already, per topic of this app: (what, the stack whose
+#: account and region they name). A second construct notifying the same topic
+#: would add identical statements (merged at synth) and warn about nothing new,
+#: so it adds none: each statement costs round trips to the jsii process.
+_GRANTED: weakref.WeakKeyDictionary[sns.Topic, list[tuple[str, Stack]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _granted_before(topic: sns.Topic, what: str, stack: Stack) -> bool:
+    """True if ``what`` was granted on ``topic`` for ``stack`` (a topic whose key
+    is imported is never counted: each construct gets its own warning)."""
+    if not isinstance(topic.master_key, kms.Key | None):
+        return False
+    done = _GRANTED.setdefault(topic, [])
+    if any(kind == what and known is stack for kind, known in done):
+        return True
+    done.append((what, stack))
+    return False
+
+
 def allow_alarms(scope: Construct, topic: sns.ITopic) -> None:
     """Lets the alarms of ``scope``'s account and region publish to ``topic``."""
-    stack = Stack.of(scope)
+    stack = stack_of(scope)
+    if isinstance(topic, sns.Topic) and _granted_before(topic, "alarms", stack):
+        return
     alarms = stack.format_arn(
         service="cloudwatch",
         resource="alarm",
@@ -111,7 +137,9 @@ def allow_alarms(scope: Construct, topic: sns.ITopic) -> None:
 
 def allow_auto_scaling_notifications(scope: Construct, topic: sns.ITopic) -> None:
     """Lets Auto Scaling's service-linked role of ``scope``'s account use ``topic``'s key."""
-    stack = Stack.of(scope)
+    stack = stack_of(scope)
+    if isinstance(topic, sns.Topic) and _granted_before(topic, "auto scaling", stack):
+        return
     role_arn = stack.format_arn(
         service="iam", region="", resource="role", resource_name=AUTO_SCALING_ROLE_NAME
     )
@@ -126,7 +154,7 @@ def allow_auto_scaling_notifications(scope: Construct, topic: sns.ITopic) -> Non
             "ArnEquals": {"aws:PrincipalArn": role_arn},
             "StringEquals": {
                 "kms:CallerAccount": stack.account,
-                "kms:ViaService": f"sns.{Stack.of(topic).region}.amazonaws.com",
+                "kms:ViaService": f"sns.{stack_of(topic).region}.amazonaws.com",
             },
         },
     )
@@ -176,7 +204,7 @@ def _warn_unmanaged(scope: Construct, topic: sns.ITopic, allowance: str) -> None
 
 
 def _alarm_allowance(scope: Construct, topic: sns.ITopic) -> str:
-    stack = Stack.of(scope)
+    stack = stack_of(scope)
     alarms = (
         f"arn:{_partition(topic)}:cloudwatch:{_text(stack.region)}:{_text(stack.account)}:alarm:*"
     )
@@ -199,7 +227,7 @@ def _auto_scaling_allowance(scope: Construct, topic: sns.ITopic) -> str:
 
 
 def _concrete_role(scope: Construct) -> str:
-    return f"arn:aws:iam::{_text(Stack.of(scope).account)}:role/{AUTO_SCALING_ROLE_NAME}"
+    return f"arn:aws:iam::{_text(stack_of(scope).account)}:role/{AUTO_SCALING_ROLE_NAME}"
 
 
 def _skip_checkov_wildcard_principal(key: kms.IKey | None) -> None:
@@ -214,25 +242,27 @@ def _skip_checkov_wildcard_principal(key: kms.IKey | None) -> None:
 
 
 def _uses_aws_managed_key(key: kms.IKey | None) -> bool:
-    if key is None:
+    if key is None or isinstance(key, kms.Key):  # a key of this app is customer-managed
         return False
     alias_name = getattr(key, "alias_name", None)
     if isinstance(alias_name, str) and alias_name == _AWS_MANAGED_SNS_ALIAS:
         return True
     arn = key.key_arn
-    return not Token.is_unresolved(arn) and arn.endswith(f":{_AWS_MANAGED_SNS_ALIAS}")
+    return not is_unresolved(arn) and arn.endswith(f":{_AWS_MANAGED_SNS_ALIAS}")
 
 
 def _describe(topic: sns.ITopic) -> str:
+    if isinstance(topic, sns.Topic):  # a topic of this app: its ARN is known at deploy
+        return path_of(topic)
     arn = topic.topic_arn
-    return topic.node.path if Token.is_unresolved(arn) else arn
+    return path_of(topic) if is_unresolved(arn) else arn
 
 
 def _partition(topic: sns.ITopic) -> str:
     arn = topic.topic_arn
-    return "aws" if Token.is_unresolved(arn) else arn.split(":")[1]
+    return "aws" if is_unresolved(arn) else arn.split(":")[1]
 
 
 def _text(value: str) -> str:
     """A value for a warning: tokens are unreadable there, so name the placeholder."""
-    return "<unknown at synth>" if Token.is_unresolved(value) else value
+    return "<unknown at synth>" if is_unresolved(value) else value

@@ -10,12 +10,16 @@ expressions `constructs_lib.metric_math` evaluates.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib import defaults
+from constructs_lib._validation import seconds_of
 
 #: The namespace, metric and statistic of a group's in-service instances: the
 #: divisor of the backlog per instance (the L1 scaling policy names them too).
@@ -48,44 +52,103 @@ MAPPING_EVENT_COUNTS = (
     "DeletedEventCount",
 )
 
+# Read once: each ``cloudwatch.Stats.X`` is a round trip to the jsii process.
+MAXIMUM: str = cloudwatch.Stats.MAXIMUM
+SUM: str = cloudwatch.Stats.SUM
+AVERAGE: str = cloudwatch.Stats.AVERAGE
+
+
+@dataclass(frozen=True)
+class MetricFacts:
+    """What the library knows of a metric it made, kept in Python: reading it
+    back from the jsii process costs a round trip per property."""
+
+    #: what aws-cdk-lib's ``Metric.toString()`` prints: the label, else the name
+    shown: str
+    period_seconds: float
+
+
+_FACTS: weakref.WeakKeyDictionary[cloudwatch.IMetric, MetricFacts] = weakref.WeakKeyDictionary()
+
+
+def facts_of(metric: cloudwatch.IMetric) -> MetricFacts | None:
+    """The facts of a metric made here (None: made elsewhere, or its period is a token)."""
+    return _FACTS.get(metric)
+
+
+def _made(
+    metric: cloudwatch.Metric, name: str, label: str | None, period: Duration
+) -> cloudwatch.Metric:
+    seconds = seconds_of(period)
+    if seconds is not None:
+        _FACTS[metric] = MetricFacts(shown=label or name, period_seconds=seconds)
+    return metric
+
 
 class QueueMetrics:
     """The AWS/SQS metrics of one queue (SQS publishes them every minute)."""
 
     def __init__(self, queue: sqs.IQueue) -> None:
         self._queue = queue
+        #: the unlabelled Sums, made once per period: the rates and the time to
+        #: drain share them (each metric made is a round trip to the jsii process)
+        self._sums: dict[tuple[str, Duration], cloudwatch.Metric] = {}
 
     def visible_messages(
-        self, *, statistic: str = cloudwatch.Stats.MAXIMUM, period: Duration = defaults.ALARM_PERIOD
+        self,
+        *,
+        statistic: str = MAXIMUM,
+        period: Duration = defaults.ALARM_PERIOD,
+        label: str | None = None,
     ) -> cloudwatch.Metric:
         """``ApproximateNumberOfMessagesVisible``: Maximum for alarms, Sum for metric math."""
-        return self._queue.metric_approximate_number_of_messages_visible(
-            period=period, statistic=statistic
+        return _made(
+            self._queue.metric_approximate_number_of_messages_visible(
+                period=period, statistic=statistic, label=label
+            ),
+            "ApproximateNumberOfMessagesVisible",
+            label,
+            period,
         )
 
-    def oldest_message_age(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def oldest_message_age(
+        self, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateAgeOfOldestMessage`` (seconds)."""
-        return self._queue.metric_approximate_age_of_oldest_message(
-            period=period, statistic=cloudwatch.Stats.MAXIMUM
+        return _made(
+            self._queue.metric_approximate_age_of_oldest_message(
+                period=period, statistic=MAXIMUM, label=label
+            ),
+            "ApproximateAgeOfOldestMessage",
+            label,
+            period,
         )
 
-    def in_flight_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
+    def in_flight_messages(
+        self, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
+    ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateNumberOfMessagesNotVisible``: received, not yet deleted."""
         return self._queue.metric_approximate_number_of_messages_not_visible(
-            period=period, statistic=cloudwatch.Stats.MAXIMUM
+            period=period, statistic=MAXIMUM, label=label
         )
 
     def sent_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
         """Sum of ``NumberOfMessagesSent`` (SQS does not count dead-lettered messages in it)."""
-        return self._queue.metric_number_of_messages_sent(
-            period=period, statistic=cloudwatch.Stats.SUM
-        )
+        key = ("sent", period)
+        if key not in self._sums:
+            self._sums[key] = self._queue.metric_number_of_messages_sent(
+                period=period, statistic=SUM
+            )
+        return self._sums[key]
 
     def deleted_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
         """Sum of ``NumberOfMessagesDeleted``."""
-        return self._queue.metric_number_of_messages_deleted(
-            period=period, statistic=cloudwatch.Stats.SUM
-        )
+        key = ("deleted", period)
+        if key not in self._sums:
+            self._sums[key] = self._queue.metric_number_of_messages_deleted(
+                period=period, statistic=SUM
+            )
+        return self._sums[key]
 
     def sent_rate(self, period: Duration) -> cloudwatch.MathExpression:
         """Messages sent per second (`SENT_RATE_EXPRESSION`)."""
@@ -120,57 +183,78 @@ class QueueMetrics:
 
 
 def function_errors(
-    function: lambda_.IFunction, period: Duration = defaults.ALARM_PERIOD
+    function: lambda_.IFunction,
+    period: Duration = defaults.ALARM_PERIOD,
+    label: str | None = None,
 ) -> cloudwatch.Metric:
     """Sum of the function's failed invocations per period."""
-    return function.metric_errors(period=period, statistic=cloudwatch.Stats.SUM)
-
-
-def function_throttles(
-    function: lambda_.IFunction, period: Duration = defaults.ALARM_PERIOD
-) -> cloudwatch.Metric:
-    """Sum of the function's throttled invocations per period."""
-    return function.metric_throttles(period=period, statistic=cloudwatch.Stats.SUM)
-
-
-def function_concurrency(function: lambda_.IFunction, period: Duration) -> cloudwatch.Metric:
-    """Maximum of the function's ``ConcurrentExecutions`` (Lambda emits it for every
-    function; AWS says to read it with MAX)."""
-    return function.metric(
-        "ConcurrentExecutions", period=period, statistic=cloudwatch.Stats.MAXIMUM
+    return _made(
+        function.metric_errors(period=period, statistic=SUM, label=label), "Errors", label, period
     )
 
 
-def mapping_event_count(
-    mapping: lambda_.IEventSourceMapping, metric_name: str, period: Duration
+def function_throttles(
+    function: lambda_.IFunction,
+    period: Duration = defaults.ALARM_PERIOD,
+    label: str | None = None,
 ) -> cloudwatch.Metric:
-    """Sum of one of `MAPPING_EVENT_COUNTS` (needs the mapping's ``EventCount`` metrics on)."""
+    """Sum of the function's throttled invocations per period."""
+    return _made(
+        function.metric_throttles(period=period, statistic=SUM, label=label),
+        "Throttles",
+        label,
+        period,
+    )
+
+
+def function_concurrency(
+    function: lambda_.IFunction, period: Duration, label: str | None = None
+) -> cloudwatch.Metric:
+    """Maximum of the function's ``ConcurrentExecutions`` (Lambda emits it for every
+    function; AWS says to read it with MAX)."""
+    return function.metric("ConcurrentExecutions", period=period, statistic=MAXIMUM, label=label)
+
+
+def mapping_event_count(
+    mapping_id: str,
+    metric_name: str,
+    period: Duration,
+    label: str | None = None,
+) -> cloudwatch.Metric:
+    """Sum of one of `MAPPING_EVENT_COUNTS` of the mapping whose UUID is
+    ``mapping_id`` (needs the mapping's ``EventCount`` metrics on)."""
     return cloudwatch.Metric(
         namespace="AWS/Lambda",
         metric_name=metric_name,
-        dimensions_map={"EventSourceMappingUUID": mapping.event_source_mapping_id},
+        dimensions_map={"EventSourceMappingUUID": mapping_id},
         period=period,
-        statistic=cloudwatch.Stats.SUM,
+        statistic=SUM,
+        label=label,
     )
 
 
 def in_service_instances(
-    group_name: str, period: Duration = defaults.ALARM_PERIOD
+    group_name: str, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
 ) -> cloudwatch.Metric:
     """Average of the group's ``GroupInServiceInstances`` (needs group metrics on)."""
-    return _group_metric(group_name, IN_SERVICE_INSTANCES, period)
+    return _group_metric(group_name, IN_SERVICE_INSTANCES, period, label)
 
 
-def desired_capacity(group_name: str, period: Duration) -> cloudwatch.Metric:
+def desired_capacity(
+    group_name: str, period: Duration, label: str | None = None
+) -> cloudwatch.Metric:
     """Average of the group's ``GroupDesiredCapacity`` (needs group metrics on)."""
-    return _group_metric(group_name, DESIRED_CAPACITY, period)
+    return _group_metric(group_name, DESIRED_CAPACITY, period, label)
 
 
-def _group_metric(group_name: str, metric_name: str, period: Duration) -> cloudwatch.Metric:
+def _group_metric(
+    group_name: str, metric_name: str, period: Duration, label: str | None
+) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace=AUTO_SCALING_NAMESPACE,
         metric_name=metric_name,
         dimensions_map={"AutoScalingGroupName": group_name},
         period=period,
-        statistic=cloudwatch.Stats.AVERAGE,
+        statistic=AVERAGE,
+        label=label,
     )

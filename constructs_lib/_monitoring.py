@@ -20,6 +20,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib._queues import QueueRef
+from constructs_lib._tree import id_of
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def queue_view(
             dead_letter_queue=secure.dead_letter_queue,
             age_alarms=_unique((secure.oldest_message_age_alarm, *age_alarms)),
             dead_letter_alarms=(dlq_alarm,) if dlq_alarm is not None else (),
-            name=secure.node.id,
+            name=id_of(secure),
         )
     redrive = ref.queue.dead_letter_queue if isinstance(ref.queue, sqs.Queue) else None
     return QueueView(
@@ -112,7 +113,7 @@ def queue_view(
         queue=ref.queue,
         dead_letter_queue=redrive.queue if redrive is not None else None,
         age_alarms=_unique(age_alarms),
-        name=ref.queue.node.id,
+        name=id_of(ref.queue),
     )
 
 

@@ -15,39 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from aws_cdk import Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws
+from constructs_lib._queue_facts import QueueFacts as QueueFacts  # re-exported: its old home
+from constructs_lib._tree import env_of, is_unresolved, path_of, stack_env
 from constructs_lib.secure_queue import SecureQueue
 
 #: A queue as the constructs accept it: the library's SecureQueue, or any queue.
 QueueTarget = SecureQueue | sqs.IQueue
-
-
-@dataclass(frozen=True)
-class QueueFacts:
-    """What is known of a queue at synth. None: unknown here (an imported queue,
-    or a value known only at deploy time)."""
-
-    #: the construct path, for messages
-    path: str
-    fifo: bool = False
-    visibility_timeout_seconds: float | None = None
-    content_based_deduplication: bool | None = None
-    #: True when the redrive policy is known: then ``max_receive_count`` is its
-    #: maxReceiveCount, or None for a queue without a DLQ
-    redrive_known: bool = False
-    max_receive_count: int | None = None
-    #: encrypted with ``alias/aws/sqs``, as far as can be told
-    aws_managed_key: bool = False
-    #: a SecureQueue: it has its own DLQ and age alarms
-    secure: bool = False
-    #: an ``sqs.Queue`` of this app: its queue policy is written here
-    built_here: bool = False
 
 
 class QueueRef:
@@ -73,20 +52,22 @@ class QueueRef:
     @cached_property
     def facts(self) -> QueueFacts:
         queue, secure = self.queue, self.secure_queue
-        built_here = isinstance(queue, sqs.Queue)
+        if secure is not None:
+            # What the SecureQueue built its queue with: no need to read it back.
+            return secure.facts
+        cfn = _cfn_queue(queue)
         redrive_known, max_receive_count = _redrive_of(queue)
         return QueueFacts(
-            path=(secure or queue).node.path,
+            path=path_of(queue),
             fifo=bool(queue.fifo),
-            visibility_timeout_seconds=_visibility_seconds(queue),
-            content_based_deduplication=_content_based_deduplication(queue),
+            visibility_timeout_seconds=_visibility_seconds(cfn),
+            content_based_deduplication=(
+                bool(cfn.content_based_deduplication) if cfn is not None else None
+            ),
             redrive_known=redrive_known,
             max_receive_count=max_receive_count,
-            aws_managed_key=(
-                secure.uses_aws_managed_key if secure else _uses_aws_managed_key(queue)
-            ),
-            secure=secure is not None,
-            built_here=built_here,
+            aws_managed_key=_uses_aws_managed_key(queue),
+            built_here=isinstance(queue, sqs.Queue),
         )
 
     @property
@@ -104,13 +85,13 @@ class QueueRef:
 
     def location(self, scope: Construct) -> QueueLocation:
         """Where the queue lives compared with ``scope``'s stack."""
-        stack = Stack.of(scope)
-        account, region = self.queue.env.account, self.queue.env.region
+        account, region = env_of(self.queue)
+        stack_account, stack_region = stack_env(scope)
         return QueueLocation(
             account=account,
             region=region,
-            other_account=differs(account, stack.account),
-            other_region=differs(region, stack.region),
+            other_account=differs(account, stack_account),
+            other_region=differs(region, stack_region),
         )
 
 
@@ -162,7 +143,7 @@ def differs(a: str, b: str) -> bool:
     Not ``Token.compare_strings``: its TokenComparison results are jsii objects
     that compare unequal in Python even when they are the same value.
     """
-    return not Token.is_unresolved(a) and not Token.is_unresolved(b) and a != b
+    return a != b and not is_unresolved(a) and not is_unresolved(b)
 
 
 # --- the facts, read back from what aws-cdk-lib keeps -------------------------------
@@ -174,24 +155,16 @@ def _cfn_queue(queue: sqs.IQueue) -> sqs.CfnQueue | None:
     return cfn if isinstance(cfn, sqs.CfnQueue) else None
 
 
-def _visibility_seconds(queue: sqs.IQueue) -> float | None:
+def _visibility_seconds(cfn: sqs.CfnQueue | None) -> float | None:
     # The L2 keeps the visibility timeout only in its L1 (CfnQueue).
-    cfn = _cfn_queue(queue)
     if cfn is None:
         return None
     value = cfn.visibility_timeout
     if value is None:
         return _aws.SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return None
     return float(value)
-
-
-def _content_based_deduplication(queue: sqs.IQueue) -> bool | None:
-    cfn = _cfn_queue(queue)
-    if cfn is None:
-        return None
-    return bool(cfn.content_based_deduplication)
 
 
 def _redrive_of(queue: sqs.IQueue) -> tuple[bool, int | None]:
@@ -205,9 +178,10 @@ def _redrive_of(queue: sqs.IQueue) -> tuple[bool, int | None]:
     dead_letter = queue.dead_letter_queue
     if dead_letter is None:
         return True, None
-    if Token.is_unresolved(dead_letter.max_receive_count):
+    max_receive_count = dead_letter.max_receive_count
+    if is_unresolved(max_receive_count):
         return False, None
-    return True, int(dead_letter.max_receive_count)
+    return True, int(max_receive_count)
 
 
 def _uses_aws_managed_key(queue: sqs.IQueue) -> bool:
@@ -226,4 +200,4 @@ def _uses_aws_managed_key(queue: sqs.IQueue) -> bool:
     if isinstance(alias_name, str) and alias_name == _aws.AWS_MANAGED_SQS_KEY_ALIAS:
         return True
     arn = key.key_arn
-    return not Token.is_unresolved(arn) and arn.endswith(f":{_aws.AWS_MANAGED_SQS_KEY_ALIAS}")
+    return not is_unresolved(arn) and arn.endswith(f":{_aws.AWS_MANAGED_SQS_KEY_ALIAS}")

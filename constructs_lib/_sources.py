@@ -18,6 +18,8 @@ but the queue's policies are not this app's).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_cdk import Annotations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
@@ -112,19 +114,25 @@ def refuse_queue_location(
     ``other_account`` / ``other_region``: why a queue of another account /
     region cannot work, or None where AWS supports it.
     """
-    value = target.queue.queue_arn
     if location.other_region and other_region is not None:
-        v.fail(option, value, f"is in region {location.region}: {other_region}")
+        v.fail(option, target.queue.queue_arn, f"is in region {location.region}: {other_region}")
     elif location.other_account and other_account is not None:
-        v.fail(option, value, f"is in account {location.account}: {other_account}")
+        v.fail(option, target.queue.queue_arn, f"is in account {location.account}: {other_account}")
 
 
 def warn_queue_in_other_account(
-    scope: Construct, target: QueueRef, location: QueueLocation, must_allow: str
+    scope: Construct,
+    target: QueueRef,
+    location: QueueLocation,
+    must_allow: str | Callable[[], str],
 ) -> None:
-    """The queue's owner, not this app, writes its policies: say what they must allow."""
+    """The queue's owner, not this app, writes its policies: say what they must
+    allow (``must_allow``, or a function that words it: construct paths cost
+    round trips to the jsii process, paid only when there is a warning)."""
     if not location.other_account:
         return
+    if callable(must_allow):
+        must_allow = must_allow()
     Annotations.of(scope).add_warning_v2(
         "constructs_lib:Sources:QueueInOtherAccount",
         f"{target.queue.queue_arn} is in account {location.account}: its owner must allow "

@@ -23,11 +23,12 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from aws_cdk import Duration, Token
-from constructs import Construct
+from aws_cdk import Duration
+from constructs import Construct, IConstruct
 
+from constructs_lib._tree import is_unresolved, path_of
 from constructs_lib.errors import ConstructOptionError, OptionProblem
 
 
@@ -59,18 +60,30 @@ def seconds_of(duration: Duration | None) -> float | None:
     return seconds
 
 
+_HUMAN: weakref.WeakKeyDictionary[Duration, str] = weakref.WeakKeyDictionary()
+
+
+def human_string_of(duration: Duration) -> str:
+    """``duration.to_human_string()``, read once per Duration (see `_SECONDS`)."""
+    try:
+        return _HUMAN[duration]
+    except KeyError:
+        text = _HUMAN[duration] = duration.to_human_string()
+        return text
+
+
 def millisecond_seconds(duration: Duration | None) -> float | None:
-    """Seconds, millisecond-exact (``to_seconds`` refuses 250 ms); None if absent or a token."""
-    if duration is None or duration.is_unresolved():
-        return None
-    return duration.to_milliseconds() / 1000
+    """Seconds, millisecond-exact (``to_seconds`` refuses 250 ms, `seconds_of`
+    does not); None if absent or a token."""
+    return seconds_of(duration)
 
 
 def shown(value: object) -> object:
     """How a problem shows a value: a construct (or an imported resource's
     interface) by its path, anything else as is."""
-    node = getattr(value, "node", None)
-    return node.path if node is not None else value
+    if hasattr(value, "node"):
+        return path_of(cast(IConstruct, value))
+    return value
 
 
 class OptionRules:
@@ -95,7 +108,7 @@ class OptionRules:
     def int_range(self, option: str, value: int | None, low: int, high: int) -> None:
         # CDK encodes number tokens as floats: a Python int is always concrete,
         # and skipping the round trip to the jsii process keeps synth fast.
-        if value is None or (type(value) is not int and Token.is_unresolved(value)):
+        if value is None or is_unresolved(value):
             return
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(option, value, f"must be a whole number from {low} to {high}")
@@ -183,7 +196,7 @@ class OptionValidator(OptionRules):
 
     def __init__(self, scope: Construct) -> None:
         super().__init__()
-        self._path = scope.node.path
+        self._path = path_of(scope)
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -193,7 +206,7 @@ class OptionValidator(OptionRules):
 def raise_problems(scope: Construct, problems: Sequence[OptionProblem]) -> None:
     """Raises all ``problems`` of ``scope`` as one ConstructOptionError, if any."""
     if problems:
-        raise ConstructOptionError(scope.node.path, list(problems))
+        raise ConstructOptionError(path_of(scope), list(problems))
 
 
 if TYPE_CHECKING:

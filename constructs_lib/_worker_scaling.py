@@ -37,6 +37,7 @@ from constructs_lib._metrics import (
     in_service_instances,
 )
 from constructs_lib._queues import QueueFacts
+from constructs_lib._tree import path_of
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.scaling import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
@@ -124,7 +125,7 @@ def scale_from_zero(fleet: ScaledFleet) -> cloudwatch.Alarm:
     alarm = alarm_above(
         fleet,
         "ScaleFromZeroAlarm",
-        description=f"{fleet.node.path}: messages wait and no worker is in service; adding one.",
+        description=f"{path_of(fleet)}: messages wait and no worker is in service; adding one.",
         metric=cloudwatch.MathExpression(
             expression=SCALE_FROM_ZERO_EXPRESSION,
             using_metrics={
@@ -153,7 +154,7 @@ def message_age_scale_out(
         fleet,
         "MessageAgeAlarm",
         description=(
-            f"{fleet.node.path}: the oldest message is older than "
+            f"{path_of(fleet)}: the oldest message is older than "
             f"{threshold.to_human_string()}{sustained}; adding a worker."
         ),
         metric=QueueMetrics(fleet.queue).oldest_message_age(),

@@ -12,6 +12,7 @@ from constructs_lib._alarm_topics import (
     allow_auto_scaling_notifications,
     check_notification_key,
 )
+from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionValidator
 from constructs_lib.stack_limits import register_pattern
 
@@ -76,6 +77,7 @@ class AlarmTopic(Construct):
         topic_encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         v = OptionValidator(self)
         v.check(
@@ -88,14 +90,14 @@ class AlarmTopic(Construct):
         )
         if topic_encryption_key is not None:
             check_notification_key(
-                v, "topic_encryption_key", topic_encryption_key, topic_encryption_key.node.path
+                v, "topic_encryption_key", topic_encryption_key, path_of(topic_encryption_key)
             )
         v.raise_if_any()
 
         self.topic_encryption_key: kms.IKey = topic_encryption_key or kms.Key(
             self,
             "Key",
-            description=f"Encrypts the notifications of {self.node.path}/Topic",
+            description=f"Encrypts the notifications of {path_of(self)}/Topic",
             enable_key_rotation=True,
         )
         self.topic: sns.Topic = sns.Topic(

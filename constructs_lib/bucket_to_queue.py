@@ -27,6 +27,7 @@ from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
+from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from
 from constructs_lib.errors import OptionProblem
 from constructs_lib.secure_queue import SecureQueue
@@ -284,6 +285,7 @@ class BucketToQueue(Construct):
     ) -> None:
         options = options_from(BucketToQueueOptions, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         self.node.set_context(_ACCESS_LOGS_USE_BUCKET_POLICY, True)  # before any child
         register_pattern(self)  # counted in the stack's resource-quota check
         target = QueueRef(queue)
@@ -306,7 +308,7 @@ class BucketToQueue(Construct):
         """The target queue (`PatternDashboard`); S3 notifications have no DLQ."""
         return delivery_view(
             "BucketToQueue",
-            self.node.path,
+            path_of(self),
             "S3 sends an event for each matching object to the queue; S3 event "
             "notifications have no dead-letter queue and no delivery metrics.",
             self._target,
@@ -480,12 +482,12 @@ class BucketToQueue(Construct):
         self._warn_if_policy_unmanaged(
             f'ArnEquals aws:SourceArn "arn:{_shown_partition(Stack.of(self))}:s3:::{name}"'
             if _known(name)
-            else f"aws:SourceArn = the ARN of {bucket.node.path}",
+            else f"aws:SourceArn = the ARN of {path_of(bucket)}",
             bucket.env.account,
         )
         Annotations.of(self).add_warning_v2(
             "constructs_lib:BucketToQueue:CustomResource",
-            f"{bucket.node.path} is an existing bucket, so its notification is set by "
+            f"{path_of(bucket)} is an existing bucket, so its notification is set by "
             "aws-cdk's Lambda-backed custom resource (Custom::S3BucketNotifications: "
             "a function, role and policy; cdk-nag IAM4). Let BucketToQueue create "
             "the bucket to avoid it.",

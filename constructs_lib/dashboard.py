@@ -19,6 +19,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
+from constructs_lib._alarms import annotation_of
 from constructs_lib._metrics import QueueMetrics
 from constructs_lib._monitoring import (
     DeadLetterView,
@@ -29,6 +30,7 @@ from constructs_lib._monitoring import (
     queue_view,
 )
 from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._tree import adopt
 from constructs_lib._validation import (
     OptionRules,
     OptionValidator,
@@ -154,25 +156,37 @@ class PatternDashboard(Construct):
     ) -> None:
         options = options_from(PatternDashboardOptions, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         raise_problems(self, options.problems())
         self._period = period
-        self.dashboard: cloudwatch.Dashboard = cloudwatch.Dashboard(
-            self, "Dashboard", dashboard_name=dashboard_name, start=f"-{time_range.to_iso_string()}"
-        )
         self.patterns: list[DashboardPattern] = []
         self.widget_count: int = 0
         self._drawn_queues: list[sqs.IQueue] = []
         self._shown_alarms: list[cloudwatch.Alarm] = []
-        self._add(patterns, "patterns")
+        rows = self._rows(patterns, "patterns")
+        # The first rows go in with the dashboard: one request to the jsii
+        # process instead of one more per row (add_widgets).
+        self.dashboard: cloudwatch.Dashboard = cloudwatch.Dashboard(
+            self,
+            "Dashboard",
+            dashboard_name=dashboard_name,
+            start=f"-{time_range.to_iso_string()}",
+            widgets=rows,
+        )
 
     def add_pattern(self, pattern: DashboardPattern) -> None:
         """Draws one more pattern; raises ConstructOptionError if it cannot be."""
-        self._add([pattern], "pattern")
+        for row in self._rows([pattern], "pattern"):
+            self.dashboard.add_widgets(*row)
 
     # --- the builders --------------------------------------------------------
 
-    def _add(self, patterns: Sequence[DashboardPattern], option: str) -> None:
+    def _rows(
+        self, patterns: Sequence[DashboardPattern], option: str
+    ) -> list[list[cloudwatch.IWidget]]:
+        """The rows that draw ``patterns``, counted as drawn; raises (and counts
+        nothing) when they are no patterns or do not fit."""
         views = self._views(patterns, option)
         drawn, shown_alarms = list(self._drawn_queues), list(self._shown_alarms)
         sections = [self._section(view) for view in views]
@@ -190,11 +204,9 @@ class PatternDashboard(Construct):
                     )
                 ],
             )
-        for section in sections:
-            for row in section:
-                self.dashboard.add_widgets(*row)
         self.widget_count = total
         self.patterns.extend(patterns)
+        return [row for section in sections for row in section]
 
     def _views(self, patterns: Sequence[DashboardPattern], option: str) -> list[PatternView]:
         """Each pattern's view; what is no pattern, or is drawn already, is refused."""
@@ -282,14 +294,14 @@ def _queue_rows(queue: QueueView, period: Duration) -> list[list[cloudwatch.IWid
     depth = Graph(
         f"{role}: depth",
         (
-            metrics.visible_messages(period=period).with_(label="Visible"),
-            metrics.in_flight_messages(period).with_(label="In flight"),
+            metrics.visible_messages(period=period, label="Visible"),
+            metrics.in_flight_messages(period, label="In flight"),
         ),
     )
     age = Graph(
         f"{role}: age of the oldest message",
-        (metrics.oldest_message_age(period).with_(label="Oldest message"),),
-        tuple(alarm.to_annotation() for alarm in queue.age_alarms),
+        (metrics.oldest_message_age(period, label="Oldest message"),),
+        tuple(annotation_of(alarm) for alarm in queue.age_alarms),
         _SECONDS,
     )
     rates = Graph(
@@ -319,11 +331,13 @@ def _dead_letter_widget(queue: QueueView, period: Duration, width: int) -> cloud
             width=width,
             height=_GRAPH_HEIGHT,
         )
-    depth = QueueMetrics(queue.dead_letter_queue).visible_messages(period=period)
+    depth = QueueMetrics(queue.dead_letter_queue).visible_messages(
+        period=period, label="Visible in the DLQ"
+    )
     graph = Graph(
         f"{role}: dead-letter queue depth",
-        (depth.with_(label="Visible in the DLQ"),),
-        tuple(alarm.to_annotation() for alarm in queue.dead_letter_alarms),
+        (depth,),
+        tuple(annotation_of(alarm) for alarm in queue.dead_letter_alarms),
     )
     return _graph_widget(graph, width)
 
@@ -332,7 +346,7 @@ def _dead_letter_graph(queues: Iterable[DeadLetterView], period: Duration) -> cl
     graph = Graph(
         "Undelivered messages: dead-letter queue depth",
         tuple(
-            QueueMetrics(dlq.queue).visible_messages(period=period).with_(label=dlq.role)
+            QueueMetrics(dlq.queue).visible_messages(period=period, label=dlq.role)
             for dlq in queues
         ),
     )

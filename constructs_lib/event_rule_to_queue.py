@@ -27,6 +27,7 @@ from constructs_lib._target_delivery import (
     message_group_problems,
     refuse_dead_letter_queue_location,
 )
+from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionValidator, options_from
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
@@ -141,6 +142,7 @@ class EventRuleToQueue(Construct):
     ) -> None:
         delivery = options_from(TargetDelivery, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         target = QueueRef(queue)
         location = target.location(self)
@@ -186,7 +188,7 @@ class EventRuleToQueue(Construct):
         """The target queue and the target DLQ (`PatternDashboard`)."""
         return delivery_view(
             "EventRuleToQueue",
-            self.node.path,
+            path_of(self),
             "An EventBridge rule sends matching events to the queue; events it cannot "
             "deliver after its retries go to the target DLQ.",
             QueueRef(self.secure_queue or self.queue),
@@ -251,7 +253,7 @@ class EventRuleToQueue(Construct):
                 self,
                 target,
                 location,
-                f"sqs:SendMessage to the role {self.target_role.node.path} (EventBridge sends "
+                f"sqs:SendMessage to the role {path_of(self.target_role)} (EventBridge sends "
                 "to another account's queue only as an execution role of the rule's account)",
             )
         if dead_letter_queue is not None:
@@ -260,7 +262,7 @@ class EventRuleToQueue(Construct):
                 dead_letter_queue,
                 dead_letter_queue.location(self),
                 f"sqs:SendMessage to {_EVENTS} with aws:SourceArn = the ARN of the rule "
-                f"{self.rule.node.path}",
+                f"{path_of(self.rule)}",
             )
 
     def _cross_account_role(self, target: QueueRef) -> iam.Role:
@@ -273,7 +275,7 @@ class EventRuleToQueue(Construct):
         role = iam.Role(
             self,
             "TargetRole",
-            description=f"Lets EventBridge send {self.node.path}'s events to another account",
+            description=f"Lets EventBridge send {path_of(self)}'s events to another account",
             assumed_by=iam.ServicePrincipal(
                 _EVENTS,
                 conditions={

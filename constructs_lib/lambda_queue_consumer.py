@@ -15,7 +15,7 @@ from constructs import Construct
 
 from constructs_lib import _aws, defaults
 from constructs_lib._alarm_topics import check_notification_topic
-from constructs_lib._alarms import alarm_above, notify
+from constructs_lib._alarms import alarm_above, annotation_of, notify
 from constructs_lib._metrics import (
     MAPPING_EVENT_COUNTS,
     QueueMetrics,
@@ -27,6 +27,7 @@ from constructs_lib._metrics import (
 from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
+from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
     OptionRules,
     OptionValidator,
@@ -315,6 +316,7 @@ class LambdaQueueConsumer(Construct):
     ) -> None:
         options = options_from(LambdaQueueConsumerOptions, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         source = QueueRef(queue)
         timeout = function_timeout or _timeout_of(function)
@@ -359,8 +361,8 @@ class LambdaQueueConsumer(Construct):
         """The consumed queue, the function and the mapping's own counts."""
         return PatternView(
             kind="LambdaQueueConsumer",
-            path=self.node.path,
-            description=f"The Lambda function {self.function.node.path} consumes the queue "
+            path=path_of(self),
+            description=f"The Lambda function {path_of(self.function)} consumes the queue "
             f"through an event-source mapping ({self._scaling_mode()}).",
             queues=(
                 queue_view(
@@ -386,27 +388,26 @@ class LambdaQueueConsumer(Construct):
         failures = Graph(
             "Function errors and throttles",
             (
-                function_errors(function, period).with_(label="Errors"),
-                function_throttles(function, period).with_(label="Throttles"),
+                function_errors(function, period, label="Errors"),
+                function_throttles(function, period, label="Throttles"),
             ),
-            (self.errors_alarm.to_annotation(), self.throttles_alarm.to_annotation()),
+            (annotation_of(self.errors_alarm), annotation_of(self.throttles_alarm)),
         )
         bound = self.max_concurrency
         concurrency = Graph(
             "Concurrent executions",
-            (function_concurrency(function, period).with_(label="ConcurrentExecutions (max)"),),
+            (function_concurrency(function, period, label="ConcurrentExecutions (max)"),),
             (cloudwatch.HorizontalAnnotation(value=bound, label="max_concurrency"),)
             if isinstance(bound, int)
             else (),
         )
         if not self.event_count_metrics:
             return failures, concurrency
+        mapping_id = self.event_source_mapping.event_source_mapping_id  # read once: a round trip
         mapping = Graph(
             "Event-source mapping: messages (EventCount)",
             tuple(
-                mapping_event_count(self.event_source_mapping, name, period).with_(
-                    label=name.removesuffix("EventCount")
-                )
+                mapping_event_count(mapping_id, name, period, label=name.removesuffix("EventCount"))
                 for name in MAPPING_EVENT_COUNTS
             ),
         )
@@ -506,7 +507,7 @@ class LambdaQueueConsumer(Construct):
         return alarm_above(
             self,
             alarm_id,
-            description=f"{self.node.path}: {what}",
+            description=f"{path_of(self)}: {what}",
             metric=metric,
             threshold=threshold,
         )
@@ -516,7 +517,7 @@ class LambdaQueueConsumer(Construct):
         return alarm_above(
             self,
             "OldestMessageAgeAlarm",
-            description=f"{self.node.path}: the oldest message waits longer than "
+            description=f"{path_of(self)}: the oldest message waits longer than "
             f"{threshold.to_human_string()}.",
             metric=QueueMetrics(self.queue).oldest_message_age(),
             threshold=threshold.to_seconds(),
@@ -531,9 +532,11 @@ class LambdaQueueConsumer(Construct):
             self,
             source,
             location,
-            "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility and "
-            f"sqs:GetQueueAttributes to the function's role "
-            f"({role.node.path if role is not None else 'unknown: imported function'})",
+            lambda: (
+                "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility and "
+                f"sqs:GetQueueAttributes to the function's role "
+                f"({path_of(role) if role is not None else 'unknown: imported function'})"
+            ),
         )
         if location.other_account:
             Annotations.of(self).add_warning_v2(

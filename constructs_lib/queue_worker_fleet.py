@@ -32,6 +32,7 @@ from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location
+from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
     OptionRules,
     OptionValidator,
@@ -352,6 +353,7 @@ class QueueWorkerFleet(Construct):
     ) -> None:
         options = options_from(QueueWorkerFleetOptions, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         source = QueueRef(queue)
         raise_problems(self, options.problems())
@@ -387,7 +389,7 @@ class QueueWorkerFleet(Construct):
         """The consumed queue, the group's capacity and its backlog per instance."""
         return PatternView(
             kind="QueueWorkerFleet",
-            path=self.node.path,
+            path=path_of(self),
             description=f"EC2 workers ({self.min_capacity} to {self.max_capacity}) consume "
             f"the queue and scale on it ({self.scaling.name}).",
             queues=(
@@ -411,8 +413,8 @@ class QueueWorkerFleet(Construct):
         return Graph(
             "Instances: in service vs desired",
             (
-                in_service_instances(group, period).with_(label="In service"),
-                desired_capacity(group, period).with_(label="Desired"),
+                in_service_instances(group, period, label="In service"),
+                desired_capacity(group, period, label="Desired"),
             ),
             tuple(bounds),
         )
@@ -463,7 +465,7 @@ class QueueWorkerFleet(Construct):
             self,
             "SecurityGroup",
             vpc=vpc,
-            description=f"{self.node.path}: no inbound; HTTPS out to AWS APIs",
+            description=f"{path_of(self)}: no inbound; HTTPS out to AWS APIs",
             allow_all_outbound=False,
         )
         group.add_egress_rule(
@@ -476,7 +478,7 @@ class QueueWorkerFleet(Construct):
             self,
             "InstanceRole",
             assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
-            description=f"Workers of {self.node.path}: consume one queue, nothing else",
+            description=f"Workers of {path_of(self)}: consume one queue, nothing else",
         )
         self.queue.grant_consume_messages(role)
         return role

@@ -24,6 +24,7 @@ from constructs_lib._target_delivery import (
     message_group_problems,
     refuse_dead_letter_queue_location,
 )
+from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
     OptionRules,
     OptionValidator,
@@ -129,6 +130,7 @@ class ScheduleToQueue(Construct):
     ) -> None:
         delivery = options_from(TargetDelivery, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         target = QueueRef(queue)
         self._validate(target, delivery, message_group_id, flexible_time_window, start, end)
@@ -174,7 +176,7 @@ class ScheduleToQueue(Construct):
         """The target queue and the target DLQ (`PatternDashboard`)."""
         return delivery_view(
             "ScheduleToQueue",
-            self.node.path,
+            path_of(self),
             "An EventBridge Scheduler schedule sends its payload to the queue; what it "
             "cannot deliver after its retries goes to the target DLQ.",
             QueueRef(self.secure_queue or self.queue),
@@ -243,7 +245,7 @@ class ScheduleToQueue(Construct):
         return iam.Role(
             self,
             "Role",
-            description=f"Lets EventBridge Scheduler send {self.node.path}'s message",
+            description=f"Lets EventBridge Scheduler send {path_of(self)}'s message",
             assumed_by=iam.ServicePrincipal(
                 "scheduler.amazonaws.com",
                 conditions={
@@ -271,7 +273,7 @@ class ScheduleToQueue(Construct):
                     self,
                     ref,
                     ref.location(self),
-                    f"sqs:SendMessage to the role {self.role.node.path} (Scheduler's "
+                    f"sqs:SendMessage to the role {path_of(self.role)} (Scheduler's "
                     "execution role) in its queue policy",
                 )
 

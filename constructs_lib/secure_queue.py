@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from aws_cdk import Acknowledgment, Annotations, Duration, Stack, Token, Validations
+from aws_cdk import Acknowledgment, Annotations, Duration, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -21,8 +21,11 @@ from constructs_lib import defaults
 from constructs_lib._alarm_topics import check_notification_topic
 from constructs_lib._alarms import alarm_above, notify
 from constructs_lib._metrics import QueueMetrics
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._tree import adopt, is_unresolved, path_of, stack_of
 from constructs_lib._validation import (
     OptionRules,
+    human_string_of,
     number,
     options_from,
     raise_problems,
@@ -110,7 +113,7 @@ class SecureQueueOptions:
         v.fifo_only(
             "high_throughput_fifo", self.high_throughput_fifo, fifo=self.fifo, remedy=_FIFO_ONLY
         )
-        if self.queue_name is not None and not Token.is_unresolved(self.queue_name):
+        if self.queue_name is not None and not is_unresolved(self.queue_name):
             _check_queue_name(
                 v, self.queue_name, self.fifo, names_dlq=self.creates_dead_letter_queue
             )
@@ -166,13 +169,13 @@ class SecureQueueOptions:
             # An imported queue whose ARN is a token reports fifo=False
             # unless its import declares otherwise.
             "; declare an imported FIFO queue with sqs.Queue.from_queue_attributes(..., fifo=True)"
-            if self.fifo and Token.is_unresolved(dlq.queue_arn)
+            if self.fifo and is_unresolved(dlq.queue_arn)
             else ""
         )
         v.check(
             dlq.fifo == self.fifo,
             "dead_letter_queue",
-            dlq.node.path,
+            path_of(dlq),
             f"must be a {'FIFO' if self.fifo else 'standard'} queue like its source "
             f"(SQS rejects a redrive policy across queue types){hint}",
         )
@@ -292,9 +295,9 @@ class SecureQueue(Construct):
     ) -> None:
         options = options_from(SecureQueueOptions, locals())
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         raise_problems(self, options.problems())
-        # Read once: each node.path is a round trip to the jsii process.
-        self._path = self.node.path
+        self._path = path_of(self)
         self.fifo: bool = fifo
         self.max_receive_count: int = max_receive_count
         self.encryption: sqs.QueueEncryption = options.resolved_encryption
@@ -302,6 +305,7 @@ class SecureQueue(Construct):
         self.dead_letter_queue: sqs.IQueue | None = self._dead_letter_queue(options)
         self._warn_about_dead_letters(options)
         self.queue: sqs.Queue = self._queue(options)
+        adopt(self.queue, self, "Queue")
         self._metrics = QueueMetrics(self.queue)
         self.dead_letter_queue_alarm: cloudwatch.Alarm | None = self._dead_letter_queue_alarm()
         self.oldest_message_age_alarm: cloudwatch.Alarm = self._age_alarm(
@@ -309,6 +313,9 @@ class SecureQueue(Construct):
         )
         notify(self, alarm_topic, self.alarms)
         register_pattern(self)
+        #: what the constructs that take this queue know of it (`QueueRef.facts`),
+        #: from the options it was built with: reading them back costs round trips
+        self.facts: QueueFacts = self._facts(options)
 
     # --- public helpers ----------------------------------------------------
 
@@ -343,8 +350,29 @@ class SecureQueue(Construct):
     ) -> cloudwatch.Metric:
         """Maximum of ``ApproximateNumberOfMessagesVisible`` of the DLQ."""
         if self.dead_letter_queue is None:
-            raise ValueError(f"{self.node.path} has no dead-letter queue")
+            raise ValueError(f"{self._path} has no dead-letter queue")
         return QueueMetrics(self.dead_letter_queue).visible_messages(period=period)
+
+    def _facts(self, options: SecureQueueOptions) -> QueueFacts:
+        visibility = seconds_of(options.visibility_timeout)
+        redrive_known = self.dead_letter_queue is None or not is_unresolved(
+            options.max_receive_count
+        )
+        return QueueFacts(
+            path=self._path,
+            fifo=options.fifo,
+            visibility_timeout_seconds=visibility,
+            content_based_deduplication=bool(options.content_based_deduplication),
+            redrive_known=redrive_known,
+            max_receive_count=(
+                int(options.max_receive_count)
+                if redrive_known and self.dead_letter_queue is not None
+                else None
+            ),
+            aws_managed_key=self.uses_aws_managed_key,
+            secure=True,
+            built_here=True,
+        )
 
     # --- the builders --------------------------------------------------------
 
@@ -375,6 +403,7 @@ class SecureQueue(Construct):
             encryption=self.encryption,
             encryption_master_key=self.encryption_key,
         )
+        adopt(dlq, self, "DeadLetterQueue")
         # cdk-nag's Serverless pack wants a redrive policy on every queue; a
         # DLQ with a DLQ of its own only moves the same messages once more.
         Validations.of(dlq).acknowledge(
@@ -437,13 +466,13 @@ class SecureQueue(Construct):
                 f"{_human(threshold)}: consumers are too slow or stopped."
             ),
             metric=self.metric_oldest_message_age(),
-            threshold=threshold.to_seconds(),
+            threshold=_seconds(threshold),
         )
 
     def _redrive_allow_policy(self, queue_name: str | None) -> sqs.RedriveAllowPolicy | None:
-        if queue_name is None or Token.is_unresolved(queue_name):
+        if queue_name is None or is_unresolved(queue_name):
             return None  # see the class docstring: a GetAtt here is a cycle
-        source_arn = Stack.of(self).format_arn(service="sqs", resource=queue_name)
+        source_arn = stack_of(self).format_arn(service="sqs", resource=queue_name)
         source = sqs.Queue.from_queue_arn(self, "SourceQueueRef", source_arn)
         return sqs.RedriveAllowPolicy(
             redrive_permission=sqs.RedrivePermission.BY_QUEUE, source_queues=[source]
@@ -460,7 +489,7 @@ class SecureQueue(Construct):
         # to the DLQ, so the DLQ must retain longer than the source or a
         # dead-lettered message can expire at once.
         retention = seconds_of(options.retention_period)
-        dlq_retention = defaults.DLQ_RETENTION_PERIOD.to_seconds()
+        dlq_retention = _seconds(defaults.DLQ_RETENTION_PERIOD)
         if options.fifo or self.dead_letter_queue is None or retention is None:
             return
         if retention >= dlq_retention:
@@ -472,15 +501,21 @@ class SecureQueue(Construct):
             )
 
 
+def _seconds(duration: Duration) -> float:
+    """``duration.to_seconds()``: read once per Duration when it is concrete."""
+    seconds = seconds_of(duration)
+    return seconds if seconds is not None else duration.to_seconds()
+
+
 def _human(duration: Duration) -> str:
     """``to_human_string`` prints '<token>' for an unresolved duration; keep the token."""
-    if duration.is_unresolved():
+    if seconds_of(duration) is None:
         return f"{Token.as_string(duration.to_seconds())} seconds"
-    return duration.to_human_string()
+    return human_string_of(duration)
 
 
 def _dlq_name(queue_name: str | None, fifo: bool) -> str | None:
-    if queue_name is None or Token.is_unresolved(queue_name):
+    if queue_name is None or is_unresolved(queue_name):
         return None
     base = queue_name.removesuffix(_FIFO_SUFFIX)
     return f"{base}{_DLQ_NAME_SUFFIX}{_FIFO_SUFFIX if fifo else ''}"

@@ -15,11 +15,14 @@ long before the size quota, and no second check is needed.
 
 from __future__ import annotations
 
+import weakref
+
 import jsii
 from aws_cdk import CfnResource, NestedStack, Stack
 from constructs import Construct, IValidation
 
 from constructs_lib import defaults
+from constructs_lib._tree import stack_of
 
 #: Id of the (resource-less) construct that marks a stack as checked.
 CHECK_ID = "ConstructsLibStackLimits"
@@ -30,10 +33,12 @@ RESOURCE_LIMIT_CONTEXT = "@aws-cdk/core:stackResourceLimit"
 
 def register_pattern(pattern: Construct) -> None:
     """Counts ``pattern`` in its stack's resource-quota check (added on first use)."""
-    stack = Stack.of(pattern)
-    check = stack.node.try_find_child(CHECK_ID)
-    if not isinstance(check, _StackLimitsCheck):
-        check = _StackLimitsCheck(stack)
+    stack = stack_of(pattern)
+    check = _CHECKS.get(stack)
+    if check is None:
+        found = stack.node.try_find_child(CHECK_ID)
+        check = found if isinstance(found, _StackLimitsCheck) else _StackLimitsCheck(stack)
+        _CHECKS[stack] = check
     check.patterns.append(pattern)
 
 
@@ -50,6 +55,10 @@ def stack_resources(stack: Stack) -> list[CfnResource]:
     if nested:
         resources = [r for r in resources if not r.node.path.startswith(tuple(nested))]
     return resources
+
+
+#: Each stack's check, kept here: finding it in the tree is two jsii round trips.
+_CHECKS: weakref.WeakKeyDictionary[Stack, _StackLimitsCheck] = weakref.WeakKeyDictionary()
 
 
 @jsii.implements(IValidation)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import ArnFormat, Duration, Stack, Token
+from aws_cdk import ArnFormat, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -26,6 +26,7 @@ from constructs_lib._sources import (
     warn_if_policy_unmanaged,
     warn_queue_in_other_account,
 )
+from constructs_lib._tree import adopt, env_of, is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, OptionValidator
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
@@ -151,6 +152,7 @@ class TopicFanout(Construct):
         subscription_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         self.fifo: bool = bool(topic.fifo) if topic is not None else fifo
         given_dlq = QueueRef.optional(subscription_dead_letter_queue)
@@ -204,7 +206,7 @@ class TopicFanout(Construct):
         """The subscribed queues and the subscription DLQ (`PatternDashboard`)."""
         return PatternView(
             kind="TopicFanout",
-            path=self.node.path,
+            path=path_of(self),
             description=f"One SNS topic delivers to {len(self._subscribed)} queue(s), each "
             "with its filter; what SNS cannot deliver goes to the subscription DLQ.",
             queues=tuple(queue_view(ref, "subscribed queue") for ref in self._subscribed.values()),
@@ -232,7 +234,7 @@ class TopicFanout(Construct):
         self.topic_encryption_key = topic_encryption_key or kms.Key(
             self,
             "TopicKey",
-            description=f"Encrypts the messages of {self.node.path}/Topic",
+            description=f"Encrypts the messages of {path_of(self)}/Topic",
             enable_key_rotation=True,
         )
         return sns.Topic(
@@ -282,8 +284,8 @@ class TopicFanout(Construct):
             )
         )
         grant_service_key_use(target, principal, from_this_topic)
-        if isinstance(self.topic, sns.Topic) and self.topic.stack is not queue.stack:
-            queue.stack.add_dependency(self.topic.stack)
+        if isinstance(self.topic, sns.Topic) and stack_of(self.topic) is not stack_of(queue):
+            stack_of(queue).add_dependency(stack_of(self.topic))
         subscription = sns.Subscription(
             self,
             spec.id,
@@ -308,15 +310,17 @@ class TopicFanout(Construct):
     def _warn_about_foreign_policies(
         self, target: QueueRef, subscription: sns.Subscription
     ) -> None:
-        warn_if_policy_unmanaged(self, target, f"{_SNS} ({self.node.path})")
+        warn_if_policy_unmanaged(self, target, f"{_SNS} ({path_of(self)})")
         warn_queue_in_other_account(
             self,
             target,
             target.location(self),
-            f"sqs:SendMessage to sns.amazonaws.com with aws:SourceArn = the ARN of the topic "
-            f"{self.topic.node.path}, and confirm the subscription {subscription.node.path}: "
-            "SNS sends a SubscriptionConfirmation message into the queue and delivers "
-            "nothing until it is confirmed",
+            lambda: (
+                "sqs:SendMessage to sns.amazonaws.com with aws:SourceArn = the ARN of the topic "
+                f"{path_of(self.topic)}, and confirm the subscription {path_of(subscription)}: "
+                "SNS sends a SubscriptionConfirmation message into the queue and delivers "
+                "nothing until it is confirmed"
+            ),
         )
 
     # --- the rules -----------------------------------------------------------
@@ -430,7 +434,7 @@ def _check_topic_options(
         fifo=fifo,
         remedy=": set fifo=True or leave it False",
     )
-    if topic_name is not None and not Token.is_unresolved(topic_name):
+    if topic_name is not None and not is_unresolved(topic_name):
         v.check(
             topic_name.endswith(_FIFO_SUFFIX) == fifo,
             "topic_name",
@@ -457,8 +461,8 @@ def _sns_principal(topic: sns.ITopic, queue: sqs.IQueue) -> iam.IPrincipal:
     topic's if that is.
     """
     topic_region = _region_of(topic)
-    queue_region = queue.env.region
-    if topic_region is None or Token.is_unresolved(queue_region) or topic_region == queue_region:
+    _, queue_region = env_of(queue)
+    if topic_region is None or topic_region == queue_region or is_unresolved(queue_region):
         return iam.ServicePrincipal("sns.amazonaws.com")
     for region in (queue_region, topic_region):
         if RegionInfo.get(region).is_opt_in_region:
@@ -471,18 +475,18 @@ def _sns_principal(topic: sns.ITopic, queue: sqs.IQueue) -> iam.IPrincipal:
 def _region_of(topic: sns.ITopic) -> str | None:
     region: str | None = None
     if isinstance(topic, sns.Topic):
-        region = topic.env.region
-    elif not Token.is_unresolved(topic.topic_arn):
-        region = Stack.of(topic).split_arn(topic.topic_arn, ArnFormat.SLASH_RESOURCE_NAME).region
-    return None if region is None or Token.is_unresolved(region) else region
+        _, region = env_of(topic)
+    elif not is_unresolved(topic.topic_arn):
+        region = stack_of(topic).split_arn(topic.topic_arn, ArnFormat.SLASH_RESOURCE_NAME).region
+    return None if region is None or is_unresolved(region) else region
 
 
 def _subscription_region(topic: sns.ITopic, queue: sqs.IQueue) -> str | None:
     """The topic's region for a cross-region subscription (as aws-cdk-lib sets it)."""
     if not isinstance(topic, sns.Topic):
-        return Stack.of(topic).split_arn(topic.topic_arn, ArnFormat.SLASH_RESOURCE_NAME).region
-    region = topic.env.region
-    if topic.stack is queue.stack or Token.is_unresolved(region) or region == queue.env.region:
+        return stack_of(topic).split_arn(topic.topic_arn, ArnFormat.SLASH_RESOURCE_NAME).region
+    _, region = env_of(topic)
+    if stack_of(topic) is stack_of(queue) or is_unresolved(region) or region == env_of(queue)[1]:
         return None
     return region
 

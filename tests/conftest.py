@@ -107,7 +107,42 @@ def pytest_report_header() -> str:
     return line
 
 
+#: Started first under pytest-xdist (`make test`: ``-n 2 --dist loadscope
+#: --no-loadscope-reorder``, each module in one worker so that its module
+#: fixtures are built once): the longest modules, so that no worker ends with
+#: one of them alone (docs/evidence.md, "Speed").
+LONGEST_FIRST = (
+    "tests/e2e/",
+    "tests/evidence/test_reliability.py",
+    "tests/evidence/test_option_properties.py",
+    "tests/constructs_lib/runtime/test_worker_on_instance.py",
+)
+#: Long modules without module fixtures: their tests are spread over the workers.
+SPREAD_BY_TEST = ("tests/evidence/test_option_properties.py",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope``, but the tests of `SPREAD_BY_TEST` go one by one."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(SPREAD_BY_TEST):
+                return nodeid
+            return str(super()._split_scope(nodeid))
+
+    return ModulesTogether(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _skip_snapshots_of_another_cdk(items)
+    items.sort(key=_start_order)  # stable: the same order on every xdist worker
+
+
+def _skip_snapshots_of_another_cdk(items: list[pytest.Item]) -> None:
     if INSTALLED_CDK_VERSION == SNAPSHOT_CDK_VERSION:
         return
     skip = pytest.mark.skip(
@@ -117,6 +152,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "snapshot" in getattr(item, "fixturenames", ()):
             item.add_marker(skip)
+
+
+def _start_order(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((i for i, p in enumerate(LONGEST_FIRST) if path.startswith(p)), len(LONGEST_FIRST))
 
 
 @pytest.fixture(autouse=True)

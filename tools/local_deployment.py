@@ -100,8 +100,12 @@ class LocalDeployment:
     assembly_dir: Path
     #: the strict account the deployment runs in (None: moto's old leniency)
     strict: StrictAccount | None = None
+    #: physical ids by construct path, per stack, as last deployed (each lookup
+    #: is a DescribeStackResources call; the checks make dozens)
+    _resources: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def cli_stage(self, name: str, result_of: Callable[[], CliResult]) -> CliResult:
+        self._resources.clear()  # a deploy or destroy changes what is deployed
         result = result_of()
         detail = "" if result.ok else "\n" + _tail(result.output)
         self.report.result(name, result.ok, result.seconds, detail)
@@ -142,7 +146,11 @@ class LocalDeployment:
 
     def resources(self, stack_name: str) -> dict[str, str]:
         """Physical ids of a deployed stack's resources, by construct path."""
-        return stack_resources_by_path(self.account, stack_name, self.template(stack_name))
+        if stack_name not in self._resources:
+            self._resources[stack_name] = stack_resources_by_path(
+                self.account, stack_name, self.template(stack_name)
+            )
+        return self._resources[stack_name]
 
     def physical_id(self, construct_path: str) -> str:
         """Physical id of ``<Stack>/<construct path>`` (``/Resource`` may be left out)."""

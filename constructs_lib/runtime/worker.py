@@ -223,6 +223,8 @@ class QueueWorker:
         self._stop = threading.Event()
         self._in_flight: dict[str, _InFlight] = {}
         self._lock = threading.Lock()
+        #: notified (under ``_lock``) whenever messages leave ``_in_flight``
+        self._in_flight_left = threading.Condition(self._lock)
         self._heartbeat_lock = threading.Lock()
 
     # --- control -------------------------------------------------------------
@@ -336,6 +338,7 @@ class QueueWorker:
         with self._heartbeat_lock, self._lock:
             for m in messages:
                 self._in_flight.pop(m.message_id, None)
+            self._in_flight_left.notify_all()
         self._delete(outcome.succeeded)
         if self.failure_visibility_timeout_seconds is not None and outcome.failed:
             self._change_visibility(outcome.failed, self.failure_visibility_timeout_seconds)
@@ -375,6 +378,7 @@ class QueueWorker:
             with self._lock:
                 # done: no heartbeat needed any more
                 self._in_flight.pop(message.message_id, None)
+                self._in_flight_left.notify_all()
         return outcome
 
     def _delete(self, messages: Sequence[WorkerMessage]) -> None:
@@ -426,9 +430,13 @@ class QueueWorker:
     def _heartbeat_loop(self, interval: float) -> None:
         while not self._stop.wait(interval):
             self._extend_expiring(interval)
-        # one last look while the final batch drains
-        while self._in_flight:
-            time.sleep(interval)
+        # Keep the final batch visible while it drains; wake the moment it is
+        # done (a sleep of one interval would hold up the drain's end by as much).
+        while True:
+            with self._lock:
+                self._in_flight_left.wait_for(lambda: not self._in_flight, timeout=interval)
+                if not self._in_flight:
+                    return
             self._extend_expiring(interval)
 
     def _extend_expiring(self, interval: float) -> None:

@@ -93,6 +93,10 @@ class LocalAccount:
         self._requested_port = port
         self._server: ThreadedMotoServer | None = None
         self.endpoint_url = ""
+        # A boto3 session loads its endpoint and service models on first use
+        # (about 0.1 s a client): one session, one client per service.
+        self._session: boto3.Session | None = None
+        self._clients: dict[str, Any] = {}
 
     def start(self) -> LocalAccount:
         if self._server is not None:
@@ -118,6 +122,7 @@ class LocalAccount:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            self._clients.clear()
             deactivate_adapters()
 
     @property
@@ -150,15 +155,22 @@ class LocalAccount:
         return env
 
     def session(self) -> boto3.Session:
-        return boto3.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            aws_session_token="testing",
-            region_name=self.region,
-        )
+        if self._session is None:
+            self._session = boto3.Session(
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                aws_session_token="testing",
+                region_name=self.region,
+            )
+        return self._session
 
     def client(self, service: str) -> Any:
-        return self.session().client(service, endpoint_url=self.endpoint_url)
+        """A boto3 client of ``service`` aimed at the server (one per service, cached)."""
+        if not self.endpoint_url:
+            raise RuntimeError("LocalAccount is not started")
+        if service not in self._clients:
+            self._clients[service] = self.session().client(service, endpoint_url=self.endpoint_url)
+        return self._clients[service]
 
     def __enter__(self) -> LocalAccount:
         return self.start()

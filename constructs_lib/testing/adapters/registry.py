@@ -44,6 +44,7 @@ from constructs_lib.testing.adapters import (
     sns_subscription,
     sns_topic_policy,
     sqs_fifo_queue_name,
+    sqs_queue_counts,
     sqs_queue_policy,
 )
 from constructs_lib.testing.adapters._model import Adapter, AdapterModel
@@ -57,6 +58,7 @@ ADAPTERS: tuple[Adapter, ...] = tuple(
     for module in (
         sqs_queue_policy,
         sqs_fifo_queue_name,
+        sqs_queue_counts,
         sns_subscription,
         sns_topic_policy,
         s3_bucket_policy,

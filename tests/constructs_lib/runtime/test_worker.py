@@ -274,6 +274,36 @@ def test_stop_during_a_batch_finishes_started_messages_and_returns_the_rest(sqs:
     assert sorted(drain_all(sqs, url)) == sorted(f"job-{i}" for i in range(2, 10))
 
 
+def test_a_drain_ends_when_the_last_message_is_done_not_a_heartbeat_later(sqs: Any) -> None:
+    """The drain's final look waits for the batch, not for the heartbeat's next tick:
+    on a scale-in the lifecycle action completes (and the instance goes) that much
+    sooner, and a SIGTERM'd worker exits before systemd's stop timeout."""
+    url, _ = make_queue(sqs, "prompt")
+    send(sqs, url, ["only"])
+    worker: QueueWorker
+
+    def handler(message: WorkerMessage) -> None:
+        worker.stop("test")  # the drain starts while this message is in flight ...
+        time.sleep(0.3)  # ... and it takes a moment to finish
+
+    worker = QueueWorker(
+        queue_url=url,
+        handler=handler,
+        sqs_client=sqs,
+        wait_time_seconds=0,
+        heartbeat_interval_seconds=60,
+    )
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    thread.join(timeout=20)
+    finished = not thread.is_alive()
+    worker.stop("test over")
+    thread.join()
+
+    assert finished, "run() was still waiting for the heartbeat's next tick (60 s)"
+    assert worker.stats.processed == 1
+
+
 def test_lifecycle_watcher_drains_and_completes_the_lifecycle_action(sqs: Any) -> None:
     url, _ = make_queue(sqs, "scale-in")
     send(sqs, url, ["job"])

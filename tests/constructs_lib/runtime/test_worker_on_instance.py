@@ -51,6 +51,8 @@ MESSAGES = 20
 #: Each message takes longer than the queue's visibility timeout (2 s): only
 #: the worker's heartbeat keeps it from being delivered twice.
 HANDLER_SECONDS = 3
+#: How often the worker reads its target lifecycle state (its default is 5 s).
+LIFECYCLE_POLL_SECONDS = 1
 
 SLOW_HANDLER = f"""
 import os, pathlib, time
@@ -183,11 +185,16 @@ def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
                 "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
                 "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
                 "TEST_MARKS_DIR": str(marks),
+                # the unit's own setting, read from the environment as on the
+                # instance: 1 s instead of 5 between instance-metadata looks
+                "WORKER_LIFECYCLE_POLL_SECONDS": str(LIFECYCLE_POLL_SECONDS),
             },
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
-        _wait_for(lambda: len(list(marks.glob("done-*"))) >= 3 or worker.poll() is not None)
+        # the first messages done (heartbeats held them past the 2-s visibility);
+        # the next ones are in progress when the scale-in comes
+        _wait_for(lambda: len(list(marks.glob("done-*"))) >= 1 or worker.poll() is not None)
         autoscaling.set_desired_capacity(AutoScalingGroupName=group, DesiredCapacity=0)
         scaled_in = time.monotonic()
         assert [i["LifecycleState"] for i in _instances(autoscaling, group)] == ["Terminating:Wait"]
@@ -200,7 +207,7 @@ def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
     assert "drain: returned" in log  # the unstarted part of the batch, at once
     assert "lifecycle action completed" in log
     assert _instances(autoscaling, group) == []  # CompleteLifecycleAction let it go
-    # one metadata poll (5 s) plus the message in progress (3 s), not the
+    # one metadata poll (1 s) plus the message in progress (3 s), not the
     # hook's 300-s heartbeat timeout
     assert drain_seconds < 20, drain_seconds
     # the group's name came from the instance's own tags, through IMDSv2
