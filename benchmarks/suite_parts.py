@@ -29,8 +29,9 @@ _tests: defaultdict[str, set[str]] = defaultdict(set)
 
 
 def part_of(nodeid: str, keywords: dict[str, object] | set[str]) -> str:
-    """Which part a test belongs to: a directory first (evidence, e2e, gates),
-    then its markers, else unit."""
+    """Which part a test belongs to: tests/evidence by its directory (its
+    modules carry no marker of their own), the others by their marker
+    (tests/e2e and tests/gates mark every test), else unit."""
     if nodeid.startswith("tests/evidence/"):
         return "evidence"
     for marker in ("e2e", "gates", "packaging", "runtime"):

@@ -72,12 +72,6 @@ def human_string_of(duration: Duration) -> str:
         return text
 
 
-def millisecond_seconds(duration: Duration | None) -> float | None:
-    """Seconds, millisecond-exact (``to_seconds`` refuses 250 ms, `seconds_of`
-    does not); None if absent or a token."""
-    return seconds_of(duration)
-
-
 def shown(value: object) -> object:
     """How a problem shows a value: a construct (or an imported resource's
     interface) by its path, anything else as is."""

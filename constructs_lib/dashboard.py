@@ -186,7 +186,7 @@ class PatternDashboard(Construct):
         self, patterns: Sequence[DashboardPattern], option: str
     ) -> list[list[cloudwatch.IWidget]]:
         """The rows that draw ``patterns``, counted as drawn; raises (and counts
-        nothing) when they are no patterns or do not fit."""
+        nothing) when one is not a pattern, is drawn already, or they do not fit."""
         views = self._views(patterns, option)
         drawn, shown_alarms = list(self._drawn_queues), list(self._shown_alarms)
         sections = [self._section(view) for view in views]

@@ -36,10 +36,10 @@ from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
     OptionRules,
     OptionValidator,
-    millisecond_seconds,
     number,
     options_from,
     raise_problems,
+    seconds_of,
 )
 from constructs_lib._worker_scaling import (
     BacklogPerInstanceScaling,
@@ -126,9 +126,7 @@ class QueueWorkerFleetOptions:
         """Acceptable backlog per instance: latency / processing time (defaults if unset)."""
         latency = self.acceptable_latency or defaults.WORKER_ACCEPTABLE_LATENCY
         processing = self.average_processing_time or defaults.WORKER_AVERAGE_PROCESSING_TIME
-        return backlog_per_instance_target(
-            millisecond_seconds(latency) or 0, millisecond_seconds(processing) or 0
-        )
+        return backlog_per_instance_target(seconds_of(latency) or 0, seconds_of(processing) or 0)
 
     @property
     def scaling_mode(self) -> BacklogPerInstanceScaling | QueueDepthStepScaling:
@@ -179,7 +177,7 @@ class QueueWorkerFleetOptions:
         backlog = self.scaling is WorkerScaling.BACKLOG_PER_INSTANCE
         for option in (*_BACKLOG_OPTIONS, "message_age_scale_out_threshold"):
             if backlog or option not in _BACKLOG_OPTIONS:
-                v.positive_seconds(option, millisecond_seconds(getattr(self, option)))
+                v.positive_seconds(option, seconds_of(getattr(self, option)))
         # CloudWatch thresholds and the group's warm-up are whole seconds
         v.whole_seconds("message_age_scale_out_threshold", self.message_age_scale_out_threshold)
         v.whole_seconds("instance_warmup", self.instance_warmup)
@@ -193,7 +191,7 @@ class QueueWorkerFleetOptions:
             )
             return
         for option in _BACKLOG_OPTIONS:
-            seconds = millisecond_seconds(getattr(self, option))
+            seconds = seconds_of(getattr(self, option))
             v.check(
                 getattr(self, option) is None,
                 option,
