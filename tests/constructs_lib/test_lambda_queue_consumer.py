@@ -520,22 +520,45 @@ def test_maximum_pollers_above_aws_cdk_libs_2000_reach_the_template() -> None:
     assert consumer.provisioned_pollers == (2, 10_000)
 
 
-@pytest.mark.skipif(not HAS_BUILTIN_VALIDATION, reason="no built-in CloudFormation validation")
-def test_ten_thousand_pollers_pass_cloudformations_schema() -> None:
-    """aws-cdk-lib's built-in validation checks templates against CloudFormation's
-    resource schemas, whose MaximumPollers goes to 10,000 (it reports 20,000 as
-    "greater than the maximum of 10000"); the flag makes its findings errors."""
+def _schema_checked_consumer(maximum_pollers: int) -> Stack:
+    """A consumer with ``maximum_pollers`` written into the template as is (the
+    construct itself refuses more than 10,000), in an app whose built-in
+    validation checks CloudFormation's resource schemas and fails on a finding."""
     strict = {"@aws-cdk/core:validateAgainstDefaultRules": True}
     env = {"account": ACCOUNT, "region": REGION}
     stack = Stack(bare_app(validation=True, context=strict), "Test", env=env)
-    LambdaQueueConsumer(
+    consumer = LambdaQueueConsumer(
         stack,
         "Consumer",
         function=new_function(stack),
         queue=SecureQueue(stack, "Jobs"),
         maximum_pollers=10_000,
     )
-    stack.node.root.synth()  # type: ignore[attr-defined]  # raises on a schema violation
+    mapping = consumer.event_source_mapping.node.default_child
+    assert isinstance(mapping, lambda_.CfnEventSourceMapping)
+    mapping.add_property_override("ProvisionedPollerConfig.MaximumPollers", maximum_pollers)
+    return stack
+
+
+@pytest.mark.skipif(not HAS_BUILTIN_VALIDATION, reason="no built-in CloudFormation validation")
+def test_ten_thousand_pollers_pass_cloudformations_schema() -> None:
+    """aws-cdk-lib's built-in validation checks templates against CloudFormation's
+    resource schemas, whose MaximumPollers goes to 10,000; the flag makes its
+    findings errors."""
+    stack = _schema_checked_consumer(10_000)
+    assembly = stack.node.root.synth()  # type: ignore[attr-defined]  # raises on a violation
+    template = assembly.get_stack_by_name("Test").template
+    (mapping,) = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+    ]
+    assert mapping["Properties"]["ProvisionedPollerConfig"]["MaximumPollers"] == 10_000
+
+
+@pytest.mark.skipif(not HAS_BUILTIN_VALIDATION, reason="no built-in CloudFormation validation")
+def test_the_schema_check_would_refuse_more_than_ten_thousand_pollers() -> None:
+    """The check above can fail: one poller past the schema's maximum is refused."""
+    with pytest.raises(Exception, match="10000"):
+        _schema_checked_consumer(10_001).node.root.synth()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
