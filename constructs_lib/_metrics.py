@@ -52,10 +52,13 @@ MAPPING_EVENT_COUNTS = (
     "DeletedEventCount",
 )
 
-# Read once: each ``cloudwatch.Stats.X`` is a round trip to the jsii process.
-MAXIMUM: str = cloudwatch.Stats.MAXIMUM
-SUM: str = cloudwatch.Stats.SUM
-AVERAGE: str = cloudwatch.Stats.AVERAGE
+#: CloudWatch's statistic names, as ``cloudwatch.Stats`` holds them: written
+#: here because each read of ``cloudwatch.Stats.X`` is a round trip to the jsii
+#: process, which would run at import (tests/constructs_lib/test__metrics.py
+#: checks they are the same).
+MAXIMUM = "Maximum"
+SUM = "Sum"
+AVERAGE = "Average"
 
 
 @dataclass(frozen=True)
