@@ -8,7 +8,8 @@ One value per period: a number, or None when the metric has no datapoint
 (missing data). Supported: numbers, query ids, ``+ - * /``, comparisons
 (``> >= < <= == !=``, giving 1 or 0), ``AND``, ``OR``, ``NOT``, and the
 functions ``IF(condition, a, b)`` (``IF(condition, a)`` gives missing data when
-false), ``FILL(metric, value)`` and ``PERIOD(metric)`` (the metric's period in
+false), ``FILL(metric, value)``, ``CEIL(x)``, ``FLOOR(x)`` and
+``PERIOD(metric)`` (the metric's period in
 seconds, given by the caller). Arithmetic with missing data, and division
 by zero, give missing data, as CloudWatch drops those datapoints. Anything
 else raises `MetricMathError`, never a guess.
@@ -16,6 +17,7 @@ else raises `MetricMathError`, never a guess.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -194,6 +196,11 @@ class _Parser:
             arguments.append(self._binary(0))
         self._take(")")
         function = name.upper()
+        if function in ("CEIL", "FLOOR") and len(arguments) == 1:
+            value = arguments[0]
+            if value is None:
+                return None
+            return float(math.ceil(value) if function == "CEIL" else math.floor(value))
         if function == "FILL" and len(arguments) == 2:
             return arguments[1] if arguments[0] is None else arguments[0]
         if function == "IF" and len(arguments) in (2, 3):

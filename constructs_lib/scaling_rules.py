@@ -45,6 +45,7 @@ __all__ = [
     "optional_number",
     "step_for",
     "step_policy_capacity",
+    "tracking_alarm_states",
     "tracking_capacity",
     "tracking_direction",
     "tracking_policy_capacity",
@@ -155,8 +156,12 @@ def step_policy_capacity(*, adjustment_type: str, adjustment: int, desired: int,
     Scaling out, the instances still warming up are not part of the capacity
     the step is added to, and the result never goes below ``desired``: the
     same step breached again while they warm up adds nothing. Scaling in is
-    blocked until they have warmed up.
+    blocked until they have warmed up ("This blocks scale-in activities
+    initiated by scaling policies until the instances finish warming up"):
+    for ``ExactCapacity`` that is any capacity below ``desired``.
     """
+    if adjustment_type == "ExactCapacity":
+        return desired if adjustment < desired and warming > 0 else adjustment
     if adjustment < 0 and warming > 0:
         return desired
     base = desired - warming if adjustment > 0 else desired
@@ -192,6 +197,34 @@ def tracking_direction(history: Sequence[Value], target: float, *, scale_in: boo
     if scale_in and all_of(low_datapoints, lambda v: v < low):
         return -1
     return 0
+
+
+def tracking_alarm_states(
+    history: Sequence[Value],
+    target: float,
+    *,
+    high_datapoints: int = TRACKING_HIGH_DATAPOINTS,
+    low_datapoints: int = TRACKING_LOW_DATAPOINTS,
+    low_fraction: float = TRACKING_LOW_FRACTION,
+) -> tuple[str, str]:
+    """The states of a target-tracking policy's two alarms (high, low) after ``history``.
+
+    ``ALARM`` when its last datapoints all breach, ``INSUFFICIENT_DATA``
+    before it has that many datapoints or when the newest is missing, else
+    ``OK``. The low alarm is reported whether or not scale-in is enabled
+    (AWS creates it either way; `tracking_direction` decides whether it acts).
+    """
+
+    def state(count: int, breaches: Callable[[float], bool]) -> str:
+        recent = history[-count:]
+        if len(recent) < count or recent[-1] is None:
+            return "INSUFFICIENT_DATA"
+        return "ALARM" if all(v is not None and breaches(v) for v in recent) else "OK"
+
+    return (
+        state(high_datapoints, lambda v: v > target),
+        state(low_datapoints, lambda v: v < target * low_fraction),
+    )
 
 
 def tracking_policy_capacity(*, direction: int, desired: int, proportional: int,

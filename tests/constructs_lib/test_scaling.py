@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -9,14 +10,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from constructs_lib.metric_math import evaluate_expression
 from constructs_lib.scaling import (
+    MAX_ALARM_ACTIONS,
+    MAX_STEP_ADJUSTMENTS,
     age_alarm_datapoints,
     age_breaching_periods,
     backlog_per_instance,
     backlog_per_instance_target,
     desired_capacity,
+    drain_seconds,
+    idle_expression,
+    instances_needed,
+    instances_needed_per_instance_expression,
     poison_message_peak_age,
     poison_message_scale_out,
+    set_capacity_from_zero_expression,
+    set_capacity_in_expression,
+    set_capacity_steps,
 )
 
 
@@ -301,3 +312,68 @@ def test_the_computed_datapoints_keep_one_poison_message_from_scaling(
 def test_poison_arithmetic_rejects_bad_inputs(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- the default policy: the instances the work needs --------------------------------
+
+
+def test_instances_needed_keeps_up_with_arrivals_and_drains_the_backlog() -> None:
+    # 600 a minute at 0.25 s: 2.5 instances; 120 waiting, to be gone in 30 s: +1
+    assert instances_needed(sent_per_minute=600, visible_messages=120,
+                            acceptable_latency_seconds=30,
+                            average_processing_seconds=0.25) == 3.5  # fmt: skip
+    # exact for exact loads: 600 a minute at 0.1 s is 1 instance, not 1.0000000000000002
+    assert instances_needed(sent_per_minute=600, visible_messages=0,
+                            acceptable_latency_seconds=10,
+                            average_processing_seconds=0.1) == 1  # fmt: skip
+    with pytest.raises(ValueError, match="sent_per_minute=-1"):
+        instances_needed(sent_per_minute=-1, visible_messages=0, acceptable_latency_seconds=1,
+                         average_processing_seconds=1)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sent", "visible", "in_service"), [(600, 0, 3), (600, 120, 2), (0, 0, 0), (2400, 1500, 7)]
+)
+def test_the_expressions_are_the_arithmetic(sent: float, visible: float, in_service: float) -> None:
+    drain = drain_seconds(30, 180)
+    needed = instances_needed(sent_per_minute=sent, visible_messages=visible,
+                              acceptable_latency_seconds=drain,
+                              average_processing_seconds=0.25)  # fmt: skip
+    values = {"sent": sent, "visible": visible, "inService": in_service}
+    per_instance = evaluate_expression(
+        instances_needed_per_instance_expression(drain, 0.25), values
+    )
+    assert per_instance == pytest.approx(needed / max(in_service, 1))
+    from_zero = evaluate_expression(set_capacity_from_zero_expression(drain, 0.25), values)
+    assert from_zero == (math.ceil(round(needed, 9)) if in_service == 0 and needed else -1)
+    scale_in = evaluate_expression(set_capacity_in_expression(drain, 0.25), values)
+    spare = in_service - needed >= 1 and in_service > 1
+    assert scale_in == (max(1, math.ceil(round(needed, 9))) if spare else -1)
+    idle = evaluate_expression(idle_expression(drain, 0.25), values)
+    assert idle == (1 if in_service > 0 and needed == 0 else 0)
+
+
+@pytest.mark.parametrize("max_capacity", [1, 3, 20, 21, 45, 96, 97, 200, 10_000])
+def test_set_capacity_steps_never_set_less_than_the_work_and_keep_aws_quotas(
+    max_capacity: int,
+) -> None:
+    policies = set_capacity_steps(max_capacity)
+    assert 1 <= len(policies) <= MAX_ALARM_ACTIONS
+    assert all(len(steps) <= MAX_STEP_ADJUSTMENTS for steps in policies)
+    for needed in sorted({1, 2, 19, 20, 21, 50, 96, 97, 150, max_capacity} & set(
+            range(1, max_capacity + 1))):  # fmt: skip
+        # each policy sets its step's capacity; Auto Scaling takes the largest
+        chosen = max(_set_by(steps, needed) for steps in policies)
+        assert needed <= chosen <= max_capacity
+        if max_capacity <= 96:
+            assert chosen == needed  # exact
+    for steps in policies:  # contiguous, the last one unbounded (AWS's rules)
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(steps))
+        assert steps[-1][1] is None
+
+
+def _set_by(steps: list[tuple[int, int | None, int]], value: int) -> int:
+    return next(
+        capacity for lower, upper, capacity in steps
+        if lower <= value and (upper is None or value < upper)
+    )  # fmt: skip
