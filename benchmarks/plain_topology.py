@@ -501,16 +501,27 @@ def _worker_scaling(stack: Stack, group: autoscaling.AutoScalingGroup, jobs: sqs
             ),
         )
 
+    # The work in instances: (sent + visible x 60 / (30 s + 180 s warm-up)) / (60 / 0.25 s).
+    needed = "(sent + visible * 60 / 210) / 240"
     # L1: the L2's scale_to_track_metric refuses metric math
     P(
         stack,
-        "BacklogPerInstance",
+        "InstancesNeeded",
         auto_scaling_group_name=name,
         policy_type="TargetTrackingScaling",
         target_tracking_configuration=P.TargetTrackingConfigurationProperty(
-            target_value=120,
+            target_value=1,
+            disable_scale_in=True,
             customized_metric_specification=P.CustomizedMetricSpecificationProperty(
                 metrics=[
+                    stat(
+                        "sent",
+                        "AWS/SQS",
+                        "NumberOfMessagesSent",
+                        "QueueName",
+                        jobs.queue_name,
+                        "Sum",
+                    ),
                     stat(
                         "visible",
                         "AWS/SQS",
@@ -528,59 +539,77 @@ def _worker_scaling(stack: Stack, group: autoscaling.AutoScalingGroup, jobs: sqs
                         "Average",
                     ),
                     P.TargetTrackingMetricDataQueryProperty(
-                        id="backlogPerInstance",
-                        expression="visible / MAX([inService, 1])",
+                        id="neededPerInstance",
+                        expression=f"{needed} / MAX([inService, 1])",
                         return_data=True,
                     ),
                 ]
             ),
         ),
     )
-    in_service = cloudwatch.Metric(
-        namespace="AWS/AutoScaling",
-        metric_name="GroupInServiceInstances",
-        dimensions_map={"AutoScalingGroupName": name},
-        period=Duration.minutes(1),
-        statistic="Average",
-    )
-    for alarm_id, metric, threshold, periods in (
-        (
-            "ScaleFromZero",
-            cloudwatch.MathExpression(
-                expression="IF(inService == 0 AND visible > 0, 1, 0)",
-                using_metrics={
-                    "visible": jobs.metric_approximate_number_of_messages_visible(
-                        period=Duration.minutes(1), statistic="Sum"
-                    ),
-                    "inService": in_service,
-                },
-                period=Duration.minutes(1),
+
+    def work(minutes: int) -> dict[str, cloudwatch.IMetric]:
+        period = Duration.minutes(minutes)
+        most = "Sum" if minutes == 1 else "Maximum"
+        return {
+            "sent": jobs.metric_number_of_messages_sent(period=period, statistic=most),
+            "visible": jobs.metric_approximate_number_of_messages_visible(
+                period=period, statistic=most
             ),
-            1,
-            1,
-        ),
-        (
-            "MessageAge",
-            jobs.metric_approximate_age_of_oldest_message(period=Duration.minutes(1)),
-            300,
-            3,
-        ),
-    ):
-        action = autoscaling.StepScalingAction(
-            stack,
-            f"{alarm_id}Action",
-            auto_scaling_group=group,
-            adjustment_type=autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+            "inService": cloudwatch.Metric(
+                namespace="AWS/AutoScaling",
+                metric_name="GroupInServiceInstances",
+                dimensions_map={"AutoScalingGroupName": name},
+                period=period,
+                statistic="Average" if minutes == 1 else "Minimum",
+            ),
+        }
+
+    set_capacity = autoscaling.StepScalingAction(
+        stack, "SetCapacity", auto_scaling_group=group,
+        adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
+    )  # fmt: skip
+    for n in range(1, 21):
+        set_capacity.add_adjustment(
+            adjustment=n, lower_bound=n, upper_bound=n + 1 if n < 20 else None
         )
-        action.add_adjustment(adjustment=1, lower_bound=0)
+    to_zero = autoscaling.StepScalingAction(
+        stack, "ScaleToZero", auto_scaling_group=group,
+        adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
+    )  # fmt: skip
+    to_zero.add_adjustment(adjustment=0, lower_bound=0)
+    age = autoscaling.StepScalingAction(
+        stack, "MessageAgeAction", auto_scaling_group=group,
+        adjustment_type=autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+    )  # fmt: skip
+    age.add_adjustment(adjustment=1, lower_bound=0)
+    for alarm_id, expression, minutes, threshold, periods, action in (
+        ("ScaleFromZero", f"IF(inService == 0 AND ({needed}) > 0, CEIL({needed}), -1)", 1, 0, 1,
+         set_capacity),
+        ("ScaleIn", f"IF(inService - ({needed}) >= 1 AND inService > 1, "
+         f"IF(({needed}) > 1, CEIL({needed}), 1), -1)", 5, 0, 1, set_capacity),
+        ("ScaleToZero", f"IF(inService > 0 AND ({needed}) == 0, 1, 0)", 1, 1, 15, to_zero),
+    ):  # fmt: skip
         cloudwatch.Alarm(
             stack,
             f"{alarm_id}Alarm",
-            metric=metric,
+            metric=cloudwatch.MathExpression(
+                expression=expression,
+                using_metrics=work(minutes),
+                period=Duration.minutes(minutes),
+            ),
             threshold=threshold,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluation_periods=periods,
         ).add_alarm_action(actions.AutoScalingAction(action))
+    cloudwatch.Alarm(
+        stack,
+        "MessageAgeAlarm",
+        metric=jobs.metric_approximate_age_of_oldest_message(period=Duration.minutes(1)),
+        threshold=300,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluation_periods=3,
+    ).add_alarm_action(actions.AutoScalingAction(age))
 
 
 def ordered_processing(stack: Stack) -> None:

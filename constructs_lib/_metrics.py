@@ -59,6 +59,7 @@ MAPPING_EVENT_COUNTS = (
 MAXIMUM = "Maximum"
 SUM = "Sum"
 AVERAGE = "Average"
+MINIMUM = "Minimum"
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,13 @@ class QueueMetrics:
             period=period, statistic=MAXIMUM, label=label
         )
 
-    def sent_messages(self, period: Duration = defaults.ALARM_PERIOD) -> cloudwatch.Metric:
-        """Sum of ``NumberOfMessagesSent`` (SQS does not count dead-lettered messages in it)."""
+    def sent_messages(
+        self, period: Duration = defaults.ALARM_PERIOD, *, statistic: str = SUM
+    ) -> cloudwatch.Metric:
+        """Sum of ``NumberOfMessagesSent`` (SQS does not count dead-lettered messages in
+        it); ``statistic=MAXIMUM`` over a longer period: its busiest minute."""
+        if statistic != SUM:
+            return self._queue.metric_number_of_messages_sent(period=period, statistic=statistic)
         key = ("sent", period)
         if key not in self._sums:
             self._sums[key] = self._queue.metric_number_of_messages_sent(
@@ -237,10 +243,15 @@ def mapping_event_count(
 
 
 def in_service_instances(
-    group_name: str, period: Duration = defaults.ALARM_PERIOD, label: str | None = None
+    group_name: str,
+    period: Duration = defaults.ALARM_PERIOD,
+    label: str | None = None,
+    *,
+    statistic: str | None = None,
 ) -> cloudwatch.Metric:
-    """Average of the group's ``GroupInServiceInstances`` (needs group metrics on)."""
-    return _group_metric(group_name, IN_SERVICE_INSTANCES, period, label)
+    """Average (or ``statistic``) of the group's ``GroupInServiceInstances`` (needs group
+    metrics on)."""
+    return _group_metric(group_name, IN_SERVICE_INSTANCES, period, label, statistic)
 
 
 def desired_capacity(
@@ -251,13 +262,17 @@ def desired_capacity(
 
 
 def _group_metric(
-    group_name: str, metric_name: str, period: Duration, label: str | None
+    group_name: str,
+    metric_name: str,
+    period: Duration,
+    label: str | None,
+    statistic: str | None = None,
 ) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace=AUTO_SCALING_NAMESPACE,
         metric_name=metric_name,
         dimensions_map={"AutoScalingGroupName": group_name},
         period=period,
-        statistic=AVERAGE,
+        statistic=statistic or AVERAGE,
         label=label,
     )

@@ -3,6 +3,14 @@
 Each scaling mode is a class that binds itself to the fleet (its children go
 under the fleet, with the ids the README names):
 
+- `ArrivalsAndBacklogScaling` (the default): the instances the work needs,
+  ``(sent + visible x 60 / drain time) / (60 / processing time)``
+  (`constructs_lib.scaling.instances_needed_expression`), where the drain
+  time is the acceptable latency plus the instance warm-up. Target tracking
+  keeps it per in-service instance at 1 and only scales out; ``ExactCapacity``
+  step policies (``SetCapacity``) set that capacity from zero
+  (``ScaleFromZeroAlarm``) and in (``ScaleInAlarm``, over five minutes, at the
+  busiest minute); ``ScaleToZero`` empties an idle fleet after 15 minutes.
 - `BacklogPerInstanceScaling`: target tracking on ``visible / max(inService, 1)``
   with target ``acceptable latency / average processing time`` (AWS's guide
   "Scaling policy based on Amazon SQS"). An L1 ``CfnScalingPolicy``: the L2's
@@ -33,6 +41,9 @@ from constructs_lib._alarms import alarm_above
 from constructs_lib._metrics import (
     AUTO_SCALING_NAMESPACE,
     IN_SERVICE_INSTANCES,
+    MAXIMUM,
+    MINIMUM,
+    SUM,
     QueueMetrics,
     in_service_instances,
 )
@@ -40,9 +51,18 @@ from constructs_lib._queues import QueueFacts
 from constructs_lib._tree import path_of
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.scaling import (
+    ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
+    SCALE_IN_PERIOD_MINUTES,
+    SCALE_TO_ZERO_MINUTES,
     age_alarm_datapoints,
+    drain_seconds,
+    idle_expression,
+    instances_needed_per_instance_expression,
+    set_capacity_from_zero_expression,
+    set_capacity_in_expression,
+    set_capacity_steps,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +70,216 @@ if TYPE_CHECKING:
 
 #: CloudWatch evaluates one-minute alarms over at most a day.
 MAX_AGE_ALARM_PERIODS = 1_440
+
+
+@dataclass(frozen=True)
+class ArrivalsAndBacklogPolicies:
+    """What `ArrivalsAndBacklogScaling` adds to a fleet."""
+
+    #: target tracking on the instances needed per in-service instance (scale-out only)
+    tracking: autoscaling.CfnScalingPolicy
+    #: ``ExactCapacity`` step policies: one per 20 capacities (AWS's step quota)
+    set_capacity: tuple[autoscaling.StepScalingAction, ...]
+    #: sets the capacity the work needs when none is in service (min_capacity 0)
+    scale_from_zero_alarm: cloudwatch.Alarm | None
+    #: sets the capacity the work needs when a whole instance is spare
+    scale_in_alarm: cloudwatch.Alarm
+    #: empties an idle fleet (min_capacity 0)
+    scale_to_zero: autoscaling.StepScalingAction | None
+    scale_to_zero_alarm: cloudwatch.Alarm | None
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        found = (self.scale_from_zero_alarm, self.scale_in_alarm, self.scale_to_zero_alarm)
+        return [alarm for alarm in found if alarm is not None]
+
+
+@dataclass(frozen=True)
+class ArrivalsAndBacklogScaling:
+    """Target tracking on the instances the work needs, ``ExactCapacity`` steps in and from 0.
+
+    The backlog is asked to be gone within `constructs_lib.scaling.drain_seconds`
+    (acceptable latency + warm-up).
+    """
+
+    acceptable_latency_seconds: float
+    average_processing_seconds: float
+    instance_warmup_seconds: float
+
+    def bind(self, fleet: ScaledFleet) -> ArrivalsAndBacklogPolicies:
+        drain = drain_seconds(self.acceptable_latency_seconds, self.instance_warmup_seconds)
+        processing = self.average_processing_seconds
+        group_name = fleet.auto_scaling_group.auto_scaling_group_name
+        P = autoscaling.CfnScalingPolicy
+        tracking = P(
+            fleet,
+            "ArrivalsAndBacklogScaling",
+            auto_scaling_group_name=group_name,
+            policy_type="TargetTrackingScaling",
+            target_tracking_configuration=P.TargetTrackingConfigurationProperty(
+                target_value=ARRIVALS_AND_BACKLOG_TARGET,
+                # Scale-in is the SetCapacity alarms': target tracking's waits
+                # for 15 low datapoints (observed, not documented) and would
+                # keep a drained burst's instances for a quarter of an hour.
+                disable_scale_in=True,
+                customized_metric_specification=P.CustomizedMetricSpecificationProperty(
+                    metrics=[
+                        *_sent_visible_in_service(fleet, group_name),
+                        P.TargetTrackingMetricDataQueryProperty(
+                            id="instancesNeededPerInstance",
+                            label="Instances the work needs per in-service instance",
+                            expression=instances_needed_per_instance_expression(drain, processing),
+                            return_data=True,
+                        ),
+                    ]
+                ),
+            ),
+        )
+        set_capacity = tuple(
+            _set_capacity_action(
+                fleet, "SetCapacity" if index == 0 else f"SetCapacity{index + 1}", steps
+            )
+            for index, steps in enumerate(set_capacity_steps(fleet.max_capacity))
+        )
+        idle = fleet.min_capacity == 0
+        from_zero = (
+            _set_capacity_alarm(
+                fleet,
+                "ScaleFromZeroAlarm",
+                set_capacity_from_zero_expression(drain, processing),
+                minutes=1,
+                description="messages wait or arrive and no worker is in service; setting "
+                "the capacity the work needs.",
+                actions=set_capacity,
+            )
+            if idle
+            else None
+        )
+        scale_in = _set_capacity_alarm(
+            fleet,
+            "ScaleInAlarm",
+            set_capacity_in_expression(drain, processing),
+            minutes=SCALE_IN_PERIOD_MINUTES,
+            description="a whole worker was spare even in the busiest minute of the last "
+            f"{SCALE_IN_PERIOD_MINUTES}; setting the capacity the work needs.",
+            actions=set_capacity,
+        )
+        to_zero = _to_zero_action(fleet) if idle else None
+        to_zero_alarm = (
+            _idle_alarm(fleet, idle_expression(drain, processing), to_zero)
+            if to_zero is not None
+            else None
+        )
+        return ArrivalsAndBacklogPolicies(
+            tracking, set_capacity, from_zero, scale_in, to_zero, to_zero_alarm
+        )
+
+
+def _sent_visible_in_service(
+    fleet: ScaledFleet, group_name: str
+) -> list[autoscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty]:
+    queue = {"QueueName": fleet.queue.queue_name}
+    return [
+        _stat("sent", "AWS/SQS", "NumberOfMessagesSent", queue, SUM),
+        _stat("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", queue, SUM),
+        _stat(
+            "inService",
+            AUTO_SCALING_NAMESPACE,
+            IN_SERVICE_INSTANCES,
+            {"AutoScalingGroupName": group_name},
+            "Average",
+        ),
+    ]
+
+
+def _set_capacity_action(
+    fleet: ScaledFleet, action_id: str, steps: Sequence[tuple[int, int | None, int]]
+) -> autoscaling.StepScalingAction:
+    action = autoscaling.StepScalingAction(
+        fleet,
+        action_id,
+        auto_scaling_group=fleet.auto_scaling_group,
+        adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
+        metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
+    )
+    for lower, upper, capacity in steps:
+        action.add_adjustment(adjustment=capacity, lower_bound=lower, upper_bound=upper)
+    return action
+
+
+def _to_zero_action(fleet: ScaledFleet) -> autoscaling.StepScalingAction:
+    action = autoscaling.StepScalingAction(
+        fleet,
+        "ScaleToZero",
+        auto_scaling_group=fleet.auto_scaling_group,
+        adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
+        metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
+    )
+    action.add_adjustment(adjustment=0, lower_bound=0)
+    return action
+
+
+def _work_metrics(fleet: ScaledFleet, minutes: int) -> dict[str, cloudwatch.IMetric]:
+    """``sent``, ``visible`` and ``inService`` for an alarm of ``minutes``-long periods:
+    over several minutes, the busiest minute and the fewest instances."""
+    period = Duration.minutes(minutes)
+    group = fleet.auto_scaling_group.auto_scaling_group_name
+    metrics = QueueMetrics(fleet.queue)
+    one = minutes == 1
+    return {
+        "sent": metrics.sent_messages(period, statistic=SUM if one else MAXIMUM),
+        "visible": metrics.visible_messages(statistic=SUM if one else MAXIMUM, period=period),
+        "inService": in_service_instances(group, period, statistic=None if one else MINIMUM),
+    }
+
+
+def _set_capacity_alarm(
+    fleet: ScaledFleet,
+    alarm_id: str,
+    expression: str,
+    *,
+    minutes: int,
+    description: str,
+    actions: Sequence[autoscaling.StepScalingAction],
+) -> cloudwatch.Alarm:
+    alarm = alarm_above(
+        fleet,
+        alarm_id,
+        description=f"{path_of(fleet)}: {description}",
+        metric=cloudwatch.MathExpression(
+            expression=expression,
+            using_metrics=_work_metrics(fleet, minutes),
+            label="Instances the work needs (-1: nothing to set)",
+            period=Duration.minutes(minutes),
+        ),
+        threshold=0,
+        or_equal=True,
+    )
+    for action in actions:
+        alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(action))
+    return alarm
+
+
+def _idle_alarm(
+    fleet: ScaledFleet, expression: str, action: autoscaling.StepScalingAction
+) -> cloudwatch.Alarm:
+    alarm = alarm_above(
+        fleet,
+        "ScaleToZeroAlarm",
+        description=f"{path_of(fleet)}: no message arrived or waited for "
+        f"{SCALE_TO_ZERO_MINUTES} minutes; scaling to zero.",
+        metric=cloudwatch.MathExpression(
+            expression=expression,
+            using_metrics=_work_metrics(fleet, 1),
+            label="Workers in service with no work",
+            period=defaults.ALARM_PERIOD,
+        ),
+        threshold=1,
+        or_equal=True,
+        datapoints=SCALE_TO_ZERO_MINUTES,
+    )
+    alarm.add_alarm_action(cloudwatch_actions.AutoScalingAction(action))
+    return alarm
 
 
 @dataclass(frozen=True)

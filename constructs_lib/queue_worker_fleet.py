@@ -2,9 +2,9 @@
 
 The instances run the library's worker (`constructs_lib/runtime/worker.py`),
 shipped as an S3 asset and started by systemd (`_worker_user_data`); the
-group scales on the queue's backlog per instance, following AWS's guide
-"Scaling policy based on Amazon SQS" (`_worker_scaling`). The options are
-one `QueueWorkerFleetOptions`, whose rule table needs no Stack.
+group scales on the instances the work needs: what arrives and what waits
+(`_worker_scaling`; AWS's guide's backlog per instance stays selectable).
+The options are one `QueueWorkerFleetOptions`, whose rule table needs no Stack.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from constructs_lib._validation import (
     seconds_of,
 )
 from constructs_lib._worker_scaling import (
+    ArrivalsAndBacklogPolicies,
+    ArrivalsAndBacklogScaling,
     BacklogPerInstanceScaling,
     QueueDepthStepScaling,
     default_queue_depth_steps,
@@ -58,9 +60,12 @@ from constructs_lib._worker_user_data import (
 from constructs_lib.errors import OptionProblem
 from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
 from constructs_lib.scaling import (
+    ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
     backlog_per_instance_target,
+    drain_seconds,
+    instances_needed_per_instance_expression,
 )
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
@@ -88,13 +93,23 @@ _METRICS_ELSEWHERE = (
     "never see them and the fleet would never scale. Deploy the fleet there"
 )
 _BACKLOG_OPTIONS = ("acceptable_latency", "average_processing_time")
+#: The modes that take the two options above.
+_TRACKING_MODES = ("ARRIVALS_AND_BACKLOG", "BACKLOG_PER_INSTANCE")
 
 
 class WorkerScaling(enum.Enum):
     """How the fleet follows the queue."""
 
+    #: The default: the instances the work needs, from what arrives
+    #: (``NumberOfMessagesSent`` x average processing time) and what waits
+    #: (the visible backlog, to be gone within acceptable latency + warm-up).
+    #: Target tracking scales out to it; ``ExactCapacity`` alarms set it from
+    #: zero and in. Holds the latency at steady load without a sawtooth.
+    ARRIVALS_AND_BACKLOG = "arrivals-and-backlog"
     #: Target tracking on visible messages / in-service instances (AWS's
-    #: recommendation): target = acceptable latency / average processing time.
+    #: guide "Scaling policy based on Amazon SQS"): target = acceptable
+    #: latency / average processing time. Measures waiting, not load: a fleet
+    #: that keeps up has no backlog and scales in until messages wait again.
     BACKLOG_PER_INSTANCE = "backlog-per-instance"
     #: Step scaling on the number of visible messages (``queue_depth_steps``).
     QUEUE_DEPTH_STEPS = "queue-depth-steps"
@@ -109,7 +124,7 @@ class QueueWorkerFleetOptions:
     handler_code_path: str | None = None
     min_capacity: int = defaults.WORKER_MIN_CAPACITY
     max_capacity: int = defaults.WORKER_MAX_CAPACITY
-    scaling: WorkerScaling = WorkerScaling.BACKLOG_PER_INSTANCE
+    scaling: WorkerScaling = WorkerScaling.ARRIVALS_AND_BACKLOG
     acceptable_latency: Duration | None = None
     average_processing_time: Duration | None = None
     queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None = None
@@ -122,14 +137,28 @@ class QueueWorkerFleetOptions:
     heartbeat_visibility: Duration = defaults.WORKER_HEARTBEAT_VISIBILITY
 
     @property
-    def backlog_target(self) -> float:
-        """Acceptable backlog per instance: latency / processing time (defaults if unset)."""
-        latency = self.acceptable_latency or defaults.WORKER_ACCEPTABLE_LATENCY
-        processing = self.average_processing_time or defaults.WORKER_AVERAGE_PROCESSING_TIME
-        return backlog_per_instance_target(seconds_of(latency) or 0, seconds_of(processing) or 0)
+    def latency_seconds(self) -> float:
+        """``acceptable_latency`` in seconds (the default if unset)."""
+        return seconds_of(self.acceptable_latency or defaults.WORKER_ACCEPTABLE_LATENCY) or 0
 
     @property
-    def scaling_mode(self) -> BacklogPerInstanceScaling | QueueDepthStepScaling:
+    def processing_seconds(self) -> float:
+        """``average_processing_time`` in seconds (the default if unset)."""
+        processing = self.average_processing_time or defaults.WORKER_AVERAGE_PROCESSING_TIME
+        return seconds_of(processing) or 0
+
+    @property
+    def backlog_target(self) -> float:
+        """Acceptable backlog per instance: latency / processing time (defaults if unset)."""
+        return backlog_per_instance_target(self.latency_seconds, self.processing_seconds)
+
+    @property
+    def scaling_mode(
+        self,
+    ) -> ArrivalsAndBacklogScaling | BacklogPerInstanceScaling | QueueDepthStepScaling:
+        if self.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG:
+            warmup = seconds_of(self.instance_warmup) or 0
+            return ArrivalsAndBacklogScaling(self.latency_seconds, self.processing_seconds, warmup)
         if self.scaling is WorkerScaling.BACKLOG_PER_INSTANCE:
             return BacklogPerInstanceScaling(self.backlog_target)
         return QueueDepthStepScaling(self.queue_depth_steps or default_queue_depth_steps())
@@ -174,7 +203,7 @@ class QueueWorkerFleetOptions:
             v.check(high >= 1, "max_capacity", high, "must be at least 1")
 
     def _check_scaling(self, v: OptionRules) -> None:
-        backlog = self.scaling is WorkerScaling.BACKLOG_PER_INSTANCE
+        backlog = self.scaling.name in _TRACKING_MODES
         for option in (*_BACKLOG_OPTIONS, "message_age_scale_out_threshold"):
             if backlog or option not in _BACKLOG_OPTIONS:
                 v.positive_seconds(option, seconds_of(getattr(self, option)))
@@ -196,7 +225,8 @@ class QueueWorkerFleetOptions:
                 getattr(self, option) is None,
                 option,
                 f"{number(seconds)} seconds" if seconds is not None else "given",
-                f"is used only with scaling=BACKLOG_PER_INSTANCE, not {self.scaling.name}",
+                "is used only with scaling=ARRIVALS_AND_BACKLOG or BACKLOG_PER_INSTANCE, "
+                f"not {self.scaling.name}",
             )
         if steps is not None:
             v.check(
@@ -241,16 +271,29 @@ class QueueWorkerFleet(Construct):
       timeout: delayed, not lost);
     - scaling, per ``scaling``:
 
-      - ``BACKLOG_PER_INSTANCE`` (default) -> ``BacklogPerInstanceScaling``, a
-        target-tracking policy on the metric-math expression
+      - ``ARRIVALS_AND_BACKLOG`` (default): the instances the work needs,
+        ``(sent + visible x 60 / drain) / (60 / average_processing_time)``
+        (``NumberOfMessagesSent`` and ``ApproximateNumberOfMessagesVisible``
+        of one minute; drain = ``acceptable_latency`` + ``instance_warmup``):
+        ``ArrivalsAndBacklogScaling``, target tracking on that per in-service
+        instance with target 1, scale-out only (L1: the L2 accepts no metric
+        math); ``SetCapacity`` (``SetCapacity2``... above 20 instances:
+        AWS's 20 steps per policy), ``ExactCapacity`` step policies that
+        ``ScaleFromZeroAlarm`` (``min_capacity`` 0: none in service, work
+        waiting) and ``ScaleInAlarm`` (a whole instance spare in the busiest
+        minute of five) invoke; ``ScaleToZero`` + ``ScaleToZeroAlarm``
+        (``min_capacity`` 0: no work for 15 minutes);
+      - ``BACKLOG_PER_INSTANCE`` (AWS's guide) -> ``BacklogPerInstanceScaling``,
+        a target-tracking policy on the metric-math expression
         ``visible / max(inService, 1)`` with target ``acceptable_latency /
-        average_processing_time`` (L1: the L2 accepts no metric math);
+        average_processing_time``, plus ``ScaleFromZero`` + ``ScaleFromZeroAlarm``
+        when ``min_capacity`` is 0 (+1 instance when messages wait and none
+        is in service: target tracking multiplies the current capacity, so
+        it never leaves 0 alone);
       - ``QUEUE_DEPTH_STEPS`` -> ``QueueDepthScaling``, step scaling on
-        ``ApproximateNumberOfMessagesVisible`` with ``queue_depth_steps``;
+        ``ApproximateNumberOfMessagesVisible`` with ``queue_depth_steps``,
+        plus the same ``ScaleFromZero`` when ``min_capacity`` is 0;
 
-    - ``ScaleFromZero`` + ``ScaleFromZeroAlarm`` when ``min_capacity`` is 0:
-      +1 instance when messages wait and no instance is in service (target
-      tracking multiplies the current capacity, so it never leaves 0 alone);
     - ``MessageAgeScaleOut`` + ``MessageAgeAlarm``: +1 instance while the
       oldest message is older than ``message_age_scale_out_threshold`` for
       ``message_age_datapoints`` minutes running: one more than a single
@@ -284,11 +327,14 @@ class QueueWorkerFleet(Construct):
     :param machine_image: default the latest Amazon Linux 2023.
     :param min_capacity: default ``defaults.WORKER_MIN_CAPACITY`` (0).
     :param max_capacity: default ``defaults.WORKER_MAX_CAPACITY`` (10).
-    :param scaling: default ``WorkerScaling.BACKLOG_PER_INSTANCE``.
-    :param acceptable_latency: ``BACKLOG_PER_INSTANCE`` only: how long a
-        message may wait; default ``defaults.WORKER_ACCEPTABLE_LATENCY`` (10 s).
-    :param average_processing_time: ``BACKLOG_PER_INSTANCE`` only: per message;
-        default ``defaults.WORKER_AVERAGE_PROCESSING_TIME`` (100 ms) -> target 100.
+    :param scaling: default ``WorkerScaling.ARRIVALS_AND_BACKLOG``.
+    :param acceptable_latency: ``ARRIVALS_AND_BACKLOG`` and
+        ``BACKLOG_PER_INSTANCE``: how long a message may wait; default
+        ``defaults.WORKER_ACCEPTABLE_LATENCY`` (10 s).
+    :param average_processing_time: ``ARRIVALS_AND_BACKLOG`` and
+        ``BACKLOG_PER_INSTANCE``: one instance's time per message (its
+        throughput: with 10 handler threads, a tenth of one message's time);
+        default ``defaults.WORKER_AVERAGE_PROCESSING_TIME`` (100 ms).
     :param queue_depth_steps: for ``QUEUE_DEPTH_STEPS`` only; default
         ``defaults.WORKER_QUEUE_DEPTH_STEPS`` (below 1 -> -1, from 100 -> +1,
         from 500 -> +3).
@@ -333,7 +379,7 @@ class QueueWorkerFleet(Construct):
         machine_image: ec2.IMachineImage | None = None,
         min_capacity: int = defaults.WORKER_MIN_CAPACITY,
         max_capacity: int = defaults.WORKER_MAX_CAPACITY,
-        scaling: WorkerScaling = WorkerScaling.BACKLOG_PER_INSTANCE,
+        scaling: WorkerScaling = WorkerScaling.ARRIVALS_AND_BACKLOG,
         acceptable_latency: Duration | None = None,
         average_processing_time: Duration | None = None,
         queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None = None,
@@ -377,9 +423,11 @@ class QueueWorkerFleet(Construct):
 
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
-        """The alarms this construct created (both add workers; ``alarm_topic``
+        """The alarms this construct created (they scale the workers; ``alarm_topic``
         receives the message-age one)."""
-        return [a for a in (self.message_age_alarm, self.scale_from_zero_alarm) if a is not None]
+        scaling = self.arrivals_and_backlog.alarms if self.arrivals_and_backlog else []
+        found = [self.message_age_alarm, self.scale_from_zero_alarm, *scaling]
+        return list(dict.fromkeys(a for a in found if a is not None))
 
     # --- the dashboard (PatternDashboard) -------------------------------------
 
@@ -419,6 +467,23 @@ class QueueWorkerFleet(Construct):
 
     def _backlog_graph(self, period: Duration) -> Graph:
         group = self.auto_scaling_group.auto_scaling_group_name
+        if self.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG:
+            needed = cloudwatch.MathExpression(
+                expression=self._instances_needed_expression,
+                using_metrics={
+                    "sent": QueueMetrics(self.queue).sent_messages(period),
+                    "visible": QueueMetrics(self.queue).visible_messages(
+                        statistic=cloudwatch.Stats.SUM, period=period
+                    ),
+                    "inService": in_service_instances(group, period),
+                },
+                label="Instances the work needs per in-service instance",
+                period=period,
+            )
+            target = cloudwatch.HorizontalAnnotation(
+                value=ARRIVALS_AND_BACKLOG_TARGET, label="target: as many as the work needs"
+            )
+            return Graph("Instances needed per in-service instance vs target", (needed,), (target,))
         backlog = cloudwatch.MathExpression(
             expression=BACKLOG_PER_INSTANCE_EXPRESSION,
             using_metrics={
@@ -646,8 +711,13 @@ class QueueWorkerFleet(Construct):
     def _scale_out_alarms(
         self, options: QueueWorkerFleetOptions, queue: QueueFacts, alarm_topic: sns.ITopic | None
     ) -> None:
+        #: ``min_capacity`` 0: the alarm that starts workers when none is in service
         self.scale_from_zero_alarm: cloudwatch.Alarm | None = (
-            scale_from_zero(self) if options.min_capacity == 0 else None
+            self.arrivals_and_backlog.scale_from_zero_alarm
+            if self.arrivals_and_backlog is not None
+            else scale_from_zero(self)
+            if options.min_capacity == 0
+            else None
         )
         threshold = options.message_age_scale_out_threshold
         #: Consecutive one-minute periods the age must stay above the
@@ -660,10 +730,19 @@ class QueueWorkerFleet(Construct):
 
     def _bind_scaling(self, options: QueueWorkerFleetOptions) -> None:
         self.backlog_target: float = options.backlog_target
+        #: ``ARRIVALS_AND_BACKLOG``: its target-tracking policy, ``SetCapacity``
+        #: policies and alarms
+        self.arrivals_and_backlog: ArrivalsAndBacklogPolicies | None = None
         self.backlog_scaling_policy: autoscaling.CfnScalingPolicy | None = None
         self.queue_depth_scaling: autoscaling.StepScalingPolicy | None = None
+        self._instances_needed_expression = instances_needed_per_instance_expression(
+            drain_seconds(options.latency_seconds, seconds_of(options.instance_warmup) or 0),
+            options.processing_seconds,
+        )
         mode = options.scaling_mode
-        if isinstance(mode, BacklogPerInstanceScaling):
+        if isinstance(mode, ArrivalsAndBacklogScaling):
+            self.arrivals_and_backlog = mode.bind(self)
+        elif isinstance(mode, BacklogPerInstanceScaling):
             self.backlog_scaling_policy = mode.bind(self)
         else:
             self.queue_depth_scaling = mode.bind(self)

@@ -8,8 +8,9 @@ from constructs_lib import _metrics
 
 
 def test_statistic_names_are_aws_cdk_libs() -> None:
-    assert (_metrics.MAXIMUM, _metrics.SUM, _metrics.AVERAGE) == (
+    assert (_metrics.MAXIMUM, _metrics.SUM, _metrics.AVERAGE, _metrics.MINIMUM) == (
         cloudwatch.Stats.MAXIMUM,
         cloudwatch.Stats.SUM,
         cloudwatch.Stats.AVERAGE,
+        cloudwatch.Stats.MINIMUM,
     )

@@ -34,7 +34,10 @@ from constructs_lib import (
 from constructs_lib._metrics import MAPPING_EVENT_COUNTS, TIME_TO_DRAIN_EXPRESSION
 from constructs_lib.dashboard import PatternDashboardOptions, alarm_status_widgets
 from constructs_lib.metric_math import evaluate_expression
-from constructs_lib.scaling import BACKLOG_PER_INSTANCE_EXPRESSION
+from constructs_lib.scaling import (
+    BACKLOG_PER_INSTANCE_EXPRESSION,
+    instances_needed_per_instance_expression,
+)
 from tests.conftest import ACCOUNT, REGION, new_stack
 
 Widget = dict[str, Any]
@@ -312,6 +315,22 @@ def test_fleet_capacity_and_backlog_against_target() -> None:
         ("GroupDesiredCapacity", group),
     ]
     assert [a["value"] for a in capacity["annotations"]["horizontal"]] == [20, 1]
+    # the default policy's own metric against its target of 1: 600 sent and 0
+    # waiting on 2 instances is 2.5 instances of work, 1.25 per instance
+    needed = titled(widgets, "Instances needed per in-service instance vs target")
+    assert needed["properties"]["metrics"][0][0]["expression"] == (
+        instances_needed_per_instance_expression(30 + 180, 0.25)
+    )
+    assert [a["value"] for a in needed["properties"]["annotations"]["horizontal"]] == [1]
+    assert evaluate_widget(needed, {"sent": 600.0, "visible": 0.0, "inService": 2.0}) == 1.25
+
+
+def test_fleet_backlog_per_instance_against_its_target() -> None:
+    _, _, widgets = fleet_widgets(
+        scaling=WorkerScaling.BACKLOG_PER_INSTANCE,
+        acceptable_latency=Duration.seconds(30),
+        average_processing_time=Duration.millis(250),
+    )
     backlog = titled(widgets, "Backlog per instance vs target")
     assert backlog["properties"]["metrics"][0][0]["expression"] == BACKLOG_PER_INSTANCE_EXPRESSION
     assert [a["value"] for a in backlog["properties"]["annotations"]["horizontal"]] == [120]

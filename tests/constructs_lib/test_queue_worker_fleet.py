@@ -29,7 +29,13 @@ from constructs_lib.queue_worker_fleet import (
     QueueWorkerFleetOptions,
 )
 from constructs_lib.runtime import worker_settings as settings_module
-from constructs_lib.scaling import poison_message_scale_out
+from constructs_lib.scaling import (
+    idle_expression,
+    instances_needed_per_instance_expression,
+    poison_message_scale_out,
+    set_capacity_from_zero_expression,
+    set_capacity_in_expression,
+)
 from tests.conftest import NO_CDK_NAG, REPO_ROOT, new_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
@@ -206,10 +212,92 @@ def test_the_environment_file_is_the_worker_settings(
 # --- scaling ---------------------------------------------------------------------------
 
 
-def test_backlog_per_instance_target_tracking(
+def test_default_target_tracking_on_the_instances_the_work_needs(
     default_fleet: tuple[Stack, QueueWorkerFleet, Template],
 ) -> None:
-    _, fleet, template = default_fleet
+    stack, fleet, template = default_fleet
+    assert fleet.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG
+    policy = only(
+        template, "AWS::AutoScaling::ScalingPolicy", {"PolicyType": "TargetTrackingScaling"}
+    )
+    assert fleet.arrivals_and_backlog is not None
+    assert policy == template.to_json()["Resources"][
+        stack.resolve(fleet.arrivals_and_backlog.tracking.logical_id)]  # fmt: skip
+    config = policy["Properties"]["TargetTrackingConfiguration"]
+    # as many instances as the work needs; scale-in is the SetCapacity alarms'
+    assert config["TargetValue"] == 1
+    assert config["DisableScaleIn"] is True
+    metrics = {m["Id"]: m for m in config["CustomizedMetricSpecification"]["Metrics"]}
+    # defaults: 10 s latency + 180 s warm-up to drain, 0.1 s per message
+    assert metrics["instancesNeededPerInstance"]["Expression"] == (
+        instances_needed_per_instance_expression(190, 0.1)
+    ) == ("(sent + visible * 0.315789473684) / 600 "
+          "/ IF(FILL(inService, 0) > 0, FILL(inService, 0), 1)")  # fmt: skip
+    assert metrics["instancesNeededPerInstance"]["ReturnData"] is True
+    stats = {
+        query_id: (m["MetricStat"]["Metric"]["MetricName"], m["MetricStat"]["Stat"])
+        for query_id, m in metrics.items()
+        if "MetricStat" in m
+    }
+    assert stats == {
+        "sent": ("NumberOfMessagesSent", "Sum"),
+        "visible": ("ApproximateNumberOfMessagesVisible", "Sum"),
+        "inService": ("GroupInServiceInstances", "Average"),
+    }
+
+
+def test_set_capacity_from_zero_in_and_to_zero(template: Template) -> None:
+    resources = template.to_json()["Resources"]
+    (set_capacity,) = [
+        r["Properties"] for r in resources.values()
+        if r["Type"] == "AWS::AutoScaling::ScalingPolicy"
+        and r["Properties"].get("AdjustmentType") == "ExactCapacity"
+        and len(r["Properties"]["StepAdjustments"]) > 1
+    ]  # fmt: skip
+    # max_capacity 10: one step per whole instance, the last unbounded
+    assert set_capacity["StepAdjustments"] == [
+        {"MetricIntervalLowerBound": n, "MetricIntervalUpperBound": n + 1, "ScalingAdjustment": n}
+        for n in range(1, 10)
+    ] + [{"MetricIntervalLowerBound": 10, "ScalingAdjustment": 10}]
+
+    def alarm(prefix: str) -> dict[str, Any]:
+        (found,) = [r["Properties"] for k, r in resources.items() if k.startswith(prefix)]
+        return found
+
+    from_zero, scale_in, to_zero = (
+        alarm("WorkersScaleFromZeroAlarm"), alarm("WorkersScaleInAlarm"),
+        alarm("WorkersScaleToZeroAlarm"),
+    )  # fmt: skip
+    assert from_zero["Metrics"][0]["Expression"] == set_capacity_from_zero_expression(190, 0.1)
+    assert scale_in["Metrics"][0]["Expression"] == set_capacity_in_expression(190, 0.1)
+    assert to_zero["Metrics"][0]["Expression"] == idle_expression(190, 0.1)
+    for found in (from_zero, scale_in):
+        assert (found["Threshold"], found["ComparisonOperator"]) == (
+            0, "GreaterThanOrEqualToThreshold")  # fmt: skip
+        assert len(found["AlarmActions"]) == 1  # the one SetCapacity policy
+    # the scale-in alarm: one five-minute period, its busiest minute
+    periods = {m["Id"]: (m["MetricStat"]["Period"], m["MetricStat"]["Stat"])
+               for m in scale_in["Metrics"] if "MetricStat" in m}  # fmt: skip
+    assert periods == {"sent": (300, "Maximum"), "visible": (300, "Maximum"),
+                       "inService": (300, "Minimum")}  # fmt: skip
+    assert scale_in["EvaluationPeriods"] == 1
+    assert (to_zero["EvaluationPeriods"], to_zero["DatapointsToAlarm"]) == (15, 15)
+
+
+def test_set_capacity_is_exact_across_several_policies_above_20_instances() -> None:
+    # AWS: 20 step adjustments per policy, 5 actions per alarm.
+    stack, fleet = build(max_capacity=45)
+    assert fleet.arrivals_and_backlog is not None
+    assert [a.node.id for a in fleet.arrivals_and_backlog.set_capacity] == [
+        "SetCapacity", "SetCapacity2", "SetCapacity3"]  # fmt: skip
+    template = Template.from_stack(stack).to_json()["Resources"]
+    scale_in = next(r for k, r in template.items() if k.startswith("WorkersScaleInAlarm"))
+    assert len(scale_in["Properties"]["AlarmActions"]) == 3
+
+
+def test_backlog_per_instance_target_tracking() -> None:
+    stack, fleet = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    template = Template.from_stack(stack)
     assert fleet.backlog_target == 100  # AWS's example: 10 s / 0.1 s
     policy = only(
         template, "AWS::AutoScaling::ScalingPolicy", {"PolicyType": "TargetTrackingScaling"}
@@ -236,7 +324,9 @@ def test_target_follows_latency_and_processing_time() -> None:
     assert fleet.backlog_target == 120
 
 
-def test_scale_from_zero_and_message_age(template: Template) -> None:
+def test_scale_from_zero_and_message_age() -> None:
+    stack, _ = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    template = Template.from_stack(stack)
     from_zero = only(
         template,
         "AWS::CloudWatch::Alarm",
@@ -529,9 +619,13 @@ def test_attributes_are_the_created_resources(
     assert fleet.launch_template.node.id == "LaunchTemplate"
     assert fleet.drain_hook.node.id == "DrainHook"
     assert fleet.role.node.id == "InstanceRole"
-    assert fleet.scaling is WorkerScaling.BACKLOG_PER_INSTANCE
-    assert fleet.backlog_scaling_policy is not None
+    assert fleet.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG
+    assert fleet.arrivals_and_backlog is not None
+    assert fleet.arrivals_and_backlog.tracking.node.id == "ArrivalsAndBacklogScaling"
+    assert fleet.backlog_scaling_policy is None
+    assert fleet.scale_from_zero_alarm is fleet.arrivals_and_backlog.scale_from_zero_alarm
     assert fleet.scale_from_zero_alarm is not None
+    assert fleet.scale_from_zero_alarm.node.id == "ScaleFromZeroAlarm"
 
 
 def acknowledged_rule_ids(policy: Any) -> set[str]:
@@ -617,7 +711,7 @@ def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
         (
             {"queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)]},
             "queue_depth_steps='given': is used only with scaling=QUEUE_DEPTH_STEPS, "
-            "not BACKLOG_PER_INSTANCE",
+            "not ARRIVALS_AND_BACKLOG",
         ),
         (
             {
@@ -688,15 +782,23 @@ def test_backlog_options_under_queue_depth_steps_are_refused_not_ignored(
     """Step scaling on the queue depth has no backlog target: the option was
     silently ignored."""
     assert problems(lambda: build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS, **{option: value})) == [
-        f"{option}='{shown}': is used only with scaling=BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS"
+        f"{option}='{shown}': is used only with scaling=ARRIVALS_AND_BACKLOG or "
+        "BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS"
     ]
 
 
 def test_alarms_lists_the_alarms_the_fleet_owns(default_fleet: Any) -> None:
     _, fleet, _ = default_fleet
-    assert fleet.alarms == [fleet.message_age_alarm, fleet.scale_from_zero_alarm]
+    policies = fleet.arrivals_and_backlog
+    assert fleet.alarms == [
+        fleet.message_age_alarm, fleet.scale_from_zero_alarm,
+        policies.scale_in_alarm, policies.scale_to_zero_alarm,
+    ]  # fmt: skip
     _, warm_fleet = build(min_capacity=1)
-    assert warm_fleet.alarms == [warm_fleet.message_age_alarm]
+    assert warm_fleet.alarms == [
+        warm_fleet.message_age_alarm, warm_fleet.arrivals_and_backlog.scale_in_alarm]  # fmt: skip
+    _, backlog = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    assert backlog.alarms == [backlog.message_age_alarm, backlog.scale_from_zero_alarm]
 
 
 def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default_fleet: Any) -> None:

@@ -5,14 +5,15 @@ bootstrap bucket first). moto launches no real instances and evaluates no
 alarms or scaling policies, so the test does what the instances and
 CloudWatch would do: it runs several copies of the shipped worker, with the
 shipped handler taken from the deployed asset, against the deployed queue,
-and drives the group's desired capacity from the scaling calculator and the
-queue's real attributes.
+and drives the group's desired capacity from the scaling arithmetic
+(`constructs_lib.scaling.instances_needed`) and the queue's real attributes.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import threading
 import zipfile
 from collections import Counter
@@ -26,7 +27,7 @@ from aws_cdk import cx_api
 from moto import mock_aws
 
 from constructs_lib.runtime.worker import QueueWorker, WorkerMessage, load_handler
-from constructs_lib.scaling import desired_capacity
+from constructs_lib.scaling import drain_seconds, instances_needed
 from constructs_lib.testing import DeployedStack, deploy_template
 from constructs_lib.testing.assets import publish_file_assets
 from constructs_lib.testing.queues import receive_all
@@ -36,8 +37,9 @@ pytestmark = pytest.mark.runtime
 
 STACK = "Buffering"
 BUCKET = "cdk-hnb659fds-assets-123456789012-us-east-1"
-#: acceptable latency 30 s / 250 ms per message, as the stack sets it
-TARGET = 120
+#: acceptable latency 30 s, 250 ms per message and the default 180 s warm-up,
+#: as the stack sets them
+LATENCY, PROCESSING, WARMUP = 30, 0.25, 180
 
 
 @pytest.fixture
@@ -84,16 +86,19 @@ def test_group_hook_and_policies_are_deployed(deployed: tuple[DeployedStack, Any
     assert hook["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"
     assert hook["HeartbeatTimeout"] == 300
     policies = autoscaling.describe_policies(AutoScalingGroupName=group_name)["ScalingPolicies"]
+    # target tracking on the instances the work needs (scale-out only); the
+    # SetCapacity, ScaleToZero and MessageAgeScaleOut step policies
     assert Counter(p["PolicyType"] for p in policies) == {
         "TargetTrackingScaling": 1,
-        "StepScaling": 2,
+        "StepScaling": 3,
     }
     (tracking,) = [p for p in policies if p["PolicyType"] == "TargetTrackingScaling"]
-    assert tracking["TargetTrackingConfiguration"]["TargetValue"] == TARGET
+    assert tracking["TargetTrackingConfiguration"]["TargetValue"] == 1
+    assert tracking["TargetTrackingConfiguration"]["DisableScaleIn"] is True
     alarms = stack.client("cloudwatch").describe_alarms()["MetricAlarms"]
     actions = {a for alarm in alarms for a in alarm.get("AlarmActions", [])}
     step_arns = {p["PolicyARN"] for p in policies if p["PolicyType"] == "StepScaling"}
-    assert step_arns <= actions  # scale-from-zero and message-age alarms act on them
+    assert step_arns <= actions  # every step policy has an alarm that invokes it
 
 
 def _asset(stack: DeployedStack, member: str) -> dict[str, bytes]:
@@ -146,26 +151,26 @@ def test_workers_drain_the_queue_and_the_group_follows_the_backlog(
         ]
         return sum(i["LifecycleState"] == "InService" for i in group["Instances"])
 
-    def scale() -> int:
+    def scale(sent: int) -> int:
         visible = int(
             sqs.get_queue_attributes(
                 QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"]
             )["Attributes"]["ApproximateNumberOfMessages"]
         )
-        wanted = desired_capacity(
+        needed = instances_needed(
+            sent_per_minute=sent,
             visible_messages=visible,
-            in_service=in_service(),
-            target=TARGET,
-            min_capacity=0,
-            max_capacity=20,
+            acceptable_latency_seconds=drain_seconds(LATENCY, WARMUP),
+            average_processing_seconds=PROCESSING,
         )
+        wanted = min(20, math.ceil(needed))
         autoscaling.set_desired_capacity(AutoScalingGroupName=group_name, DesiredCapacity=wanted)
         return wanted
 
-    # 302 waiting, target 120 per instance: from 0 to 3 instances
+    # 302 sent and waiting: (302 + 302 x 60 / 210) / 240 = 1.6 -> 2 instances
     assert in_service() == 0
-    assert scale() == 3
-    assert in_service() == 3
+    assert scale(sent=len(bodies)) == 2
+    assert in_service() == 2
 
     # the shipped handler, from the deployed asset, as the instances load it
     handler_dir = tmp_path / "handler"
@@ -206,6 +211,6 @@ def test_workers_drain_the_queue_and_the_group_follows_the_backlog(
     assert sum(w.stats.failed for w in workers) == 5 * len(poison)
     assert sum(w.stats.processed for w in workers) == len(good)
 
-    # the queue is empty: back to the minimum, 0
-    assert scale() == 0
+    # the queue is empty and nothing arrives: back to the minimum, 0
+    assert scale(sent=0) == 0
     assert in_service() == 0
