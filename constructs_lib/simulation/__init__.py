@@ -35,8 +35,10 @@ from constructs_lib.simulation.arrivals import (
 )
 from constructs_lib.simulation.engine import (
     MinuteRecord,
+    ReplayMinute,
     SimulationResult,
     SimulationSettings,
+    replay_metrics,
     simulate_fleet,
 )
 from constructs_lib.simulation.errors import SimulationInputError
@@ -53,6 +55,7 @@ __all__ = [
     "AlarmRule",
     "FleetModel",
     "MinuteRecord",
+    "ReplayMinute",
     "SimulationInputError",
     "SimulationResult",
     "SimulationSettings",
@@ -63,6 +66,7 @@ __all__ = [
     "fleet_from_options",
     "fleet_from_template",
     "load_fleet",
+    "replay_metrics",
     "simulate_fleet",
     "spike_arrivals",
 ]

@@ -11,9 +11,10 @@ assumption with its source.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -25,6 +26,7 @@ from constructs_lib.scaling_rules import (
     decide_state,
     step_for,
     step_policy_capacity,
+    tracking_alarm_states,
     tracking_capacity,
     tracking_direction,
     tracking_policy_capacity,
@@ -32,17 +34,30 @@ from constructs_lib.scaling_rules import (
 from constructs_lib.simulation.errors import SimulationInputError
 from constructs_lib.simulation.fleet import (
     AUTOSCALING,
+    CPU,
+    DELETED,
     DESIRED,
+    EC2,
     IN_SERVICE,
+    NOT_VISIBLE,
     OLDEST_AGE,
+    RECEIVED,
+    SENT,
     SQS,
     VISIBLE,
     FleetModel,
+    MetricName,
     StepPolicy,
-    TrackingPolicy,
 )
 
-__all__ = ["MinuteRecord", "SimulationResult", "SimulationSettings", "simulate_fleet"]
+__all__ = [
+    "MinuteRecord",
+    "ReplayMinute",
+    "SimulationResult",
+    "SimulationSettings",
+    "replay_metrics",
+    "simulate_fleet",
+]
 
 MINUTE = 60
 #: CloudWatch keeps a queue's metrics while it is active: it holds messages or
@@ -52,6 +67,8 @@ INACTIVE_AFTER_SECONDS = 6 * 3600
 REACTIVATION_DELAY_MINUTES = 15
 #: Instances present before the simulation: launched long before minute 0.
 _LONG_AGO = -(10**9)
+#: A sample: one minute's datapoint of each metric, None where none was published.
+Sample = Mapping[MetricName, Value]
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,12 @@ class SimulationSettings:
         default the group's minimum.
     :param queue_idle_minutes_before: minutes the queue had no message and
         no API call before minute 0 (six hours or more: it is inactive).
+    :param cpu_share: the part of a message's processing time the instance's
+        CPU is busy (1: CPU-bound, the best case for CPU-based scaling; an
+        I/O-bound handler waits on the network and is far lower).
+    :param messages_in_flight_per_busy_instance: messages a fully busy
+        instance holds received but not deleted (the worker's receive batch,
+        10), for ``ApproximateNumberOfMessagesNotVisible``.
     """
 
     processing_seconds: float
@@ -83,18 +106,27 @@ class SimulationSettings:
     tracking_low_datapoints: int = TRACKING_LOW_DATAPOINTS
     initial_capacity: int | None = None
     queue_idle_minutes_before: int = 0
+    cpu_share: float = 1.0
+    messages_in_flight_per_busy_instance: int = 10
 
     def __post_init__(self) -> None:
         if self.processing_seconds <= 0:
             raise SimulationInputError(
                 f"processing_seconds={self.processing_seconds!r}: must be more than 0"
             )
-        for name in ("launch_seconds", "metric_delay_minutes", "queue_idle_minutes_before"):
+        for name in (
+            "launch_seconds",
+            "metric_delay_minutes",
+            "queue_idle_minutes_before",
+            "messages_in_flight_per_busy_instance",
+        ):
             if getattr(self, name) < 0:
                 raise SimulationInputError(f"{name}={getattr(self, name)!r}: must not be negative")
         for name in ("tracking_high_datapoints", "tracking_low_datapoints"):
             if getattr(self, name) < 1:
                 raise SimulationInputError(f"{name}={getattr(self, name)!r}: must be at least 1")
+        if not 0 <= self.cpu_share <= 1:
+            raise SimulationInputError(f"cpu_share={self.cpu_share!r}: must be from 0 to 1")
         optional = ("acceptable_latency_seconds", "worker_start_seconds", "initial_capacity")
         for name in optional:
             value = getattr(self, name)
@@ -118,6 +150,10 @@ class MinuteRecord:
     working: int
     #: desired capacity after the minute's scaling decision
     desired: int
+    #: every alarm's state after the minute's evaluation: the step policies'
+    #: alarms by name, and each target-tracking policy's two alarms as
+    #: ``<policy> AlarmHigh`` / ``<policy> AlarmLow``
+    alarm_states: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -155,6 +191,22 @@ class SimulationResult:
     def left_waiting(self) -> int:
         return self.minutes[-1].backlog if self.minutes else 0
 
+    @property
+    def capacity_changes(self) -> int:
+        """How often the desired capacity changed (scaling activities)."""
+        desired = [self.minutes[0].desired] if self.minutes else []
+        desired += [m.desired for m in self.minutes]
+        return sum(1 for before, after in itertools.pairwise(desired) if before != after)
+
+
+@dataclass(frozen=True)
+class ReplayMinute:
+    """What the fleet's alarms and policies decided on one minute of a scripted trace."""
+
+    minute: int
+    desired: int
+    alarm_states: Mapping[str, str]
+
 
 def simulate_fleet(
     fleet: FleetModel, arrivals: Sequence[int], settings: SimulationSettings
@@ -178,13 +230,61 @@ def simulate_fleet(
     return run.result()
 
 
+def replay_metrics(
+    fleet: FleetModel,
+    trace: Sequence[Sample],
+    *,
+    initial_capacity: int | None = None,
+    launch_seconds: int = 0,
+    metric_delay_minutes: int = 0,
+) -> list[ReplayMinute]:
+    """The fleet's alarms and policies on a scripted metric trace, no queue model.
+
+    Minute ``m`` decides on ``trace[m - metric_delay_minutes]`` (one sample
+    per minute: each metric's one-minute datapoint, None for none); the
+    desired capacity and every alarm's state after each minute. A sample
+    without ``GroupInServiceInstances`` takes the desired capacity as it was
+    when the minute began (instances in service as soon as they are asked
+    for, as moto's groups are). The strict local account replays the same
+    trace through the deployed template (`constructs_lib.testing.strict`), so
+    the two implementations can be compared minute by minute. An instance
+    counts as warming from its launch plus ``launch_seconds`` for the
+    policy's warm-up.
+    """
+    desired = bounded_capacity(
+        fleet.min_capacity if initial_capacity is None else initial_capacity,
+        fleet.min_capacity,
+        fleet.max_capacity,
+    )
+    launches: list[tuple[int, int]] = []
+
+    def warming(at: int, warmup: float) -> int:
+        return sum(n for launched, n in launches if at < launched + launch_seconds + warmup)
+
+    decider = _Decider(fleet, warming)
+    samples: list[_Sample] = []
+    replayed = []
+    for minute, values in enumerate(trace):
+        in_service = {(AUTOSCALING, IN_SERVICE): float(desired)}
+        samples.append(_Sample({**in_service, **values}))
+        now = (minute + 1) * MINUTE
+        new = decider.decide(minute, samples, minute - metric_delay_minutes, now, desired)
+        if new is not None and new != desired:
+            if new > desired:
+                launches.append((now, new - desired))
+            desired = new
+        replayed.append(ReplayMinute(minute, desired, decider.alarm_states()))
+    return replayed
+
+
 def _acceptable_latency(fleet: FleetModel, settings: SimulationSettings) -> float:
     if settings.acceptable_latency_seconds is not None:
         return settings.acceptable_latency_seconds
     if fleet.acceptable_latency_seconds is not None:
         return fleet.acceptable_latency_seconds
-    if len(fleet.tracking) == 1:
-        return fleet.tracking[0].target * settings.processing_seconds
+    backlog = [p for p in fleet.tracking if p.tracks_backlog_per_instance]
+    if len(fleet.tracking) == 1 and backlog:
+        return backlog[0].target * settings.processing_seconds
     raise SimulationInputError(
         "acceptable latency: give it (the fleet has no single backlog target to derive it from)"
     )
@@ -227,20 +327,159 @@ class _Instance:
 
 
 class _Sample:
-    """One minute's datapoints, by (namespace, metric name); None where SQS published none."""
+    """One minute's datapoints, by (namespace, metric name); None where none was published."""
 
-    def __init__(self, values: Mapping[tuple[str, str], Value]) -> None:
+    def __init__(self, values: Sample) -> None:
         self.values = values
 
     def in_service(self) -> int:
-        return int(self.values[(AUTOSCALING, IN_SERVICE)] or 0)
+        return int(self.values.get((AUTOSCALING, IN_SERVICE)) or 0)
 
     def stat(self, stat: Mapping[str, Any]) -> Value:
         metric = stat["Metric"]
-        value = self.values[(metric["Namespace"], metric["MetricName"])]
+        value = self.values.get((metric["Namespace"], metric["MetricName"]))
         if value is not None and stat["Stat"] == "SampleCount":
             return 1.0  # one sample a minute
         return value
+
+
+_AGGREGATES: dict[str, Callable[[list[float]], float]] = {
+    "Sum": sum,
+    "Average": lambda values: sum(values) / len(values),
+    "Maximum": max,
+    "Minimum": min,
+    "SampleCount": lambda values: float(len(values)),
+}
+
+
+class _Window:
+    """Several minutes' samples as one datapoint of a longer period, by statistic."""
+
+    def __init__(self, samples: Sequence[_Sample]) -> None:
+        self.samples = samples
+
+    def stat(self, stat: Mapping[str, Any]) -> Value:
+        values = [v for s in self.samples if (v := s.stat({**stat, "Stat": "Sum"})) is not None]
+        return _AGGREGATES[stat["Stat"]](values) if values else None
+
+
+class _Decider:
+    """A fleet's alarms and policies, deciding once a minute on the datapoint they see.
+
+    The same for the simulated queue (`_Run`) and for a scripted trace
+    (`replay_metrics`). ``warming(at, warm-up)`` counts the instances still
+    warming up for a policy's warm-up.
+    """
+
+    def __init__(self, fleet: FleetModel, warming: Callable[[int, float], int],
+                 settings: SimulationSettings | None = None) -> None:  # fmt: skip
+        self.fleet = fleet
+        self.warming = warming
+        self.high = settings.tracking_high_datapoints if settings else TRACKING_HIGH_DATAPOINTS
+        self.low = settings.tracking_low_datapoints if settings else TRACKING_LOW_DATAPOINTS
+        self.step_history: list[list[Value]] = [[] for _ in fleet.steps]
+        self.step_states = ["INSUFFICIENT_DATA" for _ in fleet.steps]
+        self.tracking_history: list[list[Value]] = [[] for _ in fleet.tracking]
+        self.events: list[str] = []
+
+    def alarm_states(self) -> dict[str, str]:
+        steps = zip(self.fleet.steps, self.step_states, strict=True)
+        states = {step.alarm.name: state for step, state in steps}
+        for policy, history in zip(self.fleet.tracking, self.tracking_history, strict=True):
+            high, low = tracking_alarm_states(
+                history, policy.target, high_datapoints=self.high, low_datapoints=self.low
+            )
+            states[f"{policy.name} AlarmHigh"] = high
+            states[f"{policy.name} AlarmLow"] = low
+        return states
+
+    def decide(self, minute: int, samples: Sequence[_Sample], seen: int, now: int,
+               desired: int) -> int | None:  # fmt: skip
+        """The new desired capacity, or None when no policy acts.
+
+        Every policy that acts asks for a capacity; the group takes the
+        largest, within its bounds (EC2 Auto Scaling, "Multiple scaling
+        policies"). Target tracking scales in only when every target-tracking
+        policy with scale-in enabled is ready to (the user guide's
+        considerations for several target-tracking policies).
+        """
+        sample = samples[seen] if seen >= 0 else None
+        wanted: list[tuple[int, str]] = []
+        for index, step in enumerate(self.fleet.steps):
+            period = step.alarm.period_minutes
+            if period == 1:
+                wanted += self._step(index, step, sample, now, minute, desired)
+            elif seen >= 0 and (seen + 1) % period == 0:
+                # A longer period gets its datapoint when it ends (CloudWatch
+                # aggregates its minutes by each query's statistic).
+                window = _Window(samples[max(0, seen - period + 1) : seen + 1])
+                wanted += self._step(index, step, window, now, minute, desired)
+        wanted += self._tracking(sample, now, desired)
+        if not wanted:
+            return None
+        capacity, cause = max(wanted)
+        new = bounded_capacity(capacity, self.fleet.min_capacity, self.fleet.max_capacity)
+        if new != desired:
+            self.events.append(f"minute {minute + 1}: desired {desired} -> {new} ({cause})")
+        return new
+
+    def _step(self, index: int, step: StepPolicy, sample: _Sample | _Window | None, now: int,
+              minute: int, desired: int) -> list[tuple[int, str]]:  # fmt: skip
+        value = evaluate_queries(step.alarm.queries, sample.stat) if sample else None
+        history = self.step_history[index]
+        history.append(value)
+        old = self.step_states[index]
+        new = decide_state(step.alarm, history[-step.alarm.evaluation_periods :], old)
+        self.step_states[index] = new
+        if new != old:
+            self.events.append(f"minute {minute + 1}: alarm {step.alarm.name} {old} -> {new}")
+        if new != "ALARM" or value is None:
+            return []
+        adjustment = step_for(step.steps, value - step.alarm.threshold)
+        if adjustment is None:
+            return []
+        capacity = step_policy_capacity(
+            adjustment_type=step.adjustment_type,
+            adjustment=adjustment,
+            desired=desired,
+            warming=self.warming(now, step.warmup_seconds),
+            min_magnitude=step.min_adjustment_magnitude,
+        )
+        change = (
+            f"sets {adjustment}" if step.adjustment_type == "ExactCapacity" else f"{adjustment:+d}"
+        )
+        return [(capacity, f"{step.name} {change}")]
+
+    def _tracking(self, sample: _Sample | None, now: int, desired: int) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        scale_in: list[tuple[int, str]] = []
+        not_ready_to_scale_in = False
+        for index, policy in enumerate(self.fleet.tracking):
+            value = evaluate_queries(policy.queries, sample.stat) if sample else None
+            history = self.tracking_history[index]
+            history.append(value)
+            direction = tracking_direction(
+                history,
+                policy.target,
+                scale_in=policy.scale_in,
+                high_datapoints=self.high,
+                low_datapoints=self.low,
+            )
+            if policy.scale_in and direction >= 0:
+                not_ready_to_scale_in = True
+            if not direction or sample is None:
+                continue
+            capacity = tracking_policy_capacity(
+                direction=direction,
+                desired=desired,
+                # The in-service count the metric was computed over: AWS's "1,500
+                # messages on 10 instances, target 100 -> 15 instances".
+                proportional=tracking_capacity(value or 0, sample.in_service(), policy.target),
+                warming=self.warming(now, policy.warmup_seconds),
+            )
+            cause = f"{policy.name}: {value:g} per instance, target {policy.target:g}"
+            (out if direction > 0 else scale_in).append((capacity, cause))
+        return out + ([] if not_ready_to_scale_in else scale_in)
 
 
 class _Run:
@@ -258,9 +497,7 @@ class _Run:
         self.instances = [self._instance(_LONG_AGO) for _ in range(self.desired)]
         self.instance_seconds = 0
         self.samples: list[_Sample] = []
-        self.step_history: list[list[Value]] = [[] for _ in fleet.steps]
-        self.step_states = ["OK" for _ in fleet.steps]
-        self.tracking_history: list[list[Value]] = [[] for _ in fleet.tracking]
+        self.decider = _Decider(fleet, self._warming, settings)
         self.idle_seconds = settings.queue_idle_minutes_before * MINUTE
         self.sqs_silent_until = 0  # minutes before this have no SQS datapoint
         self.records: list[MinuteRecord] = []
@@ -282,6 +519,7 @@ class _Run:
     def minute(self, minute: int, arrivals: int) -> None:
         start, end = minute * MINUTE, (minute + 1) * MINUTE
         processed, longest_wait, touched = 0, 0, arrivals > 0 or self.queue.size > 0
+        working_seconds = 0
         for second in range(start, end):
             arriving = (second - start + 1) * arrivals // MINUTE - (
                 second - start
@@ -289,11 +527,12 @@ class _Run:
             if arriving:
                 self.queue.add(second, arriving)
             working = sum(1 for i in self.instances if i.ready_at <= second)
+            working_seconds += working
             touched = touched or working > 0  # a worker polls: an API call
             taken, wait = self._process(working, second)
             processed += taken
             longest_wait = max(longest_wait, wait)
-        self._publish(minute, end, touched)
+        self._publish(minute, end, touched, arrivals, processed, working_seconds)
         self._scale(minute, end)
         self.records.append(
             MinuteRecord(
@@ -305,6 +544,7 @@ class _Run:
                 in_service=self._in_service(end),
                 working=sum(1 for i in self.instances if i.ready_at <= end),
                 desired=self.desired,
+                alarm_states=self.decider.alarm_states(),
             )
         )
 
@@ -322,7 +562,8 @@ class _Run:
     def _warming(self, at: int, warmup: float) -> int:
         return sum(1 for i in self.instances if at < i.in_service_at + warmup)
 
-    def _publish(self, minute: int, end: int, touched: bool) -> None:
+    def _publish(self, minute: int, end: int, touched: bool, arrivals: int, processed: int,
+                 working_seconds: int) -> None:  # fmt: skip
         """This minute's datapoints; SQS publishes none for an inactive queue."""
         if touched:
             if self.idle_seconds >= INACTIVE_AFTER_SECONDS:
@@ -335,85 +576,44 @@ class _Run:
         else:
             self.idle_seconds += MINUTE
         sqs_silent = minute < self.sqs_silent_until or self.idle_seconds >= INACTIVE_AFTER_SECONDS
-        self.samples.append(
-            _Sample(
-                {
-                    (SQS, VISIBLE): None if sqs_silent else float(self.queue.size),
-                    (SQS, OLDEST_AGE): None if sqs_silent else float(self.queue.oldest_age(end)),
-                    (AUTOSCALING, IN_SERVICE): float(self._in_service(end)),
-                    (AUTOSCALING, DESIRED): float(self.desired),
-                }
-            )
+        # How busy the working instances were: the work done over the time they could work.
+        busy = (
+            min(1.0, processed * self.settings.processing_seconds / working_seconds)
+            if working_seconds
+            else None
         )
+        working_now = sum(1 for i in self.instances if i.ready_at <= end)
+        in_flight = (
+            round(busy * working_now * self.settings.messages_in_flight_per_busy_instance)
+            if busy is not None
+            else 0
+        )
+        sqs: dict[MetricName, Value] = {
+            (SQS, VISIBLE): float(self.queue.size),
+            (SQS, OLDEST_AGE): float(self.queue.oldest_age(end)),
+            (SQS, SENT): float(arrivals),
+            (SQS, RECEIVED): float(processed),
+            (SQS, DELETED): float(processed),
+            (SQS, NOT_VISIBLE): float(min(in_flight, processed)),
+        }
+        values: dict[MetricName, Value] = {
+            key: (None if sqs_silent else value) for key, value in sqs.items()
+        }
+        values[(AUTOSCALING, IN_SERVICE)] = float(self._in_service(end))
+        values[(AUTOSCALING, DESIRED)] = float(self.desired)
+        # Instances warming up are left out of the group's aggregated EC2 metrics.
+        values[(EC2, CPU)] = None if busy is None else 100 * self.settings.cpu_share * busy
+        self.samples.append(_Sample(values))
 
     # --- scaling -------------------------------------------------------------------
 
     def _scale(self, minute: int, now: int) -> None:
-        """Every alarm and policy decides on the datapoint it can see; the largest capacity wins."""
         seen = minute - self.settings.metric_delay_minutes
-        sample = self.samples[seen] if seen >= 0 else None
-        wanted: list[tuple[int, str]] = []
-        for index, step in enumerate(self.fleet.steps):
-            wanted += self._step(index, step, sample, now, minute)
-        for index, policy in enumerate(self.fleet.tracking):
-            wanted += self._track(index, policy, sample, now)
-        if not wanted:
-            return
-        capacity, cause = max(wanted)
-        new = bounded_capacity(capacity, self.fleet.min_capacity, self.fleet.max_capacity)
-        if new != self.desired:
-            self.events.append(f"minute {minute + 1}: desired {self.desired} -> {new} ({cause})")
+        new = self.decider.decide(minute, self.samples, seen, now, self.desired)
+        self.events += self.decider.events
+        self.decider.events.clear()
+        if new is not None and new != self.desired:
             self._set_capacity(new, now)
-
-    def _step(
-        self, index: int, step: StepPolicy, sample: _Sample | None, now: int, minute: int
-    ) -> list[tuple[int, str]]:
-        value = evaluate_queries(step.alarm.queries, sample.stat) if sample else None
-        history = self.step_history[index]
-        history.append(value)
-        old = self.step_states[index]
-        new = decide_state(step.alarm, history[-step.alarm.evaluation_periods :], old)
-        self.step_states[index] = new
-        if new != old:
-            self.events.append(f"minute {minute + 1}: alarm {step.alarm.name} {old} -> {new}")
-        if new != "ALARM" or value is None:
-            return []
-        adjustment = step_for(step.steps, value - step.alarm.threshold)
-        if adjustment is None:
-            return []
-        capacity = step_policy_capacity(
-            adjustment_type=step.adjustment_type,
-            adjustment=adjustment,
-            desired=self.desired,
-            warming=self._warming(now, step.warmup_seconds),
-            min_magnitude=step.min_adjustment_magnitude,
-        )
-        return [(capacity, f"{step.name} {adjustment:+d}")]
-
-    def _track(
-        self, index: int, policy: TrackingPolicy, sample: _Sample | None, now: int
-    ) -> list[tuple[int, str]]:
-        value = evaluate_queries(policy.queries, sample.stat) if sample else None
-        history = self.tracking_history[index]
-        history.append(value)
-        direction = tracking_direction(
-            history,
-            policy.target,
-            scale_in=policy.scale_in,
-            high_datapoints=self.settings.tracking_high_datapoints,
-            low_datapoints=self.settings.tracking_low_datapoints,
-        )
-        if not direction or sample is None:
-            return []
-        capacity = tracking_policy_capacity(
-            direction=direction,
-            desired=self.desired,
-            # The in-service count the metric was computed over: AWS's "1,500
-            # messages on 10 instances, target 100 -> 15 instances".
-            proportional=tracking_capacity(value or 0, sample.in_service(), policy.target),
-            warming=self._warming(now, policy.warmup_seconds),
-        )
-        return [(capacity, f"{policy.name}: {value:g} per instance, target {policy.target:g}")]
 
     def _set_capacity(self, new: int, now: int) -> None:
         while len(self.instances) < new:

@@ -56,8 +56,18 @@ def assumptions(settings: SimulationSettings) -> list[Assumption]:
         ),
         Assumption(
             "SQS publishes its metrics once a minute; a datapoint is the queue at the end of "
-            f"its minute, and alarms see it {settings.metric_delay_minutes} minute(s) later.",
+            f"its minute, and alarms see it {settings.metric_delay_minutes} minute(s) later. "
+            "NumberOfMessagesSent is the minute's arrivals; NumberOfMessagesReceived and "
+            "NumberOfMessagesDeleted the messages taken (every one succeeds).",
             _SQS_METRICS + " (the one-minute interval; the lag is a modelling choice)",
+        ),
+        Assumption(
+            "A fully busy instance holds "
+            f"{settings.messages_in_flight_per_busy_instance} messages in flight (its "
+            "receive batch), fewer as it idles (ApproximateNumberOfMessagesNotVisible); its "
+            f"CPU is busy {settings.cpu_share:.0%} of its processing time (CPUUtilization, "
+            "averaged over the instances taking messages; warming ones are left out).",
+            MODELLING_CHOICE,
         ),
         Assumption(
             f"A queue without messages or API calls for {INACTIVE_AFTER_SECONDS // 3600} hours "
@@ -67,9 +77,10 @@ def assumptions(settings: SimulationSettings) -> list[Assumption]:
             _SQS_METRICS,
         ),
         Assumption(
-            "Alarms are evaluated every minute over their last EvaluationPeriods datapoints "
-            "with DatapointsToAlarm and TreatMissingData; an alarm in ALARM invokes its "
-            "scaling policy once a minute.",
+            "Alarms are evaluated at the end of each period over their last EvaluationPeriods "
+            "datapoints with DatapointsToAlarm and TreatMissingData (a period of several "
+            "minutes aggregates its minutes by each metric's statistic); an alarm in ALARM "
+            "invokes its scaling policies at each evaluation.",
             _ALARMS,
         ),
         Assumption(
@@ -78,12 +89,13 @@ def assumptions(settings: SimulationSettings) -> list[Assumption]:
             "90 % of it (the alarms AWS creates, as observed; the user guide gives no numbers "
             "and AWS may tune them), to ceil(metric x in-service instances / target), never "
             "below the desired capacity when scaling out; AWS says it scales in 'more "
-            "gradually' without saying how, the model scales in proportionally.",
+            "gradually' without saying how, the model scales in proportionally, and only "
+            "when every target-tracking policy with scale-in enabled is ready to.",
             _TRACKING,
         ),
         Assumption(
             "Step policies pick the step whose bounds hold the breach (datapoint minus "
-            "threshold) and change the capacity by its adjustment.",
+            "threshold) and change the capacity by its adjustment (ExactCapacity: set it).",
             _STEPS,
         ),
         Assumption(

@@ -13,6 +13,7 @@ simulator is told it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from constructs_lib.scaling_rules import DEFAULT_WARMUP_SECONDS
 from constructs_lib.simulation.errors import SimulationInputError
 from constructs_lib.simulation.fleet import (
     AUTOSCALING,
+    CPU,
+    EC2,
     PERIOD_SECONDS,
     SQS,
     AlarmRule,
@@ -33,6 +36,8 @@ from constructs_lib.simulation.fleet import (
 __all__ = ["fleet_from_template", "load_fleet"]
 
 GROUP = "AWS::AutoScaling::AutoScalingGroup"
+#: The one predefined target-tracking metric simulated (the ecs-patterns way's CPU).
+CPU_PREDEFINED = "ASGAverageCPUUtilization"
 POLICY = "AWS::AutoScaling::ScalingPolicy"
 ALARM = "AWS::CloudWatch::Alarm"
 Resource = Mapping[str, Any]
@@ -150,14 +155,34 @@ def _fleet_of(group: _Candidate) -> FleetModel:
             f"{where}: the policies read the metrics of {len(queues)} queues "
             f"({', '.join(sorted(queues))}); the simulator models one queue"
         )
+    latency, processing = _latency_and_processing(tracking)
     return FleetModel(
         min_capacity=_whole(props.get("MinSize"), f"{where}: MinSize"),
         max_capacity=_whole(props.get("MaxSize"), f"{where}: MaxSize"),
         warmup_seconds=warmup,
         tracking=tuple(tracking),
         steps=tuple(steps),
+        acceptable_latency_seconds=latency,
+        average_processing_seconds=processing,
         source=where,
     )
+
+
+#: The default policy's expression: ``(sent + visible * 60/drain) / (60/processing) / ...``.
+_INSTANCES_NEEDED = re.compile(r"^\(sent \+ visible \* ([0-9.]+)\) / ([0-9.]+) / ")
+
+
+def _latency_and_processing(tracking: list[TrackingPolicy]) -> tuple[float | None, float | None]:
+    """What the default policy's expression says: the acceptable latency (its drain
+    time less the warm-up) and the processing time; (None, None) for other policies."""
+    for policy in tracking:
+        for query in policy.queries:
+            found = _INSTANCES_NEEDED.match(str(query.get("Expression", "")))
+            if found:
+                drain = round(60 / float(found.group(1)), 6)
+                processing = round(60 / float(found.group(2)), 6)
+                return drain - policy.warmup_seconds, processing
+    return None, None
 
 
 def _group_warmup(props: Resource, where: str) -> float:
@@ -192,9 +217,21 @@ class _PolicyReader:
     def tracking(self) -> TrackingPolicy:
         config = self.policy.get("TargetTrackingConfiguration") or {}
         spec = config.get("CustomizedMetricSpecification")
-        if not spec:
-            raise SimulationInputError(f"{self.where}: only customized metrics are simulated")
-        if spec.get("Metrics"):
+        predefined = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+        if predefined == CPU_PREDEFINED:
+            # "ASGAverageCPUUtilization—Average CPU utilization of the Auto Scaling group"
+            stat = {"Metric": {"Namespace": EC2, "MetricName": CPU}, "Stat": "Average"}
+            queries: tuple[dict[str, Any], ...] = (
+                {"Id": "cpu", "MetricStat": {**stat, "Period": PERIOD_SECONDS}, "ReturnData": True},
+            )
+        elif predefined:
+            raise SimulationInputError(
+                f"{self.where}: predefined metric {predefined} is not simulated "
+                f"(simulated: {CPU_PREDEFINED} and customized metrics)"
+            )
+        elif not spec:
+            raise SimulationInputError(f"{self.where}: no metric to track")
+        elif spec.get("Metrics"):
             queries = tuple(self._query(q) for q in spec["Metrics"])
         else:
             stat = {"Metric": spec, "Stat": spec.get("Statistic", "Average")}
@@ -230,16 +267,15 @@ class _PolicyReader:
         ]
 
     def _alarm(self, alarm_id: str, props: Resource) -> AlarmRule:
-        where = f"{self.group.label()}: alarm {alarm_id}"
-        if int(props.get("Period") or PERIOD_SECONDS) != PERIOD_SECONDS:
-            raise SimulationInputError(
-                f"{where}: period {props['Period']} s; only one-minute periods are simulated"
-            )
         if props.get("Metrics"):
             queries = tuple(self._query(q) for q in props["Metrics"])
         else:
             metric = {k: props.get(k) for k in ("Namespace", "MetricName", "Dimensions")}
-            stat = {"Metric": metric, "Stat": props.get("Statistic"), "Period": props.get("Period")}
+            stat = {
+                "Metric": metric,
+                "Stat": props.get("Statistic") or props.get("ExtendedStatistic"),
+                "Period": props.get("Period"),
+            }
             queries = (self._query({"Id": "m1", "MetricStat": stat, "ReturnData": True}),)
         datapoints = props.get("DatapointsToAlarm")
         return AlarmRule(
@@ -274,9 +310,9 @@ class _PolicyReader:
         }
 
     def _check_dimensions(self, metric: Resource) -> None:
-        """An Auto Scaling metric must be this group's: the simulator models only it."""
+        """An Auto Scaling or EC2 metric must be this group's: the simulator models only it."""
         dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions") or []}
-        if metric.get("Namespace") == AUTOSCALING:
+        if metric.get("Namespace") in (AUTOSCALING, EC2):
             if dimensions.get("AutoScalingGroupName") != {"Ref": self.group.logical_id}:
                 raise SimulationInputError(
                     f"{self.where}: {metric.get('MetricName')} of another group "

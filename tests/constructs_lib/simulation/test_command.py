@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,76 @@ def test_options_and_a_spike_print_the_table_and_write_the_png(
     assert code == 0
     assert out.startswith("| measure | value |")
     assert "| minutes above the acceptable latency (30 s) |" in out
-    assert "Scaling events:" in out and "ScaleFromZero +1" in out
+    # the default policy sets the capacity the work needs from zero in one step
+    assert "Scaling events:" in out and "SetCapacity sets 4" in out
     assert "Assumptions:\n1. " in out
     assert png.read_bytes().startswith(PNG_SIGNATURE)
     assert png.stat().st_size > 20_000
     assert f"Plot: {png}" in out
+
+
+def test_scaling_picks_the_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate-fleet", "--processing-time", "0.25", "--acceptable-latency", "30",
+                 "--max-capacity", "20", "--spike", "600", "--scaling", "backlog-per-instance",
+                 "--output", str(tmp_path / "f.png"), "--events"])  # fmt: skip
+    assert code == 0
+    assert "ScaleFromZero +1" in capsys.readouterr().out  # AWS's guide's +1 from zero
+
+
+def test_compare_runs_every_policy_on_one_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "compare.png"
+    code = main(["simulate-fleet", "--processing-time", "0.25", "--acceptable-latency", "30",
+                 "--max-capacity", "20", "--constant", "600", "--minutes", "90", "--compare",
+                 "--output", str(png)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = [line for line in out.splitlines() if line.startswith("| ")][2:]
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [
+        "arrivals and backlog (the default)",
+        "backlog per instance (AWS's guide)",
+        "CPU 50 % + queue-depth steps (the ecs-patterns way)",
+        "visible + in-flight per instance (the KEDA way)",
+        "ideal (the work; at least one instance in a minute with arrivals)",
+    ]
+    # settled: the default is never late; AWS's guide saws (issue 19's finding)
+    assert "| 0 of 70 (0 %) |" in rows[0]
+    assert "| 0 of 70 (0 %) |" not in rows[1]
+    assert png.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_compare_with_a_template_adds_its_fleet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aws_cdk import Duration, Stack
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk.assertions import Template
+
+    from constructs_lib import QueueWorkerFleet, SecureQueue, WorkerScaling
+    from tests.conftest import new_app
+
+    def template(scaling: WorkerScaling) -> Path:
+        stack = Stack(new_app(), "Fleet")
+        vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+        QueueWorkerFleet(stack, "Workers", queue=SecureQueue(stack, "Jobs"), vpc=vpc,
+                         handler="jobs:handle", scaling=scaling,
+                         acceptable_latency=Duration.seconds(30),
+                         average_processing_time=Duration.millis(250))  # fmt: skip
+        path = tmp_path / f"{scaling.name}.template.json"
+        path.write_text(json.dumps(Template.from_stack(stack).to_json()))
+        return path
+
+    args = ["simulate-fleet", "--processing-time", "0.25", "--constant", "600",
+            "--minutes", "60", "--output", str(tmp_path / "c.png")]  # fmt: skip
+    default = template(WorkerScaling.ARRIVALS_AND_BACKLOG)
+    assert main([*args, "--template", str(default), "--compare", "keda"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][2:]
+    assert rows[0].startswith("| template: ") and "the KEDA way" in rows[1]
+    # the latency and processing time were read back from the default policy
+    backlog = template(WorkerScaling.BACKLOG_PER_INSTANCE)
+    assert main([*args, "--template", str(backlog), "--compare"]) == 2
+    assert "compare with the fleet's options" in capsys.readouterr().err
 
 
 def test_a_csv_load(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

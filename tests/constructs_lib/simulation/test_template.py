@@ -12,7 +12,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Template
 
-from constructs_lib import QueueWorkerFleet, SecureQueue
+from constructs_lib import QueueWorkerFleet, SecureQueue, WorkerScaling
 from constructs_lib.simulation import (
     SimulationInputError,
     fleet_from_options,
@@ -61,10 +61,31 @@ def test_min_capacity_above_zero_has_no_scale_from_zero() -> None:
                      min_capacity=1)  # fmt: skip
     fleet = fleet_from_template(Template.from_stack(stack).to_json())
     assert fleet == fleet_from_options(min_capacity=1, visibility_timeout_seconds=60)
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    # the scale-in alarm and the age alarm; nothing from or to zero
     assert [step.alarm.name for step in fleet.steps] == [
-        next(name for name in Template.from_stack(stack).to_json()["Resources"]
-             if name.startswith("WorkersMessageAgeAlarm"))
-    ]  # fmt: skip
+        next(name for name in resources if name.startswith(prefix))
+        for prefix in ("WorkersScaleInAlarm", "WorkersMessageAgeAlarm")
+    ]
+
+
+@pytest.mark.parametrize("scaling", list(WorkerScaling))
+def test_every_scaling_mode_reads_back_as_its_options(scaling: WorkerScaling) -> None:
+    app = new_app()
+    stack = Stack(app, "Modes")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    backlog = {} if scaling is WorkerScaling.QUEUE_DEPTH_STEPS else {
+        "acceptable_latency": Duration.seconds(30),
+        "average_processing_time": Duration.millis(250),
+    }  # fmt: skip
+    jobs = SecureQueue(stack, "Jobs")
+    QueueWorkerFleet(stack, "Workers", queue=jobs, vpc=vpc, handler="jobs:handle",
+                     scaling=scaling, max_capacity=45, **backlog)  # fmt: skip
+    options = {} if scaling is WorkerScaling.QUEUE_DEPTH_STEPS else {
+        "acceptable_latency_seconds": 30, "average_processing_seconds": 0.25,
+    }  # fmt: skip
+    expected = fleet_from_options(scaling=scaling.value, max_capacity=45, **options)
+    assert fleet_from_template(Template.from_stack(stack).to_json()) == expected
 
 
 def test_a_cdk_out_folder_and_a_construct_path_pick_the_fleet(
@@ -97,27 +118,46 @@ def _policy(template: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 def test_a_metric_the_simulator_does_not_model_is_refused(buffering: dict[str, Any]) -> None:
     template = copy.deepcopy(buffering)
-    metrics = _policy(template, "WorkersBacklogPerInstanceScaling")[
+    metrics = _policy(template, "WorkersArrivalsAndBacklogScaling")[
         "TargetTrackingConfiguration"]["CustomizedMetricSpecification"]["Metrics"]  # fmt: skip
-    metrics[0]["MetricStat"]["Metric"]["MetricName"] = "NumberOfMessagesSent"
-    with pytest.raises(SimulationInputError, match="AWS/SQS NumberOfMessagesSent is not simulated"):
+    metrics[0]["MetricStat"]["Metric"]["MetricName"] = "NumberOfEmptyReceives"
+    with pytest.raises(
+        SimulationInputError, match="AWS/SQS NumberOfEmptyReceives is not simulated"
+    ):
         fleet_from_template(template)
 
 
-def test_a_predefined_metric_is_refused(buffering: dict[str, Any]) -> None:
+def test_predefined_cpu_is_read_and_other_predefined_metrics_are_refused(
+    buffering: dict[str, Any],
+) -> None:
+    # ASGAverageCPUUtilization: "Average CPU utilization of the Auto Scaling
+    # group" (EC2 Auto Scaling, "Target tracking scaling policies"), the
+    # ecs-patterns way's scale-out signal, which the comparison models.
     template = copy.deepcopy(buffering)
-    _policy(template, "WorkersBacklogPerInstanceScaling")["TargetTrackingConfiguration"] = {
-        "PredefinedMetricSpecification": {"PredefinedMetricType": "ASGAverageCPUUtilization"},
-        "TargetValue": 50,
-    }
-    with pytest.raises(SimulationInputError, match="only customized metrics are simulated"):
+    config = _policy(template, "WorkersArrivalsAndBacklogScaling")["TargetTrackingConfiguration"]
+    config.pop("CustomizedMetricSpecification")
+    config["PredefinedMetricSpecification"] = {"PredefinedMetricType": "ASGAverageCPUUtilization"}
+    config["TargetValue"] = 50
+    [cpu] = fleet_from_template(template).tracking
+    assert cpu.target == 50
+    assert cpu.queries[0]["MetricStat"]["Metric"] == {
+        "Namespace": "AWS/EC2", "MetricName": "CPUUtilization"}  # fmt: skip
+    config["PredefinedMetricSpecification"] = {"PredefinedMetricType": "ALBRequestCountPerTarget"}
+    with pytest.raises(SimulationInputError, match="predefined metric ALBRequestCountPerTarget"):
         fleet_from_template(template)
 
 
-def test_a_five_minute_alarm_is_refused(buffering: dict[str, Any]) -> None:
+def test_alarm_periods_of_whole_minutes_are_read_others_refused(
+    buffering: dict[str, Any],
+) -> None:
     template = copy.deepcopy(buffering)
-    _policy(template, "WorkersMessageAgeAlarm")["Period"] = 300
-    with pytest.raises(SimulationInputError, match="period 300 s; only one-minute periods"):
+    age = _policy(template, "WorkersMessageAgeAlarm")
+    age["Period"] = 300
+    alarm = next(s.alarm for s in fleet_from_template(template).steps
+                 if s.alarm.name.startswith("WorkersMessageAgeAlarm"))  # fmt: skip
+    assert alarm.period_minutes == 5
+    age["Period"] = 90
+    with pytest.raises(SimulationInputError, match="period 90 s; simulated periods are whole"):
         fleet_from_template(template)
 
 
