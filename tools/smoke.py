@@ -377,8 +377,8 @@ def nightly_schedule(deployment: LocalDeployment) -> None:
 
 #: Smoke check name -> the open defect of the example app it fails on (XFAIL).
 KNOWN_DEFECTS: dict[str, str] = {}
-#: acceptable latency 30 s / 250 ms per message, as the Buffering stack sets it
-JOBS_BACKLOG_TARGET = 120
+#: Buffering's fleet: 30 s acceptable latency, 250 ms per message, the default warm-up.
+JOBS_LATENCY, JOBS_PROCESSING, JOBS_WARMUP = 30, 0.25, 180
 BACKLOG = 600
 
 
@@ -398,10 +398,12 @@ def desired_capacity_of(deployment: LocalDeployment) -> int:
 
 
 @smoke_check(
-    "Buffering: a backlog raises the fleet's desired capacity to the backlog-per-instance target"
+    "Buffering: a backlog sets the fleet's desired capacity to the instances the work needs"
 )
 def backlog_scales_out(deployment: LocalDeployment) -> None:
-    from constructs_lib.scaling import desired_capacity
+    import math
+
+    from constructs_lib.scaling import drain_seconds, instances_needed
 
     strict = strict_of(deployment)
     sqs = deployment.account.client("sqs")
@@ -411,15 +413,16 @@ def backlog_scales_out(deployment: LocalDeployment) -> None:
     for start in range(0, BACKLOG, 10):
         entries = [{"Id": str(n), "MessageBody": f"backlog-{start + n}"} for n in range(10)]
         sqs.send_message_batch(QueueUrl=url, Entries=entries)
-    # minute 1: no worker in service, messages wait -> ScaleFromZero adds one;
-    # minute 3: the third datapoint above the target -> target tracking
-    events = strict.advance(minutes=3)
-    expected = desired_capacity(
-        visible_messages=BACKLOG, in_service=1, target=JOBS_BACKLOG_TARGET,
-        min_capacity=0, max_capacity=20,
+    # minute 1: no worker in service, 600 sent and waiting -> ScaleFromZeroAlarm
+    # sets the capacity the work needs in one step (SetCapacity, ExactCapacity)
+    events = strict.advance(minutes=1)
+    needed = instances_needed(
+        sent_per_minute=BACKLOG, visible_messages=BACKLOG,
+        acceptable_latency_seconds=drain_seconds(JOBS_LATENCY, JOBS_WARMUP),
+        average_processing_seconds=JOBS_PROCESSING,
     )  # fmt: skip
     after = desired_capacity_of(deployment)
-    assert (before, after) == (0, expected), (before, after, events)
+    assert (before, after) == (0, math.ceil(needed)), (before, after, events)
 
 
 @smoke_check("Buffering: a drained queue lowers the fleet's desired capacity to its minimum")
@@ -427,7 +430,9 @@ def drained_scales_in(deployment: LocalDeployment) -> None:
     strict = strict_of(deployment)
     sqs = deployment.account.client("sqs")
     sqs.purge_queue(QueueUrl=deployment.physical_id("Buffering/Jobs/Queue"))
-    events = strict.advance(minutes=15)  # target tracking scales in after 15 low datapoints
+    # the scale-in alarm (five-minute periods) keeps one instance; after 15
+    # minutes with nothing arriving or waiting, ScaleToZero empties the fleet
+    events = strict.advance(minutes=20)
     assert desired_capacity_of(deployment) == 0, events
 
 

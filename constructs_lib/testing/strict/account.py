@@ -7,12 +7,19 @@ what was dropped and advance the account's clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
+from constructs_lib.metric_math import Value
 from constructs_lib.testing.activation import PARTS, activate, deactivate
-from constructs_lib.testing.strict import deliveries, principals  # noqa: F401  (register parts)
-from constructs_lib.testing.strict.alarms import advance_clock, reset_alarm_history
+from constructs_lib.testing.strict import deliveries, metrics, principals  # noqa: F401  (register parts)
+from constructs_lib.testing.strict.alarms import (
+    advance_clock,
+    alarm_states,
+    reset_alarm_history,
+    tracking_states,
+)
 from constructs_lib.testing.strict.deliveries import fire_schedule
 from constructs_lib.testing.strict.state import (
     PART_NAMES,
@@ -21,6 +28,20 @@ from constructs_lib.testing.strict.state import (
     UnexpectedDrops,
     enabled,
 )
+
+
+@dataclass(frozen=True)
+class ReplayedMinute:
+    """The account after one minute of a scripted metric trace."""
+
+    minute: int
+    #: Auto Scaling group name -> desired capacity
+    desired: Mapping[str, int]
+    #: alarm name -> state; a target-tracking policy's two alarms as
+    #: ``<policy name> AlarmHigh`` / ``<policy name> AlarmLow``
+    alarm_states: Mapping[str, str]
+    #: what happened in the minute (state changes, scaling activities)
+    events: tuple[str, ...]
 
 
 class StrictAccount:
@@ -69,6 +90,30 @@ class StrictAccount:
             raise RuntimeError("the strict account's 'alarms' part is off")
         return advance_clock(minutes)
 
+    def replay_metrics(
+        self, trace: Sequence[Mapping[tuple[str, str], Value]]
+    ) -> list[ReplayedMinute]:
+        """Advance a minute per entry of ``trace``, its metrics scripted (see
+        `constructs_lib.testing.strict.metrics.script`): every alarm and policy of
+        the account decides on them as CloudWatch and Auto Scaling would.
+
+        The fleet simulator replays the same trace through the same template
+        (`constructs_lib.simulation.replay_metrics`); the two must agree.
+        """
+        replayed = []
+        try:
+            for minute, values in enumerate(trace):
+                metrics.script(values)
+                events = self.advance(minutes=1)
+                replayed.append(
+                    ReplayedMinute(
+                        minute, _desired(), {**alarm_states(), **tracking_states()}, tuple(events)
+                    )
+                )
+        finally:
+            metrics.script(None)
+        return replayed
+
     def fire_schedule(
         self, name: str, *, group: str = "default", account_id: str, region: str
     ) -> bool:
@@ -113,6 +158,17 @@ def active_account() -> StrictAccount | None:
     """A handle on the strict account when any part is active (e.g. by a fixture), else None."""
     parts = tuple(p for p in PART_NAMES if p in PARTS and PARTS[p].active)
     return StrictAccount(parts) if parts else None
+
+
+def _desired() -> dict[str, int]:
+    from moto.autoscaling.models import autoscaling_backends
+
+    return {
+        name: int(group.desired_capacity or 0)
+        for regions in autoscaling_backends.values()
+        for backend in regions.values()
+        for name, group in backend.autoscaling_groups.items()
+    }
 
 
 def reset() -> None:

@@ -34,6 +34,7 @@ from moto.cloudwatch.models import cloudwatch_backends
 from constructs_lib.metric_math import Value, evaluate_queries
 from constructs_lib.scaling_rules import (
     decide_state,
+    tracking_alarm_states,
     tracking_capacity,
     tracking_direction,
     tracking_policy_capacity,
@@ -43,11 +44,12 @@ from constructs_lib.testing.strict import scaling
 from constructs_lib.testing.strict.deliveries import publish_from_service
 from constructs_lib.testing.strict.metrics import (
     MetricKey,
+    count_sent,
     datapoint,
     record_sample,
     reset_samples,
 )
-from constructs_lib.testing.strict.state import STATE, STRICT_GROUP, now
+from constructs_lib.testing.strict.state import STATE, STRICT_GROUP, enabled, now
 
 MINUTE = 60
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -106,9 +108,11 @@ def _period_minutes(alarm: Any) -> int:
 
 def _evaluate_alarm(backend: Any, alarm: Any, account: str, region: str, at: float) -> list[str]:
     period = _period_minutes(alarm)
+    # Every minute's sample is taken (CloudWatch receives one a minute); a
+    # longer period gets its datapoint, aggregated by statistic, when it ends.
+    value = alarm_value(alarm, account, region, at, period * MINUTE)
     if _MINUTES[0] % period:
         return []
-    value = alarm_value(alarm, account, region, at, period * MINUTE)
     history = _DATAPOINTS[alarm.alarm_arn]
     history.append(value)
     old = _STATES.get(alarm.alarm_arn, "INSUFFICIENT_DATA")
@@ -245,11 +249,47 @@ def _track(backend: Any, policy: Any, account: str, region: str, at: float) -> l
     wanted = tracking_policy_capacity(
         direction=direction,
         desired=int(group.desired_capacity or 0),
-        proportional=tracking_capacity(value or 0, len(group.active_instances()), target),
+        # the in-service count the metric was computed over (AWS's "1,500
+        # messages on 10 instances, target 100 -> 15 instances")
+        proportional=tracking_capacity(value or 0, _in_service(account, region, group, at), target),
         warming=scaling.warming(key, at, scaling.warmup_of(policy)),
     )
     line = scaling.set_capacity(backend, group, wanted, at, cause=f"target tracking {policy.name}")
     return [line] if line else []
+
+
+def _in_service(account: str, region: str, group: Any, at: float) -> int:
+    key = MetricKey.of(account, region, "AWS/AutoScaling", "GroupInServiceInstances",
+                       {"AutoScalingGroupName": group.name})  # fmt: skip
+    record_sample(key, at)
+    value = datapoint(key, "Average", MINUTE, at)
+    return int(value or 0)
+
+
+def alarm_states() -> dict[str, str]:
+    """Every alarm's state after the last minute, by alarm name (a new alarm's is
+    ``INSUFFICIENT_DATA`` until its first period ends)."""
+    return {
+        alarm.name: _STATES.get(alarm.alarm_arn, "INSUFFICIENT_DATA")
+        for regions in cloudwatch_backends.values()
+        for backend in regions.values()
+        for alarm in backend.alarms.values()
+    }
+
+
+def tracking_states() -> dict[str, str]:
+    """The two alarms of every target-tracking policy: ``<policy> AlarmHigh``/``AlarmLow``."""
+    states = {}
+    for regions in autoscaling_backends.values():
+        for backend in regions.values():
+            for policy in backend.policies.values():
+                if policy.policy_type != "TargetTrackingScaling":
+                    continue
+                target = float(vars(policy.target_tracking_configuration)["TargetValue"])
+                high, low = tracking_alarm_states(_TRACKED.get(policy.arn, []), target)
+                states[f"{policy.name} AlarmHigh"] = high
+                states[f"{policy.name} AlarmLow"] = low
+    return states
 
 
 def _scale_in_allowed(config: dict[str, Any]) -> bool:
@@ -268,6 +308,18 @@ def _wrap_group_from_cloudformation(original: Callable[..., Any]) -> Callable[..
     return create
 
 
+def _wrap_send_message(original: Callable[..., Any]) -> Callable[..., Any]:
+    # NumberOfMessagesSent: every message SQS accepts, whoever sends it
+    # (SendMessageBatch and the services' deliveries go through here too).
+    def send_message(self: Any, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        message = original(self, queue_name, *args, **kwargs)
+        if enabled("alarms"):
+            count_sent(self.account_id, self.region_name, queue_name, now())
+        return message
+
+    return send_message
+
+
 register_part(
     "alarms",
     "alarms evaluated from the account's state when the clock is advanced; SNS and "
@@ -276,7 +328,8 @@ register_part(
         MotoPatch(
             "moto.autoscaling.models:FakeAutoScalingGroup.create_from_cloudformation_json",
             _wrap_group_from_cloudformation,
-        )
+        ),
+        MotoPatch("moto.sqs.models:SQSBackend.send_message", _wrap_send_message),
     ],
     group=STRICT_GROUP,
 )

@@ -6,11 +6,21 @@ of a period by statistic, as CloudWatch does. Sampled:
 
 - ``AWS/SQS`` ``ApproximateNumberOfMessagesVisible``,
   ``ApproximateNumberOfMessagesNotVisible``, ``ApproximateNumberOfMessagesDelayed``,
-  ``ApproximateAgeOfOldestMessage`` (by ``QueueName``);
+  ``ApproximateAgeOfOldestMessage`` (by ``QueueName``), and
+  ``NumberOfMessagesSent``: the messages sent to the queue in the minute
+  (``SendMessage``, ``SendMessageBatch`` and every service delivery; not the
+  ones a redrive policy moves to a DLQ, which SQS does not count either:
+  "if a message is sent to a dead-letter queue as a result of a failed
+  processing attempt, it isn't captured by this metric");
 - ``AWS/AutoScaling`` ``GroupInServiceInstances``, ``GroupDesiredCapacity``
   (by ``AutoScalingGroupName``).
 
 Any other metric has no data (the alarm's ``TreatMissingData`` decides).
+
+`script` replaces what the account's state says with a scripted value per
+minute (one mapping of ``(namespace, metric name)`` to a value, for every
+dimension), so the same trace can be replayed here and in the fleet
+simulator (`constructs_lib.simulation.replay_metrics`).
 """
 
 from __future__ import annotations
@@ -46,10 +56,33 @@ class MetricStatError(ValueError):
 
 #: metric -> [(time, value)], one sample per minute of the account's clock
 _SAMPLES: dict[MetricKey, list[tuple[float, float]]] = defaultdict(list)
+#: (account, region, queue name) -> the times messages were sent to it
+_SENT: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+#: this minute's scripted values by (namespace, metric name), when a trace is replayed
+_SCRIPT: list[Mapping[tuple[str, str], Value]] = []
+MINUTE = 60
 
 
 def reset_samples() -> None:
     _SAMPLES.clear()
+    _SENT.clear()
+    _SCRIPT.clear()
+
+
+def script(values: Mapping[tuple[str, str], Value] | None) -> None:
+    """This minute's metrics are ``values`` (None: the account's state again).
+
+    A metric named in ``values`` takes its value whatever its dimensions;
+    ``None`` there means no datapoint. Others come from the state.
+    """
+    _SCRIPT.clear()
+    if values is not None:
+        _SCRIPT.append(values)
+
+
+def count_sent(account: str, region: str, queue_name: str, at: float) -> None:
+    """One message sent to the queue at ``at`` (the account's clock)."""
+    _SENT[(account, region, queue_name)].append(at)
 
 
 def record_sample(key: MetricKey, at: float) -> None:
@@ -83,8 +116,14 @@ _STATISTICS: dict[str, Callable[[list[float]], float]] = {
 
 
 def current_value(key: MetricKey, at: float) -> Value:
-    """The metric now, from moto's state; None when there is no such metric or resource."""
+    """The metric now, from moto's state (or the script); None when there is no such
+    metric or resource."""
+    if _SCRIPT and (key.namespace, key.name) in _SCRIPT[0]:
+        return _SCRIPT[0][(key.namespace, key.name)]
     dims = dict(key.dimensions)
+    if key.namespace == "AWS/SQS" and key.name == "NumberOfMessagesSent" and "QueueName" in dims:
+        sent = _SENT.get((key.account, key.region, dims["QueueName"]), [])
+        return float(sum(1 for t in sent if at - MINUTE < t <= at))
     if key.namespace == "AWS/SQS" and "QueueName" in dims:
         queue = sqs_backends[key.account][key.region].queues.get(dims["QueueName"])
         return None if queue is None else _queue_metric(queue, key.name, at)
