@@ -10,7 +10,8 @@ Prints one table per figure, then the three speed goals of the project
 2. synth cost as work grows: 1, 10, 50, 100 SecureQueue patterns;
 3. resources per pattern;
 4. worker economy: SQS requests per processed message (when the worker's
-   benchmark is present);
+   benchmark is present); the fleet's scaling goals on issue 19's loads
+   (benchmarks/fleet_scaling.py, deterministic);
 5. the ``make deploy-local`` cycle (tools.deploy_local: synth, bootstrap,
    deploy, smoke, destroy, deploy again, destroy) with the real CDK CLI
    against a local moto account, each stage's seconds (goal <= 30 s);
@@ -235,6 +236,17 @@ def section_tests() -> str:
     return text
 
 
+def section_fleet_scaling() -> str:
+    """Issue 19: the default fleet on the issue's five loads, every goal's verdict
+    (deterministic: the simulator, not the machine; docs/scaling-comparison.md)."""
+    from benchmarks.fleet_scaling import buffering_fleet, report
+
+    text, met = report(buffering_fleet())
+    goals = text.split("## Every policy")[0].split("## The issue's five loads")[1]
+    verdict = "all met" if met else "NOT all met"
+    return f"\n## Fleet scaling goals (issue 19): {verdict}{goals.rstrip()}"
+
+
 def section_goals() -> str:
     rows = []
     for goal, limit, measured, unit in GOALS:
@@ -260,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: section_growth(max(1, runs // 2)),
         section_resources,
         section_worker,
+        section_fleet_scaling,
     ]
     if not (args.quick or args.skip_deploy):
         sections.append(section_deploy_cycle)
