@@ -152,13 +152,15 @@ def scheduler_role(*actions: str) -> dict[str, Any]:
 def test_a_schedule_whose_role_may_not_send_is_a_finding_on_the_role() -> None:
     report = judged(queue(), SCHEDULE, scheduler_role("sqs:GetQueueAttributes"))
 
-    assert found(report) == [("SP2", "SchedulerRole")]
+    # SP16: the schedule has no dead-letter queue either (an advisory)
+    assert found(report) == [("SP16", "Schedule"), ("SP2", "SchedulerRole")]
 
 
 def test_a_schedule_whose_role_may_send_is_fine() -> None:
     report = judged(queue(), SCHEDULE, scheduler_role("sqs:SendMessage"))
 
-    assert found(report) == []
+    assert found(report) == [("SP16", "Schedule")]
+    assert report.errors == []
 
 
 # --- SP1 and SP2 across stacks ------------------------------------------------------------
@@ -230,7 +232,7 @@ def mapping(**properties: Any) -> dict[str, Any]:
 
 
 FIFO_DLQ = queue("Dlq", FifoQueue=True)
-FIFO_REDRIVE = {"deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}, "maxReceiveCount": 3}
+FIFO_REDRIVE = {"deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}, "maxReceiveCount": 5}
 
 
 def test_a_fifo_batching_window_and_both_scaling_modes_are_findings() -> None:
@@ -267,6 +269,7 @@ def test_the_batching_window_counts_in_the_visibility_timeout() -> None:
 
 
 def test_a_consumed_queue_without_a_dlq_and_a_dlq_of_the_wrong_type() -> None:
+    """SP5 for the missing DLQ, SP15 for the type: two ids, each titled for its problem."""
     report = judged(FUNCTION, queue(VisibilityTimeout=60), mapping())
     assert found(report) == [("SP5", "Queue")]
 
@@ -277,8 +280,8 @@ def test_a_consumed_queue_without_a_dlq_and_a_dlq_of_the_wrong_type() -> None:
         queue(FifoQueue=True, VisibilityTimeout=60, RedrivePolicy=FIFO_REDRIVE),
         mapping(),
     )
-    assert found(report) == [("SP5", "Queue")]
-    assert "is standard, the queue is FIFO" in report.findings[0].detail
+    assert found(report) == [("SP15", "Queue")]
+    assert "is standard, this queue is FIFO" in report.findings[0].detail
 
 
 def worker_role(resource: Any) -> dict[str, Any]:
