@@ -154,14 +154,16 @@ RULES: tuple[Rule, ...] = (
             "write the queue policy statement yourself with aws:SourceArn = the rule's ARN.",
             SP3_S3_DESTINATION_KEY: "This is s3_notifications.SqsDestination's key grant: it "
             "carries no condition, and no feature flag changes it. Give S3 a key statement of "
-            "its own (kms:GenerateDataKey and kms:Decrypt for s3.amazonaws.com with "
-            "aws:SourceArn = the bucket's ARN and aws:SourceAccount), and keep SqsDestination's "
-            "out: give it the queue imported without its key "
+            "its own (kms:GenerateDataKey and kms:Decrypt for s3.amazonaws.com, scoped with "
+            "aws:SourceAccount, and with aws:SourceArn = the bucket's ARN unless the bucket is "
+            "encrypted with this same key, which makes that a dependency cycle), and keep "
+            "SqsDestination's out: give it the queue imported without its key "
             "(sqs.Queue.from_queue_attributes), and write the queue policy statement and the "
             "bucket's dependency on it (SqsPatterns-SP10) yourself.",
-            SP3_SERVICE_PRINCIPAL: "A grant_*() or add_to_resource_policy() to a bare "
-            "ServicePrincipal writes no condition and no feature flag adds one: write the "
-            "conditions into the principal, iam.ServicePrincipal(service, conditions="
+            SP3_SERVICE_PRINCIPAL: "Add aws:SourceArn (the producer) or aws:SourceAccount to "
+            "the statement. A grant_*() or add_to_resource_policy() to a bare ServicePrincipal "
+            "writes no condition, and no feature flag adds one: write the conditions into the "
+            "principal, iam.ServicePrincipal(service, conditions="
             '{"ArnEquals": {"aws:SourceArn": <producer ARN>}, '
             '"StringEquals": {"aws:SourceAccount": <account>}}).',
             SP3_KEY_POLICY_EVENTBRIDGE: "Leave the key's EventBridge statement as it is: "
