@@ -176,8 +176,9 @@ RULES: tuple[Rule, ...] = (
         "Event-source mapping that works against its queue",
         "The queue's visibility timeout is below 6 x the function timeout + batching window "
         "(messages come back while Lambda still retries a throttled batch; below the function "
-        "timeout Lambda refuses the mapping), a FIFO queue has a batching window (Lambda "
-        "refuses it), or maximum concurrency is set with provisioned pollers.",
+        "timeout Lambda refuses the mapping), a FIFO queue has a batching window (Lambda: "
+        '"Batching window is not supported for FIFO queues"), or maximum concurrency is set '
+        "with provisioned pollers.",
         "Set the queue's visibility timeout to at least 6 x the function timeout + "
         "MaximumBatchingWindowInSeconds.",
         (_LAMBDA_SQS, _LAMBDA_SQS_PARAMETERS, _LAMBDA_SQS_SCALING, _cdk(20527)),
