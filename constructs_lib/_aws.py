@@ -69,3 +69,32 @@ SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY = (
 def lambda_minimum_visibility_timeout(function_timeout: float, batching_window: float) -> float:
     """The least visibility timeout a queue consumed by a Lambda function needs (seconds)."""
     return LAMBDA_VISIBILITY_TIMEOUT_FACTOR * function_timeout + batching_window
+
+
+#: Lambda developer guide ("Creating and configuring an Amazon SQS event source
+#: mapping"): "Set the maxReceiveCount on the source queue's redrive policy to
+#: at least 5", so that throttled batches are not sent to the dead-letter
+#: queue unprocessed (the older guide: "to avoid sending messages to the dead
+#: letter queue due to throttling").
+LAMBDA_MIN_RECOMMENDED_MAX_RECEIVE_COUNT = 5
+
+#: EC2 user guide ("Work with instance tags in instance metadata"): with tags in
+#: instance metadata allowed, an instance tag key "Can only include letters
+#: (a-z, A-Z), numbers (0-9), and the following characters: + - = . , _ : @",
+#: "Can't contain spaces or /", "Can't consist only of . (one period), ..
+#: (two periods), or _index"; "Non-compliance will result in failed launches".
+INSTANCE_METADATA_TAG_KEY_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-=.,_:@"
+)
+INSTANCE_METADATA_TAG_KEYS_REFUSED = frozenset({".", "..", "_index"})
+
+
+def instance_metadata_tag_key_problem(key: str) -> str | None:
+    """Why EC2 refuses ``key`` as an instance tag when tags are in metadata, or None."""
+    if key in INSTANCE_METADATA_TAG_KEYS_REFUSED:
+        return f"is {key!r}, which EC2 refuses"
+    refused = sorted(set(key) - INSTANCE_METADATA_TAG_KEY_CHARACTERS)
+    if not refused:
+        return None
+    named = ", ".join("a space" if c == " " else repr(c) for c in refused)
+    return f"contains {named}"

@@ -8,7 +8,8 @@ line what to install and exits 2.
 
 Exit codes: 0 done, 1 some messages were not moved (or the run was cut short),
 2 refused (bad options, queues that do not fit together), 3 an AWS error,
-130 interrupted. ``check``: 0 no finding, 1 findings, 2 unreadable input.
+130 interrupted. ``check``: 0 no error, 1 errors (any finding with ``--strict``),
+2 unreadable input.
 ``simulate-fleet``: 0 done, 2 input it cannot use (or matplotlib missing).
 """
 
@@ -186,7 +187,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         name="check",
         help="SqsPatternChecks over a synthesized app (cdk.out) or CloudFormation templates: "
-        "exit 1 on findings",
+        "exit 1 on errors (--strict: on advisories too)",
         add_arguments=_check_arguments,
         run=_check,
         needs=(),  # plain Python: no boto3, no aws-cdk-lib

@@ -195,12 +195,36 @@ def stacks_for_templates(template_paths: Iterable[str | Path]) -> list[StackTemp
     return stacks
 
 
+#: What ``cdk synth`` writes into, unless cdk.json's ``output`` says otherwise.
+DEFAULT_OUTDIR = "cdk.out"
+
+
 def _manifest(directory: Path) -> Mapping[str, Any]:
     manifest = directory / "manifest.json"
     if not manifest.is_file():
-        raise AssemblyError(f"{directory}: no manifest.json (not a cloud assembly directory)")
+        raise AssemblyError(
+            f"{directory}: no manifest.json (not a cloud assembly directory){_app_hint(directory)}"
+        )
     loaded: Mapping[str, Any] = _json(manifest)
     return loaded
+
+
+def _app_hint(directory: Path) -> str:
+    """Where the cloud assembly is, when ``directory`` is a CDK app's folder."""
+    config = directory / "cdk.json"
+    if not config.is_file():
+        return ""
+    try:
+        outdir = str(json.loads(config.read_text()).get("output") or DEFAULT_OUTDIR)
+    except (OSError, ValueError, AttributeError):
+        outdir = DEFAULT_OUTDIR
+    assembly = directory / outdir
+    if (assembly / "manifest.json").is_file():
+        return f"; this is a CDK app's folder: check its cloud assembly, {assembly}"
+    return (
+        f"; this is a CDK app's folder: run `cdk synth` in it, then check {assembly} "
+        "(README: synthesizing for check)"
+    )
 
 
 def _json(path: Path) -> Any:

@@ -1,11 +1,13 @@
 """``constructs-lib check``: SqsPatternChecks over a synthesized app, for any CDK language.
 
 Reads a cloud assembly (``cdk synth`` writes ``cdk.out``) or CloudFormation
-template files, and prints each finding: rule id, the construct path of the
-resource to fix, what is wrong, the fix and where AWS documents it.
-Acknowledgments recorded in the assembly are honoured (see `findings`).
+template files, and prints each finding: rule id, severity, the construct
+path of the resource to fix, what is wrong, the fix that fits it and where
+AWS documents it. Acknowledgments recorded in the assembly are honoured (see
+`findings`).
 
-Exit codes: 0 no finding (acknowledged ones aside), 1 findings, 2 the input
+Exit codes: 0 no error (advisories are printed, and count only with
+``--strict``), 1 errors (or, with ``--strict``, any finding), 2 the input
 could not be read. Needs neither aws-cdk-lib nor cdk-nag.
 """
 
@@ -35,10 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on advisories too (by default only errors fail the check)",
+    )
+    parser.add_argument(
         "--show-acknowledged",
         action="store_true",
         help="also print the acknowledged findings, with their reasons",
     )
+
+
+def exit_code(report: Report, *, strict: bool = False) -> int:
+    failing = report.findings if strict else report.errors
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,15 +65,16 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(report, checked), indent=2))
     else:
         print(as_text(report, checked, show_acknowledged=args.show_acknowledged))
-    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+    return exit_code(report, strict=args.strict)
 
 
 def _lines(item: Finding) -> list[str]:
     checked = item.rule
     return [
-        f"{item.rule_id}  {item.path}  ({item.resource.stack}: {item.resource.logical_id})",
+        f"{item.rule_id}  {item.severity}  {item.path}  "
+        f"({item.resource.stack}: {item.resource.logical_id}, {item.location})",
         f"  problem: {checked.name}: {item.detail}",
-        f"  fix: {checked.fix}",
+        f"  fix: {item.fix}",
         f"  see: {checked.sources[0]}",
     ]
 
@@ -74,11 +87,18 @@ def as_text(report: Report, checked: dict[str, int], *, show_acknowledged: bool 
         for item, ack in report.acknowledged:
             lines += [*_lines(item), f"  acknowledged at {ack.path or '(app)'}: {ack.reason}", ""]
     scope = f"{_count(checked['stacks'], 'stack')}, {_count(checked['resources'], 'resource')}"
-    summary = (
-        f"{_count(len(report.findings), 'finding')} ({', '.join(report.rule_ids)}) in {scope}"
-        if report.findings
-        else f"no findings in {scope}"
-    )
+    if report.findings:
+        levels = ", ".join(
+            _count(len(found), noun)
+            for found, noun in ((report.errors, "error"), (report.advisories, "advisory"))
+            if found
+        )
+        summary = (
+            f"{_count(len(report.findings), 'finding')}: {levels} "
+            f"({', '.join(report.rule_ids)}) in {scope}"
+        )
+    else:
+        summary = f"no findings in {scope}"
     if report.acknowledged:
         summary += f"; {len(report.acknowledged)} acknowledged"
         if not show_acknowledged:
@@ -87,13 +107,15 @@ def as_text(report: Report, checked: dict[str, int], *, show_acknowledged: bool 
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
 
 
 def _finding_json(item: Finding) -> dict[str, Any]:
     checked = item.rule
     return {
         "rule": item.rule_id,
+        "severity": item.severity,
         "path": item.path,
         "stack": item.resource.stack,
         "logicalId": item.resource.logical_id,
@@ -101,7 +123,7 @@ def _finding_json(item: Finding) -> dict[str, Any]:
         "name": checked.name,
         "problem": list(item.details),
         "explanation": checked.explanation,
-        "fix": checked.fix,
+        "fix": item.fix,
         "sources": list(checked.sources),
     }
 
@@ -117,5 +139,6 @@ def as_json(report: Report, checked: dict[str, int]) -> dict[str, Any]:
             {**_finding_json(f), "acknowledgment": _acknowledgment_json(a)}
             for f, a in report.acknowledged
         ],
+        "summary": {"errors": len(report.errors), "advisories": len(report.advisories)},
         "checked": checked,
     }

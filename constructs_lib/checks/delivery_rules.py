@@ -1,9 +1,12 @@
-"""Rules SP1, SP2 and SP7: can each service producer really deliver?
+"""Rules SP1, SP2, SP7 and SP16: can each service producer really deliver?
 
 SP1: a service producer into a queue on ``alias/aws/sqs``. SP2: a producer
 the target's queue policy or key policy does not allow (a Scheduler target:
 its execution role). SP7: the same two questions for CloudWatch alarm
-actions and their topics, plus ``alias/aws/sns``.
+actions and their topics, plus ``alias/aws/sns``. SP16: an EventBridge rule's
+or a Scheduler schedule's SQS target without a dead-letter queue, where an
+event that cannot be delivered is dropped (EventBridge user guide, "How
+EventBridge retries delivering events").
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from constructs_lib import _aws
+from constructs_lib.checks import catalog
 from constructs_lib.checks.access import may_send, may_use_key
 from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import Rule, rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import (
     CLOUDWATCH,
+    EVENTS,
     PRODUCER_KIND,
     QUEUE,
     SCHEDULER,
@@ -122,3 +127,25 @@ def _policy_to_fix(wiring: Wiring, delivery: Delivery) -> Resource:
         return delivery.role
     policies = wiring.policies_of(delivery.target)
     return policies[0] if len(policies) == 1 else delivery.target
+
+
+def targets_without_dead_letter_queue(wiring: Wiring) -> Iterator[Finding]:
+    """SP16."""
+    for delivery in wiring.deliveries:
+        if (
+            delivery.service not in (EVENTS, SCHEDULER)
+            or delivery.dead_letter
+            or delivery.target.type != QUEUE
+        ):
+            continue
+        if (delivery.settings.get("DeadLetterConfig") or {}).get("Arn") is not None:
+            continue
+        kind = PRODUCER_KIND[delivery.service]
+        yield finding(
+            rule(16),
+            delivery.via,
+            f"the {kind}'s target {delivery.target.path} has no dead-letter queue: an event "
+            "that cannot be delivered after the retries is dropped",
+            delivery.location,
+            (catalog.SP16_RULE if delivery.service == EVENTS else catalog.SP16_SCHEDULE,),
+        )

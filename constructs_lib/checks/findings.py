@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from constructs_lib.checks.assembly import Acknowledgment, Resource, ResourceId
-from constructs_lib.checks.catalog import PACK_NAME, RULES_BY_ID, Rule
+from constructs_lib.checks.catalog import PACK_NAME, RULES_BY_ID, Rule, Severity
 
 #: Causes named in one finding before "and N more".
 MAX_CAUSES = 5
@@ -32,12 +32,25 @@ class Finding:
     resource: ResourceId
     #: what is wrong here, one sentence per cause
     details: tuple[str, ...]
-    #: property path in the resource (``Properties/KmsMasterKeyId``)
+    #: property path in the resource (``Properties/KmsMasterKeyId``); list
+    #: indexes count from 0, as CloudFormation's (``Statement/0``)
     location: str = "Properties"
+    #: keys of the rule's remedies that fit this finding (none: the rule's fix)
+    remedies: tuple[str, ...] = ()
 
     @property
     def rule(self) -> Rule:
         return RULES_BY_ID[self.rule_id]
+
+    @property
+    def severity(self) -> Severity:
+        """``error`` or ``advisory``: the rule's, as cdk-nag's packs hold one level per rule."""
+        return self.rule.severity
+
+    @property
+    def fix(self) -> str:
+        """The remedies that fit this finding, or the rule's fix."""
+        return self.rule.fix_for(self.remedies)
 
     @property
     def detail(self) -> str:
@@ -47,12 +60,21 @@ class Finding:
         return "; ".join(shown)
 
 
-def finding(rule: Rule, resource: Resource, detail: str, location: str = "Properties") -> Finding:
-    return Finding(resource.path, rule.id, resource.id, (detail,), location)
+def finding(
+    rule: Rule,
+    resource: Resource,
+    detail: str,
+    location: str = "Properties",
+    remedies: tuple[str, ...] = (),
+) -> Finding:
+    unknown = [key for key in remedies if key not in rule.remedies]
+    if unknown:
+        raise KeyError(f"{rule.id} has no remedy {unknown[0]!r}")
+    return Finding(resource.path, rule.id, resource.id, (detail,), location, remedies)
 
 
 def merged(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per rule and resource, its causes in order and without repeats."""
+    """One finding per rule and resource, its causes and remedies in order, without repeats."""
     groups: dict[tuple[str, ResourceId], Finding] = {}
     for item in findings:
         key = (item.rule_id, item.resource)
@@ -61,7 +83,10 @@ def merged(findings: Iterable[Finding]) -> list[Finding]:
             groups[key] = item
         else:
             details = tuple(dict.fromkeys(seen.details + item.details))
-            groups[key] = Finding(seen.path, seen.rule_id, seen.resource, details, seen.location)
+            remedies = tuple(dict.fromkeys(seen.remedies + item.remedies))
+            groups[key] = Finding(
+                seen.path, seen.rule_id, seen.resource, details, seen.location, remedies
+            )
     return sorted(groups.values())
 
 

@@ -6,9 +6,10 @@ the construct tree. cdk-nag's own packs judge one ``CfnResource`` at a time
 (``check_resource``); these rules judge the wiring across every resource of
 every stack, so this pack reads the synthesized assembly whole, exactly as
 ``constructs-lib check cdk.out`` does, and reports through the same
-framework: findings fail the synth, appear in ``validation-report.json``, and
-honour acknowledgments (``Validations.of(scope).acknowledge``) in both the
-cdk-nag form (``SqsPatterns-SP2``) and aws-cdk-lib's (``SqsPatterns::SqsPatterns-SP2``).
+framework: errors fail the synth, advisories are warnings; both appear in
+``validation-report.json``, and honour acknowledgments
+(``Validations.of(scope).acknowledge``) in both the cdk-nag form
+(``SqsPatterns-SP2``) and aws-cdk-lib's (``SqsPatterns::SqsPatterns-SP2``).
 """
 
 from __future__ import annotations
@@ -28,13 +29,20 @@ from cdk_nag import NagPack
 from constructs import IConstruct
 
 from constructs_lib.checks.assembly import Acknowledgment, Assembly, stacks_for_templates
-from constructs_lib.checks.catalog import PACK_NAME, RULES
+from constructs_lib.checks.catalog import ADVISORY, ERROR, PACK_NAME, RULES, Severity
 from constructs_lib.checks.engine import check
 from constructs_lib.checks.findings import Finding
 
+#: A rule's severity -> the level aws-cdk-lib's validation report gives it: an error
+#: fails the synth, a warning is reported and the synth goes on.
+PACK_SEVERITY: dict[Severity, str] = {ERROR: "error", ADVISORY: "warning"}
+
 
 class SqsPatternChecks(NagPack):
-    """The wiring rules of SQS patterns (``SqsPatterns-SP1`` ... ``SP10``) as a cdk-nag pack.
+    """The wiring rules of SQS patterns (``SqsPatterns-SP1`` ... ``SP20``) as a cdk-nag pack.
+
+    Errors fail the synth; advisories (a risk that hangs on code or intent the
+    templates do not show) are warnings in the report.
 
     :param scope: the app (as for cdk-nag's packs).
     :param verbose: add each rule's explanation and sources to its findings.
@@ -46,7 +54,7 @@ class SqsPatternChecks(NagPack):
         app = App()
         build_my_stacks(app)
         Validations.of(app).add_plugins(AwsSolutionsChecks(app), SqsPatternChecks(app))
-        app.synth()  # fails on any unacknowledged finding
+        app.synth()  # fails on any unacknowledged error
     """
 
     def __init__(
@@ -84,7 +92,9 @@ class SqsPatternChecks(NagPack):
         for_cdk = [f for f, ack in report.acknowledged if ack.rule.startswith(f"{PACK_NAME}::")]
         found = sorted(report.findings + for_cdk)
         violations = [self._violation(f, sources[f.resource.stack]) for f in found]
-        return PolicyValidationPluginReport(success=not violations, violations=violations)
+        # Advisories are warnings: reported, and the synth goes on (as cdk-nag's warnings).
+        errors = [f for f in report.findings if f.severity == ERROR]
+        return PolicyValidationPluginReport(success=not errors, violations=violations)
 
     def validate_scope(self, scope: IConstruct) -> PolicyValidationPluginReport:
         raise TypeError(
@@ -101,11 +111,12 @@ class SqsPatternChecks(NagPack):
         return PolicyViolation(
             rule_name=checked.id,
             description=description,
-            fix=f"{checked.fix} See {checked.sources[0]}",
-            severity="error",
+            fix=f"{item.fix} See {checked.sources[0]}",
+            severity=PACK_SEVERITY[item.severity],
             rule_metadata={
                 "explanation": checked.explanation,
                 "sources": " ".join(checked.sources),
+                "severity": item.severity,
             },
             violating_resources=[
                 PolicyViolatingResource(

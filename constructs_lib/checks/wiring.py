@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from constructs_lib import _aws
@@ -75,6 +75,9 @@ class Delivery:
     role: Resource | None = None
     #: True when ``target`` is the dead-letter queue of a subscription or target
     dead_letter: bool = False
+    #: the target's own settings as written (an EventBridge rule's or a
+    #: schedule's target: ``DeadLetterConfig``, ``RetryPolicy``...), else empty
+    settings: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def describe(self) -> str:
         into = "the dead-letter queue" if self.dead_letter else "its target"
@@ -192,7 +195,7 @@ class Wiring:
                 location = f"Properties/Targets/{index}"
                 found = self._find(rule, target.get("Arn"), QUEUE, TOPIC)
                 if found is not None:
-                    yield Delivery(rule, found, rule, EVENTS, location)
+                    yield Delivery(rule, found, rule, EVENTS, location, settings=target)
                 dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
                 dlq = self._find(rule, dead_letter, QUEUE)
                 if dlq is not None:
@@ -206,7 +209,9 @@ class Wiring:
             role = self._find(schedule, target.get("RoleArn"), ROLE)
             found = self._find(schedule, target.get("Arn"), QUEUE)
             if found is not None:
-                yield Delivery(schedule, found, schedule, SCHEDULER, "Properties/Target", role)
+                yield Delivery(
+                    schedule, found, schedule, SCHEDULER, "Properties/Target", role, settings=target
+                )
             dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
             dlq = self._find(schedule, dead_letter, QUEUE)
             if dlq is not None:
@@ -261,6 +266,18 @@ class Wiring:
 
     def is_dead_letter_queue(self, queue: Resource) -> bool:
         return any(r.dead_letter_queue == queue for r in self.redrives)
+
+    @functools.cache  # noqa: B019
+    def encrypted_with(self, key: Resource) -> tuple[Resource, ...]:
+        """The queues and topics of the app whose customer-managed key is ``key``."""
+        return tuple(
+            resource
+            for resource in self.assembly.of_type(QUEUE, TOPIC)
+            if (used := self.encryption_key(resource)) is not None and used.key == key
+        )
+
+    def deliveries_into(self, resource: Resource) -> list[Delivery]:
+        return [d for d in self.deliveries if d.target == resource]
 
     @functools.cache  # noqa: B019 (one Wiring per check run)
     def policies_of(self, resource: Resource) -> tuple[Resource, ...]:

@@ -43,7 +43,7 @@ def test_it_is_a_cdk_nag_pack_named_for_its_rules() -> None:
 
     assert isinstance(pack, NagPack)
     assert (pack.name, pack.read_pack_name) == ("SqsPatterns", "SqsPatterns")
-    assert pack.rule_ids == [f"SqsPatterns-SP{n}" for n in range(1, 11)]
+    assert pack.rule_ids == [f"SqsPatterns-SP{n}" for n in range(1, 21)]
     assert [r.id for r in RULES] == pack.rule_ids
 
 

@@ -22,10 +22,11 @@ def build(*, fixed: bool, outdir: str | None = None) -> App:
     stack = Stack(app, "Sp1", env=ENV)
     encryption = sqs.QueueEncryption.SQS_MANAGED if fixed else sqs.QueueEncryption.KMS_MANAGED
     orders = sqs.Queue(stack, "Orders", encryption=encryption, enforce_ssl=True)
+    undelivered = sqs.Queue(stack, "UndeliveredOrders", enforce_ssl=True)
     events.Rule(
         stack,
         "OrderPlaced",
         event_pattern=events.EventPattern(source=["shop.orders"], detail_type=["OrderPlaced"]),
-        targets=[targets.SqsQueue(orders)],
+        targets=[targets.SqsQueue(orders, dead_letter_queue=undelivered)],
     )
     return app

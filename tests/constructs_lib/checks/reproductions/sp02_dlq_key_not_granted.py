@@ -1,9 +1,10 @@
 """SP2: an EventBridge target whose dead-letter queue has a key EventBridge may not use.
 
 aws-cdk#33169 (open): ``targets.SqsQueue(queue, dead_letter_queue=dlq)``
-grants EventBridge the target queue's customer-managed key, but not the
-DLQ's. Events reach the queue; the ones that fail never reach the DLQ.
-Corrected: the DLQ's key lets EventBridge use it.
+writes the DLQ's queue policy but does not grant EventBridge the DLQ's
+customer-managed key. Events reach the queue; the ones that fail never reach
+the DLQ. Corrected: the DLQ's key lets EventBridge use it (unconditioned:
+EventBridge sends no source keys to KMS, SP18).
 """
 
 from __future__ import annotations
@@ -21,11 +22,8 @@ from tests.constructs_lib.checks.reproductions import ENV, new_plain_app
 def build(*, fixed: bool, outdir: str | None = None) -> App:
     app = new_plain_app(outdir)
     stack = Stack(app, "Sp2", env=ENV)
-    queue_key = kms.Key(stack, "OrdersKey", enable_key_rotation=True)
     dlq_key = kms.Key(stack, "FailedOrdersKey", enable_key_rotation=True)
-    orders = sqs.Queue(
-        stack, "Orders", encryption=sqs.QueueEncryption.KMS, encryption_master_key=queue_key
-    )
+    orders = sqs.Queue(stack, "Orders", encryption=sqs.QueueEncryption.SQS_MANAGED)
     failed = sqs.Queue(
         stack,
         "FailedOrders",

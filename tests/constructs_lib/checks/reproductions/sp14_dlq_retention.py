@@ -1,4 +1,4 @@
-"""SP5: a consumed queue whose dead-letter queue keeps messages no longer than it does.
+"""SP14: a dead-letter queue that keeps messages no longer than its source queue.
 
 The common hand-written DLQ, ``sqs.Queue(self, "Dlq")``, keeps messages 4
 days, as its source does. A message keeps its first enqueue time when SQS
@@ -19,13 +19,13 @@ from tests.constructs_lib.checks.reproductions import ENV, new_plain_app
 
 def build(*, fixed: bool, outdir: str | None = None) -> App:
     app = new_plain_app(outdir)
-    stack = Stack(app, "Sp5", env=ENV)
+    stack = Stack(app, "Sp14", env=ENV)
     dlq = sqs.Queue(stack, "Dlq", retention_period=Duration.days(14) if fixed else None)
     jobs = sqs.Queue(
         stack,
         "Jobs",
         visibility_timeout=Duration.seconds(60),
-        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=3),
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5),
     )
     handler = lambda_.Function(
         stack,
