@@ -18,7 +18,7 @@ from moto.kms.models import kms_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
-from constructs_lib.policy import Caller, CallerKind, Decision, Request, authorize
+from constructs_lib.policy import IAM_CALLERS, Caller, Decision, Request, authorize
 
 #: The moto internals this module reads (the upgrade checklist reads them).
 MOTO_INTERNALS = (
@@ -245,4 +245,4 @@ def role_trust_refusal(role_arn: str, service: str, context: Mapping[str, Any]) 
 
 
 def is_iam_caller(caller: Caller) -> bool:
-    return caller.kind in (CallerKind.ROLE, CallerKind.USER)
+    return caller.kind in IAM_CALLERS
