@@ -69,3 +69,35 @@ SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY = (
 def lambda_minimum_visibility_timeout(function_timeout: float, batching_window: float) -> float:
     """The least visibility timeout a queue consumed by a Lambda function needs (seconds)."""
     return LAMBDA_VISIBILITY_TIMEOUT_FACTOR * function_timeout + batching_window
+
+
+#: EC2 User Guide, "Tag your Amazon EC2 resources" (tag restrictions): "If you
+#: enable instance tags in instance metadata, instance tag keys can only use
+#: letters (a-z, A-Z), numbers (0-9), and the following characters:
+#: + - = . , _ : @. Instance tag keys can't contain spaces or /, and can't
+#: comprise only . (one period), .. (two periods), or _index." ("Work with
+#: instance tags in instance metadata": "Non-compliance will result in failed
+#: launches for new instances".)
+INSTANCE_METADATA_TAG_KEY_RULE = (
+    '"If you enable instance tags in instance metadata, instance tag keys can only use '
+    "letters (a-z, A-Z), numbers (0-9), and the following characters: + - = . , _ : @. "
+    "Instance tag keys can't contain spaces or /, and can't comprise only . (one period), "
+    '.. (two periods), or _index" ("Non-compliance will result in failed launches for new '
+    'instances"; EC2 User Guide, "Tag your Amazon EC2 resources")'
+)
+INSTANCE_METADATA_TAG_KEY_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-=.,_:@"
+)
+INSTANCE_METADATA_TAG_KEYS_REFUSED = (".", "..", "_index")
+
+
+def instance_metadata_tag_key_problem(key: str) -> str | None:
+    """Why an instance with metadata tags on cannot carry tag ``key``; None if it can."""
+    if key in (".", ".."):
+        return f"is only {key!r}"
+    if key == "_index":
+        return "is '_index'"
+    bad = sorted({c for c in key if c not in INSTANCE_METADATA_TAG_KEY_CHARACTERS})
+    if bad:
+        return "contains " + ", ".join(repr(c) for c in bad)
+    return None
