@@ -33,6 +33,19 @@ from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
 _EVENTS = "events.amazonaws.com"
+#: What ``grant_send_messages`` grants (and the queue policy held before).
+_SEND_ACTIONS = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+
+
+def _eventbridge_key_statement() -> iam.PolicyStatement:
+    """EventBridge's documented key statement for an encrypted SQS target."""
+    return iam.PolicyStatement(
+        actions=["kms:Decrypt", "kms:GenerateDataKey"],
+        principals=[iam.ServicePrincipal(_EVENTS)],
+        resources=["*"],
+    )
+
+
 _PATTERN_FIELDS = (
     "account",
     "detail",
@@ -63,11 +76,17 @@ class EventRuleToQueue(Construct):
     - statements in both queues' policies allowing ``sqs:SendMessage`` to
       ``events.amazonaws.com`` from this rule (``aws:SourceArn``). For a queue
       with a customer-managed key the condition is ``aws:SourceAccount``
-      instead, and the key policy lets EventBridge use the key with the same
-      condition: naming the rule in the key policy would make the key depend on
-      the rule, which depends on the queue, which depends on the key. The
-      target writes these itself: aws-cdk-lib's ``targets.SqsQueue`` leaves
-      them unconditioned unless the app sets a feature flag.
+      (this account's rules). The target writes these itself: aws-cdk-lib's
+      ``targets.SqsQueue`` leaves them unconditioned unless the app sets a
+      feature flag;
+    - for each queue with a customer-managed key of this app (the target and
+      the target DLQ), the statement EventBridge documents in its key policy:
+      ``kms:GenerateDataKey`` and ``kms:Decrypt`` to ``events.amazonaws.com``
+      with no condition. AWS documents no ``aws:SourceArn``/``aws:SourceAccount``
+      in EventBridge's KMS requests (for encrypted topics the SNS guide calls
+      them "not supported"): a key grant conditioned on them would drop every
+      event. The scope stays where AWS documents the keys: the queue policies
+      above, which SQS checks before it uses the key.
 
     A FIFO queue without content-based deduplication gets a warning: the rule
     passes no deduplication id.
@@ -233,14 +252,10 @@ class EventRuleToQueue(Construct):
             )
 
     def _grant_dead_letter_key(self, dead_letter_queue: QueueRef | None) -> None:
-        # The SqsQueue target grants the main queue's key; the DLQ's key is
-        # left out by aws-cdk, so EventBridge could not dead-letter into it.
+        # aws-cdk's SqsQueue target leaves the DLQ's key out, so EventBridge
+        # could not dead-letter into it. No condition: see _QueueTarget.
         if dead_letter_queue is not None:
-            grant_service_key_use(
-                dead_letter_queue,
-                iam.ServicePrincipal(_EVENTS),
-                {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            )
+            grant_service_key_use(dead_letter_queue, iam.ServicePrincipal(_EVENTS), {})
 
     def _warn_about_foreign_policies(
         self, target: QueueRef, location: QueueLocation, dead_letter_queue: QueueRef | None
@@ -299,10 +314,15 @@ class _QueueTarget:
     aws-cdk-lib's ``targets.SqsQueue`` lets ``events.amazonaws.com`` send to an
     encrypted queue with no condition at all (any rule of any account) unless
     the app sets ``@aws-cdk/aws-events:eventsTargetQueueSameAccount``. This
-    target writes what that flag makes it write: ``aws:SourceArn`` = the rule
-    for a queue without a customer key, ``aws:SourceAccount`` for one with a
-    key (naming the rule in the key policy would make key -> rule -> queue ->
-    key a cycle), the same condition in the key grant, and the DLQ statement.
+    target writes the queue statements that flag makes it write:
+    ``aws:SourceArn`` = the rule for a queue without a customer key,
+    ``aws:SourceAccount`` for one with a key, and the DLQ statement. The key
+    grant is not the flag's (it copies the queue's condition into the key
+    policy, and AWS documents no source keys in EventBridge's KMS requests):
+    it is EventBridge's documented statement, ``kms:GenerateDataKey`` and
+    ``kms:Decrypt`` without a condition (EventBridge User Guide,
+    "Troubleshooting": "My events are not delivered to the target Amazon SQS
+    queue").
     """
 
     def __init__(
@@ -334,8 +354,18 @@ class _QueueTarget:
             if queue.encryption_master_key is not None
             else {"ArnEquals": {"aws:SourceArn": rule_arn}}
         )
-        if self._role is None:  # a queue of another account: its owner's policy
-            queue.grant_send_messages(iam.ServicePrincipal(_EVENTS, conditions=conditions))
+        if self._role is None:  # else a queue of another account: its owner's policies
+            queue.add_to_resource_policy(
+                iam.PolicyStatement(
+                    actions=_SEND_ACTIONS,
+                    principals=[iam.ServicePrincipal(_EVENTS)],
+                    resources=[queue.queue_arn],
+                    conditions=conditions,
+                )
+            )
+            key = queue.encryption_master_key
+            if key is not None:  # an imported key ignores it (warned for the queue)
+                key.add_to_resource_policy(_eventbridge_key_statement())
         dlq = self._dead_letter_queue
         if dlq is not None and not differs(dlq.env.account, rule.env.account):
             dlq.add_to_resource_policy(
