@@ -24,6 +24,13 @@ silently:
 `allow_alarms` and `allow_auto_scaling_notifications` add those statements to a
 topic (and key) of this app, idempotently (identical statements are merged),
 and warn for an imported topic or key with what its owner must allow.
+
+Both first refuse a topic of another Region (`ConstructOptionError` naming
+the option and both Regions): CloudWatch refuses an alarm action on a topic
+of another Region ("Invalid region ... specified. Only <region> is
+supported"), and Auto Scaling notifies topics of the group's Region. Where a
+Region is unknown at synth (an environment-agnostic stack, a token ARN) they
+warn instead of guessing.
 `check_notification_topic` refuses a topic on the AWS-managed key
 ``alias/aws/sns``, which no AWS service can use (`check_notification_key`
 the key itself).
@@ -41,7 +48,8 @@ from constructs import Construct
 
 from constructs_lib import _aws
 from constructs_lib._tree import is_unresolved, path_of, stack_of
-from constructs_lib._validation import OptionRules
+from constructs_lib._validation import OptionRules, raise_problems
+from constructs_lib.errors import OptionProblem
 
 _CLOUDWATCH = "cloudwatch.amazonaws.com"
 _AWS_MANAGED_SNS_ALIAS = _aws.AWS_MANAGED_SNS_KEY_ALIAS
@@ -97,8 +105,50 @@ def _granted_before(topic: sns.Topic, what: str, stack: Stack) -> bool:
     return False
 
 
+#: Why a topic of another Region cannot receive what the option sends.
+_OTHER_REGION = {
+    "alarm_topic": "CloudWatch alarm actions must name an SNS topic of the alarm's own "
+    "Region (CloudWatch answers 'Invalid region <region> specified. Only <alarm's region> "
+    "is supported' and the deployment fails). Use a topic of this Region",
+    "notifications_topic": "Auto Scaling sends a group's notifications to an SNS topic of "
+    "the group's own Region. Use a topic of this Region",
+}
+
+
+def refuse_topic_of_another_region(scope: Construct, option: str, topic: sns.ITopic) -> None:
+    """Raises `ConstructOptionError` for ``option``'s topic in another Region than
+    ``scope``'s stack; warns when either Region is unknown at synth."""
+    stack = stack_of(scope)
+    if isinstance(topic, sns.Topic) and stack_of(topic) is stack:
+        return  # one stack, one Region
+    here, there = stack.region, topic.env.region
+    if is_unresolved(here) or is_unresolved(there):
+        Annotations.of(scope).add_warning_v2(
+            "constructs_lib:AlarmTopics:TopicRegionUnknown",
+            f"{option} {_describe(topic)} is in region {_text(there)} and this stack in "
+            f"{_text(here)}: one of them is known only at deploy, so they cannot be "
+            f"compared here. {_OTHER_REGION[option]}.",
+        )
+        return
+    if here != there:
+        raise_problems(
+            scope,
+            [
+                OptionProblem(
+                    option,
+                    _describe(topic),
+                    f"is in region {there}, this stack in {here}: {_OTHER_REGION[option]}",
+                )
+            ],
+        )
+
+
 def allow_alarms(scope: Construct, topic: sns.ITopic) -> None:
-    """Lets the alarms of ``scope``'s account and region publish to ``topic``."""
+    """Lets the alarms of ``scope``'s account and region publish to ``topic``.
+
+    :raises ConstructOptionError: ``alarm_topic`` is in another Region.
+    """
+    refuse_topic_of_another_region(scope, "alarm_topic", topic)
     stack = stack_of(scope)
     if isinstance(topic, sns.Topic) and _granted_before(topic, "alarms", stack):
         return
@@ -136,7 +186,11 @@ def allow_alarms(scope: Construct, topic: sns.ITopic) -> None:
 
 
 def allow_auto_scaling_notifications(scope: Construct, topic: sns.ITopic) -> None:
-    """Lets Auto Scaling's service-linked role of ``scope``'s account use ``topic``'s key."""
+    """Lets Auto Scaling's service-linked role of ``scope``'s account use ``topic``'s key.
+
+    :raises ConstructOptionError: ``notifications_topic`` is in another Region.
+    """
+    refuse_topic_of_another_region(scope, "notifications_topic", topic)
     stack = stack_of(scope)
     if isinstance(topic, sns.Topic) and _granted_before(topic, "auto scaling", stack):
         return

@@ -78,11 +78,20 @@ def lambda_minimum_visibility_timeout(function_timeout: float, batching_window: 
 #: letter queue due to throttling").
 LAMBDA_MIN_RECOMMENDED_MAX_RECEIVE_COUNT = 5
 
-#: EC2 user guide ("Work with instance tags in instance metadata"): with tags in
-#: instance metadata allowed, an instance tag key "Can only include letters
-#: (a-z, A-Z), numbers (0-9), and the following characters: + - = . , _ : @",
-#: "Can't contain spaces or /", "Can't consist only of . (one period), ..
-#: (two periods), or _index"; "Non-compliance will result in failed launches".
+#: EC2 User Guide, "Tag your Amazon EC2 resources" (tag restrictions): "If you
+#: enable instance tags in instance metadata, instance tag keys can only use
+#: letters (a-z, A-Z), numbers (0-9), and the following characters:
+#: + - = . , _ : @. Instance tag keys can't contain spaces or /, and can't
+#: comprise only . (one period), .. (two periods), or _index." ("Work with
+#: instance tags in instance metadata": "Non-compliance will result in failed
+#: launches for new instances".)
+INSTANCE_METADATA_TAG_KEY_RULE = (
+    '"If you enable instance tags in instance metadata, instance tag keys can only use '
+    "letters (a-z, A-Z), numbers (0-9), and the following characters: + - = . , _ : @. "
+    "Instance tag keys can't contain spaces or /, and can't comprise only . (one period), "
+    '.. (two periods), or _index" ("Non-compliance will result in failed launches for new '
+    'instances"; EC2 User Guide, "Tag your Amazon EC2 resources")'
+)
 INSTANCE_METADATA_TAG_KEY_CHARACTERS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-=.,_:@"
 )

@@ -125,17 +125,27 @@ def warn_queue_in_other_account(
     target: QueueRef,
     location: QueueLocation,
     must_allow: str | Callable[[], str],
+    *,
+    key_note: str | None = None,
 ) -> None:
     """The queue's owner, not this app, writes its policies: say what they must
     allow (``must_allow``, or a function that words it: construct paths cost
-    round trips to the jsii process, paid only when there is a warning)."""
+    round trips to the jsii process, paid only when there is a warning).
+
+    ``key_note`` replaces the sentence about the queue's customer-managed key
+    (where the caller knows more: a role of this account needs both halves).
+    """
     if not location.other_account:
         return
     if callable(must_allow):
         must_allow = must_allow()
+    if key_note is None:
+        key_note = (
+            "If the queue uses a customer-managed key, its key policy must allow the same "
+            "principal kms:GenerateDataKey and kms:Decrypt."
+        )
     Annotations.of(scope).add_warning_v2(
         "constructs_lib:Sources:QueueInOtherAccount",
         f"{target.queue.queue_arn} is in account {location.account}: its owner must allow "
-        f"{must_allow}, or nothing arrives. If the queue uses a customer-managed key, its key "
-        "policy must allow the same principal kms:GenerateDataKey and kms:Decrypt.",
+        f"{must_allow}, or nothing arrives. {key_note}",
     )

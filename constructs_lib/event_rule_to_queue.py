@@ -7,6 +7,7 @@ from aws_cdk import Annotations, Duration, Names, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
@@ -27,12 +28,25 @@ from constructs_lib._target_delivery import (
     message_group_problems,
     refuse_dead_letter_queue_location,
 )
-from constructs_lib._tree import adopt, path_of
+from constructs_lib._tree import adopt, is_unresolved, path_of
 from constructs_lib._validation import OptionValidator, options_from
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
 _EVENTS = "events.amazonaws.com"
+#: What ``grant_send_messages`` grants (and the queue policy held before).
+_SEND_ACTIONS = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+#: What EventBridge needs on an encrypted SQS target's key (EventBridge User Guide).
+_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+
+def _eventbridge_key_statement() -> iam.PolicyStatement:
+    """EventBridge's documented key statement for an encrypted SQS target."""
+    return iam.PolicyStatement(
+        actions=_KEY_ACTIONS, principals=[iam.ServicePrincipal(_EVENTS)], resources=["*"]
+    )
+
+
 _PATTERN_FIELDS = (
     "account",
     "detail",
@@ -63,11 +77,17 @@ class EventRuleToQueue(Construct):
     - statements in both queues' policies allowing ``sqs:SendMessage`` to
       ``events.amazonaws.com`` from this rule (``aws:SourceArn``). For a queue
       with a customer-managed key the condition is ``aws:SourceAccount``
-      instead, and the key policy lets EventBridge use the key with the same
-      condition: naming the rule in the key policy would make the key depend on
-      the rule, which depends on the queue, which depends on the key. The
-      target writes these itself: aws-cdk-lib's ``targets.SqsQueue`` leaves
-      them unconditioned unless the app sets a feature flag.
+      (this account's rules). The target writes these itself: aws-cdk-lib's
+      ``targets.SqsQueue`` leaves them unconditioned unless the app sets a
+      feature flag;
+    - for each queue with a customer-managed key of this app (the target and
+      the target DLQ), the statement EventBridge documents in its key policy:
+      ``kms:GenerateDataKey`` and ``kms:Decrypt`` to ``events.amazonaws.com``
+      with no condition. AWS documents no ``aws:SourceArn``/``aws:SourceAccount``
+      in EventBridge's KMS requests (for encrypted topics the SNS guide calls
+      them "not supported"): a key grant conditioned on them would drop every
+      event. The scope stays where AWS documents the keys: the queue policies
+      above, which SQS checks before it uses the key.
 
     A FIFO queue without content-based deduplication gets a warning: the rule
     passes no deduplication id.
@@ -84,7 +104,18 @@ class EventRuleToQueue(Construct):
     a FIFO or alias/aws/sqs target
     DLQ; a queue on alias/aws/sqs (EventBridge would drop every event); an
     empty event pattern; ``max_event_age`` outside 60 s..24 h;
-    ``retry_attempts`` outside 0..185.
+    ``retry_attempts`` outside 0..185; ``queue_encryption_key`` for a queue
+    of this account, or differing from the key the queue names.
+
+    A queue of another account (same region) receives the events through an
+    execution role of this account, ``TargetRole`` (EventBridge's
+    cross-account delivery to a target). With a customer-managed key, AWS KMS
+    lets the role use it only when both allow it: the key policy in the
+    owner's account and an IAM policy in this one ("Neither the key policy
+    nor the IAM policy alone is sufficient"). The role's IAM policy is written
+    here (``queue_encryption_key`` or the key the queue names); the warning
+    ``constructs_lib:Sources:QueueInOtherAccount`` tells what the owner must
+    allow.
 
     Example::
 
@@ -98,6 +129,12 @@ class EventRuleToQueue(Construct):
         )
 
     :param queue: a SecureQueue or any ``sqs.IQueue`` (not on alias/aws/sqs).
+    :param queue_encryption_key: a queue of another account only: the
+        customer-managed key it is encrypted with, when the imported queue does
+        not name it (``Queue.from_queue_arn``). The target role gets
+        ``kms:GenerateDataKey`` and ``kms:Decrypt`` on it (the IAM half; the
+        owner's key policy must allow the role too). Default: the key the
+        queue names, if any.
     :param event_pattern: which events match; at least one field.
     :param event_bus: default: the account's default event bus.
     :param message: input transformation. Default: the whole event as JSON.
@@ -128,6 +165,7 @@ class EventRuleToQueue(Construct):
         *,
         queue: QueueTarget,
         event_pattern: events.EventPattern,
+        queue_encryption_key: kms.IKey | None = None,
         event_bus: events.IEventBus | None = None,
         message: events.RuleTargetInput | None = None,
         message_group_id: str | None = None,
@@ -147,6 +185,7 @@ class EventRuleToQueue(Construct):
         target = QueueRef(queue)
         location = target.location(self)
         self._validate(target, location, delivery, event_pattern, message_group_id)
+        self._check_queue_key(target, location, queue_encryption_key)
         self._warn_if_fifo_without_deduplication(target)
         self.queue: sqs.IQueue = target.queue
         self.secure_queue: SecureQueue | None = target.secure_queue
@@ -162,6 +201,8 @@ class EventRuleToQueue(Construct):
             description=description,
             enabled=enabled,
         )
+        #: the customer-managed key of a queue of another account, if known
+        self._foreign_key = queue_encryption_key or target.queue.encryption_master_key
         self.target_role: iam.Role | None = (
             self._cross_account_role(target) if location.other_account else None
         )
@@ -233,14 +274,10 @@ class EventRuleToQueue(Construct):
             )
 
     def _grant_dead_letter_key(self, dead_letter_queue: QueueRef | None) -> None:
-        # The SqsQueue target grants the main queue's key; the DLQ's key is
-        # left out by aws-cdk, so EventBridge could not dead-letter into it.
+        # aws-cdk's SqsQueue target leaves the DLQ's key out, so EventBridge
+        # could not dead-letter into it. No condition: see _QueueTarget.
         if dead_letter_queue is not None:
-            grant_service_key_use(
-                dead_letter_queue,
-                iam.ServicePrincipal(_EVENTS),
-                {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            )
+            grant_service_key_use(dead_letter_queue, iam.ServicePrincipal(_EVENTS), {})
 
     def _warn_about_foreign_policies(
         self, target: QueueRef, location: QueueLocation, dead_letter_queue: QueueRef | None
@@ -249,12 +286,14 @@ class EventRuleToQueue(Construct):
             if ref is not None:
                 warn_if_policy_unmanaged(self, ref, EVENTBRIDGE.name)
         if self.target_role is not None:
+            role = path_of(self.target_role)
             warn_queue_in_other_account(
                 self,
                 target,
                 location,
-                f"sqs:SendMessage to the role {path_of(self.target_role)} (EventBridge sends "
+                f"sqs:SendMessage to the role {role} (EventBridge sends "
                 "to another account's queue only as an execution role of the rule's account)",
+                key_note=self._foreign_key_note(role, location),
             )
         if dead_letter_queue is not None:
             warn_queue_in_other_account(
@@ -265,11 +304,62 @@ class EventRuleToQueue(Construct):
                 f"{path_of(self.rule)}",
             )
 
+    def _check_queue_key(
+        self, target: QueueRef, location: QueueLocation, key: kms.IKey | None
+    ) -> None:
+        if key is None:
+            return
+        v = OptionValidator(self)
+        v.check(
+            location.other_account,
+            "queue_encryption_key",
+            path_of(key),
+            "applies to a queue of another account only (the key EventBridge's role there "
+            "needs); a queue of this account is reached by events.amazonaws.com, whose use of "
+            "the key its key policy grants",
+        )
+        named = target.queue.encryption_master_key
+        if (
+            named is not None
+            and not is_unresolved(named.key_arn)
+            and not is_unresolved(key.key_arn)
+        ):
+            v.check(
+                named.key_arn == key.key_arn,
+                "queue_encryption_key",
+                key.key_arn,
+                f"differs from the key the queue names ({named.key_arn}); give one of them",
+            )
+        v.raise_if_any()
+
+    def _foreign_key_note(self, role: str, location: QueueLocation) -> str:
+        """The key's two halves, as AWS KMS needs them for a role of this account."""
+        key = self._foreign_key
+        actions = " and ".join(_KEY_ACTIONS)
+        if key is None:
+            return (
+                "If the queue uses a customer-managed key, AWS KMS needs both halves: its key "
+                f"policy (in account {location.account}) must allow the role {role} "
+                f"{actions}, and an IAM policy in this account must grant the role the same: "
+                "pass the key as queue_encryption_key and this construct writes that policy."
+            )
+        arn = key.key_arn
+        owner = arn.split(":")[4] if not is_unresolved(arn) else location.account
+        shown = arn if not is_unresolved(arn) else path_of(key)
+        return (
+            f"Its key {shown}: AWS KMS needs both halves. The key policy (in account {owner}) "
+            f"must allow the role {role} {actions}; the IAM policy in this account that "
+            "grants the role the same is written here."
+        )
+
     def _cross_account_role(self, target: QueueRef) -> iam.Role:
         """EventBridge's execution role for a queue of another account (same region).
 
         Trusted by EventBridge for rules of this account only; the rule's own
-        ARN cannot be named (the rule names the role: a cycle).
+        ARN cannot be named (the rule names the role: a cycle). Its policy
+        allows sending to the queue and, for a queue with a customer-managed
+        key, the key's two actions EventBridge needs (the IAM half of a
+        cross-account key: the owner's key policy must allow the role too).
         """
         stack = Stack.of(self)
         role = iam.Role(
@@ -288,7 +378,13 @@ class EventRuleToQueue(Construct):
                 },
             ),
         )
-        target.queue.grant_send_messages(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=_SEND_ACTIONS, resources=[target.queue.queue_arn])
+        )
+        if self._foreign_key is not None:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(actions=_KEY_ACTIONS, resources=[self._foreign_key.key_arn])
+            )
         return role
 
 
@@ -299,10 +395,15 @@ class _QueueTarget:
     aws-cdk-lib's ``targets.SqsQueue`` lets ``events.amazonaws.com`` send to an
     encrypted queue with no condition at all (any rule of any account) unless
     the app sets ``@aws-cdk/aws-events:eventsTargetQueueSameAccount``. This
-    target writes what that flag makes it write: ``aws:SourceArn`` = the rule
-    for a queue without a customer key, ``aws:SourceAccount`` for one with a
-    key (naming the rule in the key policy would make key -> rule -> queue ->
-    key a cycle), the same condition in the key grant, and the DLQ statement.
+    target writes the queue statements that flag makes it write:
+    ``aws:SourceArn`` = the rule for a queue without a customer key,
+    ``aws:SourceAccount`` for one with a key, and the DLQ statement. The key
+    grant is not the flag's (it copies the queue's condition into the key
+    policy, and AWS documents no source keys in EventBridge's KMS requests):
+    it is EventBridge's documented statement, ``kms:GenerateDataKey`` and
+    ``kms:Decrypt`` without a condition (EventBridge User Guide,
+    "Troubleshooting": "My events are not delivered to the target Amazon SQS
+    queue").
     """
 
     def __init__(
@@ -334,8 +435,18 @@ class _QueueTarget:
             if queue.encryption_master_key is not None
             else {"ArnEquals": {"aws:SourceArn": rule_arn}}
         )
-        if self._role is None:  # a queue of another account: its owner's policy
-            queue.grant_send_messages(iam.ServicePrincipal(_EVENTS, conditions=conditions))
+        if self._role is None:  # else a queue of another account: its owner's policies
+            queue.add_to_resource_policy(
+                iam.PolicyStatement(
+                    actions=_SEND_ACTIONS,
+                    principals=[iam.ServicePrincipal(_EVENTS)],
+                    resources=[queue.queue_arn],
+                    conditions=conditions,
+                )
+            )
+            key = queue.encryption_master_key
+            if key is not None:  # an imported key ignores it (warned for the queue)
+                key.add_to_resource_policy(_eventbridge_key_statement())
         dlq = self._dead_letter_queue
         if dlq is not None and not differs(dlq.env.account, rule.env.account):
             dlq.add_to_resource_policy(

@@ -27,6 +27,7 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._alarm_topics import allow_auto_scaling_notifications, check_notification_topic
 from constructs_lib._alarms import notify
+from constructs_lib._instance_tags import check_instance_tag_keys
 from constructs_lib._metrics import QueueMetrics, desired_capacity, in_service_instances
 from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
@@ -416,6 +417,7 @@ class QueueWorkerFleet(Construct):
         self.auto_scaling_group: autoscaling.AutoScalingGroup = self._group(
             vpc, vpc_subnets, options, notifications_topic
         )
+        check_instance_tag_keys(self, self.launch_template, self.auto_scaling_group)
         self.drain_hook: autoscaling.LifecycleHook = self._drain_hook(drain_timeout)
         self.drain_policy: iam.Policy = self._drain_policy()
         self._bind_scaling(options)

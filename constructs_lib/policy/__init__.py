@@ -35,6 +35,7 @@ from __future__ import annotations
 from constructs_lib.policy.conditions import OPERATORS
 from constructs_lib.policy.errors import PolicySyntaxError
 from constructs_lib.policy.evaluation import (
+    IAM_CALLERS,
     Caller,
     CallerKind,
     Decision,
@@ -53,6 +54,7 @@ from constructs_lib.policy.matching import (
 )
 
 __all__ = [
+    "IAM_CALLERS",
     "OPERATORS",
     "Caller",
     "CallerKind",

@@ -2,7 +2,9 @@
 
 Case rules (IAM User Guide, "IAM JSON policy elements"): action names are
 case-insensitive; resource ARNs and string conditions are case-sensitive.
-``*`` matches any run of characters and ``?`` one character.
+``*`` matches any run of characters and ``?`` one character; the characters
+a policy variable ``${*}`` or ``${?}`` put in a pattern (`LITERAL_STAR`,
+`LITERAL_QUESTION`) match themselves only.
 """
 
 from __future__ import annotations
@@ -10,8 +12,12 @@ from __future__ import annotations
 import functools
 import re
 
+from constructs_lib.policy.variables import LITERAL_QUESTION, LITERAL_STAR
+
 #: An ARN has six colon-separated parts; the last one may itself hold colons.
 ARN_PARTS = 6
+
+_LITERALS = {LITERAL_STAR: re.escape("*"), LITERAL_QUESTION: re.escape("?")}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -22,6 +28,8 @@ def _glob(pattern: str, *, ignore_case: bool, star: str) -> re.Pattern[str]:
             parts.append(star)
         elif char == "?":
             parts.append("." if star == ".*" else "[^:]")
+        elif char in _LITERALS:
+            parts.append(_LITERALS[char])
         else:
             parts.append(re.escape(char))
     return re.compile("".join(parts), re.IGNORECASE if ignore_case else 0)
@@ -74,6 +82,8 @@ def resource_matches(pattern: str, resource: str) -> bool:
             regex.append(".*" if at_segment_end else "[^:]*")
         elif char == "?":
             regex.append("[^:]")
+        elif char in _LITERALS:
+            regex.append(_LITERALS[char])
         else:
             regex.append(re.escape(char))
     return re.fullmatch("".join(regex), resource) is not None

@@ -22,12 +22,17 @@ What it does, per AWS's guidance for SQS consumers:
   (``ChangeMessageVisibilityBatch``), so a slow message is not delivered to a
   second worker while the first still works on it;
 - graceful drain: on SIGTERM/SIGINT, or when the instance's Auto Scaling
-  target lifecycle state becomes ``Terminated`` (scale-in with the fleet's
-  lifecycle hook), it stops receiving, finishes the messages in flight,
-  returns the not-yet-started ones at once (visibility 0), completes the
-  lifecycle action and exits. The group's name and the instance id come
-  from the instance metadata (IMDSv2): the ``aws:autoscaling:groupName``
-  instance tag and ``instance-id``.
+  target lifecycle state says it leaves service (``Terminated`` on a
+  scale-in with the fleet's lifecycle hook, ``Detached``, ``Warmed:*``), it
+  stops receiving, finishes the messages in flight, returns the
+  not-yet-started ones at once (visibility 0), completes the lifecycle
+  action where one may wait, and exits 0; on ``Warmed:Running`` (a warm pool
+  of running instances) it waits, not consuming, until the instance is
+  ``InService`` again. Auto Scaling's ``ValidationError`` for an action no
+  longer pending (the hook's heartbeat timeout passed, or no hook waits) is
+  logged, never a crash: systemd would restart the worker every 5 s. The
+  group's name and the instance id come from the instance metadata (IMDSv2):
+  the ``aws:autoscaling:groupName`` instance tag and ``instance-id``.
 
 SQS bills per request: one receive and one delete per 10 messages is the floor
 of 0.2 requests per message, which this worker reaches when the queue is busy.
@@ -81,7 +86,29 @@ IMDS_ENDPOINT = "http://169.254.169.254"
 IMDS_ENDPOINT_VARIABLE = "AWS_EC2_METADATA_SERVICE_ENDPOINT"
 #: The instance tag Auto Scaling puts on every instance it launches.
 GROUP_NAME_TAG = "aws:autoscaling:groupName"
-_TERMINATING_STATES = frozenset({"Terminated", "Detached", "Warmed:Terminated"})
+
+# Target lifecycle states (EC2 Auto Scaling User Guide, "Retrieve the target
+# lifecycle state through instance metadata": InService, Terminated, Detached,
+# Standby and, with a warm pool, Warmed:Hibernated, Warmed:Running,
+# Warmed:Stopped, Warmed:Terminated).
+IN_SERVICE = "InService"
+#: The instance leaves service: the worker stops receiving and drains.
+LEAVING_STATES = frozenset(
+    {
+        "Terminated",
+        "Detached",
+        "Warmed:Terminated",
+        "Warmed:Stopped",
+        "Warmed:Hibernated",
+        "Warmed:Running",
+    }
+)
+#: A terminating hook's action may wait there: Terminating:Wait, or
+#: Warmed:Pending:Wait when a scale-in returns the instance to a warm pool
+#: ("Warm pool instance lifecycle"). A detached instance has none.
+ACTION_STATES = LEAVING_STATES - {"Detached"}
+#: The instance keeps running out of service and may come back: wait, do not exit.
+RETURNING_STATES = frozenset({"Warmed:Running"})
 
 
 @dataclass(frozen=True)
@@ -545,14 +572,14 @@ class InstanceMetadata:
 
 
 class LifecycleWatcher:
-    """Drains the worker when Auto Scaling starts to terminate its instance.
+    """Drains the worker when Auto Scaling takes its instance out of service.
 
     Scale-in with the fleet's ``INSTANCE_TERMINATING`` lifecycle hook moves the
     instance to ``Terminating:Wait``, and its metadata's target lifecycle
-    state to ``Terminated``. The watcher sees that, stops the worker, and once
-    the worker has drained, `complete` tells Auto Scaling to go on
-    (``CompleteLifecycleAction``, result ``CONTINUE``) instead of waiting for
-    the hook's heartbeat timeout.
+    state to ``Terminated``. The watcher sees that (or any of
+    `LEAVING_STATES`), stops the worker, and once the worker has drained,
+    `complete` tells Auto Scaling to go on (``CompleteLifecycleAction``,
+    result ``CONTINUE``) instead of waiting for the hook's heartbeat timeout.
     """
 
     def __init__(
@@ -573,45 +600,115 @@ class LifecycleWatcher:
         self.instance_id = instance_id
         self.state_source = state_source or InstanceMetadata().target_lifecycle_state
         self.poll_seconds = poll_seconds
-        self.terminating = False
+        #: the target lifecycle state that started the drain (None: none did)
+        self.state: str | None = None
         self._thread = threading.Thread(target=self._watch, name="lifecycle", daemon=True)
+
+    @property
+    def terminating(self) -> bool:
+        """True once a target lifecycle state has drained the worker."""
+        return self.state is not None
+
+    @property
+    def returns_to_service(self) -> bool:
+        """The instance stays running out of service and may come back (`wait_for_service`)."""
+        return self.state in RETURNING_STATES
 
     def start(self) -> None:
         """Looks once now (a worker restarted on a terminating instance must
         not receive), then keeps looking in a thread."""
-        if not self._terminating_now():
+        if not self._leaving_now():
             self._thread.start()
 
     def _watch(self) -> None:
         while not self.worker.stopping:
             time.sleep(self.poll_seconds)
-            if self._terminating_now():
+            if self._leaving_now():
                 return
 
-    def _terminating_now(self) -> bool:
+    def _read_state(self) -> str | None:
         try:
-            state = self.state_source()
+            return self.state_source()
         except OSError as exc:  # metadata briefly unreachable: look again later
             LOG.debug("target lifecycle state unavailable: %s", exc)
+            return None
+
+    def _leaving_now(self) -> bool:
+        state = self._read_state()
+        if state not in LEAVING_STATES:
             return False
-        if state not in _TERMINATING_STATES:
-            return False
-        self.terminating = True
+        self.state = state
         self.worker.stop(f"Auto Scaling target lifecycle state is {state}")
         return True
 
     def complete(self) -> bool:
-        """After the drain: lets Auto Scaling terminate the instance now."""
-        if not self.terminating:
+        """After the drain: lets Auto Scaling take the instance now.
+
+        Only where an action may wait (`ACTION_STATES`). Auto Scaling's refusal
+        is an answer, logged and returned as False, never raised: a restarted
+        worker could not change it.
+        """
+        if self.state is None:
             return False
-        self.autoscaling.complete_lifecycle_action(
-            AutoScalingGroupName=self.group,
-            LifecycleHookName=self.hook,
-            InstanceId=self.instance_id,
-            LifecycleActionResult="CONTINUE",
-        )
+        if self.state not in ACTION_STATES:
+            LOG.info(
+                "no lifecycle action to complete: the target lifecycle state is %s "
+                "(no hook waits on it)",
+                self.state,
+            )
+            return False
+        try:
+            self.autoscaling.complete_lifecycle_action(
+                AutoScalingGroupName=self.group,
+                LifecycleHookName=self.hook,
+                InstanceId=self.instance_id,
+                LifecycleActionResult="CONTINUE",
+            )
+        except Exception as exc:
+            code, message = _aws_error(exc)
+            if code is None:
+                raise  # not an answer of Auto Scaling's: a fault to see
+            if code == "ValidationError":
+                LOG.warning(
+                    "no pending lifecycle action for instance %s (%s): Auto Scaling has gone "
+                    "on without it (the hook's heartbeat timeout passed, or no hook waits on "
+                    "this transition)",
+                    self.instance_id,
+                    message,
+                )
+            else:
+                LOG.error(
+                    "CompleteLifecycleAction refused: %s %s; Auto Scaling goes on after the "
+                    "hook's heartbeat timeout",
+                    code,
+                    message,
+                )
+            return False
         LOG.info("lifecycle action completed: instance %s may terminate", self.instance_id)
         return True
+
+    def wait_for_service(self, stop: threading.Event) -> bool:
+        """While the instance waits out of service (``Warmed:Running``): True once
+        it is ``InService`` again; False on a state that leaves for good, or
+        when ``stop`` is set (a signal)."""
+        LOG.info("waiting, not consuming, until the instance is InService (now %s)", self.state)
+        while not stop.wait(self.poll_seconds):
+            state = self._read_state()
+            if state == IN_SERVICE:
+                return True
+            if state in LEAVING_STATES and state not in RETURNING_STATES:
+                self.state = state
+                LOG.info("target lifecycle state is %s: not returning to service", state)
+                return False
+        return False
+
+
+def _aws_error(exc: Exception) -> tuple[str | None, str]:
+    """(code, message) of a botocore ClientError; (None, "") for anything else."""
+    response = getattr(exc, "response", None)
+    error = response.get("Error", {}) if isinstance(response, dict) else {}
+    code = error.get("Code")
+    return (str(code), str(error.get("Message", ""))) if code else (None, "")
 
 
 # --- entry point ---------------------------------------------------------------
@@ -690,6 +787,59 @@ def start_lifecycle_watcher(
     return watcher
 
 
+class Shutdown:
+    """SIGTERM/SIGINT: drains the running worker and ends any wait for service."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.worker: QueueWorker | None = None
+
+    def __call__(self, reason: str) -> None:
+        self.requested.set()
+        if self.worker is not None:
+            self.worker.stop(reason)
+
+    def install(self) -> None:
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            self(f"received {signal.Signals(signum).name}")
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+
+
+def run(environ: Mapping[str, str], shutdown: Shutdown | None = None) -> int:
+    """Runs the worker the environment describes until it drains for good.
+
+    A drain on a target lifecycle state completes the lifecycle action where
+    one may wait; on ``Warmed:Running`` the worker waits for ``InService`` and
+    starts receiving again. Returns 0 (systemd's ``Restart=on-failure`` then
+    leaves it stopped).
+    """
+    shutdown = shutdown or Shutdown()
+    settings = WorkerSettings.from_environment(environ)
+    boto3 = importlib.import_module("boto3")  # the instance's own, untyped
+    sqs = boto3.client("sqs", region_name=settings.region)
+    metadata = InstanceMetadata.from_environment(environ)
+    while not shutdown.requested.is_set():
+        worker = shutdown.worker = worker_from_settings(settings, sqs)
+        watcher = start_lifecycle_watcher(
+            worker,
+            settings,
+            metadata,
+            lambda: boto3.client("autoscaling", region_name=settings.region),
+        )
+        if shutdown.requested.is_set():
+            worker.stop("a signal came while it started")
+        worker.run()
+        if watcher is None:
+            break
+        watcher.complete()
+        if not watcher.returns_to_service or not watcher.wait_for_service(shutdown.requested):
+            break
+        LOG.info("the instance is InService again: receiving")
+    return 0
+
+
 def main(environ: Mapping[str, str] | None = None) -> int:
     """Runs the worker as the fleet's systemd unit starts it, until drained."""
     env = os.environ if environ is None else environ
@@ -698,19 +848,9 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(threadName)s %(message)s",
     )
-    boto3 = importlib.import_module("boto3")  # the instance's own, untyped
-    worker = worker_from_settings(settings, boto3.client("sqs", region_name=settings.region))
-    worker.install_signal_handlers()
-    watcher = start_lifecycle_watcher(
-        worker,
-        settings,
-        InstanceMetadata.from_environment(env),
-        lambda: boto3.client("autoscaling", region_name=settings.region),
-    )
-    worker.run()
-    if watcher is not None:
-        watcher.complete()
-    return 0
+    shutdown = Shutdown()
+    shutdown.install()
+    return run(env, shutdown)
 
 
 # How instances start it (the unit's ExecStart runs this file): the path

@@ -20,7 +20,9 @@ User Guide, "Retrieve the target lifecycle state through instance metadata"):
   instance is heading for (``InService``, ``Terminated``, ``Detached``,
   ``Standby``); ``Terminated`` once the instance waits in
   ``Terminating:Wait`` (see `constructs_lib.testing.lifecycle_hooks`) or has
-  left its group.
+  left its group terminated; ``Detached`` when it left its group and still
+  runs (``DetachInstances``: moto removes it from the group at once, where
+  AWS shows ``Detaching`` first).
 
 Point code at it with botocore's own variable,
 ``AWS_EC2_METADATA_SERVICE_ENDPOINT=<server.endpoint>``.
@@ -50,6 +52,10 @@ _TARGET_OF = {
     "EnteringStandby": "Standby",
     "Standby": "Standby",
 }
+
+
+#: EC2 states of an instance that was not terminated.
+_STILL_RUNNING = ("pending", "running", "stopping", "stopped")
 
 
 def target_lifecycle_state(lifecycle_state: str | None) -> str:
@@ -113,7 +119,7 @@ class FakeInstanceMetadata:
         if path == "/latest/meta-data/instance-id":
             return 200, self.instance_id
         if path == "/latest/meta-data/autoscaling/target-lifecycle-state":
-            return 200, target_lifecycle_state(self._lifecycle_state())
+            return 200, self._target_lifecycle_state()
         if path.startswith("/latest/meta-data/tags/instance"):
             return self._tags(path, enabled=options.get("InstanceMetadataTags") == "enabled")
         return 404, ""
@@ -130,6 +136,12 @@ class FakeInstanceMetadata:
     def _instance(self) -> dict[str, Any]:
         reservations = self.ec2.describe_instances(InstanceIds=[self.instance_id])["Reservations"]
         return dict(reservations[0]["Instances"][0])
+
+    def _target_lifecycle_state(self) -> str:
+        state = self._lifecycle_state()
+        if state is None and self._instance()["State"]["Name"] in _STILL_RUNNING:
+            return "Detached"  # out of the group, not terminated: detached
+        return target_lifecycle_state(state)
 
     def _lifecycle_state(self) -> str | None:
         found = self.autoscaling.describe_auto_scaling_instances(InstanceIds=[self.instance_id])

@@ -27,7 +27,9 @@ and restores moto afterwards::
         # the instance waits in Terminating:Wait until the worker completes the action
 
 Timeouts are applied lazily: when the extension next looks at the group
-(scale-in, complete, heartbeat, `lifecycle_state`).
+(scale-in, complete, heartbeat, `lifecycle_state`);
+`time_out_pending_lifecycle_actions` lets them pass at once (a drain that
+outlasts the hook).
 """
 
 from __future__ import annotations
@@ -51,7 +53,12 @@ from moto.core.responses import EmptyResult
 
 from constructs_lib.testing.activation import MotoPatch, activated, register_part
 
-__all__ = ["WAITING", "lifecycle_state", "scale_in_with_lifecycle_hooks"]
+__all__ = [
+    "WAITING",
+    "lifecycle_state",
+    "scale_in_with_lifecycle_hooks",
+    "time_out_pending_lifecycle_actions",
+]
 
 TERMINATING_TRANSITION = "autoscaling:EC2_INSTANCE_TERMINATING"
 WAITING = "Terminating:Wait"
@@ -96,6 +103,19 @@ def lifecycle_state(instance_id: str) -> str | None:
                 if state.instance.id == instance_id:
                     return str(state.lifecycle_state)
     return None
+
+
+def time_out_pending_lifecycle_actions() -> int:
+    """Lets every waiting instance's heartbeat timeout pass now, as if the hook's
+    time had run out: Auto Scaling goes on with the default result (a
+    terminating hook terminates), and a later ``CompleteLifecycleAction`` finds
+    no active action. Returns how many instances it let go."""
+    with _LOCK:
+        for pending in _PENDING.values():
+            pending.deadline = time.monotonic()
+        count = len(_PENDING)
+    _expire_overdue()
+    return count
 
 
 # --- moto, patched --------------------------------------------------------------

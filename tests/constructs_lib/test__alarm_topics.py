@@ -285,3 +285,59 @@ def test_a_topic_on_the_aws_managed_key_is_refused_by_name() -> None:
     (problem,) = caught.value.problems
     assert problem.option == "alarm_topic"
     assert "alias/aws/sns" in problem.allowed
+
+
+# --- the topic's Region (issue 20, defect 3) ---------------------------------------
+
+OTHER_REGION_TOPIC = "arn:aws:sns:us-west-2:123456789012:ops"
+ALL_SENDERS = {**ALARM_SENDERS, "QueueWorkerFleet.notifications_topic": fleet_notifications}
+
+
+@pytest.mark.parametrize("sender", sorted(ALL_SENDERS))
+def test_a_topic_of_another_region_is_refused_naming_both_regions(sender: str) -> None:
+    """CloudWatch refuses an alarm action on an SNS topic of another Region
+    (observed: "Invalid region us-west-2 specified. Only us-east-1 is
+    supported"; the PutMetricAlarm reference gives AlarmActions as
+    ``arn:aws:sns:region:account-id:sns-topic-name`` of the alarm's Region);
+    Auto Scaling notifications go to a topic of the group's Region. The old
+    code synthesized it and wrote the foreign topic's policies; the deploy failed.
+    """
+
+    def topic(stack: Stack) -> sns.ITopic:
+        return sns.Topic.from_topic_arn(stack, "Ops", OTHER_REGION_TOPIC)
+
+    with pytest.raises(ConstructOptionError) as caught:
+        wire(ALL_SENDERS[sender], topic)
+    (problem,) = [p for p in caught.value.problems if p.option == OPTION[sender]]
+    assert problem.value == OTHER_REGION_TOPIC
+    assert "us-west-2" in problem.allowed and "us-east-1" in problem.allowed
+
+
+def test_a_topic_of_another_stack_in_another_region_is_refused() -> None:
+    """The same for a topic this app builds in a stack of another Region."""
+    app = new_app()
+    ops = sns.Topic(Stack(app, "Ops", env={**ENV, "region": "eu-west-1"}), "Ops")
+    stack = Stack(app, "Test", env=ENV)
+    with pytest.raises(ConstructOptionError, match="eu-west-1"):
+        SecureQueue(stack, "Q", alarm_topic=ops)
+
+
+@pytest.mark.parametrize("sender", sorted(ALL_SENDERS))
+def test_a_region_unknown_at_synth_gets_a_warning_not_a_guess(sender: str) -> None:
+    """An environment-agnostic stack's Region is a token until deploy: the
+    construct cannot compare, so it says what must hold instead of guessing."""
+    stack = Stack(new_app(), "Test")  # no env: the Region is unknown at synth
+    ALL_SENDERS[sender](stack, sns.Topic.from_topic_arn(stack, "Ops", OTHER_REGION_TOPIC))
+    (warning,) = [w for w in warnings(stack) if "AlarmTopics:TopicRegionUnknown" in w]
+    assert OPTION[sender] in warning and "us-west-2" in warning
+
+
+def test_a_topic_of_the_stacks_region_passes_without_a_region_warning() -> None:
+    stack, _ = wire(
+        secure_queue,
+        lambda s: sns.Topic.from_topic_arn(s, "Ops", "arn:aws:sns:us-east-1:123456789012:ops"),
+    )
+    assert not [w for w in warnings(stack) if "TopicRegion" in w]
+    agnostic = Stack(new_app(), "Agnostic")
+    SecureQueue(agnostic, "Q", alarm_topic=sns.Topic(agnostic, "Ops"))  # same stack: same Region
+    assert not [w for w in warnings(agnostic) if "TopicRegion" in w]

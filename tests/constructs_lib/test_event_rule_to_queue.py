@@ -8,6 +8,7 @@ import pytest
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
@@ -149,15 +150,26 @@ def test_fifo_target_carries_the_message_group_id(keyed: Any) -> None:
     assert target["SqsParameters"] == {"MessageGroupId": "orders"}
 
 
-def test_encrypted_queue_policy_and_both_keys_are_scoped_to_the_account(keyed: Any) -> None:
-    """A key policy naming the rule would close a cycle key -> rule -> queue -> key."""
+def test_both_keys_grant_eventbridge_the_documented_statement_without_source_keys(
+    keyed: Any,
+) -> None:
+    """https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html
+
+    EventBridge's page for an encrypted SQS target gives the key statement
+    without a condition ("Allow EventBridge to use the key": kms:Decrypt,
+    kms:GenerateDataKey), and the SNS guide says "adding the aws:SourceAccount
+    and aws:SourceArn to a KMS policy is not supported for
+    EventBridge-to-encrypted topics": a key grant that needs them drops every
+    event. The scoping stays on the queue side: the queue policy lets
+    events.amazonaws.com send for this account's rules (aws:SourceAccount) and
+    the target DLQ's for this rule (aws:SourceArn).
+    """
     _, template = keyed
-    account = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     key_grants = allow_statements_for(template, "AWS::KMS::Key", "events.amazonaws.com")
     assert len(key_grants) == 2  # the queue's key and the target DLQ's key
     for st in key_grants:
-        assert st["Condition"] == account
-        assert "kms:GenerateDataKey" in str(st["Action"])
+        assert "Condition" not in st, st
+        assert sorted(st["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
     sends = allow_statements_for(template, "AWS::SQS::QueuePolicy", "events.amazonaws.com")
     conditions = sorted(str(st["Condition"]) for st in sends)
     # the main queue (encrypted): the account; the DLQ's policy names the rule
@@ -368,3 +380,116 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
     assert "cannot dead-letter into a FIFO queue" in wrong["target_dead_letter_queue_options.fifo"]
     assert "alias/aws/sqs" in wrong["target_dead_letter_queue_options.encryption"]
     assert "from 1 to 1000" in wrong["target_dead_letter_queue_options.max_receive_count"]
+
+
+# --- issue 20, defect 4: a queue of another account with its own customer key ---------
+
+OWNER = "999999999999"
+FOREIGN_QUEUE = f"arn:aws:sqs:us-east-1:{OWNER}:orders"
+FOREIGN_KEY = f"arn:aws:kms:us-east-1:{OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def _foreign_queue(stack: Stack, *, named_key: bool = False) -> sqs.IQueue:
+    if named_key:
+        return sqs.Queue.from_queue_attributes(
+            stack, "Foreign", queue_arn=FOREIGN_QUEUE, key_arn=FOREIGN_KEY
+        )
+    return sqs.Queue.from_queue_arn(stack, "Foreign", FOREIGN_QUEUE)
+
+
+def _role_can_use_the_key(stack: Stack, rule: EventRuleToQueue) -> list[Any]:
+    """KMS's verdicts for the target role's kms:GenerateDataKey and kms:Decrypt,
+    with a key policy in which the owner allows the role (what the warning asks)."""
+    from constructs_lib.policy import Caller, Request, authorize, resolve_intrinsics
+
+    template = Template.from_stack(stack).to_json()
+    role_id = stack.resolve(rule.target_role.role_arn)["Fn::GetAtt"][0]  # type: ignore[union-attr]
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{role_id}"
+    documents = [
+        r["Properties"]["PolicyDocument"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Policy" and {"Ref": role_id} in r["Properties"]["Roles"]
+    ]
+    identity = [
+        (f"policy {i}", resolve_intrinsics(d, lambda v: f"arn:aws:sqs:us-east-1:{OWNER}:x"))
+        for i, d in enumerate(documents)
+    ]
+    owners_key_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": role_arn},
+             "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}
+        ],
+    }  # fmt: skip
+    return [
+        authorize(
+            Request(Caller.role(role_arn), action, FOREIGN_KEY),
+            resource_policy=owners_key_policy,
+            resource_label="the owner's key policy",
+            resource_account=OWNER,
+            identity_policies=identity,
+        )
+        for action in ("kms:GenerateDataKey", "kms:Decrypt")
+    ]
+
+
+@pytest.mark.parametrize("how", ["queue_encryption_key", "from_queue_attributes(key_arn=...)"])
+def test_the_target_role_may_use_the_foreign_queues_key(how: str) -> None:
+    """https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+
+    "Neither the key policy nor the IAM policy alone is sufficient": KMS lets
+    EventBridge's role (this account) use the owner's key only when the owner's
+    key policy allows it AND an IAM policy of the role does. The EventBridge SQS
+    target needs kms:GenerateDataKey and kms:Decrypt on the queue's key.
+    """
+    stack = new_stack()
+    if how == "queue_encryption_key":
+        rule = EventRuleToQueue(
+            stack, "R", queue=_foreign_queue(stack), event_pattern=PATTERN,
+            queue_encryption_key=kms.Key.from_key_arn(stack, "ForeignKey", FOREIGN_KEY),
+        )  # fmt: skip
+    else:
+        rule = EventRuleToQueue(
+            stack, "R", queue=_foreign_queue(stack, named_key=True), event_pattern=PATTERN
+        )
+    for decision in _role_can_use_the_key(stack, rule):
+        assert decision.allowed, decision.reason
+
+
+def test_without_the_foreign_key_the_warning_states_both_halves() -> None:
+    """A queue imported by ARN says nothing of its key: if it has a customer
+    key, KMS refuses the role until the owner's key policy AND an IAM policy
+    in this account allow it. The warning says both, and how to give the key."""
+    stack = new_stack()
+    rule = EventRuleToQueue(stack, "R", queue=_foreign_queue(stack), event_pattern=PATTERN)
+    assert not any(d.allowed for d in _role_can_use_the_key(stack, rule))  # as AWS refuses
+    (warning,) = [
+        str(m.entry.data)
+        for m in Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp(".*"))
+        if "QueueInOtherAccount" in str(m.entry.data)
+    ]
+    assert "queue_encryption_key" in warning
+    assert f"key policy (in account {OWNER})" in warning
+    assert "IAM policy" in warning and "this account" in warning
+
+
+def test_a_foreign_key_for_a_queue_of_this_account_is_refused() -> None:
+    stack = new_stack()
+    with pytest.raises(ConstructOptionError) as caught:
+        EventRuleToQueue(
+            stack, "R", queue=SecureQueue(stack, "Q"), event_pattern=PATTERN,
+            queue_encryption_key=kms.Key.from_key_arn(stack, "K", FOREIGN_KEY),
+        )  # fmt: skip
+    (problem,) = caught.value.problems
+    assert problem.option == "queue_encryption_key"
+    assert "another account" in problem.allowed
+
+
+def test_a_foreign_key_differing_from_the_one_the_queue_names_is_refused() -> None:
+    stack = new_stack()
+    other = f"arn:aws:kms:us-east-1:{OWNER}:key/ffffffff-12ab-34cd-56ef-1234567890ab"
+    with pytest.raises(ConstructOptionError, match="queue_encryption_key"):
+        EventRuleToQueue(
+            stack, "R", queue=_foreign_queue(stack, named_key=True), event_pattern=PATTERN,
+            queue_encryption_key=kms.Key.from_key_arn(stack, "K", other),
+        )  # fmt: skip

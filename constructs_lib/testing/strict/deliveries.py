@@ -36,8 +36,8 @@ from constructs_lib.policy import Caller, Decision
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict.state import STRICT_GROUP, Drop, enabled, now, record_drop
 from constructs_lib.testing.strict.targets import (
+    Source,
     arn_parts,
-    delivery_context,
     queue_refusal,
     role_identity_policies,
     role_trust_refusal,
@@ -79,8 +79,8 @@ def _drop(producer: str, source: str, target: str, message: Any, refusal: Decisi
     )
 
 
-def _dlq_accepts(caller: Caller, dlq_arn: str | None, context: dict[str, Any]) -> bool:
-    return bool(dlq_arn) and queue_refusal(caller, str(dlq_arn), context) is None
+def _dlq_accepts(caller: Caller, dlq_arn: str | None, source: Source) -> bool:
+    return bool(dlq_arn) and queue_refusal(caller, str(dlq_arn), source) is None
 
 
 # --- SNS -> SQS ----------------------------------------------------------------
@@ -95,12 +95,12 @@ def _wrap_subscription_publish(original: Callable[..., Any]) -> Callable[..., An
         ):
             return original(self, message, message_id, *args, **kwargs)
         topic_arn = self.topic.arn
-        context = delivery_context(topic_arn, arn_parts(topic_arn)[2])
-        refusal = queue_refusal(Caller.service(SNS), self.endpoint, context)
+        source = Source("sns-sqs", topic_arn, arn_parts(topic_arn)[2])
+        refusal = queue_refusal(Caller.service(SNS), self.endpoint, source)
         if refusal is None:
             return original(self, message, message_id, *args, **kwargs)
         dlq = json.loads(self.attributes.get("RedrivePolicy") or "{}").get("deadLetterTargetArn")
-        dead_lettered = _dlq_accepts(Caller.service(SNS), dlq, context)
+        dead_lettered = _dlq_accepts(Caller.service(SNS), dlq, source)
         _drop(SNS, topic_arn, self.endpoint, message, refusal, dlq if dead_lettered else None)
         if dead_lettered:
             with _ENDPOINT_SWAP:
@@ -130,7 +130,7 @@ def _wrap_s3_send_sqs_message(original: Callable[..., Any]) -> Callable[..., Any
         bucket_arn = f"arn:aws:s3:::{_bucket_of(event_body)}"
         queue_arn = f"arn:aws:sqs:{region_name}:{account_id}:{queue_name}"
         refusal = queue_refusal(
-            Caller.service(S3), queue_arn, delivery_context(bucket_arn, account_id)
+            Caller.service(S3), queue_arn, Source("s3-sqs", bucket_arn, account_id)
         )
         if refusal is not None:
             _drop(S3, bucket_arn, queue_arn, event_body, refusal)
@@ -163,14 +163,16 @@ def _wrap_put_bucket_notification(original: Callable[..., Any]) -> Callable[...,
 
 
 def _unvalidated_destinations(account: str, bucket: str, config: dict[str, Any]) -> list[str]:
-    context = delivery_context(f"arn:aws:s3:::{bucket}", account)
+    bucket_arn = f"arn:aws:s3:::{bucket}"
     refusals = []
     for entry in config.get("QueueConfiguration", []):
-        refusal = queue_refusal(Caller.service(S3), entry["Queue"], context, with_key=False)
+        to_queue = Source("s3-sqs", bucket_arn, account)
+        refusal = queue_refusal(Caller.service(S3), entry["Queue"], to_queue, with_key=False)
         if refusal is not None:
             refusals.append(f"{entry['Queue']}: {refusal.reason}")
     for entry in config.get("TopicConfiguration", []):
-        refusal = topic_refusal(Caller.service(S3), entry["Topic"], context, with_key=False)
+        to_topic = Source("s3-sns", bucket_arn, account)
+        refusal = topic_refusal(Caller.service(S3), entry["Topic"], to_topic, with_key=False)
         if refusal is not None:
             refusals.append(f"{entry['Topic']}: {refusal.reason}")
     return refusals
@@ -191,12 +193,12 @@ def _wrap_rule_send_to_sqs(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(self, resource_id, event, group_id)  # type: ignore[no-any-return]
         target = _target_for_queue(self, resource_id)
         queue_arn = target["Arn"]
-        context = delivery_context(self.arn, self.account_id)
-        refusal = queue_refusal(Caller.service(EVENTS), queue_arn, context)
+        source = Source("eventbridge-sqs", self.arn, self.account_id)
+        refusal = queue_refusal(Caller.service(EVENTS), queue_arn, source)
         if refusal is None:
             return original(self, resource_id, event, group_id)  # type: ignore[no-any-return]
         dlq = target.get("DeadLetterConfig", {}).get("Arn")
-        dead_lettered = _dlq_accepts(Caller.service(EVENTS), dlq, context)
+        dead_lettered = _dlq_accepts(Caller.service(EVENTS), dlq, source)
         _drop(EVENTS, self.arn, queue_arn, event, refusal, dlq if dead_lettered else None)
         if dead_lettered:
             original(self, arn_parts(dlq)[3], dict(event), None)
@@ -259,14 +261,14 @@ def _scheduler_refusal(
 ) -> Decision | None:
     if enabled("deliveries") is False:
         return None
-    trust = role_trust_refusal(role_arn, SCHEDULER, delivery_context(group_arn, account_id))
+    trust = role_trust_refusal(role_arn, SCHEDULER, Source("scheduler-sqs", group_arn, account_id))
     if trust is not None:
         return trust
     policies = role_identity_policies(role_arn)
     if isinstance(policies, Decision):
         return policies
-    context = {"aws:SecureTransport": True}
-    return queue_refusal(Caller.role(role_arn), queue_arn, context, policies)
+    # the role's own request: no source keys (the table's RESOURCE and KEY rows)
+    return queue_refusal(Caller.role(role_arn), queue_arn, Source("scheduler-sqs"), policies)
 
 
 def _send(queue_arn: str, body: str, group_id: str | None) -> None:
@@ -275,6 +277,9 @@ def _send(queue_arn: str, body: str, group_id: str | None) -> None:
 
 
 # --- CloudWatch (and other services) -> SNS --------------------------------------------
+
+#: Service principal -> its row in the table of service facts.
+_PUBLISHING_SERVICES = {"cloudwatch.amazonaws.com": "cloudwatch-sns"}
 
 
 def publish_from_service(
@@ -285,8 +290,14 @@ def publish_from_service(
     Judged by the topic policy and the topic's key; False (and a `Drop`) if refused.
     """
     _, region, account, _ = arn_parts(topic_arn)
-    context = delivery_context(source_arn, account) | {"aws:SourceOwner": account}
-    refusal = topic_refusal(Caller.service(service), topic_arn, context)
+    delivery = _PUBLISHING_SERVICES.get(service)
+    if delivery is None:
+        raise ValueError(
+            f"{service} publishing to SNS is not in the table of service facts; known: "
+            + ", ".join(sorted(_PUBLISHING_SERVICES))
+        )
+    source = Source(delivery, source_arn, arn_parts(source_arn)[2], owner=arn_parts(source_arn)[2])
+    refusal = topic_refusal(Caller.service(service), topic_arn, source)
     if refusal is not None and enabled("deliveries"):
         _drop(service, source_arn, topic_arn, message, refusal)
         return False

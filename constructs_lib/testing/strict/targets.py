@@ -6,11 +6,18 @@ and ``kms:Decrypt``). The AWS-managed keys (``alias/aws/sqs``,
 ``alias/aws/sns``) are judged by the fixed policy AWS gives them, which lets
 only principals of the account use the key, through the service: never a
 service principal.
+
+Every request's condition keys come from the table of service facts
+(`constructs_lib._service_facts`): a `Source` names the delivery's row and
+what the local account knows (the source's ARN and account), and
+`request_context` keeps exactly the keys AWS documents for that request,
+leaving out the rest (EventBridge's KMS requests carry no source keys).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from moto.iam.models import iam_backends
@@ -18,7 +25,8 @@ from moto.kms.models import kms_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
-from constructs_lib.policy import Caller, CallerKind, Decision, Request, authorize
+from constructs_lib import _service_facts as facts
+from constructs_lib.policy import IAM_CALLERS, Caller, Decision, Request, authorize
 
 #: The moto internals this module reads (the upgrade checklist reads them).
 MOTO_INTERNALS = (
@@ -32,20 +40,39 @@ MOTO_INTERNALS = (
     "moto.sqs.models:SQSBackend#queues",
 )
 
-#: What IAM sees as the calling account when a service principal uses a key:
-#: one of AWS's own, never the customer's.
-AWS_SERVICE_ACCOUNT = "000000000000"
-
 IdentityPolicies = Sequence[tuple[str, Mapping[str, Any] | str]]
 
 
-def delivery_context(source_arn: str, source_account: str) -> dict[str, str | bool]:
-    """The condition keys a service sends with a delivery (all of them use TLS)."""
-    return {
-        "aws:SourceArn": source_arn,
-        "aws:SourceAccount": source_account,
-        "aws:SecureTransport": True,
-    }
+@dataclass(frozen=True)
+class Source:
+    """Where a delivery comes from: its row in the table of service facts and
+    what the local account knows of it (the keys the table may ask for)."""
+
+    #: the delivery's id in `constructs_lib._service_facts.DELIVERIES`
+    delivery: str
+    #: the source resource (topic, bucket, rule, alarm, schedule group); None: the
+    #: caller's own request (a role's)
+    arn: str | None = None
+    account: str | None = None
+    #: the account a service publishes for (``aws:SourceOwner``), where it says so
+    owner: str | None = None
+
+    def known(self) -> dict[str, str | bool]:
+        """Every key the local account could send; the table keeps the documented ones."""
+        known: dict[str, str | bool] = {"aws:SecureTransport": True}
+        if self.arn is not None:
+            known["aws:SourceArn"] = self.arn
+        if self.account is not None:
+            known["aws:SourceAccount"] = self.account
+        if self.owner is not None:
+            known["aws:SourceOwner"] = self.owner
+        return known
+
+    def context(
+        self, stage: str, extra: Mapping[str, str | bool] | None = None
+    ) -> dict[str, str | bool]:
+        """The condition keys of this delivery's request at ``stage``, from the table."""
+        return facts.request_context(self.delivery, stage, self.known() | dict(extra or {}))
 
 
 def arn_parts(arn: str) -> tuple[str, str, str, str]:
@@ -57,7 +84,7 @@ def arn_parts(arn: str) -> tuple[str, str, str, str]:
 def queue_refusal(
     caller: Caller,
     queue_arn: str,
-    context: Mapping[str, Any],
+    source: Source,
     identity_policies: IdentityPolicies = (),
     *,
     with_key: bool = True,
@@ -72,13 +99,14 @@ def queue_refusal(
     if queue is None:
         return None
     return _resource_then_key(
-        Request(caller, "sqs:SendMessage", queue_arn, context),
-        queue, f"queue policy of {queue_arn}", "sqs" if with_key else "", identity_policies,
+        Request(caller, "sqs:SendMessage", queue_arn, source.context(facts.RESOURCE)),
+        queue, f"queue policy of {queue_arn}", "sqs" if with_key else "", source,
+        identity_policies,
     )  # fmt: skip
 
 
 def topic_refusal(
-    caller: Caller, topic_arn: str, context: Mapping[str, Any], *, with_key: bool = True
+    caller: Caller, topic_arn: str, source: Source, *, with_key: bool = True
 ) -> Decision | None:
     """Why SNS would refuse ``caller``'s Publish to ``topic_arn``; None if it would not."""
     _, region, account, _ = arn_parts(topic_arn)
@@ -86,10 +114,11 @@ def topic_refusal(
     if topic is None:
         return None
     return _resource_then_key(
-        Request(caller, "sns:Publish", topic_arn, context),
+        Request(caller, "sns:Publish", topic_arn, source.context(facts.RESOURCE)),
         topic,
         f"topic policy of {topic_arn}",
         "sns" if with_key else "",
+        source,
     )
 
 
@@ -98,6 +127,7 @@ def _resource_then_key(
     target: Any,
     label: str,
     via: str,
+    source: Source,
     identity_policies: IdentityPolicies = (),
 ) -> Decision | None:
     """The target's (a moto queue or topic) resource policy, then, unless ``via`` is
@@ -115,7 +145,7 @@ def _resource_then_key(
     key = getattr(target, "kms_master_key_id", None)
     if key and via:
         return key_refusal(
-            request.caller, str(key), via, account, region, request.context, identity_policies
+            request.caller, str(key), via, account, region, source, identity_policies
         )
     return None
 
@@ -126,18 +156,23 @@ def key_refusal(
     via: str,
     account: str,
     region: str,
-    context: Mapping[str, Any],
+    source: Source,
     identity_policies: IdentityPolicies = (),
 ) -> Decision | None:
-    """Why KMS would refuse ``caller`` the data key of ``key_ref`` (through ``via``)."""
+    """Why KMS would refuse ``caller`` the data key of ``key_ref`` (through ``via``).
+
+    The request carries what the table documents for ``source``'s delivery:
+    ``kms:ViaService`` and ``kms:CallerAccount`` only for an IAM caller (a
+    role), source keys only where the service is documented to send them.
+    """
     found = _key_policy(key_ref, via, account, region)
     if isinstance(found, Decision):
         return found
     key_arn, policy, label = found
-    kms_context = dict(context) | {
-        "kms:ViaService": f"{via}.{region}.amazonaws.com",
-        "kms:CallerAccount": caller.account or AWS_SERVICE_ACCOUNT,
-    }
+    candidates: dict[str, str | bool] = {"kms:ViaService": f"{via}.{region}.amazonaws.com"}
+    if caller.account is not None:
+        candidates["kms:CallerAccount"] = caller.account
+    kms_context = source.context(facts.KEY, candidates)
     for action in ("kms:GenerateDataKey", "kms:Decrypt"):
         decision = authorize(
             Request(caller, action, key_arn, kms_context),
@@ -228,8 +263,9 @@ def role_identity_policies(role_arn: str) -> IdentityPolicies | Decision:
     return policies
 
 
-def role_trust_refusal(role_arn: str, service: str, context: Mapping[str, Any]) -> Decision | None:
+def role_trust_refusal(role_arn: str, service: str, source: Source) -> Decision | None:
     """Why ``service`` could not assume ``role_arn`` (its trust policy); None if it could."""
+    context = source.context(facts.TRUST)
     account = arn_parts(role_arn)[2]
     try:
         role = iam_backends[account]["aws"].get_role_by_arn(role_arn)
@@ -245,4 +281,4 @@ def role_trust_refusal(role_arn: str, service: str, context: Mapping[str, Any]) 
 
 
 def is_iam_caller(caller: Caller) -> bool:
-    return caller.kind in (CallerKind.ROLE, CallerKind.USER)
+    return caller.kind in IAM_CALLERS

@@ -37,7 +37,10 @@ from constructs_lib import QueueWorkerFleet, SecureQueue
 from constructs_lib.testing import deploy_template, logical_id_of
 from constructs_lib.testing.assets import publish_file_assets
 from constructs_lib.testing.instance_metadata import FakeInstanceMetadata
-from constructs_lib.testing.lifecycle_hooks import scale_in_with_lifecycle_hooks
+from constructs_lib.testing.lifecycle_hooks import (
+    scale_in_with_lifecycle_hooks,
+    time_out_pending_lifecycle_actions,
+)
 from constructs_lib.testing.worker_instance import WorkerInstance, launch_template_user_data
 from tests.conftest import REPO_ROOT, new_app
 
@@ -134,10 +137,62 @@ def interpreters() -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize("python", interpreters())
-def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
-    fleet: Fleet, local_account: str, tmp_path: Path, python: str
-) -> None:
+@dataclass
+class Launched:
+    """One deployed fleet instance with the worker installed, not yet started."""
+
+    endpoint: str
+    session: Any
+    group: str
+    queue_url: str
+    instance_id: str
+    instance: WorkerInstance
+    root: Path
+    marks: Path
+    tmp_path: Path
+
+    def client(self, name: str) -> Any:
+        return self.session.client(name, endpoint_url=self.endpoint)
+
+    def environment(self, metadata: FakeInstanceMetadata) -> dict[str, str]:
+        """What systemd's environment file and the test add (see the module doc)."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.endpoint,
+            "AWS_CONFIG_FILE": str(self.tmp_path / "no-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(self.tmp_path / "no-credentials"),
+            "TEST_MARKS_DIR": str(self.marks),
+            # the unit's own setting, read from the environment as on the
+            # instance: 1 s instead of 5 between instance-metadata looks
+            "WORKER_LIFECYCLE_POLL_SECONDS": str(LIFECYCLE_POLL_SECONDS),
+        }
+
+    def start(self, metadata: FakeInstanceMetadata, python: str) -> subprocess.Popen[str]:
+        return self.instance.start(
+            self.root,
+            python,
+            self.environment(metadata),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    def metadata(self) -> FakeInstanceMetadata:
+        return FakeInstanceMetadata(
+            self.instance_id, ec2=self.client("ec2"), autoscaling=self.client("autoscaling")
+        )
+
+    def done(self) -> dict[str, str]:
+        return {p.name.removeprefix("done-"): p.read_text() for p in self.marks.glob("done-*")}
+
+    def started(self) -> set[str]:
+        return {p.name.removeprefix("started-") for p in self.marks.glob("started-*")}
+
+
+def launch(fleet: Fleet, local_account: str, tmp_path: Path, python: str) -> Launched:
+    """Deploys the fleet, launches one instance, installs the worker from its
+    user data and queues the messages."""
     if not Path(python).exists():
         pytest.fail(f"{python} is missing: `make setup` creates it")
     session = boto3.Session(region_name=REGION)
@@ -169,29 +224,21 @@ def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
             QueueUrl=queue_url,
             Entries=[{"Id": str(i), "MessageBody": f"job-{i}"} for i in range(start, start + 10)],
         )
+    return Launched(
+        local_account, session, group, queue_url, instance_id, instance, root, marks, tmp_path
+    )
 
-    with (
-        scale_in_with_lifecycle_hooks(),
-        FakeInstanceMetadata(instance_id, ec2=client("ec2"), autoscaling=autoscaling) as metadata,
-    ):
-        worker = instance.start(
-            root,
-            python,
-            {
-                "AWS_ENDPOINT_URL": local_account,
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.endpoint,
-                "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-                "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-                "TEST_MARKS_DIR": str(marks),
-                # the unit's own setting, read from the environment as on the
-                # instance: 1 s instead of 5 between instance-metadata looks
-                "WORKER_LIFECYCLE_POLL_SECONDS": str(LIFECYCLE_POLL_SECONDS),
-            },
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+
+@pytest.mark.parametrize("python", interpreters())
+def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
+    fleet: Fleet, local_account: str, tmp_path: Path, python: str
+) -> None:
+    launched = launch(fleet, local_account, tmp_path, python)
+    autoscaling, sqs = launched.client("autoscaling"), launched.client("sqs")
+    group, queue_url, marks = launched.group, launched.queue_url, launched.marks
+
+    with scale_in_with_lifecycle_hooks(), launched.metadata() as metadata:
+        worker = launched.start(metadata, python)
         # the first messages done (heartbeats held them past the 2-s visibility);
         # the next ones are in progress when the scale-in comes
         _wait_for(lambda: len(list(marks.glob("done-*"))) >= 1 or worker.poll() is not None)
@@ -216,8 +263,7 @@ def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
     )
     assert all(status != 401 for _, _, status in metadata.requests)
 
-    started = {p.name.removeprefix("started-") for p in marks.glob("started-*")}
-    done = {p.name.removeprefix("done-"): p.read_text() for p in marks.glob("done-*")}
+    started, done = launched.started(), launched.done()
     assert started == set(done)  # every started message finished
     assert set(done.values()) == {"x"}  # each once: the heartbeat held them
     assert "heartbeat: extended" in log
@@ -229,6 +275,70 @@ def test_worker_drains_through_the_lifecycle_hook_on_scale_in(
     assert int(attributes["ApproximateNumberOfMessages"]) == MESSAGES - len(done)
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
     assert 0 < len(done) < MESSAGES
+
+
+def test_worker_exits_cleanly_when_the_hooks_heartbeat_timeout_passed_during_its_drain(
+    fleet: Fleet, local_account: str, tmp_path: Path
+) -> None:
+    """https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html
+
+    "Instances can remain in a wait state for a finite period of time. The
+    default timeout for a lifecycle hook is one hour (heartbeat timeout)."
+    Once it has passed, Auto Scaling goes on with the default result and
+    ``CompleteLifecycleAction`` answers ``ValidationError`` ("No active
+    Lifecycle Action found with instance ID ..."; the local account answers
+    as AWS does). The worker expects that answer: it logs it and exits 0,
+    so systemd (``Restart=on-failure``) does not start it again.
+    """
+    python = sys.executable
+    launched = launch(fleet, local_account, tmp_path, python)
+    autoscaling = launched.client("autoscaling")
+    with scale_in_with_lifecycle_hooks(), launched.metadata() as metadata:
+        worker = launched.start(metadata, python)
+        _wait_for(lambda: len(launched.done()) >= 1 or worker.poll() is not None)
+        autoscaling.set_desired_capacity(AutoScalingGroupName=launched.group, DesiredCapacity=0)
+        # the drain outlasts the hook: its heartbeat timeout passes now
+        time_out_pending_lifecycle_actions()
+        log = _finish(worker, autoscaling, launched.group)
+
+    assert "Traceback" not in log, log
+    assert worker.returncode == 0, log
+    assert "drain: Auto Scaling target lifecycle state is Terminated" in log
+    assert "no pending lifecycle action" in log
+    assert launched.started() == set(launched.done())  # the drain still finished its work
+
+
+def test_worker_exits_cleanly_when_its_instance_is_detached(
+    fleet: Fleet, local_account: str, tmp_path: Path
+) -> None:
+    """https://docs.aws.amazon.com/autoscaling/ec2/userguide/retrieving-target-lifecycle-state-through-imds.html
+
+    "The Auto Scaling instance lifecycle has two primary steady states—InService
+    and Terminated—and two side steady states—Detached and Standby." A detached
+    instance keeps running outside the group: no lifecycle hook waits on it, so
+    there is no action to complete. The worker stops consuming (the fleet no
+    longer counts it), finishes its messages and exits 0 instead of calling
+    ``CompleteLifecycleAction``, failing, and being restarted by systemd every
+    5 s.
+    """
+    python = sys.executable
+    launched = launch(fleet, local_account, tmp_path, python)
+    autoscaling = launched.client("autoscaling")
+    with scale_in_with_lifecycle_hooks(), launched.metadata() as metadata:
+        worker = launched.start(metadata, python)
+        _wait_for(lambda: len(launched.done()) >= 1 or worker.poll() is not None)
+        autoscaling.detach_instances(
+            InstanceIds=[launched.instance_id],
+            AutoScalingGroupName=launched.group,
+            ShouldDecrementDesiredCapacity=True,
+        )
+        log = _finish(worker, autoscaling, launched.group)
+
+    assert "Traceback" not in log, log
+    assert worker.returncode == 0, log
+    assert "drain: Auto Scaling target lifecycle state is Detached" in log
+    assert "lifecycle action completed" not in log
+    assert launched.started() == set(launched.done())
 
 
 def _instances(autoscaling: Any, group: str) -> list[dict[str, Any]]:

@@ -379,3 +379,72 @@ def test_a_notification_configuration_s3_may_not_deliver_is_refused_when_written
         s3.get_bucket_notification_configuration(Bucket="incoming").get("QueueConfigurations")
         is None
     )
+
+
+# --- issue 20, defect 2: what EventBridge sends to KMS ------------------------------
+
+
+def _key_for_events(condition: dict[str, Any] | None) -> str:
+    statements: list[dict[str, Any]] = [
+        {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "EventBridge", "Effect": "Allow", "Principal": {"Service": EVENTS},
+         "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}
+        | ({"Condition": condition} if condition else {}),
+    ]  # fmt: skip
+    return str(
+        client("kms").create_key(Policy=json.dumps(policy(*statements)))["KeyMetadata"]["Arn"]
+    )
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:SourceAccount": ACCOUNT}},  # what EventRuleToQueue wrote
+        {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/orders"}},
+    ],
+)
+def test_eventbridge_to_a_key_granted_only_with_source_keys_is_dropped(
+    strict_account: StrictAccount, condition: dict[str, Any]
+) -> None:
+    """https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+
+    "adding the aws:SourceAccount and aws:SourceArn to a KMS policy is not
+    supported for EventBridge-to-encrypted topics", and for an SQS target AWS
+    documents no source key in EventBridge's KMS requests at all (its page
+    gives the key statement without a condition). The strict account takes
+    the pessimistic side: EventBridge's KMS request carries neither key, so a
+    key statement that needs one refuses, as it may in AWS.
+    """
+    queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:sealed"
+    url, _ = queue(
+        "sealed",
+        key=_key_for_events(condition),
+        policy=policy(allow_service(EVENTS, "sqs:SendMessage", queue_arn, ORDERS_RULE)),
+    )
+    _rule_to(queue_arn)
+    _put_order()
+    assert bodies(url) == []
+    (drop,) = strict_account.take_drops()
+    assert drop.policy is not None and drop.policy.startswith("key policy of")
+    assert "kms:GenerateDataKey" in drop.reason
+
+
+def test_eventbridge_to_a_key_granted_without_a_source_condition_is_delivered(
+    strict_account: StrictAccount,
+) -> None:
+    """https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html
+
+    The statement EventBridge documents for an encrypted SQS target ("Allow
+    EventBridge to use the key", no condition) lets the event through.
+    """
+    queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:open"
+    url, _ = queue(
+        "open",
+        key=_key_for_events(None),
+        policy=policy(allow_service(EVENTS, "sqs:SendMessage", queue_arn, ORDERS_RULE)),
+    )
+    _rule_to(queue_arn)
+    _put_order()
+    assert len(bodies(url)) == 1
+    strict_account.assert_no_drops()
