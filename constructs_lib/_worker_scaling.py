@@ -29,12 +29,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from aws_cdk import Annotations, Duration
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._alarms import alarm_above
@@ -65,8 +67,33 @@ from constructs_lib.scaling import (
     set_capacity_steps,
 )
 
-if TYPE_CHECKING:
-    from constructs_lib.queue_worker_fleet import QueueWorkerFleet as ScaledFleet
+
+class ScaledFleet(Protocol):
+    """What the scaling needs of the fleet it scales (`QueueWorkerFleet` is one).
+
+    The fleet is also the scope of what the scaling creates: the README names
+    those children's ids under the fleet (`scope_of`).
+    """
+
+    @property
+    def queue(self) -> sqs.IQueue: ...
+
+    @property
+    def auto_scaling_group(self) -> autoscaling.AutoScalingGroup: ...
+
+    @property
+    def min_capacity(self) -> int: ...
+
+    @property
+    def max_capacity(self) -> int: ...
+
+
+def scope_of(fleet: ScaledFleet) -> Construct:
+    """The fleet as the construct its scaling's alarms and policies go under."""
+    if not isinstance(fleet, Construct):
+        raise TypeError(f"{fleet!r} is not a construct: its scaling needs one as its scope")
+    return fleet
+
 
 #: CloudWatch evaluates one-minute alarms over at most a day.
 MAX_AGE_ALARM_PERIODS = 1_440
@@ -112,7 +139,7 @@ class ArrivalsAndBacklogScaling:
         group_name = fleet.auto_scaling_group.auto_scaling_group_name
         P = autoscaling.CfnScalingPolicy
         tracking = P(
-            fleet,
+            scope_of(fleet),
             "ArrivalsAndBacklogScaling",
             auto_scaling_group_name=group_name,
             policy_type="TargetTrackingScaling",
@@ -196,7 +223,7 @@ def _set_capacity_action(
     fleet: ScaledFleet, action_id: str, steps: Sequence[tuple[int, int | None, int]]
 ) -> autoscaling.StepScalingAction:
     action = autoscaling.StepScalingAction(
-        fleet,
+        scope_of(fleet),
         action_id,
         auto_scaling_group=fleet.auto_scaling_group,
         adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
@@ -209,7 +236,7 @@ def _set_capacity_action(
 
 def _to_zero_action(fleet: ScaledFleet) -> autoscaling.StepScalingAction:
     action = autoscaling.StepScalingAction(
-        fleet,
+        scope_of(fleet),
         "ScaleToZero",
         auto_scaling_group=fleet.auto_scaling_group,
         adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
@@ -243,9 +270,9 @@ def _set_capacity_alarm(
     actions: Sequence[autoscaling.StepScalingAction],
 ) -> cloudwatch.Alarm:
     alarm = alarm_above(
-        fleet,
+        scope_of(fleet),
         alarm_id,
-        description=f"{path_of(fleet)}: {description}",
+        description=f"{path_of(scope_of(fleet))}: {description}",
         metric=cloudwatch.MathExpression(
             expression=expression,
             using_metrics=_work_metrics(fleet, minutes),
@@ -264,9 +291,9 @@ def _idle_alarm(
     fleet: ScaledFleet, expression: str, action: autoscaling.StepScalingAction
 ) -> cloudwatch.Alarm:
     alarm = alarm_above(
-        fleet,
+        scope_of(fleet),
         "ScaleToZeroAlarm",
-        description=f"{path_of(fleet)}: no message arrived or waited for "
+        description=f"{path_of(scope_of(fleet))}: no message arrived or waited for "
         f"{SCALE_TO_ZERO_MINUTES} minutes; scaling to zero.",
         metric=cloudwatch.MathExpression(
             expression=expression,
@@ -292,7 +319,7 @@ class BacklogPerInstanceScaling:
         P = autoscaling.CfnScalingPolicy
         group_name = fleet.auto_scaling_group.auto_scaling_group_name
         return P(
-            fleet,
+            scope_of(fleet),
             "BacklogPerInstanceScaling",
             auto_scaling_group_name=group_name,
             policy_type="TargetTrackingScaling",
@@ -351,11 +378,12 @@ def default_queue_depth_steps() -> list[autoscaling.ScalingInterval]:
 
 def scale_from_zero(fleet: ScaledFleet) -> cloudwatch.Alarm:
     """+1 instance when messages wait and none is in service."""
+    scope = scope_of(fleet)
     action = _add_one_instance(fleet, "ScaleFromZero")
     alarm = alarm_above(
-        fleet,
+        scope,
         "ScaleFromZeroAlarm",
-        description=f"{path_of(fleet)}: messages wait and no worker is in service; adding one.",
+        description=f"{path_of(scope)}: messages wait and no worker is in service; adding one.",
         metric=cloudwatch.MathExpression(
             expression=SCALE_FROM_ZERO_EXPRESSION,
             using_metrics={
@@ -381,10 +409,10 @@ def message_age_scale_out(
     action = _add_one_instance(fleet, "MessageAgeScaleOut")
     sustained = f" for {datapoints} minutes running" if datapoints > 1 else ""
     alarm = alarm_above(
-        fleet,
+        scope_of(fleet),
         "MessageAgeAlarm",
         description=(
-            f"{path_of(fleet)}: the oldest message is older than "
+            f"{path_of(scope_of(fleet))}: the oldest message is older than "
             f"{threshold.to_human_string()}{sustained}; adding a worker."
         ),
         metric=QueueMetrics(fleet.queue).oldest_message_age(),
@@ -404,7 +432,7 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
     """
     visibility = queue.visibility_timeout_seconds
     threshold_seconds = seconds_of(threshold)
-    warn = Annotations.of(fleet).add_warning_v2
+    warn = Annotations.of(scope_of(fleet)).add_warning_v2
     if not queue.redrive_known or visibility is None or threshold_seconds is None:
         warn(
             "constructs_lib:QueueWorkerFleet:AgeAlarmPoisonUnknown",
@@ -429,7 +457,7 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
             "scale-out adds a worker every warm-up up to max_capacity.",
         )
         return 1
-    v = OptionValidator(fleet)
+    v = OptionValidator(scope_of(fleet))
     v.check(
         needed <= MAX_AGE_ALARM_PERIODS,
         "message_age_scale_out_threshold",
@@ -444,7 +472,7 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
 
 def _add_one_instance(fleet: ScaledFleet, action_id: str) -> autoscaling.StepScalingAction:
     action = autoscaling.StepScalingAction(
-        fleet,
+        scope_of(fleet),
         action_id,
         auto_scaling_group=fleet.auto_scaling_group,
         adjustment_type=autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
