@@ -36,11 +36,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from constructs_lib.templates.references import referenced_names, texts
+
 Style = Literal["solid", "dotted"]
 
 #: CDK appends an 8-hex-digit hash of the construct path to logical ids.
 _CDK_HASH = re.compile(r"^(?P<name>.+?)(?P<hash>[0-9A-F]{8})$")
-_SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 _MERMAID_RESERVED = {"end", "graph", "subgraph", "flowchart", "style", "class", "click"}
 
 #: Default bus node id (not a template resource: every account has one).
@@ -125,7 +126,12 @@ def _cut(text: str) -> str:
 
 
 class _Resolver:
-    """Finds the logical ids an ARN/name expression of the template points to."""
+    """Finds the logical ids an ARN/name expression of the template points to.
+
+    What a value references comes from the template model's walker
+    (`constructs_lib.templates.references`); a name spelled out as text (an
+    ARN's or URL's last piece) is matched against the names the template fixes.
+    """
 
     def __init__(self, resources: Mapping[str, Any]) -> None:
         self.resources = resources
@@ -137,45 +143,12 @@ class _Resolver:
                     self.by_name[props[key]] = logical_id
 
     def refs(self, value: Any) -> set[str]:
-        found: set[str] = set()
-        self._walk(value, found)
+        found = referenced_names(value)
+        for text in texts(value):
+            tail = re.split(r"[:/]", text)[-1]
+            if tail in self.by_name:
+                found.add(self.by_name[tail])
         return {r for r in found if r in self.resources}
-
-    def _walk(self, value: Any, found: set[str]) -> None:
-        if isinstance(value, dict):
-            if "Ref" in value and isinstance(value["Ref"], str):
-                found.add(value["Ref"])
-            elif "Fn::GetAtt" in value:
-                target = value["Fn::GetAtt"]
-                name = target[0] if isinstance(target, list) else str(target).split(".")[0]
-                found.add(name)
-            elif "Fn::Sub" in value:
-                sub = value["Fn::Sub"]
-                text = sub[0] if isinstance(sub, list) else sub
-                found.update(_SUB_REF.findall(str(text)))
-                self._text(_SUB_REF.sub("", str(text)), found)
-                if isinstance(sub, list) and len(sub) > 1:
-                    self._walk(sub[1], found)
-            elif "Fn::Join" in value:
-                separator, parts = value["Fn::Join"]
-                for part in parts:
-                    self._walk(part, found)
-                literal = separator.join(p if isinstance(p, str) else "\0" for p in parts)
-                self._text(literal.split("\0")[-1], found)
-            else:
-                for item in value.values():
-                    self._walk(item, found)
-        elif isinstance(value, list):
-            for item in value:
-                self._walk(item, found)
-        elif isinstance(value, str):
-            self._text(value, found)
-
-    def _text(self, text: str, found: set[str]) -> None:
-        """A spelled-out ARN (``arn:...:name``), URL (``.../name``) or plain name."""
-        tail = re.split(r"[:/]", text)[-1]
-        if tail in self.by_name:
-            found.add(self.by_name[tail])
 
 
 def _pattern_summary(pattern: Any) -> str:

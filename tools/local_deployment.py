@@ -6,15 +6,15 @@ checks drive the deployed resources): neither imports the other's module.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from constructs_lib.templates.assembly import assembly_stacks
 from constructs_lib.testing.local_account import (
     CdkCli,
     CliResult,
@@ -132,17 +132,15 @@ class LocalDeployment:
         )
 
     def stack_names(self) -> list[str]:
-        manifest = json.loads((self.assembly_dir / "manifest.json").read_text())
-        return sorted(
-            name
-            for name, artifact in manifest["artifacts"].items()
-            if artifact.get("type") == "aws:cloudformation:stack"
-        )
+        """The artifact ids of the assembly's stacks (what ``cdk deploy`` names them)."""
+        return sorted(s.artifact_id for s in assembly_stacks(self.assembly_dir) if s.artifact_id)
 
-    def template(self, stack_name: str) -> dict[str, Any]:
-        path = self.assembly_dir / f"{stack_name}.template.json"
-        template: dict[str, Any] = json.loads(path.read_text())
-        return template
+    def template(self, stack_name: str) -> Mapping[str, Any]:
+        """The template of stack artifact ``stack_name``, read through the manifest."""
+        for stack in assembly_stacks(self.assembly_dir):
+            if stack.artifact_id == stack_name:
+                return stack.template
+        raise KeyError(f"no stack {stack_name!r} in {self.assembly_dir}")
 
     def resources(self, stack_name: str) -> dict[str, str]:
         """Physical ids of a deployed stack's resources, by construct path."""

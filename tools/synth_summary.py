@@ -5,31 +5,36 @@ Usage: python -m tools.synth_summary cdk.out
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
+from constructs_lib.templates.assembly import assembly_stacks
+
 
 def summarize(assembly_dir: Path) -> str:
-    manifest = json.loads((assembly_dir / "manifest.json").read_text())
     lines = []
     total = 0
-    for artifact_id, artifact in sorted(manifest["artifacts"].items()):
-        if artifact.get("type") != "aws:cloudformation:stack":
-            continue
-        template_path = assembly_dir / artifact["properties"]["templateFile"]
-        template = json.loads(template_path.read_text())
-        types = Counter(r["Type"] for r in template.get("Resources", {}).values())
+    stacks = assembly_stacks(assembly_dir)
+    artifact_of = {s.name: s.artifact_id for s in stacks if s.parent is None}
+    # each stack by its artifact id, its nested stacks after it
+    stacks.sort(
+        key=lambda s: (artifact_of.get(s.parent or s.name, ""), s.parent is not None, s.name)
+    )
+    for stack in stacks:
+        types = Counter(r.type for r in stack.resources())
         count = sum(types.values())
         total += count
-        env = artifact.get("environment", "")
-        size = template_path.stat().st_size
-        lines.append(f"{artifact_id}  ({env})  {count} resources, template {size:,} bytes")
+        size = stack.source.stat().st_size if stack.source else 0
+        if stack.parent is None:
+            head = f"{stack.artifact_id}  ({stack.environment})"
+        else:
+            head = f"  nested {stack.name}"
+        lines.append(f"{head}  {count} resources, template {size:,} bytes")
         for rtype, n in sorted(types.items()):
             lines.append(f"    {n:>3}  {rtype}")
-    stacks = sum(1 for line in lines if not line.startswith(" "))
-    lines.append(f"{stacks} stacks, {total} resources in {assembly_dir}")
+    top = sum(1 for stack in stacks if stack.parent is None)
+    lines.append(f"{top} stacks, {total} resources in {assembly_dir}")
     return "\n".join(lines)
 
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from constructs_lib.checks.assembly import Assembly, AssemblyError, load
 from constructs_lib.checks.catalog import PACK_NAME, RULES, Rule
 from constructs_lib.checks.engine import Report, check
 from constructs_lib.checks.findings import Finding
+from constructs_lib.templates import Assembly, AssemblyError, load
 
 if TYPE_CHECKING:
     from constructs_lib.checks.pack import SqsPatternChecks

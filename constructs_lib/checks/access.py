@@ -27,8 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.checks.assembly import Resource
-from constructs_lib.checks.values import Unresolved
 from constructs_lib.checks.wiring import (
     CLOUDWATCH,
     EVENTS,
@@ -39,6 +37,8 @@ from constructs_lib.checks.wiring import (
     Wiring,
 )
 from constructs_lib.policy import Caller, CallerKind, PolicySyntaxError, Request, authorize
+from constructs_lib.templates.assembly import Resource
+from constructs_lib.templates.values import Unresolved
 
 #: What a producer needs on the target's KMS key (SQS developer guide, "Key management").
 KMS_PRODUCER_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")

@@ -18,9 +18,10 @@ import json
 import sys
 from typing import Any
 
-from constructs_lib.checks.assembly import Acknowledgment, AssemblyError, load
 from constructs_lib.checks.engine import Report, check
 from constructs_lib.checks.findings import Finding
+from constructs_lib.templates.assembly import Acknowledgment, load
+from constructs_lib.templates.errors import AssemblyError
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

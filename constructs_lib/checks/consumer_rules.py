@@ -25,11 +25,11 @@ from typing import Any
 
 from constructs_lib import _aws
 from constructs_lib.checks import catalog
-from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.values import Unresolved
 from constructs_lib.checks.wiring import FUNCTION, Consumer, Wiring, is_true
+from constructs_lib.templates.assembly import Resource
+from constructs_lib.templates.values import Unresolved
 
 #: AWS's defaults, used when a template leaves the property out; the facts are
 #: the ones the constructs validate with (`constructs_lib._aws`).

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from constructs_lib import _aws
 from constructs_lib.checks import catalog
 from constructs_lib.checks.access import may_send, may_use_key
-from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import Rule, rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import (
@@ -30,6 +29,7 @@ from constructs_lib.checks.wiring import (
     Delivery,
     Wiring,
 )
+from constructs_lib.templates.assembly import Resource
 
 #: Producers that write with a service principal, not a role of the account:
 #: the same list the constructs refuse alias/aws/sqs for (`constructs_lib._aws`).

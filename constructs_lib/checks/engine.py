@@ -14,10 +14,10 @@ from constructs_lib.checks import (
     statement_rules,
     topology_rules,
 )
-from constructs_lib.checks.assembly import Acknowledgment, Assembly
 from constructs_lib.checks.catalog import ADVISORY, ERROR
 from constructs_lib.checks.findings import Finding, acknowledgment_for, merged
 from constructs_lib.checks.wiring import Wiring
+from constructs_lib.templates.assembly import Acknowledgment, Assembly
 
 RuleCheck = Callable[[Wiring], Iterator[Finding]]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from constructs_lib.checks.assembly import Acknowledgment, Resource, ResourceId
 from constructs_lib.checks.catalog import PACK_NAME, RULES_BY_ID, Rule, Severity
+from constructs_lib.templates.assembly import Acknowledgment, Resource, ResourceId
 
 #: Causes named in one finding before "and N more".
 MAX_CAUSES = 5

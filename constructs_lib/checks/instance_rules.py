@@ -18,11 +18,11 @@ from typing import Any
 
 from constructs_lib import _aws
 from constructs_lib.checks import catalog
-from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.values import Unresolved
 from constructs_lib.checks.wiring import Wiring, is_true
+from constructs_lib.templates.assembly import Resource
+from constructs_lib.templates.values import Unresolved
 
 LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
 

@@ -28,10 +28,10 @@ from aws_cdk import (
 from cdk_nag import NagPack
 from constructs import IConstruct
 
-from constructs_lib.checks.assembly import Acknowledgment, Assembly, stacks_for_templates
 from constructs_lib.checks.catalog import ADVISORY, ERROR, PACK_NAME, RULES, Severity
 from constructs_lib.checks.engine import check
 from constructs_lib.checks.findings import Finding
+from constructs_lib.templates.assembly import Acknowledgment, Assembly, stacks_for_templates
 
 #: A rule's severity -> the level aws-cdk-lib's validation report gives it: an error
 #: fails the synth, a warning is reported and the synth goes on.

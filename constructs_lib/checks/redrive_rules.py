@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.consumer_rules import DEFAULT_RETENTION, number, seconds
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import Wiring, is_true
+from constructs_lib.templates.assembly import Resource
 
 
 def _kind(queue: Resource) -> str:

@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.values import UNKNOWN_REGION, Unresolved
 from constructs_lib.checks.wiring import ALARMS, Wiring
+from constructs_lib.templates.assembly import Resource
+from constructs_lib.templates.values import UNKNOWN_REGION, Unresolved
 
 _TOPIC_ARN = re.compile(r"^arn:aws[\w-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[\w.-]+$")
 

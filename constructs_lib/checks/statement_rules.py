@@ -27,12 +27,12 @@ from constructs_lib.checks.access import (
     KMS_PRODUCER_ACTIONS,
     KMS_SERVICES_WITHOUT_SOURCE_CONTEXT,
 )
-from constructs_lib.checks.assembly import Resource
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.values import Unresolved
 from constructs_lib.checks.wiring import EVENTS, KEY, QUEUE, S3, SNS, Wiring
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, authorize
+from constructs_lib.templates.assembly import Resource
+from constructs_lib.templates.values import Unresolved
 
 #: Resource type -> the property holding its resource policy.
 RESOURCE_POLICY_PROPERTY: dict[str, str] = {

@@ -11,15 +11,16 @@ queue policy that lets S3 in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from constructs_lib.checks.access import may_send
-from constructs_lib.checks.assembly import ResourceId
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.values import NAME_PROPERTY, SUB_VARIABLE, Unresolved
 from constructs_lib.checks.wiring import QUEUE, S3, SNS, Wiring, is_true
+from constructs_lib.templates.assembly import ResourceId
+from constructs_lib.templates.references import references
+from constructs_lib.templates.values import NAME_PROPERTY, Unresolved
 
 #: DeletionPolicy values that keep the resource when its stack is deleted.
 KEEPING_POLICIES = ("Retain", "RetainExceptOnCreate")
@@ -85,24 +86,10 @@ def fixed_at_synth(wiring: Wiring, stack: str, value: Any) -> bool:
     another resource's generated name (``/aws/lambda/`` + a function's Ref),
     which CloudFormation makes new for every new stack.
     """
-    if isinstance(value, list):
-        return all(fixed_at_synth(wiring, stack, item) for item in value)
-    if not isinstance(value, Mapping):
-        return True
-    if len(value) == 1 and "Ref" in value:
-        return _reference_fixed(wiring, stack, str(value["Ref"]))
-    if len(value) == 1 and "Fn::GetAtt" in value:
-        target = value["Fn::GetAtt"]
-        name = target[0] if isinstance(target, list) else str(target).split(".")[0]
-        return _reference_fixed(wiring, stack, str(name))
-    if len(value) == 1 and "Fn::Sub" in value:
-        sub = value["Fn::Sub"]
-        text, variables = (sub[0], sub[1]) if isinstance(sub, list) else (sub, {})
-        names = [n for n in SUB_VARIABLE.findall(str(text)) if n not in variables]
-        return fixed_at_synth(wiring, stack, variables) and all(
-            _reference_fixed(wiring, stack, n.split(".")[0]) for n in names
-        )
-    return all(fixed_at_synth(wiring, stack, item) for item in value.values())
+    return all(
+        _reference_fixed(wiring, stack, reference.name)
+        for reference in references(value, pseudo=True)
+    )
 
 
 def _reference_fixed(wiring: Wiring, stack: str, name: str) -> bool:

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from constructs_lib import _aws
-from constructs_lib.checks.assembly import Assembly, Resource, ResourceId
-from constructs_lib.checks.values import SUB_VARIABLE, Unresolved, Values
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, evaluate_policy
+from constructs_lib.templates.assembly import Assembly, Resource, ResourceId
+from constructs_lib.templates.references import referenced_names
+from constructs_lib.templates.values import Unresolved, Values
 
 QUEUE = "AWS::SQS::Queue"
 TOPIC = "AWS::SNS::Topic"
@@ -436,31 +437,7 @@ def _receives(policies: list[tuple[str, Any]], caller: Caller, arn: str) -> bool
 
 def direct_dependencies(resource: Resource) -> set[str]:
     """Logical ids ``resource`` waits for: ``DependsOn`` and every reference it makes."""
-    found = set(resource.depends_on)
-    _references(resource.properties, found)
-    return found
-
-
-def _references(value: Any, found: set[str]) -> None:
-    if isinstance(value, Mapping):
-        if isinstance(value.get("Ref"), str) and len(value) == 1:
-            found.add(value["Ref"])
-        get_att = value.get("Fn::GetAtt")
-        if len(value) == 1 and get_att is not None:
-            found.add(str(get_att[0] if isinstance(get_att, list) else get_att).split(".")[0])
-        sub = value.get("Fn::Sub")
-        if len(value) == 1 and sub is not None:
-            text = sub[0] if isinstance(sub, list) else sub
-            found.update(v.split(".")[0] for v in _sub_names(str(text)))
-        for item in value.values():
-            _references(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _references(item, found)
-
-
-def _sub_names(text: str) -> list[str]:
-    return [m for m in SUB_VARIABLE.findall(text) if not m.startswith("AWS::")]
+    return set(resource.depends_on) | referenced_names(resource.properties)
 
 
 def _statements(document: Any) -> list[Mapping[str, Any]]:

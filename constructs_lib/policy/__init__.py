@@ -7,7 +7,8 @@ why it imports neither moto, boto3 nor aws-cdk-lib.
 The seam for synthesized templates: the evaluator compares plain strings. A
 template's policies hold CloudFormation intrinsics (``{"Fn::GetAtt": ...}``,
 ``{"Fn::Join": ...}``, ``{"Ref": ...}``); resolve them first with
-`resolve_intrinsics` and a resolver of your own (e.g. one that names each
+`resolve_intrinsics` (the template model's, `constructs_lib.templates.references`) and a
+resolver of your own (e.g. one that names each
 resource by a placeholder ARN). An unresolved intrinsic raises
 `PolicySyntaxError`: it is never guessed to match.
 
@@ -45,13 +46,13 @@ from constructs_lib.policy.evaluation import (
     evaluate_policy,
     statements_of,
 )
-from constructs_lib.policy.intrinsics import resolve_intrinsics
 from constructs_lib.policy.matching import (
     action_matches,
     arn_matches,
     glob_matches,
     resource_matches,
 )
+from constructs_lib.templates.references import resolve_intrinsics
 
 __all__ = [
     "IAM_CALLERS",

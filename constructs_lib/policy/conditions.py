@@ -112,7 +112,7 @@ def policy_values(value: Any, *, where: str) -> list[str]:
 
     :raises PolicySyntaxError: for an unresolved CloudFormation intrinsic or
         any other non-scalar value: resolve intrinsics first (see
-        `constructs_lib.policy.intrinsics`).
+        `constructs_lib.templates.references`).
     """
     values = value if isinstance(value, list) else [value]
     result = []
@@ -124,7 +124,7 @@ def policy_values(value: Any, *, where: str) -> list[str]:
         else:
             raise PolicySyntaxError(
                 f"{where}: {item!r} is not a plain value; resolve CloudFormation "
-                "intrinsics before evaluating (constructs_lib.policy.intrinsics)"
+                "intrinsics before evaluating (constructs_lib.policy.resolve_intrinsics)"
             )
     return result
 

@@ -32,6 +32,8 @@ from constructs_lib.simulation.fleet import (
     StepPolicy,
     TrackingPolicy,
 )
+from constructs_lib.templates.assembly import assembly_stacks
+from constructs_lib.templates.errors import AssemblyError
 
 __all__ = ["fleet_from_template", "load_fleet"]
 
@@ -62,7 +64,8 @@ class _Candidate:
 
 
 def load_fleet(location: str | Path, *, fleet: str | None = None) -> FleetModel:
-    """The fleet in a template file, or in the templates of a ``cdk.out`` folder.
+    """The fleet in a template file, or in the stacks of a ``cdk.out`` folder (read
+    through its manifest: nested stages and nested stacks too).
 
     :param fleet: the group's logical id, or its construct path or a prefix of
         it (``Buffering/Workers``); needed when there is more than one group.
@@ -70,10 +73,15 @@ def load_fleet(location: str | Path, *, fleet: str | None = None) -> FleetModel:
         ``fleet``, or a policy the simulator does not model.
     """
     path = Path(location)
-    files = sorted(path.glob("*.template.json")) if path.is_dir() else [path]
-    if not files:
-        raise SimulationInputError(f"{path}: no *.template.json in this folder")
-    candidates = [c for file in files for c in _groups(_read(file), str(file))]
+    if path.is_dir():
+        try:
+            stacks = assembly_stacks(path)
+        except AssemblyError as error:
+            raise SimulationInputError(str(error)) from error
+        read = [(stack.template, str(stack.source)) for stack in stacks]
+    else:
+        read = [(_read(path), str(path))]
+    candidates = [c for template, source in read for c in _groups(template, source)]
     return _fleet_of(_choose(candidates, fleet, str(path)))
 
 

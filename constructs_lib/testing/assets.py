@@ -4,8 +4,9 @@ In AWS, ``cdk deploy`` uploads each file asset (Lambda code, S3 assets) to
 the bootstrap bucket ``cdk-hnb659fds-assets-<account>-<region>`` before it
 creates the stack; moto's CloudFormation then reads Lambda code from there
 and fails the stack when it is missing. `publish_file_assets` does that
-upload from the cloud assembly's ``<stack>.assets.json``, zipping folders as
-the CDK CLI does. Docker image assets are not handled (no Docker here).
+upload from the stack's asset manifest (found through the cloud assembly's
+manifest, `constructs_lib.templates.file_assets`), zipping folders as the CDK
+CLI does. Docker image assets are not handled (no Docker here).
 
 Example::
 
@@ -18,13 +19,14 @@ Example::
 from __future__ import annotations
 
 import io
-import json
 import os
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
+
+from constructs_lib.templates.assembly import file_assets
 
 
 def zip_folder(folder: Path) -> bytes:
@@ -45,17 +47,13 @@ def publish_file_assets(
     creates it in AWS). The stack's own template asset is skipped: the
     template is deployed directly.
     """
-    root = Path(assembly_dir)
-    manifest = json.loads((root / f"{stack_artifact_id}.assets.json").read_text())
     written = []
-    for asset in manifest.get("files", {}).values():
-        source = asset["source"]
-        path = root / source["path"]
-        if source["path"].endswith(".template.json"):
+    for asset in file_assets(assembly_dir, stack_artifact_id):
+        if asset.is_template:
             continue
-        body = zip_folder(path) if source.get("packaging") == "zip" else path.read_bytes()
-        for destination in asset["destinations"].values():
-            bucket, key = destination["bucketName"], destination["objectKey"]
+        path = asset.path
+        body = zip_folder(path) if asset.packaging == "zip" else path.read_bytes()
+        for bucket, key in asset.destinations:
             try:
                 s3.head_bucket(Bucket=bucket)
             except ClientError:

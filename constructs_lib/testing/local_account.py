@@ -258,7 +258,7 @@ class CdkCli:
 
 
 def stack_resources_by_path(
-    account: LocalAccount, stack_name: str, template: dict[str, Any]
+    account: LocalAccount, stack_name: str, template: Mapping[str, Any]
 ) -> dict[str, str]:
     """Physical id of every deployed resource, by its construct path.
 

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from constructs_lib.checks import engine
-from constructs_lib.checks.assembly import Assembly, StackTemplate
 from constructs_lib.checks.catalog import ADVISORY, ERROR, RULES
 from constructs_lib.checks.findings import finding
 from constructs_lib.checks.wiring import Wiring
+from constructs_lib.templates.assembly import Assembly, StackTemplate
 from tests.conftest import REPO_ROOT
 from tests.constructs_lib.checks.reproductions import MODULES
 

@@ -22,8 +22,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib.checks import check, load
-from constructs_lib.checks.assembly import Assembly, StackTemplate
 from constructs_lib.checks.engine import Report
+from constructs_lib.templates.assembly import Assembly, StackTemplate
 from tests.constructs_lib.checks.reproductions import ENV, new_plain_app
 
 ACCOUNT = "123456789012"

@@ -97,8 +97,7 @@ def test_a_cdk_out_folder_and_a_construct_path_pick_the_fleet(
     template["Resources"][group]["Metadata"] = {
         "aws:cdk:path": "Buffering/Workers/AutoScalingGroup/ASG"
     }
-    (tmp_path / "Buffering.template.json").write_text(json.dumps(template))
-    (tmp_path / "Other.template.json").write_text(json.dumps(buffering))
+    _cloud_assembly(tmp_path, {"Buffering": template, "Other": buffering})
     with pytest.raises(
         SimulationInputError, match=r"2 Auto Scaling groups .*name one with --fleet"
     ):
@@ -108,6 +107,47 @@ def test_a_cdk_out_folder_and_a_construct_path_pick_the_fleet(
     assert fleet.source.startswith("Buffering/Workers (")
     with pytest.raises(SimulationInputError, match="no Auto Scaling group named 'Nope'"):
         load_fleet(tmp_path, fleet="Nope")
+
+
+def _cloud_assembly(
+    folder: Path, templates: dict[str, Any], nested: dict[str, tuple[str, Any]] | None = None
+) -> None:
+    """A ``cdk.out`` of ``templates`` (stack name -> template); ``nested``: construct
+    path -> (its stack, its template), declared the way aws-cdk-lib's metadata does."""
+    artifacts: dict[str, Any] = {}
+    for name, template in templates.items():
+        (folder / f"{name}.template.json").write_text(json.dumps(template))
+        metadata = {
+            f"/{path}": [{"type": "aws:cdk:templateFile", "data": _nested_file(path)}]
+            for path, (stack, _) in (nested or {}).items()
+            if stack == name
+        }
+        artifacts[name] = {
+            "type": "aws:cloudformation:stack",
+            "environment": "aws://unknown-account/unknown-region",
+            "properties": {"templateFile": f"{name}.template.json"},
+            "metadata": metadata,
+        }
+    for path, (_, template) in (nested or {}).items():
+        (folder / _nested_file(path)).write_text(json.dumps(template))
+    (folder / "manifest.json").write_text(json.dumps({"version": "55.0.0", "artifacts": artifacts}))
+
+
+def _nested_file(path: str) -> str:
+    return f"{path.replace('/', '')}.nested.template.json"
+
+
+def test_the_folder_is_read_through_its_manifest(buffering: dict[str, Any], tmp_path: Path) -> None:
+    """A template file the manifest does not name is not the app's (issue 22: the
+    simulator globbed ``*.template.json``); a nested stack's fleet is found."""
+    (tmp_path / "Stale.template.json").write_text(json.dumps(buffering))
+    empty = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
+    _cloud_assembly(tmp_path, {"Parent": empty}, nested={"Parent/Fleet": ("Parent", buffering)})
+    fleet = load_fleet(tmp_path)
+    assert fleet.source.endswith("ParentFleet.nested.template.json)")
+    (tmp_path / "manifest.json").unlink()
+    with pytest.raises(SimulationInputError, match=r"no manifest\.json"):
+        load_fleet(tmp_path)
 
 
 def _policy(template: dict[str, Any], prefix: str) -> dict[str, Any]:

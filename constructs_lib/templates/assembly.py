@@ -1,39 +1,45 @@
-"""Reading what the checks judge: a cloud assembly (``cdk.out``) or template files.
+"""The one reader of synthesized templates: a cloud assembly (``cdk.out``) or template files.
 
 Plain Python (json, and PyYAML for YAML templates when it is installed): the
-command runs in CI for apps in any CDK language, or for plain CloudFormation,
-where neither aws-cdk-lib nor cdk-nag is installed.
+checks run in CI for apps in any CDK language, or for plain CloudFormation,
+where neither aws-cdk-lib nor cdk-nag is installed; the diagrams, the fleet
+simulator, the tools and the test kit read ``cdk.out`` through it too.
 
-From a cloud assembly it takes, per stack artifact (nested stage assemblies
-too): the template, the stack's construct path and environment, each
-resource's construct path (``aws:cdk:logicalId`` metadata) and the rules
-acknowledged on each construct (``aws:cdk:acknowledged-rules`` metadata,
-written by ``Validations.of(scope).acknowledge``). From a template file: the
-template, its resources' ``aws:cdk:path`` metadata when present, and
-cdk-nag's ``Metadata.cdk_nag.rules_to_suppress`` (the form any template can
-carry).
+A cloud assembly is read through its ``manifest.json``, never by globbing
+its folder. Per stack artifact (nested stage assemblies too) it takes: the
+template, the stack's construct path and environment, each resource's
+construct path (``aws:cdk:logicalId`` metadata), the rules acknowledged on
+each construct (``aws:cdk:acknowledged-rules`` metadata, written by
+``Validations.of(scope).acknowledge``), the stack's nested stacks (each
+``aws:cdk:templateFile`` below the stack: a `StackTemplate` of its own,
+``parent`` naming the stack) and its file assets (the ``cdk:asset-manifest``
+artifact it depends on: `file_assets`). From a template file: the template,
+its resources' ``aws:cdk:path`` metadata when present, and cdk-nag's
+``Metadata.cdk_nag.rules_to_suppress`` (the form any template can carry).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.templates.errors import AssemblyError
+from constructs_lib.templates.yaml_templates import parse_yaml_template
+
 #: Metadata type of `Validations.of(scope).acknowledge` (aws-cdk-lib's
 #: ``Validations.ACKNOWLEDGED_RULES_METADATA_KEY``).
 ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
 _LOGICAL_ID = "aws:cdk:logicalId"
+_TEMPLATE_FILE = "aws:cdk:templateFile"
 _STACK_ARTIFACT = "aws:cloudformation:stack"
 _NESTED_ASSEMBLY = "cdk:cloud-assembly"
+_ASSET_MANIFEST = "cdk:asset-manifest"
 _ENVIRONMENT = re.compile(r"^aws://(?P<account>[^/]+)/(?P<region>.+)$")
-
-
-class AssemblyError(ValueError):
-    """The input is not a readable cloud assembly or CloudFormation template."""
 
 
 @dataclass(frozen=True, order=True)
@@ -96,6 +102,10 @@ class StackTemplate:
     stack_name: str = ""
     #: the template file it was read from
     source: Path | None = None
+    #: the artifact's environment as the manifest writes it (``aws://<account>/<region>``)
+    environment: str = ""
+    #: the stack a nested stack belongs to (its `name`); None for a stack of its own
+    parent: str | None = None
 
     def resources(self) -> Iterator[Resource]:
         for logical_id, raw in (self.template.get("Resources") or {}).items():
@@ -163,13 +173,14 @@ def load(paths: Iterable[str | Path]) -> Assembly:
 
 
 def assembly_stacks(directory: Path) -> list[StackTemplate]:
-    """Every stack of the cloud assembly in ``directory``, nested stages included."""
+    """Every stack of the cloud assembly in ``directory``, nested stages and nested
+    stacks included (a nested stack after the stack it belongs to)."""
     manifest = _manifest(directory)
     stacks = []
     for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
         kind = artifact.get("type")
         if kind == _STACK_ARTIFACT:
-            stacks.append(_artifact_stack(directory, artifact_id, artifact))
+            stacks += _artifact_stacks(directory, artifact_id, artifact)
         elif kind == _NESTED_ASSEMBLY:
             nested = (artifact.get("properties") or {}).get("directoryName")
             if nested:
@@ -188,7 +199,7 @@ def stacks_for_templates(template_paths: Iterable[str | Path]) -> list[StackTemp
                 artifact.get("type") == _STACK_ARTIFACT
                 and properties.get("templateFile") == template_path.name
             ):
-                stacks.append(_artifact_stack(template_path.parent, artifact_id, artifact))
+                stacks.append(_artifact_stacks(template_path.parent, artifact_id, artifact)[0])
                 break
         else:
             stacks.append(template_stack(template_path))
@@ -234,44 +245,132 @@ def _json(path: Path) -> Any:
         raise AssemblyError(f"{path}: {err}") from err
 
 
-def _artifact_stack(
+def _artifact_stacks(
     directory: Path, artifact_id: str, artifact: Mapping[str, Any]
-) -> StackTemplate:
+) -> list[StackTemplate]:
+    """The artifact's stack, then its nested stacks."""
     properties = artifact.get("properties") or {}
-    template = _json(directory / properties["templateFile"])
     metadata = dict(artifact.get("metadata") or {})
     extra = artifact.get("additionalMetadataFile")
     if extra and (directory / extra).is_file():
         metadata.update(_json(directory / extra))
-    environment = _ENVIRONMENT.match(str(artifact.get("environment", "")))
+    environment_text = str(artifact.get("environment", ""))
+    environment = _ENVIRONMENT.match(environment_text)
     account = environment.group("account") if environment else None
     region = environment.group("region") if environment else None
     stack = StackTemplate(
         name=str(artifact.get("displayName") or artifact_id),
-        template=template,
+        template=_json(directory / properties["templateFile"]),
         account=None if account in (None, "unknown-account") else account,
         region=None if region in (None, "unknown-region") else region,
         dependencies=tuple(artifact.get("dependencies") or ()),
         artifact_id=artifact_id,
         stack_name=str(properties.get("stackName") or artifact_id),
         source=directory / properties["templateFile"],
+        environment=environment_text,
     )
-    _read_construct_metadata(stack, metadata)
-    stack.acknowledgments += suppressions_in_template(stack)
-    return stack
+    stacks = [stack]
+    for nested_path, template_file in _nested_template_files(metadata, properties):
+        stacks.append(
+            StackTemplate(
+                name=nested_path,
+                template=_json(directory / template_file),
+                account=stack.account,
+                region=stack.region,
+                dependencies=stack.dependencies,
+                stack_name=nested_path,
+                source=directory / template_file,
+                environment=environment_text,
+                parent=stack.name,
+            )
+        )
+    _read_construct_metadata(stacks, metadata)
+    for each in stacks:
+        each.acknowledgments += suppressions_in_template(each)
+    return stacks
 
 
-def _read_construct_metadata(stack: StackTemplate, metadata: Mapping[str, Any]) -> None:
+def _nested_template_files(
+    metadata: Mapping[str, Any], properties: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(construct path, template file) of every nested stack of the artifact."""
+    found = []
+    for slashed_path, entries in metadata.items():
+        for entry in entries or ():
+            data = entry.get("data")
+            if (
+                entry.get("type") == _TEMPLATE_FILE
+                and isinstance(data, str)
+                and data != properties.get("templateFile")
+            ):
+                found.append((slashed_path.lstrip("/"), data))
+    return sorted(found)
+
+
+def _read_construct_metadata(stacks: list[StackTemplate], metadata: Mapping[str, Any]) -> None:
+    """Each construct's logical id and acknowledgments, given to the stack that holds it:
+    the nested stack whose path is the longest prefix of the construct's, else the first."""
+    by_depth = sorted(stacks[1:], key=lambda s: len(s.name), reverse=True)
     for slashed_path, entries in metadata.items():
         path = slashed_path.lstrip("/")  # construct paths as node.path writes them
+        owner = next((s for s in by_depth if path.startswith(s.name + "/")), stacks[0])
         for entry in entries or ():
             if entry.get("type") == _LOGICAL_ID and isinstance(entry.get("data"), str):
-                stack.paths[entry["data"]] = path
+                owner.paths[entry["data"]] = path
             elif entry.get("type") == ACKNOWLEDGED_RULES and isinstance(entry.get("data"), dict):
-                stack.acknowledgments += [
+                owner.acknowledgments += [
                     Acknowledgment(rule, path, str(reason))
                     for rule, reason in entry["data"].items()
                 ]
+
+
+# --- file assets ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileAsset:
+    """A file or folder ``cdk deploy`` uploads before it deploys the stack."""
+
+    path: Path
+    #: ``file`` (as is) or ``zip`` (a folder, zipped)
+    packaging: str
+    #: (bucket, object key) of every destination
+    destinations: tuple[tuple[str, str], ...]
+
+    @property
+    def is_template(self) -> bool:
+        """The stack's own template or a nested stack's (deployed as templates, not code)."""
+        return self.path.name.endswith(".template.json")
+
+
+def file_assets(directory: str | os.PathLike[str], artifact_id: str) -> list[FileAsset]:
+    """The file assets of stack ``artifact_id`` of the cloud assembly in ``directory``:
+    those of the asset manifests (``cdk:asset-manifest`` artifacts) it depends on."""
+    root = Path(directory)
+    artifacts = _manifest(root).get("artifacts") or {}
+    stack = artifacts.get(artifact_id)
+    if stack is None or stack.get("type") != _STACK_ARTIFACT:
+        known = sorted(k for k, v in artifacts.items() if v.get("type") == _STACK_ARTIFACT)
+        raise AssemblyError(f"{root}: no stack {artifact_id!r} (stacks: {', '.join(known)})")
+    found = []
+    for dependency in stack.get("dependencies") or ():
+        artifact = artifacts.get(dependency) or {}
+        if artifact.get("type") != _ASSET_MANIFEST:
+            continue
+        manifest = _json(root / artifact["properties"]["file"])
+        for asset in (manifest.get("files") or {}).values():
+            source = asset["source"]
+            found.append(
+                FileAsset(
+                    path=root / source["path"],
+                    packaging=str(source.get("packaging", "file")),
+                    destinations=tuple(
+                        (d["bucketName"], d["objectKey"])
+                        for d in (asset.get("destinations") or {}).values()
+                    ),
+                )
+            )
+    return found
 
 
 def template_stack(path: Path) -> StackTemplate:
@@ -299,8 +398,6 @@ def _parse_template(path: Path, text: str) -> Any:
             return json.loads(text)
         except ValueError as err:
             raise AssemblyError(f"{path}: invalid JSON: {err}") from err
-    from constructs_lib.checks.yaml_templates import parse_yaml_template
-
     return parse_yaml_template(path, text)
 
 

@@ -21,8 +21,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.checks.assembly import Assembly, Resource, ResourceId
-from constructs_lib.policy import resolve_intrinsics
+from constructs_lib.templates.assembly import Assembly, Resource, ResourceId
+from constructs_lib.templates.references import (
+    SUB_VARIABLE,
+    direct_reference,
+    get_att_parts,
+    resolve_intrinsics,
+    sub_parts,
+)
 
 #: Stand-ins for an environment-agnostic stack's account and region.
 UNKNOWN_ACCOUNT = "000000000000"
@@ -53,9 +59,6 @@ NAME_PROPERTY: dict[str, str] = {
     "AWS::Kinesis::Stream": "Name",
     "AWS::StepFunctions::StateMachine": "StateMachineName",
 }
-
-#: A ``${Name}`` or ``${Name.Attribute}`` of ``Fn::Sub`` (``${!Literal}`` excluded).
-SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
 class Unresolved(ValueError):
@@ -120,19 +123,15 @@ class Values:
         raise Unresolved(f"Ref {name}: a parameter, known at deploy time")
 
     def _get_att(self, stack: str, argument: Any) -> str:
-        logical_id, attribute = (
-            argument if isinstance(argument, list) else str(argument).split(".", 1)
-        )
-        rid = ResourceId(stack, str(logical_id))
+        logical_id, attribute = get_att_parts(argument)
+        rid = ResourceId(stack, logical_id)
         if rid not in self.assembly.resources:
             raise Unresolved(f"Fn::GetAtt of {logical_id}: not a resource of {stack}")
         identity = self.identity(rid)
         return identity.attributes.get(str(attribute), f"{identity.ref}.{attribute}")
 
     def _sub(self, stack: str, argument: Any) -> str:
-        text, variables = (
-            (argument[0], argument[1]) if isinstance(argument, list) else (argument, {})
-        )
+        text, variables = sub_parts(argument)
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -142,7 +141,7 @@ class Values:
                 return str(self._get_att(stack, name.split(".", 1)))
             return str(self._ref(stack, name))
 
-        return SUB_VARIABLE.sub(replace, str(text)).replace("${!", "${")
+        return SUB_VARIABLE.sub(replace, text).replace("${!", "${")
 
     def _import(self, stack: str, name: Any) -> Any:
         exports = self._export_table()
@@ -226,7 +225,7 @@ class Values:
 
     def find(self, stack: str, value: Any, *types: str) -> Resource | None:
         """The resource of the assembly that ``value`` names (None: outside the app)."""
-        direct = _direct_reference(value)
+        direct = direct_reference(value)
         found: Resource | None
         if direct is not None and ResourceId(stack, direct) in self.assembly.resources:
             found = self.assembly.resources[ResourceId(stack, direct)]
@@ -263,16 +262,6 @@ class Values:
             for alias in ambiguous:
                 del self._index[alias]
         return self._index
-
-
-def _direct_reference(value: Any) -> str | None:
-    if isinstance(value, Mapping) and len(value) == 1:
-        if isinstance(value.get("Ref"), str):
-            return str(value["Ref"])
-        get_att = value.get("Fn::GetAtt")
-        if isinstance(get_att, list) and get_att:
-            return str(get_att[0])
-    return None
 
 
 def _select(values: Values, stack: str, argument: Any) -> Any:

@@ -10,7 +10,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.checks.assembly import AssemblyError
+from constructs_lib.templates.errors import AssemblyError
 
 
 def parse_yaml_template(path: Path, text: str) -> Any:
