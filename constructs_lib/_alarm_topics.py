@@ -46,15 +46,16 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib import _aws
+from constructs_lib import _aws, services
 from constructs_lib._tree import is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, raise_problems
 from constructs_lib.errors import OptionProblem
+from constructs_lib.services.autoscaling import SERVICE_LINKED_ROLE
 
-_CLOUDWATCH = "cloudwatch.amazonaws.com"
+_CLOUDWATCH = services.CLOUDWATCH.principal
 _AWS_MANAGED_SNS_ALIAS = _aws.AWS_MANAGED_SNS_KEY_ALIAS
 _KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
-AUTO_SCALING_ROLE_NAME = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+AUTO_SCALING_ROLE_NAME = SERVICE_LINKED_ROLE
 #: checkov's CKV_AWS_33 flags any ``*`` principal in a key policy, conditions or not.
 _WILDCARD_PRINCIPAL_REASON = (
     "The '*' principal is held by aws:PrincipalArn to Auto Scaling's service-linked "
@@ -208,7 +209,7 @@ def allow_auto_scaling_notifications(scope: Construct, topic: sns.ITopic) -> Non
             "ArnEquals": {"aws:PrincipalArn": role_arn},
             "StringEquals": {
                 "kms:CallerAccount": stack.account,
-                "kms:ViaService": f"sns.{stack_of(topic).region}.amazonaws.com",
+                "kms:ViaService": services.via_service("sns", stack_of(topic).region),
             },
         },
     )

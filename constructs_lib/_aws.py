@@ -2,7 +2,9 @@
 
 One home for the facts both sides apply: the constructs when they validate
 their options at synth, and SqsPatternChecks (`constructs_lib.checks`) when it
-judges any app's templates. Standard library only: the checks run without
+judges any app's templates. What one delivering service does (its principal,
+the keys it sends, whether it can use ``alias/aws/sqs``) is its description in
+`constructs_lib.services`. Standard library only: the checks run without
 aws-cdk-lib's Node process, so `constructs_lib.defaults` (which builds
 ``Duration`` objects) derives its values from here, not the other way round.
 """
@@ -54,16 +56,8 @@ STANDARD_RESOLUTION_PERIOD_SECONDS = 60
 AWS_MANAGED_SQS_KEY_ALIAS = "alias/aws/sqs"
 AWS_MANAGED_SNS_KEY_ALIAS = "alias/aws/sns"
 
-#: Service principals that write into a queue as themselves, not as a role of
-#: the account, and so cannot use ``alias/aws/sqs`` (aws-cdk #11122, #19796):
-#: they drop every message without an error anyone sees. EventBridge Scheduler
-#: is not among them: it sends, to its target and to its dead-letter queue, as
-#: the schedule's execution role.
-SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY = (
-    "sns.amazonaws.com",
-    "s3.amazonaws.com",
-    "events.amazonaws.com",
-)
+#: The longest MessageGroupId SQS takes (SendMessage, API reference): 128 characters.
+SQS_MESSAGE_GROUP_ID_MAX_LENGTH = 128
 
 
 def lambda_minimum_visibility_timeout(function_timeout: float, batching_window: float) -> float:

@@ -2,8 +2,8 @@
 
 Every source (SNS, EventBridge, Scheduler, S3) accepts either a `SecureQueue`
 or any `sqs.IQueue`, unwrapped once into a `QueueRef`. Services that write
-into a queue as themselves (SNS, S3, EventBridge:
-``_aws.SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY``) need the queue's KMS key policy
+into a queue as themselves (SNS, S3, EventBridge: their ``can_use_aws_managed_sqs_key``
+in `constructs_lib.services`) need the queue's KMS key policy
 to admit them, which the AWS-managed key ``alias/aws/sqs`` never does: they
 then drop every message without an error anyone sees (aws-cdk #11122,
 #19796). `reject_aws_managed_key` turns that into a synth-time error.

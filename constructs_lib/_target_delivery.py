@@ -3,8 +3,9 @@
 EventBridge rules and EventBridge Scheduler both deliver to a queue with a
 retry policy (``max_event_age``, ``retry_attempts``), a dead-letter queue for
 what they cannot deliver, and ``SqsParameters`` (the message group id). The
-two services differ in a few facts, each a field of `TargetService`, so a
-rule changed for one service cannot silently change the other.
+two services differ in a few facts, each a field of their description in the
+registry of services (`constructs_lib.services.Service`), so a rule changed for
+one service cannot silently change the other.
 
 `TargetDelivery` is the delivery options of both constructs as one value:
 its ``problems`` is their shared rule table (no Stack needed), its
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from aws_cdk import Duration, Token
 from constructs import Construct
 
-from constructs_lib import _aws, defaults
+from constructs_lib import defaults, services
 from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import (
     refuse_queue_location,
@@ -29,53 +30,16 @@ from constructs_lib._sources import (
 from constructs_lib._validation import OptionRules
 from constructs_lib.errors import OptionProblem
 from constructs_lib.secure_queue import SecureQueueOptions
+from constructs_lib.services import Service
 
 #: The child id of a created target DLQ (a contract: renaming it replaces the queue).
 TARGET_DEAD_LETTER_QUEUE_ID = "TargetDeadLetterQueue"
 
 
-@dataclass(frozen=True)
-class TargetService:
-    """The facts of one delivering service that its rules depend on."""
-
-    #: how messages name the service
-    name: str
-    #: the service principal it writes with, or None when it sends as a role
-    #: of the account (then it can use alias/aws/sqs)
-    principal: str | None
-    #: the longest message group id its SqsParameters take
-    message_group_id_max_length: int
-    #: why it passes no group id to a standard (fair) queue, or None when it does
-    no_fair_queues: str | None
-    #: why a target queue of another region cannot work
-    other_region: str
-
-    @property
-    def can_use_aws_managed_key(self) -> bool:
-        return self.principal not in _aws.SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY
-
-
-EVENTBRIDGE = TargetService(
-    name="EventBridge",
-    principal="events.amazonaws.com",
-    # EventBridge's SqsParameters take shorter group ids than SQS itself.
-    message_group_id_max_length=defaults.EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH,
-    # EventBridge passes the group id to "an SQS fair or FIFO queue".
-    no_fair_queues=None,
-    other_region="EventBridge delivers to SQS queues in the rule's own region only; put the "
-    "rule in that region, or target an event bus there",
-)
-
-SCHEDULER = TargetService(
-    name="EventBridge Scheduler",
-    principal=None,  # Scheduler sends, to the target and to its DLQ, as the execution role
-    message_group_id_max_length=defaults.MESSAGE_GROUP_ID_MAX_LENGTH,
-    no_fair_queues="EventBridge Scheduler documents its SqsParameters' MessageGroupId for FIFO "
-    "queues only (unlike EventBridge rules, no fair-queue support), as aws-cdk-lib's "
-    "SqsSendMessage does",
-    other_region="EventBridge Scheduler's SQS target sends in the schedule's own region; "
-    "create the schedule in the queue's region",
-)
+#: A delivering service as the rules below read it: its description in the registry.
+TargetService = Service
+EVENTBRIDGE = services.EVENTBRIDGE
+SCHEDULER = services.SCHEDULER
 
 
 def message_group_problems(
@@ -99,8 +63,8 @@ def message_group_problems(
             fifo=False,
             remedy=f" here: {queue.path} is a standard queue and {service.no_fair_queues}",
         )
-    if message_group_id is not None and not Token.is_unresolved(message_group_id):
-        length = service.message_group_id_max_length
+    length = service.message_group_id_max_length
+    if message_group_id is not None and length and not Token.is_unresolved(message_group_id):
         v.check(
             1 <= len(message_group_id) <= length,
             "message_group_id",
@@ -163,7 +127,7 @@ class TargetDelivery:
                 True,
                 _standard_only(service),
             )
-            if not service.can_use_aws_managed_key:
+            if not service.can_use_aws_managed_sqs_key:
                 reject_aws_managed_key_option(
                     v, "target_dead_letter_queue_options", options, service.name
                 )
@@ -197,7 +161,7 @@ def refuse_dead_letter_queue_location(
 
 def _check_target_dlq(v: OptionRules, service: TargetService, dlq: QueueFacts) -> None:
     v.check(not dlq.fifo, "target_dead_letter_queue", dlq.path, _standard_only(service))
-    if not service.can_use_aws_managed_key:
+    if not service.can_use_aws_managed_sqs_key:
         reject_aws_managed_key(v, "target_dead_letter_queue", dlq, service.name)
 
 

@@ -23,7 +23,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IDependable
 
-from constructs_lib import defaults
+from constructs_lib import defaults, services
 from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
@@ -35,7 +35,7 @@ from constructs_lib.stack_limits import register_pattern
 
 _S3 = "S3"
 _DEFAULT_EVENT_TYPES = defaults.BUCKET_EVENT_TYPES
-_S3_PRINCIPAL = "s3.amazonaws.com"
+_S3_PRINCIPAL = services.S3.principal
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 #: CloudFormation names an unnamed bucket ``<stack>-<logical id>-<12 random>``,

@@ -104,9 +104,6 @@ ACCESS_LOGS_RETENTION = Duration.days(90)
 MAX_EVENT_AGE_RANGE_SECONDS = (60, 86_400)
 RETRY_ATTEMPTS_RANGE = (0, 185)
 FLEXIBLE_TIME_WINDOW_RANGE_SECONDS = (60, 86_400)
-MESSAGE_GROUP_ID_MAX_LENGTH = 128
-#: EventBridge's SqsParameters take shorter group ids than SQS itself.
-EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH = 100
 S3_KEY_FILTER_MAX_LENGTH = 1_024
 
 # --- LambdaQueueConsumer ----------------------------------------------------

@@ -5,17 +5,20 @@ where failed messages go, which alarm scales what. `build_graph` reads a
 template (a plain dict, no aws_cdk needed) and finds:
 
 - nodes: SQS queues (dead-letter queues recognised as the target of another
-  queue's ``RedrivePolicy``; FIFO marked), SNS topics, EventBridge buses and
-  rules, Scheduler schedules, S3 buckets, Lambda functions that consume a
-  queue, Auto Scaling groups and scaling policies, CloudWatch alarms, and
-  optionally KMS keys;
-- edges: topic -> queue (subscriptions, filter policy summarized), rule ->
-  target (event pattern summarized on the rule; a target's dead-letter
-  queue dotted), schedule -> target, bucket -> queue (S3 notifications, also
-  CDK's ``Custom::S3BucketNotifications``) and bucket -> EventBridge, queue
-  -> function (event-source mappings), queue -> DLQ, queue -> alarm -> its
-  actions (topics, scaling policies), queue metric -> target-tracking policy
-  -> group, key -> encrypted resource (dotted).
+  queue's ``RedrivePolicy``; FIFO marked), EventBridge buses, Lambda
+  functions that consume a queue, scaling policies, optionally KMS keys, and
+  the producers of every delivering service of the registry
+  (`constructs_lib.services`): SNS topics, EventBridge rules, Scheduler
+  schedules, EventBridge pipes (and the tables and streams they read), S3
+  buckets, CloudWatch alarms, Auto Scaling groups;
+- edges: every link the registry reads out of a resource (topic -> queue,
+  filter policy summarized; rule -> target; schedule -> target; pipe ->
+  target; bucket -> queue, also CDK's ``Custom::S3BucketNotifications``;
+  queue -> function or pipe (consumers); alarm -> its actions; group -> its
+  notification topic; a delivery's dead-letter queue dotted), and what is
+  the diagram's own: event pattern summarized on the rule, bucket ->
+  EventBridge, queue -> DLQ, queue -> alarm, queue metric ->
+  target-tracking policy -> group, key -> encrypted resource (dotted).
 
 References are resolved from ``Ref``, ``Fn::GetAtt``, ``Fn::Sub`` and
 ``Fn::Join``; an ARN or name spelled out as text is matched against the
@@ -30,12 +33,13 @@ Example::
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from constructs_lib import services
+from constructs_lib.services import CONSUMER, DEAD_LETTER, LABEL_CHARS, SELF, cut, leaf
 from constructs_lib.templates.references import referenced_names, texts
 
 Style = Literal["solid", "dotted"]
@@ -48,7 +52,7 @@ _MERMAID_RESERVED = {"end", "graph", "subgraph", "flowchart", "style", "class", 
 DEFAULT_BUS = "EventBridgeDefaultBus"
 
 #: Longest summary text on an edge or node before it is cut.
-SUMMARY_CHARS = 60
+SUMMARY_CHARS = LABEL_CHARS
 
 KINDS = (
     "bucket",
@@ -65,23 +69,23 @@ KINDS = (
     "key",
 )
 
+#: The node kinds of resources that are no delivering service's producer; those
+#: come from the registry of services (`constructs_lib.services`: topics, buckets,
+#: rules, schedules, pipes, alarms, Auto Scaling groups).
 _TYPES = {
     "AWS::SQS::Queue": "queue",
-    "AWS::SNS::Topic": "topic",
-    "AWS::Events::Rule": "rule",
     "AWS::Events::EventBus": "bus",
-    "AWS::Scheduler::Schedule": "schedule",
-    "AWS::S3::Bucket": "bucket",
     "AWS::Lambda::Function": "function",
-    "AWS::AutoScaling::AutoScalingGroup": "asg",
     "AWS::AutoScaling::ScalingPolicy": "policy",
     "AWS::ApplicationAutoScaling::ScalingPolicy": "policy",
-    "AWS::CloudWatch::Alarm": "alarm",
     "AWS::KMS::Key": "key",
+    **services.node_kinds(),
+    **services.source_node_kinds(),
 }
 
-#: Kinds shown only when an edge touches them (CDK adds helper functions).
-_ONLY_WHEN_CONNECTED = {"function", "key", "bus"}
+#: Kinds shown only when an edge touches them (CDK adds helper functions; the
+#: tables and streams a service may read from).
+_ONLY_WHEN_CONNECTED = {"function", "key", "bus", *services.source_node_kinds().values()}
 
 
 @dataclass(frozen=True, order=True)
@@ -121,8 +125,8 @@ def short_name(logical_id: str) -> str:
     return match.group("name") if match else logical_id
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+_cut = cut
+_leaf = leaf
 
 
 class _Resolver:
@@ -162,28 +166,6 @@ def _pattern_summary(pattern: Any) -> str:
         elif isinstance(value, dict):
             parts.append(f"{key}: {{{', '.join(sorted(value))}}}")
     return _cut("; ".join(parts))
-
-
-def _leaf(value: Any) -> str:
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        return "|".join(str(v) for v in value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return str(value)
-
-
-def _filter_summary(policy: Any, scope: Any) -> str:
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return "filter"
-    if not isinstance(policy, dict) or not policy:
-        return ""
-    text = "filter " + ", ".join(f"{k}={_leaf(v)}" for k, v in sorted(policy.items()))
-    if scope == "MessageBody":
-        text += " (body)"
-    return _cut(text)
 
 
 def _metric_dimension_refs(resolver: _Resolver, spec: Any) -> tuple[set[str], list[str]]:
@@ -276,9 +258,6 @@ class _GraphBuilder:
     def _topic(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
         if str(p.get("FifoTopic", "")).lower() == "true":
             detail.append("FIFO")
-        for subscription in p.get("Subscription", []) or []:
-            for target in self.refs(subscription.get("Endpoint")):
-                self.edge(logical_id, target)
 
     def _rule(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
         summary = _pattern_summary(p.get("EventPattern"))
@@ -293,28 +272,14 @@ class _GraphBuilder:
             if not buses:
                 self.bus_used = True
                 self.edge(DEFAULT_BUS, logical_id)
-        for target in p.get("Targets", []) or []:
-            label = "input transformed" if "InputTransformer" in target else ""
-            for ref in self.refs(target.get("Arn")):
-                self.edge(logical_id, ref, label)
-            self._dead_letters(logical_id, target)
 
     def _schedule(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
         if p.get("ScheduleExpression"):
             detail.append(str(p["ScheduleExpression"]))
-        schedule_target = p.get("Target") or {}
-        for ref in self.refs(schedule_target.get("Arn")):
-            self.edge(logical_id, ref)
-        self._dead_letters(logical_id, schedule_target)
-
-    def _dead_letters(self, logical_id: str, target: Mapping[str, Any]) -> None:
-        dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
-        for ref in self.refs(dead_letter):
-            self.edge(logical_id, ref, "failed deliveries", "dotted")
 
     def _bucket(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
         configuration = p.get("NotificationConfiguration") or {}
-        self.bus_used |= _bucket_notifications(self.resolver, logical_id, configuration, self.edge)
+        self.bus_used |= _to_eventbridge(logical_id, configuration, self.edge)
 
     def _alarm(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
         metric_refs, names = _metric_dimension_refs(self.resolver, p)
@@ -323,9 +288,6 @@ class _GraphBuilder:
         detail.append(_cut(f"{metric} {operator} {_leaf(p.get('Threshold'))}"))
         for ref in metric_refs:
             self.edge(ref, logical_id)
-        for key, label in _ALARM_ACTIONS:
-            for ref in self.refs(p.get(key)):
-                self.edge(logical_id, ref, label)
 
     def _policy(self, logical_id: str, p: dict[str, Any], detail: list[str]) -> None:
         for key in ("AutoScalingGroupName", "ScalingTargetId"):
@@ -341,37 +303,26 @@ class _GraphBuilder:
         if p.get("PolicyType"):
             detail.append(str(p["PolicyType"]))
 
-    # --- edges from the resources that wire two others ----------------------------
+    # --- edges of the delivering services (the registry's links) ------------------
 
     def add_wiring_edges(self, logical_id: str, resource: Mapping[str, Any]) -> None:
-        add = _WIRING.get(resource.get("Type", ""))
-        if add is not None:
-            add(self, resource.get("Properties", {}) or {})
-
-    def _subscription(self, p: dict[str, Any]) -> None:
-        label = _filter_summary(p.get("FilterPolicy"), p.get("FilterPolicyScope"))
-        if str(p.get("RawMessageDelivery", "")).lower() == "true":
-            label = ", ".join(x for x in ("raw", label) if x)
-        for topic in self.refs(p.get("TopicArn")):
-            for target in self.refs(p.get("Endpoint")):
-                self.edge(topic, target, label)
-            redrive = p.get("RedrivePolicy") or {}
-            for dlq in self.refs(redrive.get("deadLetterTargetArn")):
-                self.edge(topic, dlq, "undeliverable", "dotted")
-
-    def _event_source_mapping(self, p: dict[str, Any]) -> None:
-        label = f"batch {p['BatchSize']}" if "BatchSize" in p else ""
-        if p.get("FilterCriteria"):
-            label = ", ".join(x for x in (label, "filtered") if x)
-        for source in self.refs(p.get("EventSourceArn")):
-            for function in self.refs(p.get("FunctionName")):
-                self.kinds.setdefault(function, "function")
-                self.edge(source, function, label)
-
-    def _custom_bucket_notifications(self, p: dict[str, Any]) -> None:
-        for bucket in self.refs(p.get("BucketName")):
-            configuration = p.get("NotificationConfiguration") or {}
-            self.bus_used |= _bucket_notifications(self.resolver, bucket, configuration, self.edge)
+        resource_type = resource.get("Type", "")
+        properties = resource.get("Properties", {}) or {}
+        for _, link in services.links(resource_type, properties):
+            sources = {logical_id} if link.source is SELF else self.refs(link.source)
+            targets = {logical_id} if link.target is SELF else self.refs(link.target)
+            style: Style = "dotted" if link.kind == DEAD_LETTER else "solid"
+            for source in sources:
+                for target in targets:
+                    if link.kind == CONSUMER:
+                        # a consumer drawn as a function (an event-source mapping may name
+                        # an alias or a version of one)
+                        self.kinds.setdefault(target, "function")
+                    self.edge(source, target, link.label, style)
+        if resource_type == _CUSTOM_BUCKET_NOTIFICATIONS:
+            for bucket in self.refs(properties.get("BucketName")):
+                configuration = properties.get("NotificationConfiguration") or {}
+                self.bus_used |= _to_eventbridge(bucket, configuration, self.edge)
 
     # --- the result ------------------------------------------------------------------
 
@@ -401,11 +352,6 @@ _OPERATORS = {
     "LessThanThreshold": "<",
     "LessThanOrEqualToThreshold": "<=",
 }
-_ALARM_ACTIONS = (
-    ("AlarmActions", ""),
-    ("OKActions", "ok"),
-    ("InsufficientDataActions", "insufficient data"),
-)
 _TARGET_TRACKING_KEYS = (
     "TargetTrackingConfiguration",
     "TargetTrackingScalingPolicyConfiguration",
@@ -419,33 +365,11 @@ _NODE_EDGES = {
     "alarm": _GraphBuilder._alarm,
     "policy": _GraphBuilder._policy,
 }
-_WIRING = {
-    "AWS::SNS::Subscription": _GraphBuilder._subscription,
-    "AWS::Lambda::EventSourceMapping": _GraphBuilder._event_source_mapping,
-    "Custom::S3BucketNotifications": _GraphBuilder._custom_bucket_notifications,
-}
+_CUSTOM_BUCKET_NOTIFICATIONS = "Custom::S3BucketNotifications"
 
 
-def _bucket_notifications(
-    resolver: _Resolver, bucket: str, configuration: Mapping[str, Any], edge: Any
-) -> bool:
-    """Adds bucket -> queue edges; True when the bucket sends to EventBridge."""
-    for queue_config in configuration.get("QueueConfigurations", []) or []:
-        # AWS::S3::Bucket says Queue/Event; the S3 API (CDK's custom resource) QueueArn/Events.
-        target = queue_config.get("Queue", queue_config.get("QueueArn"))
-        events = queue_config.get("Event", queue_config.get("Events", ""))
-        events = ", ".join(events) if isinstance(events, list) else str(events)
-        rules = (
-            ((queue_config.get("Filter") or {}).get("S3Key") or {}).get("Rules")
-            or ((queue_config.get("Filter") or {}).get("Key") or {}).get("FilterRules")
-            or []
-        )
-        filters = " ".join(
-            f"{r.get('Name')}={r.get('Value')}" for r in rules if isinstance(r, dict)
-        )
-        label = _cut(" ".join(x for x in (events.replace("s3:", ""), filters) if x))
-        for ref in resolver.refs(target):
-            edge(bucket, ref, label)
+def _to_eventbridge(bucket: str, configuration: Mapping[str, Any], edge: Any) -> bool:
+    """Adds bucket -> the default bus when the bucket sends all its events to EventBridge."""
     eventbridge = configuration.get("EventBridgeConfiguration")
     enabled = eventbridge is not None and (
         eventbridge == {} or str(eventbridge.get("EventBridgeEnabled", "true")).lower() == "true"
@@ -471,6 +395,9 @@ _MERMAID_SHAPES = {
     "asg": ('["', '"]'),
     "key": ('(["', '"])'),
 }
+
+#: A kind the registry of services adds (a pipe, a stream): a box with its word.
+_MERMAID_OTHER = ('["', '"]')
 
 _MERMAID_CLASSES = {
     "dlq": "fill:#fde2e1,stroke:#c0392b,color:#000",
@@ -503,9 +430,13 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
+def _kind_word(kind: str) -> str:
+    return _KIND_WORD.get(kind, kind)
+
+
 def node_caption(node: Node) -> str:
     """Name, kind, and details: ``Payments · queue · FIFO``."""
-    return " · ".join(x for x in (node.label, _KIND_WORD[node.kind], node.detail) if x)
+    return " · ".join(x for x in (node.label, _kind_word(node.kind), node.detail) if x)
 
 
 def to_mermaid(graph: Graph, *, title: str | None = None) -> str:
@@ -515,9 +446,9 @@ def to_mermaid(graph: Graph, *, title: str | None = None) -> str:
         lines += ["---", f"title: {title}", "---"]
     lines.append("flowchart LR")
     for node in sorted(graph.nodes.values()):
-        head, tail = _MERMAID_SHAPES[node.kind]
+        head, tail = _MERMAID_SHAPES.get(node.kind, _MERMAID_OTHER)
         caption = _mermaid_text(node.label)
-        extra = " · ".join(x for x in (_KIND_WORD[node.kind], node.detail) if x)
+        extra = " · ".join(x for x in (_kind_word(node.kind), node.detail) if x)
         if extra:
             caption += "<br/>" + _mermaid_text(extra)
         lines.append(f"  {mermaid_id(node.id)}{head}{caption}{tail}")
@@ -561,11 +492,13 @@ def to_dot(graph: Graph, *, title: str | None = None) -> str:
         lines.append(f'  label="{_dot_text(title)}"; labelloc=t;')
     for node in sorted(graph.nodes.values()):
         caption = "\\n".join(
-            _dot_text(x) for x in (node.label, _KIND_WORD[node.kind], node.detail) if x
+            _dot_text(x) for x in (node.label, _kind_word(node.kind), node.detail) if x
         )
         fill = {"dlq": "#fde2e1", "alarm": "#fff4d6", "key": "#eeeeee"}.get(node.kind)
         style = f', style=filled, fillcolor="{fill}"' if fill else ""
-        lines.append(f'  "{node.id}" [label="{caption}", shape={_DOT_SHAPES[node.kind]}{style}];')
+        lines.append(
+            f'  "{node.id}" [label="{caption}", shape={_DOT_SHAPES.get(node.kind, "box")}{style}];'
+        )
     for e in sorted(graph.edges):
         attrs = [f'label="{_dot_text(e.label)}"'] if e.label else []
         if e.style == "dotted":

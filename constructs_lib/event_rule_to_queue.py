@@ -33,7 +33,7 @@ from constructs_lib._validation import OptionValidator, options_from
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
-_EVENTS = "events.amazonaws.com"
+_EVENTS = EVENTBRIDGE.principal
 #: What ``grant_send_messages`` grants (and the queue policy held before).
 _SEND_ACTIONS = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
 #: What EventBridge needs on an encrypted SQS target's key (EventBridge User Guide).

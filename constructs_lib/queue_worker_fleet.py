@@ -24,7 +24,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import defaults, services
 from constructs_lib._alarm_topics import allow_auto_scaling_notifications, check_notification_topic
 from constructs_lib._alarms import notify
 from constructs_lib._instance_tags import check_instance_tag_keys
@@ -542,7 +542,7 @@ class QueueWorkerFleet(Construct):
         role = iam.Role(
             self,
             "InstanceRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            assumed_by=iam.ServicePrincipal(services.EC2.principal),
             description=f"Workers of {path_of(self)}: consume one queue, nothing else",
         )
         self.queue.grant_consume_messages(role)

@@ -247,7 +247,7 @@ class ScheduleToQueue(Construct):
             "Role",
             description=f"Lets EventBridge Scheduler send {path_of(self)}'s message",
             assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
+                SCHEDULER.principal,
                 conditions={
                     "StringEquals": {
                         "aws:SourceAccount": stack.account,

@@ -15,7 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import defaults, services
 from constructs_lib._monitoring import PatternView, dead_letter_views, queue_view
 from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
 from constructs_lib._sources import (
@@ -261,7 +261,7 @@ class TopicFanout(Construct):
         # policy: SNS must also be able to encrypt into a customer key.
         grant_service_key_use(
             dead_letter_queue,
-            iam.ServicePrincipal("sns.amazonaws.com"),
+            iam.ServicePrincipal(services.SNS.principal),
             {"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}},
         )
         warn_if_policy_unmanaged(self, dead_letter_queue, _SNS)
@@ -463,13 +463,13 @@ def _sns_principal(topic: sns.ITopic, queue: sqs.IQueue) -> iam.IPrincipal:
     topic_region = _region_of(topic)
     _, queue_region = env_of(queue)
     if topic_region is None or topic_region == queue_region or is_unresolved(queue_region):
-        return iam.ServicePrincipal("sns.amazonaws.com")
+        return iam.ServicePrincipal(services.SNS.principal)
     for region in (queue_region, topic_region):
         if RegionInfo.get(region).is_opt_in_region:
             return iam.ServicePrincipal.from_static_service_principle_name(
-                f"sns.{region}.amazonaws.com"
+                services.SNS.regional_principal(region)
             )
-    return iam.ServicePrincipal("sns.amazonaws.com")
+    return iam.ServicePrincipal(services.SNS.principal)
 
 
 def _region_of(topic: sns.ITopic) -> str | None:

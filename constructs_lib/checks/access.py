@@ -11,8 +11,9 @@ own guides), judged against the policies the app deploys:
   supported), so a key statement whose verdict hangs on them is not judged;
 - CloudWatch publishing to a topic also carries ``AWS:SourceOwner`` (what
   SNS's default topic policy tests);
-- Scheduler sends with its execution role: the role's identity policies, and
-  for a key the key policy (directly or by delegating to the account).
+- Scheduler and Pipes send with their execution role (the registry's
+  ``sends_as_role``): the role's identity policies, and for a key the key
+  policy (directly or by delegating to the account).
 
 A queue without any queue policy lets only its own account's principals in;
 a topic without a topic policy keeps SNS's default (the owner account's
@@ -27,34 +28,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.checks.wiring import (
-    CLOUDWATCH,
-    EVENTS,
-    QUEUE,
-    SCHEDULER,
-    TOPIC,
-    Delivery,
-    Wiring,
-)
+from constructs_lib.checks.wiring import QUEUE, TOPIC, Delivery, Wiring
 from constructs_lib.policy import Caller, CallerKind, PolicySyntaxError, Request, authorize
+from constructs_lib.services import CLOUDWATCH, kms_requests_without_source_keys, via_service
 from constructs_lib.templates.assembly import Resource
 from constructs_lib.templates.values import Unresolved
 
 #: What a producer needs on the target's KMS key (SQS developer guide, "Key management").
 KMS_PRODUCER_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
-#: Producers whose KMS requests may lack aws:SourceArn/aws:SourceAccount. The SNS
-#: developer guide ("Key management") says the keys are not supported in a key
-#: policy for EventBridge-to-encrypted-topic delivery; for queue targets AWS
-#: documents neither way, and aws-cdk-lib's own grant (feature flag
-#: @aws-cdk/aws-events:eventsTargetQueueSameAccount) relies on aws:SourceAccount.
-#: A key statement that needs them is therefore not judged for such a producer.
-KMS_SERVICES_WITHOUT_SOURCE_CONTEXT: dict[str, str] = {
-    EVENTS: (
-        "EventBridge: aws:SourceArn/aws:SourceAccount in a KMS key policy are not supported "
-        "for encrypted topics (SNS developer guide), undocumented for encrypted queues"
-    ),
-}
+#: Producers (by principal) whose KMS requests may lack aws:SourceArn/aws:SourceAccount:
+#: the registry's table leaves them out of their KMS requests (EventBridge: the SNS
+#: developer guide says the keys are not supported in a key policy for
+#: EventBridge-to-encrypted-topic delivery; for queue targets AWS documents neither way,
+#: and aws-cdk-lib's own grant, feature flag
+#: @aws-cdk/aws-events:eventsTargetQueueSameAccount, relies on aws:SourceAccount). A key
+#: statement that needs them is therefore not judged for such a producer.
+KMS_SERVICES_WITHOUT_SOURCE_CONTEXT: dict[str, str] = kms_requests_without_source_keys()
 
 
 @dataclass(frozen=True)
@@ -85,7 +75,7 @@ def may_send(wiring: Wiring, delivery: Delivery) -> Verdict:
                 f"{target.path} has no queue policy: only its own account's principals may send",
             )
         context = {**_source_context(wiring, delivery), "aws:SecureTransport": True}
-        if delivery.service == CLOUDWATCH:
+        if delivery.service is CLOUDWATCH:
             context["aws:SourceOwner"] = wiring.values.account(delivery.producer.id.stack)
         return _decide(
             wiring,
@@ -106,7 +96,7 @@ def may_use_key(wiring: Wiring, delivery: Delivery, key: Resource) -> Verdict:
         document = wiring.policy_document(key) or _default_key_policy(wiring, key)
         caller, identities = _caller(wiring, delivery)
         contexts = [_kms_context(wiring, delivery, key, with_source=True)]
-        if delivery.service in KMS_SERVICES_WITHOUT_SOURCE_CONTEXT:
+        if delivery.service.principal in KMS_SERVICES_WITHOUT_SOURCE_CONTEXT:
             contexts.append(_kms_context(wiring, delivery, key, with_source=False))
         verdicts = []
         for context in contexts:
@@ -135,10 +125,10 @@ def _kms_context(
     wiring: Wiring, delivery: Delivery, key: Resource, *, with_source: bool
 ) -> dict[str, Any]:
     context = _source_context(wiring, delivery) if with_source else {}
-    if delivery.service == SCHEDULER:
+    if delivery.service.sends_as_role:
         region = wiring.values.region(key.id.stack)
         service = "sqs" if delivery.target.type == QUEUE else "sns"
-        context["kms:ViaService"] = f"{service}.{region}.amazonaws.com"
+        context["kms:ViaService"] = via_service(service, region)
         context["kms:CallerAccount"] = wiring.values.account(key.id.stack)
     return context
 
@@ -173,16 +163,16 @@ def _decide(
 
 def _caller(wiring: Wiring, delivery: Delivery) -> tuple[Caller, list[tuple[str, Any]] | None]:
     """The caller, and its identity policies (None when they cannot all be seen)."""
-    if delivery.service != SCHEDULER:
-        return Caller.service(delivery.service), []
+    if not delivery.service.sends_as_role:
+        return Caller.service(delivery.service.principal), []
     if delivery.role is None:
-        raise Unresolved("the schedule's execution role is outside the app")
+        raise Unresolved(f"the {delivery.service.producer}'s execution role is outside the app")
     policies, complete = wiring.identity_policies(delivery.role)
     return Caller.role(wiring.values.arn(delivery.role.id)), policies if complete else None
 
 
 def _source_context(wiring: Wiring, delivery: Delivery) -> dict[str, Any]:
-    if delivery.service == SCHEDULER:
+    if delivery.service.sends_as_role:
         return {}  # a role's own request: no source service
     producer = delivery.producer
     return {

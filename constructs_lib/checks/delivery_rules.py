@@ -14,32 +14,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from constructs_lib import _aws
 from constructs_lib.checks import catalog
 from constructs_lib.checks.access import may_send, may_use_key
 from constructs_lib.checks.catalog import Rule, rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.wiring import (
-    CLOUDWATCH,
-    EVENTS,
-    PRODUCER_KIND,
-    QUEUE,
-    SCHEDULER,
-    TOPIC,
-    Delivery,
-    Wiring,
-)
+from constructs_lib.checks.wiring import QUEUE, TOPIC, Delivery, Wiring
+from constructs_lib.services import CLOUDWATCH, EVENTBRIDGE, SCHEDULER
 from constructs_lib.templates.assembly import Resource
-
-#: Producers that write with a service principal, not a role of the account:
-#: the same list the constructs refuse alias/aws/sqs for (`constructs_lib._aws`).
-SERVICE_PRODUCERS = _aws.SERVICES_WITHOUT_AWS_MANAGED_SQS_KEY
 
 
 def aws_managed_key_targets(wiring: Wiring) -> Iterator[Finding]:
     """SP1."""
     for delivery in wiring.deliveries:
-        if delivery.service not in SERVICE_PRODUCERS or delivery.target.type != QUEUE:
+        # producers that write with a service principal, not a role of the account:
+        # the services the constructs refuse alias/aws/sqs for (`constructs_lib.services`)
+        if delivery.service.can_use_aws_managed_sqs_key is not False:
+            continue
+        if delivery.target.type != QUEUE:
             continue
         key = wiring.encryption_key(delivery.target)
         if key is not None and key.aws_managed:
@@ -55,10 +46,10 @@ def producers_not_allowed(wiring: Wiring) -> Iterator[Finding]:
     """SP2."""
     problems = []
     for delivery in wiring.deliveries:
-        if delivery.target.type != QUEUE or delivery.service == CLOUDWATCH:
+        if delivery.target.type != QUEUE or delivery.service is CLOUDWATCH:
             continue
         key = wiring.encryption_key(delivery.target)
-        if key is not None and key.aws_managed and delivery.service != SCHEDULER:
+        if key is not None and key.aws_managed and not delivery.service.can_use_aws_managed_sqs_key:
             continue  # SP1 says it: no policy can fix that key
         problems += _denials(wiring, delivery)
     yield from _grouped(rule(2), problems)
@@ -68,7 +59,7 @@ def alarm_topics(wiring: Wiring) -> Iterator[Finding]:
     """SP7."""
     problems = []
     for delivery in wiring.deliveries:
-        if delivery.service != CLOUDWATCH or delivery.target.type != TOPIC:
+        if delivery.service is not CLOUDWATCH or delivery.target.type != TOPIC:
             continue
         key = wiring.encryption_key(delivery.target)
         if key is not None and key.aws_managed:
@@ -114,7 +105,7 @@ def _grouped(checked: Rule, problems: list[_Problem]) -> Iterator[Finding]:
         key = (item.resource, item.problem, item.location, item.delivery.target)
         groups.setdefault(key, []).append(item.delivery)
     for (resource, problem, location, target), deliveries in groups.items():
-        kind = PRODUCER_KIND[deliveries[0].service]
+        kind = deliveries[0].service.producer
         producers = ", ".join(dict.fromkeys(d.producer.path for d in deliveries))
         into = "the dead-letter queue" if deliveries[0].dead_letter else "its target"
         detail = f"{kind} {producers} ({into} {target.path}) {problem}"
@@ -133,19 +124,19 @@ def targets_without_dead_letter_queue(wiring: Wiring) -> Iterator[Finding]:
     """SP16."""
     for delivery in wiring.deliveries:
         if (
-            delivery.service not in (EVENTS, SCHEDULER)
+            delivery.service not in (EVENTBRIDGE, SCHEDULER)
             or delivery.dead_letter
             or delivery.target.type != QUEUE
         ):
             continue
         if (delivery.settings.get("DeadLetterConfig") or {}).get("Arn") is not None:
             continue
-        kind = PRODUCER_KIND[delivery.service]
+        kind = delivery.service.producer
         yield finding(
             rule(16),
             delivery.via,
             f"the {kind}'s target {delivery.target.path} has no dead-letter queue: an event "
             "that cannot be delivered after the retries is dropped",
             delivery.location,
-            (catalog.SP16_RULE if delivery.service == EVENTS else catalog.SP16_SCHEDULE,),
+            (catalog.SP16_RULE if delivery.service is EVENTBRIDGE else catalog.SP16_SCHEDULE,),
         )

@@ -29,10 +29,13 @@ from constructs_lib.checks.access import (
 )
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.wiring import EVENTS, KEY, QUEUE, S3, SNS, Wiring
+from constructs_lib.checks.wiring import KEY, QUEUE, Wiring
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, authorize
+from constructs_lib.services import EVENTBRIDGE, S3, SNS, Service
 from constructs_lib.templates.assembly import Resource
 from constructs_lib.templates.values import Unresolved
+
+EVENTS = EVENTBRIDGE.principal
 
 #: Resource type -> the property holding its resource policy.
 RESOURCE_POLICY_PROPERTY: dict[str, str] = {
@@ -142,9 +145,17 @@ def _sp3_remedies(
     if policy.type == KEY:
         targets = [r for r in wiring.encrypted_with(policy) if r.type == QUEUE]
         producers = {d.service for t in targets for d in wiring.deliveries_into(t)}
-        if services == [SNS] and actions == SQS_SUBSCRIPTION_KEY_ACTIONS and SNS in producers:
+        if (
+            services == [SNS.principal]
+            and actions == SQS_SUBSCRIPTION_KEY_ACTIONS
+            and SNS in producers
+        ):
             remedies.append(catalog.SP3_SUBSCRIPTION_KEY)
-        elif services == [S3] and actions == SQS_DESTINATION_KEY_ACTIONS and S3 in producers:
+        elif (
+            services == [S3.principal]
+            and actions == SQS_DESTINATION_KEY_ACTIONS
+            and S3 in producers
+        ):
             remedies.append(catalog.SP3_S3_DESTINATION_KEY)
         else:
             remedies.append(catalog.SP3_SERVICE_PRINCIPAL)
@@ -163,6 +174,17 @@ def _sp3_remedies(
     return tuple(remedies)
 
 
+def _granted_by(
+    service: Service,
+    principals: list[str],
+    actions: frozenset[str],
+    written: frozenset[str],
+    producers: set[Service],
+) -> bool:
+    """The key statement is the one aws-cdk-lib writes for ``service`` delivering here."""
+    return principals == [service.principal] and actions == written and service in producers
+
+
 def _queues_of(wiring: Wiring, policy: Resource) -> list[Resource]:
     return wiring.values.find_all(policy.id.stack, policy.prop("Queues"), QUEUE)
 
@@ -172,14 +194,18 @@ def _customer_key_target_of_a_rule(wiring: Wiring, queue: Resource) -> bool:
     return (
         key is not None
         and not key.aws_managed
-        and any(d.service == EVENTS and not d.dead_letter for d in wiring.deliveries_into(queue))
+        and any(
+            d.service is EVENTBRIDGE and not d.dead_letter for d in wiring.deliveries_into(queue)
+        )
     )
 
 
 def _eventbridge_uses(wiring: Wiring, key: Resource) -> bool:
     """EventBridge delivers into something the key encrypts, or the key policy names it."""
     if any(
-        d.service == EVENTS for r in wiring.encrypted_with(key) for d in wiring.deliveries_into(r)
+        d.service is EVENTBRIDGE
+        for r in wiring.encrypted_with(key)
+        for d in wiring.deliveries_into(r)
     ):
         return True
     return any(
@@ -246,7 +272,7 @@ def eventbridge_key_conditions(wiring: Wiring) -> Iterator[Finding]:
                 f"{d.producer.path} -> {d.target.path}"
                 for r in wiring.encrypted_with(key)
                 for d in wiring.deliveries_into(r)
-                if d.service == EVENTS
+                if d.service is EVENTBRIDGE
             }
         )
         into = f"; EventBridge delivers {', '.join(delivered)} with this key" if delivered else ""

@@ -17,7 +17,8 @@ from typing import Any
 from constructs_lib.checks.access import may_send
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
-from constructs_lib.checks.wiring import QUEUE, S3, SNS, Wiring, is_true
+from constructs_lib.checks.wiring import QUEUE, Wiring, is_true
+from constructs_lib.services import S3, SNS
 from constructs_lib.templates.assembly import ResourceId
 from constructs_lib.templates.references import references
 from constructs_lib.templates.values import NAME_PROPERTY, Unresolved
@@ -29,7 +30,7 @@ KEEPING_POLICIES = ("Retain", "RetainExceptOnCreate")
 def fifo_mismatches(wiring: Wiring) -> Iterator[Finding]:
     """SP6."""
     for delivery in wiring.deliveries:
-        if delivery.service != SNS:
+        if delivery.service is not SNS:
             continue
         topic_fifo = is_true(delivery.producer.prop("FifoTopic"))
         queue_fifo = is_true(delivery.target.prop("FifoQueue"))
@@ -105,7 +106,7 @@ def _reference_fixed(wiring: Wiring, stack: str, name: str) -> bool:
 def notifications_before_policy(wiring: Wiring) -> Iterator[Finding]:
     """SP10."""
     for delivery in wiring.deliveries:
-        if delivery.service != S3 or delivery.target.type != QUEUE:
+        if delivery.service is not S3 or delivery.target.type != QUEUE:
             continue
         policies = wiring.policies_of(delivery.target)
         if not policies or may_send(wiring, delivery).allowed is False:

@@ -1,16 +1,20 @@
 """Who delivers into what, who consumes what: the graph the rules judge.
 
 Built from the resources of every stack of an `Assembly` at once (a topic in
-one stack may deliver into a queue of another):
+one stack may deliver into a queue of another), by reading every resource
+with the registry of delivering services (`constructs_lib.services`): what
+each service's resources declare, as `Link`s, becomes
 
 - deliveries: SNS subscriptions (``AWS::SNS::Subscription`` and a topic's
   inline ``Subscription``) and their dead-letter queues, S3 notifications
   (the bucket's ``NotificationConfiguration`` and CDK's
   ``Custom::S3BucketNotifications``), EventBridge rule targets and their
-  dead-letter queues, Scheduler targets and dead-letter queues, CloudWatch
-  alarm actions;
-- consumers: Lambda event-source mappings, and worker roles (an EC2 or ECS
-  role whose own policies let it receive from that queue by name);
+  dead-letter queues, Scheduler targets and dead-letter queues, EventBridge
+  Pipes targets and dead-letter queues, CloudWatch alarm actions, Auto
+  Scaling notifications; a service added to the registry is here too;
+- consumers: Lambda event-source mappings, pipes reading a queue, and
+  worker roles (an EC2 or ECS role whose own policies let it receive from
+  that queue by name);
 - redrives: a queue's ``RedrivePolicy``;
 - around them: the queue, topic and bucket policies, the KMS key of each
   queue and topic, the identity policies of each role, and the order
@@ -25,40 +29,26 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from constructs_lib import _aws
+from constructs_lib import _aws, services
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, evaluate_policy
+from constructs_lib.services import CONSUMER, DEAD_LETTER, SELF, Link, Service
+from constructs_lib.services import QUEUE as QUEUE
+from constructs_lib.services import ROLE as ROLE
+from constructs_lib.services import TOPIC as TOPIC
 from constructs_lib.templates.assembly import Assembly, Resource, ResourceId
 from constructs_lib.templates.references import referenced_names
 from constructs_lib.templates.values import Unresolved, Values
 
-QUEUE = "AWS::SQS::Queue"
-TOPIC = "AWS::SNS::Topic"
 BUCKET = "AWS::S3::Bucket"
 KEY = "AWS::KMS::Key"
-ROLE = "AWS::IAM::Role"
 FUNCTION = "AWS::Lambda::Function"
 ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
-
-SNS = "sns.amazonaws.com"
-S3 = "s3.amazonaws.com"
-EVENTS = "events.amazonaws.com"
-SCHEDULER = "scheduler.amazonaws.com"
-CLOUDWATCH = "cloudwatch.amazonaws.com"
-
-#: Service principal -> how a finding names the producer.
-PRODUCER_KIND = {
-    SNS: "SNS topic",
-    S3: "S3 bucket",
-    EVENTS: "EventBridge rule",
-    SCHEDULER: "Scheduler schedule",
-    CLOUDWATCH: "CloudWatch alarm",
-}
 
 #: AWS-managed keys a service producer cannot use (their key policies cannot be changed).
 AWS_MANAGED_KEYS = (_aws.AWS_MANAGED_SQS_KEY_ALIAS, _aws.AWS_MANAGED_SNS_KEY_ALIAS)
 
 #: Services whose roles consume queues as a fleet of workers.
-WORKER_SERVICES = frozenset({"ec2.amazonaws.com", "ecs-tasks.amazonaws.com"})
+WORKER_SERVICES = frozenset({services.EC2.principal, services.ECS_TASKS.principal})
 
 
 @dataclass(frozen=True)
@@ -69,10 +59,11 @@ class Delivery:
     target: Resource
     #: the resource that declares the wiring (subscription, bucket, rule...)
     via: Resource
-    service: str
+    #: the delivering service, as the registry describes it
+    service: Service
     #: where in ``via`` (a property path), for the report
     location: str
-    #: the execution role the service sends with (Scheduler), else None
+    #: the role the service sends with (Scheduler's, a pipe's execution role), else None
     role: Resource | None = None
     #: True when ``target`` is the dead-letter queue of a subscription or target
     dead_letter: bool = False
@@ -82,7 +73,7 @@ class Delivery:
 
     def describe(self) -> str:
         into = "the dead-letter queue" if self.dead_letter else "its target"
-        return f"{PRODUCER_KIND[self.service]} {self.producer.path} ({into} {self.target.path})"
+        return f"{self.service.producer} {self.producer.path} ({into} {self.target.path})"
 
 
 @dataclass(frozen=True)
@@ -137,93 +128,38 @@ class Wiring:
 
     # --- deliveries ------------------------------------------------------------------
 
+    def _links(self) -> Iterator[tuple[Resource, Service, Link]]:
+        """Every link every resource declares, read with the registry of services."""
+        for resource in self.assembly.resources.values():
+            for service, link in services.links(resource.type, resource.properties):
+                yield resource, service, link
+
     def _deliveries(self) -> Iterator[Delivery]:
-        yield from self._subscriptions()
-        yield from self._notifications()
-        yield from self._rule_targets()
-        yield from self._schedule_targets()
-        yield from self._alarm_actions()
+        for resource, service, link in self._links():
+            if link.kind == CONSUMER or not link.target_types:
+                continue
+            producer = (
+                resource
+                if link.source is SELF
+                else self._find(resource, link.source, *service.nodes)
+            )
+            target = self._find(resource, link.target, *link.target_types)
+            if producer is None or target is None:
+                continue
+            role = self._find(resource, link.role, ROLE) if service.sends_as_role else None
+            yield Delivery(
+                producer,
+                target,
+                resource,
+                service,
+                link.location,
+                role,
+                dead_letter=link.kind == DEAD_LETTER,
+                settings=link.settings,
+            )
 
     def _find(self, resource: Resource, value: Any, *types: str) -> Resource | None:
         return self.values.find(resource.id.stack, value, *types)
-
-    def _subscriptions(self) -> Iterator[Delivery]:
-        for sub in self.assembly.of_type("AWS::SNS::Subscription"):
-            if str(sub.prop("Protocol", "")).lower() != "sqs":
-                continue
-            topic = self._find(sub, sub.prop("TopicArn"), TOPIC)
-            if topic is None:
-                continue
-            queue = self._find(sub, sub.prop("Endpoint"), QUEUE)
-            if queue is not None:
-                yield Delivery(topic, queue, sub, SNS, "Properties/Endpoint")
-            redrive = as_json(sub.prop("RedrivePolicy")) or {}
-            dlq = self._find(sub, redrive.get("deadLetterTargetArn"), QUEUE)
-            if dlq is not None:
-                yield Delivery(topic, dlq, sub, SNS, "Properties/RedrivePolicy", dead_letter=True)
-        for topic in self.assembly.of_type(TOPIC):
-            for index, inline in enumerate(topic.prop("Subscription") or ()):
-                if str(inline.get("Protocol", "")).lower() != "sqs":
-                    continue
-                queue = self._find(topic, inline.get("Endpoint"), QUEUE)
-                if queue is not None:
-                    yield Delivery(topic, queue, topic, SNS, f"Properties/Subscription/{index}")
-
-    def _notifications(self) -> Iterator[Delivery]:
-        for bucket in self.assembly.of_type(BUCKET):
-            yield from self._queue_configurations(
-                bucket, bucket, bucket.prop("NotificationConfiguration")
-            )
-        for custom in self.assembly.of_type("Custom::S3BucketNotifications"):
-            notified = self._find(custom, custom.prop("BucketName"), BUCKET)
-            if notified is not None:
-                configuration = custom.prop("NotificationConfiguration")
-                yield from self._queue_configurations(notified, custom, configuration)
-
-    def _queue_configurations(
-        self, bucket: Resource, via: Resource, configuration: Any
-    ) -> Iterator[Delivery]:
-        for index, item in enumerate((configuration or {}).get("QueueConfigurations") or ()):
-            # AWS::S3::Bucket says Queue; the S3 API (CDK's custom resource) says QueueArn.
-            queue = self._find(via, item.get("Queue", item.get("QueueArn")), QUEUE)
-            if queue is not None:
-                location = f"Properties/NotificationConfiguration/QueueConfigurations/{index}"
-                yield Delivery(bucket, queue, via, S3, location)
-
-    def _rule_targets(self) -> Iterator[Delivery]:
-        for rule in self.assembly.of_type("AWS::Events::Rule"):
-            for index, target in enumerate(rule.prop("Targets") or ()):
-                location = f"Properties/Targets/{index}"
-                found = self._find(rule, target.get("Arn"), QUEUE, TOPIC)
-                if found is not None:
-                    yield Delivery(rule, found, rule, EVENTS, location, settings=target)
-                dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
-                dlq = self._find(rule, dead_letter, QUEUE)
-                if dlq is not None:
-                    yield Delivery(
-                        rule, dlq, rule, EVENTS, location + "/DeadLetterConfig", dead_letter=True
-                    )
-
-    def _schedule_targets(self) -> Iterator[Delivery]:
-        for schedule in self.assembly.of_type("AWS::Scheduler::Schedule"):
-            target = schedule.prop("Target") or {}
-            role = self._find(schedule, target.get("RoleArn"), ROLE)
-            found = self._find(schedule, target.get("Arn"), QUEUE)
-            if found is not None:
-                yield Delivery(
-                    schedule, found, schedule, SCHEDULER, "Properties/Target", role, settings=target
-                )
-            dead_letter = (target.get("DeadLetterConfig") or {}).get("Arn")
-            dlq = self._find(schedule, dead_letter, QUEUE)
-            if dlq is not None:
-                location = "Properties/Target/DeadLetterConfig"
-                yield Delivery(schedule, dlq, schedule, SCHEDULER, location, role, dead_letter=True)
-
-    def _alarm_actions(self) -> Iterator[Delivery]:
-        for alarm in self.assembly.of_type(*ALARMS):
-            for prop in ("AlarmActions", "OKActions", "InsufficientDataActions"):
-                for topic in self.values.find_all(alarm.id.stack, alarm.prop(prop), TOPIC):
-                    yield Delivery(alarm, topic, alarm, CLOUDWATCH, f"Properties/{prop}")
 
     # --- redrives and consumers ----------------------------------------------------
 
@@ -237,10 +173,11 @@ class Wiring:
                 yield Redrive(queue, dlq, redrive.get("maxReceiveCount"))
 
     def _consumers(self) -> Iterator[Consumer]:
-        for mapping in self.assembly.of_type("AWS::Lambda::EventSourceMapping"):
-            queue = self._find(mapping, mapping.prop("EventSourceArn"), QUEUE)
-            if queue is not None:
-                yield Consumer(queue, mapping)
+        for resource, _, link in self._links():
+            if link.kind == CONSUMER:
+                queue = self._find(resource, link.source, QUEUE)
+                if queue is not None:
+                    yield Consumer(queue, resource)
         workers = [
             r for r in self.assembly.of_type(ROLE) if self.trusted_services(r) & WORKER_SERVICES
         ]

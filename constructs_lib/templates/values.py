@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from constructs_lib.services import AUTOSCALING
+from constructs_lib.services.autoscaling import SERVICE_LINKED_ROLE_NAME
 from constructs_lib.templates.assembly import Assembly, Resource, ResourceId
 from constructs_lib.templates.references import (
     SUB_VARIABLE,
@@ -407,7 +409,7 @@ def _service_linked_role(name: str, region: str, account: str, resource: Resourc
 
 def service_linked_role_name(service: str) -> str:
     """``autoscaling.amazonaws.com`` -> ``AWSServiceRoleForAutoScaling`` (AWS's naming)."""
-    known = {"autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling"}
+    known = {AUTOSCALING.principal: SERVICE_LINKED_ROLE_NAME}
     if service in known:
         return known[service]
     return "AWSServiceRoleFor" + service.split(".")[0].capitalize()

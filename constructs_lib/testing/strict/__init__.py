@@ -2,9 +2,11 @@
 
 Four capabilities on top of moto, each a *part* that can be switched off:
 
-- ``deliveries``: SNS, S3, EventBridge, Scheduler and CloudWatch deliveries are
-  judged by the target's resource policy and key policy with the condition
-  keys the service sends; a refused message is dropped and recorded
+- ``deliveries``: SNS, S3, EventBridge, Scheduler, EventBridge Pipes and
+  CloudWatch deliveries are judged by the target's resource policy and key
+  policy with the condition keys the service sends (each service's description
+  in `constructs_lib.services`), through one delivery flow; a refused message
+  goes to the DLQ the service keeps, or is dropped, and is recorded
   (`StrictAccount.drops`);
 - ``principals``: key and trust policies naming an IAM role or user that does
   not exist are refused; the Auto Scaling service-linked role appears with the

@@ -20,7 +20,7 @@ from constructs_lib.testing.strict.alarms import (
     reset_alarm_history,
     tracking_states,
 )
-from constructs_lib.testing.strict.deliveries import fire_schedule
+from constructs_lib.testing.strict.deliveries import PipeRun, fire_schedule, run_pipe
 from constructs_lib.testing.strict.state import (
     PART_NAMES,
     STATE,
@@ -122,6 +122,14 @@ class StrictAccount:
         Returns whether the message reached its target (a refusal is in `drops`).
         """
         return fire_schedule(name, group=group, account_id=account_id, region=region)
+
+    def run_pipe(self, name: str, *, account_id: str, region: str) -> PipeRun:
+        """Poll an EventBridge pipe's SQS source once, as AWS's poller would.
+
+        Each record is delivered to the pipe's target as its role, or stays in the
+        source (a refusal is in `drops`); see `deliveries.run_pipe`.
+        """
+        return run_pipe(name, account_id=account_id, region=region)
 
 
 @contextmanager

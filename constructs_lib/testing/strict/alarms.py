@@ -31,6 +31,7 @@ from typing import Any
 from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
+from constructs_lib import services
 from constructs_lib.metric_math import Value, evaluate_queries
 from constructs_lib.scaling_rules import (
     decide_state,
@@ -52,7 +53,7 @@ from constructs_lib.testing.strict.metrics import (
 from constructs_lib.testing.strict.state import STATE, STRICT_GROUP, enabled, now
 
 MINUTE = 60
-CLOUDWATCH = "cloudwatch.amazonaws.com"
+CLOUDWATCH = services.CLOUDWATCH.principal
 
 #: alarm ARN -> its datapoints so far; policy ARN -> the tracked metric's values
 _DATAPOINTS: dict[str, list[Value]] = defaultdict(list)

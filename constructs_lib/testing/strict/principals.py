@@ -23,7 +23,9 @@ from moto.core.exceptions import ServiceException
 from moto.iam.exceptions import MalformedPolicyDocument
 from moto.iam.models import iam_backends
 
+from constructs_lib import services
 from constructs_lib.policy import statements_of
+from constructs_lib.services.autoscaling import SERVICE_LINKED_ROLE_NAME
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict.state import STRICT_GROUP, enabled
 
@@ -35,7 +37,7 @@ MOTO_INTERNALS = (
 )
 
 _IAM_ENTITY = re.compile(r"^arn:[\w-]+:iam::(\d{12}):(role|user)/(?:(.*)/)?([^/]+)$")
-AUTOSCALING_SERVICE = "autoscaling.amazonaws.com"
+AUTOSCALING_SERVICE = services.AUTOSCALING.principal
 
 
 class KmsMalformedPolicyDocument(ServiceException):
@@ -137,7 +139,7 @@ def _wrap_create_auto_scaling_group(original: Callable[..., Any]) -> Callable[..
 def ensure_autoscaling_service_linked_role(account_id: str) -> None:
     """Create ``AWSServiceRoleForAutoScaling`` if absent, as AWS does with the first group."""
     backend = iam_backends[account_id]["aws"]
-    if not any(r.name == "AWSServiceRoleForAutoScaling" for r in backend.get_roles()):
+    if not any(r.name == SERVICE_LINKED_ROLE_NAME for r in backend.get_roles()):
         backend.create_service_linked_role(
             AUTOSCALING_SERVICE, "Default Service-Linked Role enables access to AWS "
             "Services and Resources used or managed by Auto Scaling", ""

@@ -7,8 +7,8 @@ and ``kms:Decrypt``). The AWS-managed keys (``alias/aws/sqs``,
 only principals of the account use the key, through the service: never a
 service principal.
 
-Every request's condition keys come from the table of service facts
-(`constructs_lib._service_facts`): a `Source` names the delivery's row and
+Every request's condition keys come from the registry of delivering services
+(`constructs_lib.services`, its table of requests): a `Source` names the delivery's row and
 what the local account knows (the source's ARN and account), and
 `request_context` keeps exactly the keys AWS documents for that request,
 leaving out the rest (EventBridge's KMS requests carry no source keys).
@@ -25,7 +25,7 @@ from moto.kms.models import kms_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
-from constructs_lib import _service_facts as facts
+from constructs_lib import services as facts
 from constructs_lib.policy import IAM_CALLERS, Caller, Decision, Request, authorize
 
 #: The moto internals this module reads (the upgrade checklist reads them).
@@ -48,7 +48,7 @@ class Source:
     """Where a delivery comes from: its row in the table of service facts and
     what the local account knows of it (the keys the table may ask for)."""
 
-    #: the delivery's id in `constructs_lib._service_facts.DELIVERIES`
+    #: the delivery's id in `constructs_lib.services.DELIVERIES`
     delivery: str
     #: the source resource (topic, bucket, rule, alarm, schedule group); None: the
     #: caller's own request (a role's)
@@ -158,8 +158,11 @@ def key_refusal(
     region: str,
     source: Source,
     identity_policies: IdentityPolicies = (),
+    *,
+    actions: tuple[str, ...] = ("kms:GenerateDataKey", "kms:Decrypt"),
 ) -> Decision | None:
-    """Why KMS would refuse ``caller`` the data key of ``key_ref`` (through ``via``).
+    """Why KMS would refuse ``caller`` the data key of ``key_ref`` (through ``via``):
+    ``actions``, a producer's two by default (a reader needs ``kms:Decrypt`` only).
 
     The request carries what the table documents for ``source``'s delivery:
     ``kms:ViaService`` and ``kms:CallerAccount`` only for an IAM caller (a
@@ -169,11 +172,11 @@ def key_refusal(
     if isinstance(found, Decision):
         return found
     key_arn, policy, label = found
-    candidates: dict[str, str | bool] = {"kms:ViaService": f"{via}.{region}.amazonaws.com"}
+    candidates: dict[str, str | bool] = {"kms:ViaService": facts.via_service(via, region)}
     if caller.account is not None:
         candidates["kms:CallerAccount"] = caller.account
     kms_context = source.context(facts.KEY, candidates)
-    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+    for action in actions:
         decision = authorize(
             Request(caller, action, key_arn, kms_context),
             resource_policy=policy,
@@ -232,7 +235,7 @@ def aws_managed_key_policy(account: str, region: str, service: str) -> dict[str,
                 "Condition": {
                     "StringEquals": {
                         "kms:CallerAccount": account,
-                        "kms:ViaService": f"{service}.{region}.amazonaws.com",
+                        "kms:ViaService": facts.via_service(service, region),
                     }
                 },
             },

@@ -1,5 +1,8 @@
 """The table of what AWS does, which the strict local account plays (issue 20).
 
+Each row is a service's own in the registry of delivering services
+(`constructs_lib.services`, issue 22); the table is their union.
+
 Every request the strict account makes for a delivery must carry exactly the
 condition keys the table documents for it (a key AWS does not document is left
 out: the pessimistic side), every row names an AWS page and a quote, and
@@ -16,9 +19,9 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from constructs_lib import _service_facts as facts
+from constructs_lib import services as facts
 from constructs_lib.policy import CallerKind, Request
-from constructs_lib.testing.strict import StrictAccount, targets
+from constructs_lib.testing.strict import StrictAccount, deliveries, targets
 from constructs_lib.testing.strict.deliveries import publish_from_service
 from tests.conftest import REPO_ROOT
 from tests.constructs_lib.testing.strict.support import ACCOUNT, client, policy, queue
@@ -72,8 +75,7 @@ def test_docs_testing_md_publishes_the_table() -> None:
     assert BEGIN in text and END in text, "docs/testing.md lacks the service-facts markers"
     published = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert published == facts.markdown().strip(), (
-        "docs/testing.md's table differs: run "
-        "python -m constructs_lib._service_facts docs/testing.md"
+        "docs/testing.md's table differs: run python -m constructs_lib.services docs/testing.md"
     )
 
 
@@ -89,9 +91,9 @@ def _delivery_of(request: Request) -> tuple[str, str]:
         facts.KEY if action.startswith("kms:") else facts.RESOURCE
     )  # fmt: skip
     if caller.kind in (CallerKind.ROLE, CallerKind.SESSION):
-        return "scheduler-sqs", stage
-    if caller.name == "scheduler.amazonaws.com":
-        return "scheduler-sqs", stage
+        return ("pipes-sqs" if ":role/pipe" in caller.name else "scheduler-sqs"), stage
+    if caller.name in ("scheduler.amazonaws.com", "pipes.amazonaws.com"):
+        return f"{caller.name.split('.')[0]}-sqs", stage
     found_ids = [
         d.id for d in facts.DELIVERIES.values() if d.caller == caller.name and stage in d.stages
     ]
@@ -111,7 +113,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list[set[
         seen[_delivery_of(request)].append({k.lower() for k in request.context})
         return original(request, **kwargs)
 
+    # every module of the strict account that asks the evaluator (a pipe's reads too)
     monkeypatch.setattr(targets, "authorize", spy)
+    monkeypatch.setattr(deliveries, "authorize", spy)
     return seen
 
 
@@ -184,6 +188,24 @@ def test_every_delivery_sends_only_the_keys_the_table_documents(
             Target={"Arn": sched_queue, "RoleArn": role["Role"]["Arn"], "Input": "x"},
         )  # fmt: skip
         strict_account.fire_schedule("n", account_id=ACCOUNT, region="us-east-1")
+        # EventBridge Pipes, an encrypted SQS source -> SQS, as its role
+        source_url, pipe_source = queue("pipe-source", key=key)
+        _, pipe_target = queue("from-pipe", key=key)
+        trust = policy({"Effect": "Allow", "Principal": {"Service": "pipes.amazonaws.com"},
+                        "Action": "sts:AssumeRole"})  # fmt: skip
+        pipe_role = client("iam").create_role(
+            RoleName="pipe", AssumeRolePolicyDocument=json.dumps(trust)
+        )["Role"]["Arn"]
+        client("iam").put_role_policy(
+            RoleName="pipe", PolicyName="p",
+            PolicyDocument=json.dumps(policy({"Effect": "Allow", "Action": ["sqs:*",
+                "kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"})),
+        )  # fmt: skip
+        client("pipes").create_pipe(
+            Name="p", RoleArn=pipe_role, Source=pipe_source, Target=pipe_target
+        )
+        client("sqs").send_message(QueueUrl=source_url, MessageBody="m")
+        assert strict_account.run_pipe("p", account_id=ACCOUNT, region="us-east-1").delivered
         # CloudWatch -> SNS (an encrypted topic)
         alarm_topic = client("sns").create_topic(Name="ops", Attributes={"KmsMasterKeyId": key})
         publish_from_service(
