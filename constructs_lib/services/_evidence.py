@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from constructs_lib.services._model import Behaviour, Evidence, LeftOut, SentKey, Stage
+from constructs_lib.services._model import (
+    KEY,
+    RESOURCE,
+    TRUST,
+    Behaviour,
+    Delivery,
+    Evidence,
+    LeftOut,
+    SentKey,
+    Stage,
+)
 
 SECURE_TRANSPORT = Evidence(
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
@@ -81,14 +91,75 @@ NO_KMS_CONTEXT_FOR_SERVICES = (
 )
 
 
-def role_key_stage() -> Stage:
-    """A role's own KMS request through SQS (a role of the account calling SQS)."""
-    return key_stage(
-        (
-            SentKey("kms:ViaService", via_service("sqs", "<region>"), VIA_SERVICE),
-            SentKey("kms:CallerAccount", "the role's account", CALLER_ACCOUNT),
-            secure(),
+def as_itself(
+    delivery_id: str,
+    title: str,
+    principal: str,
+    source: tuple[str, str],
+    evidence: Evidence,
+    *,
+    action: str = "sqs:SendMessage",
+    judged_by: str = "the queue policy",
+    also_sent: tuple[SentKey, ...] = (),
+    key_evidence: Evidence | None = KMS_SOURCE,
+    key_keys: tuple[SentKey, ...] | None = None,
+    key_left_out: tuple[LeftOut, ...] = (),
+) -> Delivery:
+    """A delivery by a service principal: the source's ARN and account (``source``, in
+    words) in the target's request (``evidence``) and, unless ``key_evidence`` is None,
+    in its KMS request too (``key_keys``: what that one carries instead)."""
+    arn, account = source
+    stages = {
+        RESOURCE: Stage(
+            action, judged_by, (*source_keys(arn, account, evidence), *also_sent, secure())
         )
+    }
+    if key_evidence is not None:
+        sent = (
+            key_keys
+            if key_keys is not None
+            else (*source_keys(arn, account, key_evidence), secure())
+        )
+        stages[KEY] = key_stage(sent, (*key_left_out, *NO_KMS_CONTEXT_FOR_SERVICES))
+    return Delivery(delivery_id, title, principal, stages)
+
+
+_ROLE_JUDGES = "the queue policy and the role's identity policies"
+
+
+def as_role(
+    delivery_id: str,
+    title: str,
+    principal: str,
+    trust: tuple[SentKey, ...],
+    trust_left_out: tuple[LeftOut, ...] = (),
+    *,
+    action: str = "sqs:SendMessage",
+) -> Delivery:
+    """A delivery by a service that assumes a role (``trust``: the keys of its AssumeRole
+    request) and then calls SQS as that role: the role's own requests, no source keys."""
+    return Delivery(
+        delivery_id,
+        title,
+        "role",
+        {
+            TRUST: Stage(
+                f"sts:AssumeRole ({principal})",
+                "the execution role's trust policy",
+                (*trust, secure()),
+                trust_left_out,
+            ),
+            RESOURCE: Stage(
+                action, "the queue policy and the role's identity policies", (secure(),)
+            ),
+            KEY: key_stage(
+                (
+                    SentKey("kms:ViaService", via_service("sqs", "<region>"), VIA_SERVICE),
+                    SentKey("kms:CallerAccount", "the role's account", CALLER_ACCOUNT),
+                    secure(),
+                )
+            ),
+        },
     )
 
 

@@ -84,6 +84,16 @@ class Link:
 Reader = Callable[[Mapping[str, Any]], Iterator[Link]]
 
 
+def dead_letter(
+    config: Any, location: str, *, role: Any = None, target_types: tuple[str, ...] = (QUEUE,)
+) -> Iterator[Link]:
+    """The link to a ``DeadLetterConfig``'s ``Arn`` (a rule's, a schedule's, a pipe's target)."""
+    arn = mapping(config).get("Arn")
+    if arn is not None:
+        yield Link(DEAD_LETTER, arn, location, target_types=target_types, role=role,
+                   label="failed deliveries")  # fmt: skip
+
+
 # --- what a request carries: the table of issue 20 ---------------------------------
 
 #: The stages of a delivery: the request each one makes and what judges it.

@@ -28,35 +28,28 @@ SERVICE_LINKED_ROLE = f"aws-service-role/{PRINCIPAL}/{SERVICE_LINKED_ROLE_NAME}"
 
 def group(props: Mapping[str, Any]) -> Iterator[Link]:
     for index, raw in enumerate(items(props.get("NotificationConfigurations"))):
-        yield Link(
-            DELIVERY,
+        topic, where = (
             mapping(raw).get("TopicARN"),
-            f"Properties/NotificationConfigurations/{index}/TopicARN",
-            target_types=(TOPIC,),
-            label="notifications",
+            f"Properties/NotificationConfigurations/{index}",
+        )
+        yield Link(
+            DELIVERY, topic, where + "/TopicARN", target_types=(TOPIC,), label="notifications"
         )
 
 
 AUTOSCALING = Service(
-    id="autoscaling",
-    name="Auto Scaling",
-    principal=PRINCIPAL,
     # its notifications are published by its service-linked role, with that role's policy
-    sends_as=AS_ROLE,
-    producer="Auto Scaling group",
+    "autoscaling", "Auto Scaling", PRINCIPAL, AS_ROLE, "Auto Scaling group",
     readers={GROUP_TYPE: group},
     nodes={GROUP_TYPE: "asg"},
     behaviours=(
-        Behaviour(
-            "autoscaling-service-linked-role",
-            "principal",
-            f"{SERVICE_LINKED_ROLE_NAME} exists only once the account's first Auto Scaling group "
-            "was created",
-            Evidence(
-                "https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html",
-                "Amazon EC2 Auto Scaling creates the AWSServiceRoleForAutoScaling service-linked "
-                "role for you the first time that you create an Auto Scaling group",
-            ),
-        ),
+        Behaviour("autoscaling-service-linked-role", "principal",
+                  f"{SERVICE_LINKED_ROLE_NAME} exists only once the account's first Auto "
+                  "Scaling group was created",
+                  Evidence("https://docs.aws.amazon.com/autoscaling/ec2/userguide/"
+                           "autoscaling-service-linked-role.html",
+                           "Amazon EC2 Auto Scaling creates the AWSServiceRoleForAutoScaling "
+                           "service-linked role for you the first time that you create an Auto "
+                           "Scaling group")),
     ),
-)
+)  # fmt: skip

@@ -5,25 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from constructs_lib.services._evidence import (
-    NO_KMS_CONTEXT_FOR_SERVICES,
-    key_stage,
-    secure,
-    source_keys,
-)
+from constructs_lib.services._evidence import as_itself
 from constructs_lib.services._model import (
     DELIVERY,
     ITSELF,
-    KEY,
-    RESOURCE,
     TOPIC,
-    Delivery,
     Evidence,
     LeftOut,
     Link,
     SentKey,
     Service,
-    Stage,
     items,
 )
 
@@ -48,6 +39,7 @@ _SOURCE_OWNER = Evidence(
     "When publishing events to Amazon SNS, the following services support aws:SourceOwner: "
     "... Amazon CloudWatch ...",
 )
+_NOT_FOR_KMS = "documented for SNS topic policies, not for KMS requests"
 _SNS_EVENT_SOURCES_KMS = Evidence(
     "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
     "#compatibility-with-aws-services",
@@ -63,46 +55,19 @@ def alarm(props: Mapping[str, Any]) -> Iterator[Link]:
             yield Link(DELIVERY, action, f"Properties/{prop}", target_types=(TOPIC,), label=label)
 
 
+PRINCIPAL = "cloudwatch.amazonaws.com"
+
 CLOUDWATCH = Service(
-    id="cloudwatch",
-    name="CloudWatch",
-    principal="cloudwatch.amazonaws.com",
-    sends_as=ITSELF,
-    producer="CloudWatch alarm",
+    "cloudwatch", "CloudWatch", PRINCIPAL, ITSELF, "CloudWatch alarm",
     readers={ALARM_TYPE: alarm, COMPOSITE_ALARM_TYPE: alarm},
     nodes={ALARM_TYPE: "alarm"},
     deliveries=(
-        Delivery(
-            "cloudwatch-sns",
-            "CloudWatch alarm action -> SNS topic",
-            "cloudwatch.amazonaws.com",
-            {
-                RESOURCE: Stage(
-                    "sns:Publish",
-                    "the topic policy (SNS's default one when the topic has none)",
-                    (
-                        *source_keys("the alarm's ARN", "the alarm's account", _CLOUDWATCH_SNS),
-                        SentKey("aws:SourceOwner", "the alarm's account", _SOURCE_OWNER),
-                        secure(),
-                    ),
-                ),
-                KEY: key_stage(
-                    (
-                        *source_keys(
-                            "the alarm's ARN", "the alarm's account", _SNS_EVENT_SOURCES_KMS
-                        ),
-                        secure(),
-                    ),
-                    (
-                        LeftOut(
-                            "aws:SourceOwner",
-                            "documented for SNS topic policies, not for KMS requests",
-                            _SOURCE_OWNER,
-                        ),
-                        *NO_KMS_CONTEXT_FOR_SERVICES,
-                    ),
-                ),
-            },
-        ),
+        as_itself("cloudwatch-sns", "CloudWatch alarm action -> SNS topic", PRINCIPAL,
+                  ("the alarm's ARN", "the alarm's account"), _CLOUDWATCH_SNS,
+                  action="sns:Publish",
+                  judged_by="the topic policy (SNS's default one when the topic has none)",
+                  also_sent=(SentKey("aws:SourceOwner", "the alarm's account", _SOURCE_OWNER),),
+                  key_evidence=_SNS_EVENT_SOURCES_KMS,
+                  key_left_out=(LeftOut("aws:SourceOwner", _NOT_FOR_KMS, _SOURCE_OWNER),)),
     ),
-)
+)  # fmt: skip

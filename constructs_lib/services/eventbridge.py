@@ -5,27 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from constructs_lib.services._evidence import (
-    NO_KMS_CONTEXT_FOR_SERVICES,
-    key_stage,
-    secure,
-    source_keys,
-)
+from constructs_lib.services._evidence import as_itself, secure
 from constructs_lib.services._model import (
-    DEAD_LETTER,
     DELIVERY,
     ITSELF,
-    KEY,
     QUEUE,
-    RESOURCE,
     TOPIC,
     Behaviour,
-    Delivery,
     Evidence,
     LeftOut,
     Link,
     Service,
-    Stage,
+    dead_letter,
     items,
     mapping,
 )
@@ -50,83 +41,49 @@ _NO_SOURCE_KEYS = "AWS documents no source keys in EventBridge's KMS requests"
 
 def rule(props: Mapping[str, Any]) -> Iterator[Link]:
     """Each target (a queue or a topic for the checks; anything for a diagram), and its DLQ."""
+    pattern = props.get("EventPattern")
     for index, raw in enumerate(items(props.get("Targets"))):
-        target = mapping(raw)
-        location = f"Properties/Targets/{index}"
-        yield Link(
-            DELIVERY,
-            target.get("Arn"),
-            location,
-            target_types=(QUEUE, TOPIC),
-            role=target.get("RoleArn"),
-            group_id=mapping(target.get("SqsParameters")).get("MessageGroupId"),
-            filter=props.get("EventPattern"),
-            settings=target,
-            label="input transformed" if "InputTransformer" in target else "",
-        )
-        dead_letter = mapping(target.get("DeadLetterConfig")).get("Arn")
-        if dead_letter is not None:
-            yield Link(
-                DEAD_LETTER,
-                dead_letter,
-                location + "/DeadLetterConfig",
-                label="failed deliveries",
-            )
+        target, where = mapping(raw), f"Properties/Targets/{index}"
+        group = mapping(target.get("SqsParameters")).get("MessageGroupId")
+        label = "input transformed" if "InputTransformer" in target else ""
+        yield Link(DELIVERY, target.get("Arn"), where, target_types=(QUEUE, TOPIC), label=label,
+                   role=target.get("RoleArn"), group_id=group, filter=pattern,
+                   settings=target)  # fmt: skip
+        yield from dead_letter(target.get("DeadLetterConfig"), where + "/DeadLetterConfig")
 
+
+PRINCIPAL = "events.amazonaws.com"
+
+_REFUSAL_DEAD_LETTERS = Behaviour(
+    "refusal-dead-letters",
+    "refuses",
+    "a delivery refused by a policy goes to the subscription's or target's DLQ when that "
+    "one accepts it; otherwise it is dropped",
+    Evidence(
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
+        "for errors that result from missing permissions to a target, or a target "
+        "resource that no longer exists, all retry attempts fail until an action is taken "
+        "to resolve the underlying issue. Rather than retrying, EventBridge sends these "
+        "events directly to the DLQ",
+    ),
+)
 
 EVENTBRIDGE = Service(
-    id="eventbridge",
-    name="EventBridge",
-    principal="events.amazonaws.com",
-    sends_as=ITSELF,
-    producer="EventBridge rule",
+    "eventbridge", "EventBridge", PRINCIPAL, ITSELF, "EventBridge rule",
     readers={RULE_TYPE: rule},
     nodes={RULE_TYPE: "rule"},
     deliveries=(
-        Delivery(
-            "eventbridge-sqs",
-            "EventBridge rule -> SQS queue (and the target's DLQ)",
-            "events.amazonaws.com",
-            {
-                RESOURCE: Stage(
-                    "sqs:SendMessage",
-                    "the queue policy",
-                    (
-                        *source_keys("the rule's ARN", "the rule's account", _EVENTBRIDGE_TARGETS),
-                        secure(),
-                    ),
-                ),
-                KEY: key_stage(
-                    (secure(),),
-                    (
-                        LeftOut("aws:SourceArn", _NO_SOURCE_KEYS, _EVENTBRIDGE_KMS),
-                        LeftOut("aws:SourceAccount", _NO_SOURCE_KEYS, _EVENTBRIDGE_KMS),
-                        *NO_KMS_CONTEXT_FOR_SERVICES,
-                    ),
-                ),
-            },
-        ),
+        as_itself("eventbridge-sqs", "EventBridge rule -> SQS queue (and the target's DLQ)",
+                  PRINCIPAL, ("the rule's ARN", "the rule's account"), _EVENTBRIDGE_TARGETS,
+                  key_keys=(secure(),),
+                  key_left_out=(LeftOut("aws:SourceArn", _NO_SOURCE_KEYS, _EVENTBRIDGE_KMS),
+                                LeftOut("aws:SourceAccount", _NO_SOURCE_KEYS, _EVENTBRIDGE_KMS))),
     ),
-    behaviours=(
-        Behaviour(
-            "refusal-dead-letters",
-            "refuses",
-            "a delivery refused by a policy goes to the subscription's or target's DLQ when that "
-            "one accepts it; otherwise it is dropped",
-            Evidence(
-                "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
-                "for errors that result from missing permissions to a target, or a target "
-                "resource that no longer exists, all retry attempts fail until an action is taken "
-                "to resolve the underlying issue. Rather than retrying, EventBridge sends these "
-                "events directly to the DLQ",
-            ),
-        ),
-    ),
+    behaviours=(_REFUSAL_DEAD_LETTERS,),
     can_use_aws_managed_sqs_key=False,
-    # EventBridge's SqsParameters take shorter group ids than SQS itself.
+    # EventBridge's SqsParameters take shorter group ids than SQS itself; it passes the
+    # group id to "an SQS fair or FIFO queue" (no_fair_queues: None)
     message_group_id_max_length=100,
-    # EventBridge passes the group id to "an SQS fair or FIFO queue".
-    no_fair_queues=None,
     other_region="EventBridge delivers to SQS queues in the rule's own region only; put the "
     "rule in that region, or target an event bus there",
-)
+)  # fmt: skip

@@ -26,12 +26,8 @@ def event_source_mapping(props: Mapping[str, Any]) -> Iterator[Link]:
 
 
 LAMBDA = Service(
-    id="lambda",
-    name="Lambda",
-    principal="lambda.amazonaws.com",
     # the mapping polls with the function's execution role
-    sends_as=AS_ROLE,
-    producer="Lambda event-source mapping",
+    "lambda", "Lambda", "lambda.amazonaws.com", AS_ROLE, "Lambda event-source mapping",
     readers={EVENT_SOURCE_MAPPING_TYPE: event_source_mapping},
     can_use_aws_managed_sqs_key=True,
-)
+)  # fmt: skip

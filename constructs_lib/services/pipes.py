@@ -12,25 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from constructs_lib.services._evidence import role_key_stage, secure
+from constructs_lib.services._evidence import as_role
 from constructs_lib.services._model import (
     AS_ROLE,
     CONSUMER,
-    DEAD_LETTER,
     DELIVERY,
-    KEY,
     QUEUE,
-    RESOURCE,
     SELF,
     TOPIC,
-    TRUST,
     Behaviour,
-    Delivery,
     Evidence,
     LeftOut,
     Link,
     Service,
-    Stage,
+    dead_letter,
     mapping,
 )
 
@@ -67,97 +62,52 @@ _NO_TRUST_KEYS = (
 
 def pipe(props: Mapping[str, Any]) -> Iterator[Link]:
     """The source -> the pipe (a consumer), the pipe -> its target, and -> its DLQ."""
-    parameters = mapping(props.get("SourceParameters"))
-    role = props.get("RoleArn")
+    parameters, role = mapping(props.get("SourceParameters")), props.get("RoleArn")
+    kinds = [mapping(parameters.get(key)) for key in SOURCE_PARAMETERS.values()]
+    batch = next((k["BatchSize"] for k in kinds if k.get("BatchSize") is not None), None)
     source_filter = parameters.get("FilterCriteria")
-    batch = next(
-        (mapping(parameters.get(k)).get("BatchSize") for k in SOURCE_PARAMETERS.values()
-         if mapping(parameters.get(k)).get("BatchSize") is not None),
-        None,
-    )  # fmt: skip
-    label = ", ".join(
-        x
-        for x in (f"batch {batch}" if batch is not None else "", source_filter and "filtered")
-        if x
-    )
-    yield Link(
-        CONSUMER,
-        SELF,
-        "Properties/Source",
-        source=props.get("Source"),
-        role=role,
-        filter=source_filter,
-        label=label,
-    )
-    target_parameters = mapping(props.get("TargetParameters"))
-    yield Link(
-        DELIVERY,
-        props.get("Target"),
-        "Properties/Target",
-        role=role,
-        group_id=mapping(target_parameters.get("SqsQueueParameters")).get("MessageGroupId"),
-        filter=source_filter,
-        settings=target_parameters,
-        label="input transformed" if target_parameters.get("InputTemplate") else "",
-    )
+    words = (f"batch {batch}" if batch is not None else "", "filtered" if source_filter else "")
+    yield Link(CONSUMER, SELF, "Properties/Source", source=props.get("Source"), role=role,
+               filter=source_filter, label=", ".join(x for x in words if x))  # fmt: skip
+    target = mapping(props.get("TargetParameters"))
+    group = mapping(target.get("SqsQueueParameters")).get("MessageGroupId")
+    label = "input transformed" if target.get("InputTemplate") else ""
+    yield Link(DELIVERY, props.get("Target"), "Properties/Target", role=role, group_id=group,
+               filter=source_filter, settings=target, label=label)  # fmt: skip
     for kind in STREAM_SOURCES:
         key = SOURCE_PARAMETERS[kind]
-        dead_letter = mapping(mapping(parameters.get(key)).get("DeadLetterConfig")).get("Arn")
-        if dead_letter is not None:
-            yield Link(
-                DEAD_LETTER,
-                dead_letter,
-                f"Properties/SourceParameters/{key}/DeadLetterConfig",
-                target_types=(QUEUE, TOPIC),
-                role=role,
-                label="failed deliveries",
-            )
+        yield from dead_letter(
+            mapping(parameters.get(key)).get("DeadLetterConfig"),
+            f"Properties/SourceParameters/{key}/DeadLetterConfig",
+            role=role,
+            target_types=(QUEUE, TOPIC),
+        )
 
+
+PRINCIPAL = "pipes.amazonaws.com"
 
 PIPES = Service(
-    id="pipes",
-    name="EventBridge Pipes",
-    principal="pipes.amazonaws.com",
-    sends_as=AS_ROLE,
-    producer="EventBridge pipe",
+    "pipes", "EventBridge Pipes", PRINCIPAL, AS_ROLE, "EventBridge pipe",
     readers={PIPE_TYPE: pipe},
     nodes={PIPE_TYPE: "pipe"},
     source_nodes={TABLE_TYPE: "table", STREAM_TYPE: "stream"},
     deliveries=(
-        Delivery(
-            "pipes-sqs",
-            "EventBridge pipe -> SQS queue (and the pipe's DLQ), as its role; its reads of "
-            "an SQS source, the same role's requests",
-            "role",
-            {
-                TRUST: Stage(
-                    "sts:AssumeRole (pipes.amazonaws.com)",
-                    "the execution role's trust policy",
-                    (secure(),),
-                    (
-                        LeftOut("aws:SourceArn", _NO_TRUST_KEYS, PERMISSIONS),
-                        LeftOut("aws:SourceAccount", _NO_TRUST_KEYS, PERMISSIONS),
-                    ),
-                ),
-                RESOURCE: Stage(
-                    "sqs:SendMessage (and sqs:ReceiveMessage, sqs:DeleteMessage, "
-                    "sqs:GetQueueAttributes on an SQS source)",
-                    "the queue policy and the role's identity policies",
-                    (secure(),),
-                ),
-                KEY: role_key_stage(),
-            },
-        ),
+        as_role("pipes-sqs",
+                "EventBridge pipe -> SQS queue (and the pipe's DLQ), as its role; its reads of "
+                "an SQS source, the same role's requests",
+                PRINCIPAL, (),
+                (LeftOut("aws:SourceArn", _NO_TRUST_KEYS, PERMISSIONS),
+                 LeftOut("aws:SourceAccount", _NO_TRUST_KEYS, PERMISSIONS)),
+                action="sqs:SendMessage (and sqs:ReceiveMessage, sqs:DeleteMessage, "
+                "sqs:GetQueueAttributes on an SQS source)"),
     ),
     behaviours=(
-        Behaviour(
-            "pipes-source-dead-letters",
-            "refuses",
-            "a pipe with an SQS source has no dead-letter queue of its own: what it cannot "
-            "deliver stays in the source queue, whose redrive policy moves it to the source's "
-            "dead-letter queue; a stream source's failed records go to the pipe's DLQ",
-            ERROR_HANDLING,
-        ),
+        Behaviour("pipes-source-dead-letters", "refuses",
+                  "a pipe with an SQS source has no dead-letter queue of its own: what it cannot "
+                  "deliver stays in the source queue, whose redrive policy moves it to the "
+                  "source's dead-letter queue; a stream source's failed records go to the "
+                  "pipe's DLQ",
+                  ERROR_HANDLING),
     ),
     # "all principals in the account (that are authorized to use Amazon SQS)": the role is one
     can_use_aws_managed_sqs_key=True,
@@ -166,4 +116,4 @@ PIPES = Service(
     message_group_id_max_length=100,
     no_fair_queues="EventBridge Pipes documents its SQS target's MessageGroupId as 'The "
     "FIFO message group ID' (PipeTargetSqsQueueParameters; no fair-queue support)",
-)
+)  # fmt: skip

@@ -5,25 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from constructs_lib.services._evidence import (
-    KMS_SOURCE,
-    NO_KMS_CONTEXT_FOR_SERVICES,
-    key_stage,
-    secure,
-    source_keys,
-)
+from constructs_lib.services._evidence import as_itself
 from constructs_lib.services._model import (
     DELIVERY,
     ITSELF,
-    KEY,
-    RESOURCE,
     SELF,
     Behaviour,
-    Delivery,
     Evidence,
     Link,
     Service,
-    Stage,
     cut,
     items,
     mapping,
@@ -81,64 +71,36 @@ def custom_notifications(props: Mapping[str, Any]) -> Iterator[Link]:
     yield from queue_configurations(props.get("BucketName"), props.get("NotificationConfiguration"))
 
 
+PRINCIPAL = "s3.amazonaws.com"
+_BUCKET = ("the bucket's ARN", "the bucket's account")
+
+_VALIDATES_DESTINATIONS = Behaviour(
+    "s3-validates-destinations",
+    "refuses",
+    "S3 refuses a notification configuration whose queue or topic policy does not let "
+    "it send (InvalidArgument: Unable to validate the following destination "
+    "configurations)",
+    Evidence(
+        "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html",
+        "Amazon S3 ... first verifies that any Amazon Simple Notification Service (Amazon "
+        "SNS) or Amazon Simple Queue Service (Amazon SQS) destination exists, and that the "
+        "bucket owner has permission to publish to it by sending a test notification.",
+    ),
+)
+
 S3 = Service(
-    id="s3",
-    name="S3",
-    principal="s3.amazonaws.com",
-    sends_as=ITSELF,
-    producer="S3 bucket",
+    "s3", "S3", PRINCIPAL, ITSELF, "S3 bucket",
     readers={BUCKET_TYPE: bucket, CUSTOM_NOTIFICATIONS_TYPE: custom_notifications},
     nodes={BUCKET_TYPE: "bucket"},
     deliveries=(
-        Delivery(
-            "s3-sqs",
-            "S3 event notification -> SQS queue",
-            "s3.amazonaws.com",
-            {
-                RESOURCE: Stage(
-                    "sqs:SendMessage",
-                    "the queue policy (also when the configuration is written)",
-                    (
-                        *source_keys("the bucket's ARN", "the bucket's account", _S3_DESTINATIONS),
-                        secure(),
-                    ),
-                ),
-                KEY: key_stage(
-                    (
-                        *source_keys("the bucket's ARN", "the bucket's account", KMS_SOURCE),
-                        secure(),
-                    ),
-                    NO_KMS_CONTEXT_FOR_SERVICES,
-                ),
-            },
-        ),
-        Delivery(
-            "s3-sns",
-            "S3 event notification -> SNS topic (checked when the configuration is written)",
-            "s3.amazonaws.com",
-            {
-                RESOURCE: Stage(
-                    "sns:Publish",
-                    "the topic policy",
-                    (*source_keys("the bucket's ARN", "the bucket's account", _S3_SNS), secure()),
-                ),
-            },
-        ),
+        as_itself("s3-sqs", "S3 event notification -> SQS queue", PRINCIPAL, _BUCKET,
+                  _S3_DESTINATIONS,
+                  judged_by="the queue policy (also when the configuration is written)"),
+        as_itself("s3-sns",
+                  "S3 event notification -> SNS topic (checked when the configuration is written)",
+                  PRINCIPAL, _BUCKET, _S3_SNS, action="sns:Publish", judged_by="the topic policy",
+                  key_evidence=None),
     ),
-    behaviours=(
-        Behaviour(
-            "s3-validates-destinations",
-            "refuses",
-            "S3 refuses a notification configuration whose queue or topic policy does not let "
-            "it send (InvalidArgument: Unable to validate the following destination "
-            "configurations)",
-            Evidence(
-                "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html",
-                "Amazon S3 ... first verifies that any Amazon Simple Notification Service (Amazon "
-                "SNS) or Amazon Simple Queue Service (Amazon SQS) destination exists, and that the "
-                "bucket owner has permission to publish to it by sending a test notification.",
-            ),
-        ),
-    ),
+    behaviours=(_VALIDATES_DESTINATIONS,),
     can_use_aws_managed_sqs_key=False,
-)
+)  # fmt: skip

@@ -6,25 +6,15 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from constructs_lib.services._evidence import (
-    KMS_SOURCE,
-    NO_KMS_CONTEXT_FOR_SERVICES,
-    key_stage,
-    secure,
-    source_keys,
-)
+from constructs_lib.services._evidence import as_itself
 from constructs_lib.services._model import (
     DEAD_LETTER,
     DELIVERY,
     ITSELF,
-    KEY,
     QUEUE,
-    RESOURCE,
-    Delivery,
     Evidence,
     Link,
     Service,
-    Stage,
     as_json,
     cut,
     items,
@@ -69,16 +59,13 @@ def subscription(props: Mapping[str, Any]) -> Iterator[Link]:
     label = _filter_label(props.get("FilterPolicy"), props.get("FilterPolicyScope"))
     if str(props.get("RawMessageDelivery", "")).lower() == "true":
         label = ", ".join(x for x in ("raw", label) if x)
-    topic = props.get("TopicArn")
-    yield Link(
-        DELIVERY,
+    topic, endpoint, policy = (
+        props.get("TopicArn"),
         props.get("Endpoint"),
-        "Properties/Endpoint",
-        source=topic,
-        target_types=judged,
-        filter=props.get("FilterPolicy"),
-        label=label,
+        props.get("FilterPolicy"),
     )
+    yield Link(DELIVERY, endpoint, "Properties/Endpoint", source=topic, target_types=judged,
+               filter=policy, label=label)  # fmt: skip
     redrive = mapping(as_json(props.get("RedrivePolicy")))
     if redrive.get("deadLetterTargetArn") is not None:
         yield Link(
@@ -103,31 +90,13 @@ def inline_subscriptions(props: Mapping[str, Any]) -> Iterator[Link]:
         )
 
 
+PRINCIPAL = "sns.amazonaws.com"
+
 SNS = Service(
-    id="sns",
-    name="SNS",
-    principal="sns.amazonaws.com",
-    sends_as=ITSELF,
-    producer="SNS topic",
+    "sns", "SNS", PRINCIPAL, ITSELF, "SNS topic",
     readers={SUBSCRIPTION_TYPE: subscription, TOPIC_TYPE: inline_subscriptions},
     nodes={TOPIC_TYPE: "topic"},
-    deliveries=(
-        Delivery(
-            "sns-sqs",
-            "SNS topic -> SQS queue (and the subscription's DLQ)",
-            "sns.amazonaws.com",
-            {
-                RESOURCE: Stage(
-                    "sqs:SendMessage",
-                    "the queue policy",
-                    (*source_keys("the topic's ARN", "the topic's account", _SNS_SQS), secure()),
-                ),
-                KEY: key_stage(
-                    (*source_keys("the topic's ARN", "the topic's account", KMS_SOURCE), secure()),
-                    NO_KMS_CONTEXT_FOR_SERVICES,
-                ),
-            },
-        ),
-    ),
+    deliveries=(as_itself("sns-sqs", "SNS topic -> SQS queue (and the subscription's DLQ)",
+                          PRINCIPAL, ("the topic's ARN", "the topic's account"), _SNS_SQS),),
     can_use_aws_managed_sqs_key=False,
-)
+)  # fmt: skip

@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from constructs_lib.services._model import AS_ROLE, Service
 
-EC2 = Service(
-    id="ec2",
-    name="EC2",
-    principal="ec2.amazonaws.com",
-    sends_as=AS_ROLE,
-    producer="EC2 instance",
-    can_use_aws_managed_sqs_key=True,
-)
 
-ECS_TASKS = Service(
-    id="ecs-tasks",
-    name="ECS",
-    principal="ecs-tasks.amazonaws.com",
-    sends_as=AS_ROLE,
-    producer="ECS task",
-    can_use_aws_managed_sqs_key=True,
-)
+def _fleet(service_id: str, name: str, principal: str, producer: str) -> Service:
+    # a role of the account, calling SQS: it may use alias/aws/sqs
+    return Service(service_id, name, principal, AS_ROLE, producer, can_use_aws_managed_sqs_key=True)
+
+
+EC2 = _fleet("ec2", "EC2", "ec2.amazonaws.com", "EC2 instance")
+ECS_TASKS = _fleet("ecs-tasks", "ECS", "ecs-tasks.amazonaws.com", "ECS task")

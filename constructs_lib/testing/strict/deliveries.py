@@ -47,13 +47,13 @@ from constructs_lib.services import EVENTBRIDGE, PIPES, S3, SCHEDULER, SNS, Serv
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict.state import STRICT_GROUP, Drop, enabled, now, record_drop
 from constructs_lib.testing.strict.targets import (
+    IdentityPolicies,
     Source,
     arn_parts,
     key_refusal,
-    queue_refusal,
     role_identity_policies,
     role_trust_refusal,
-    topic_refusal,
+    target_refusal,
 )
 
 #: The moto internals this module uses besides its patches (the upgrade checklist reads them).
@@ -160,25 +160,27 @@ def judge_of(service: Service, source: Source, *, role_arn: str | None = None) -
     if not service.sends_as_role:
 
         def as_itself(arn: str) -> Decision | None:
-            refusal = topic_refusal if arn_parts(arn)[0] == "sns" else queue_refusal
-            return refusal(Caller.service(service.principal), arn, source)
+            return target_refusal(Caller.service(service.principal), arn, source)
 
         return as_itself
     if role_arn is None:
         raise ValueError(f"{service.name} sends as a role: name it")
 
     def as_role(arn: str) -> Decision | None:
-        trust = role_trust_refusal(role_arn, service.principal, source)
-        if trust is not None:
-            return trust
-        policies = role_identity_policies(role_arn)
+        policies = assumed(service, role_arn, source)
         if isinstance(policies, Decision):
             return policies
         # the role's own request: no source keys (the table's RESOURCE and KEY rows)
-        own = Source(source.delivery)
-        return queue_refusal(Caller.role(role_arn), arn, own, policies)
+        return target_refusal(Caller.role(role_arn), arn, Source(source.delivery), policies)
 
     return as_role
+
+
+def assumed(service: Service, role_arn: str, source: Source) -> IdentityPolicies | Decision:
+    """``service`` assumes ``role_arn`` (its trust policy, with the keys of ``source``'s
+    trust request): the role's identity policies, or why it cannot."""
+    trust = role_trust_refusal(role_arn, service.principal, source)
+    return trust if trust is not None else role_identity_policies(role_arn)
 
 
 # --- SNS -> SQS ----------------------------------------------------------------
@@ -272,16 +274,14 @@ def _unvalidated_destinations(account: str, bucket: str, config: dict[str, Any])
     bucket_arn = f"arn:aws:s3:::{bucket}"
     caller = Caller.service(S3.principal)
     refusals = []
-    for entry in config.get("QueueConfiguration", []):
-        to_queue = Source("s3-sqs", bucket_arn, account)
-        refusal = queue_refusal(caller, entry["Queue"], to_queue, with_key=False)
+    destinations = [
+        *(("s3-sqs", entry["Queue"]) for entry in config.get("QueueConfiguration", [])),
+        *(("s3-sns", entry["Topic"]) for entry in config.get("TopicConfiguration", [])),
+    ]
+    for delivery, arn in destinations:
+        refusal = target_refusal(caller, arn, Source(delivery, bucket_arn, account), with_key=False)
         if refusal is not None:
-            refusals.append(f"{entry['Queue']}: {refusal.reason}")
-    for entry in config.get("TopicConfiguration", []):
-        to_topic = Source("s3-sns", bucket_arn, account)
-        refusal = topic_refusal(caller, entry["Topic"], to_topic, with_key=False)
-        if refusal is not None:
-            refusals.append(f"{entry['Topic']}: {refusal.reason}")
+            refusals.append(f"{arn}: {refusal.reason}")
     return refusals
 
 
@@ -468,10 +468,7 @@ def _pipe_source_refusal(role_arn: str, queue_arn: str, source: Source) -> Decis
     """Why the pipe's role may not read its source queue (trust, identity, queue, key)."""
     if not enabled("deliveries"):
         return None
-    trust = role_trust_refusal(role_arn, PIPES.principal, source)
-    if trust is not None:
-        return trust
-    policies = role_identity_policies(role_arn)
+    policies = assumed(PIPES, role_arn, source)
     if isinstance(policies, Decision):
         return policies
     own = Source(source.delivery)

@@ -81,45 +81,35 @@ def arn_parts(arn: str) -> tuple[str, str, str, str]:
     return parts[2], parts[3], parts[4], parts[5]
 
 
-def queue_refusal(
+def target_refusal(
     caller: Caller,
-    queue_arn: str,
+    target_arn: str,
     source: Source,
     identity_policies: IdentityPolicies = (),
     *,
     with_key: bool = True,
 ) -> Decision | None:
-    """Why SQS would refuse ``caller``'s SendMessage to ``queue_arn``; None if it would not.
+    """Why SQS or SNS would refuse ``caller`` putting a message into ``target_arn``
+    (``sqs:SendMessage`` to a queue, ``sns:Publish`` to a topic); None if it would not.
 
-    A queue moto does not know is left to moto (it answers as it always did).
-    ``with_key=False`` judges the queue policy only.
+    A queue or topic moto does not know is left to moto (it answers as it always
+    did). ``with_key=False`` judges the resource policy only.
     """
-    _, region, account, name = arn_parts(queue_arn)
-    queue = sqs_backends[account][region].queues.get(name)
-    if queue is None:
+    service, region, account, name = arn_parts(target_arn)
+    target: Any
+    if service == "sns":
+        action, word = "sns:Publish", "topic"
+        target = sns_backends[account][region].topics.get(target_arn)
+    else:
+        action, word = "sqs:SendMessage", "queue"
+        target = sqs_backends[account][region].queues.get(name)
+    if target is None:
         return None
     return _resource_then_key(
-        Request(caller, "sqs:SendMessage", queue_arn, source.context(facts.RESOURCE)),
-        queue, f"queue policy of {queue_arn}", "sqs" if with_key else "", source,
+        Request(caller, action, target_arn, source.context(facts.RESOURCE)),
+        target, f"{word} policy of {target_arn}", service if with_key else "", source,
         identity_policies,
     )  # fmt: skip
-
-
-def topic_refusal(
-    caller: Caller, topic_arn: str, source: Source, *, with_key: bool = True
-) -> Decision | None:
-    """Why SNS would refuse ``caller``'s Publish to ``topic_arn``; None if it would not."""
-    _, region, account, _ = arn_parts(topic_arn)
-    topic = sns_backends[account][region].topics.get(topic_arn)
-    if topic is None:
-        return None
-    return _resource_then_key(
-        Request(caller, "sns:Publish", topic_arn, source.context(facts.RESOURCE)),
-        topic,
-        f"topic policy of {topic_arn}",
-        "sns" if with_key else "",
-        source,
-    )
 
 
 def _resource_then_key(
