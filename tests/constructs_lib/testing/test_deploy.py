@@ -27,7 +27,7 @@ from tests.constructs_lib.testing.support import REGION, new_stack, template_of
 _BOOTSTRAP_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 
 #: A resource type moto 5.2.5 has no model for, and that no adapter realizes.
-_UNSUPPORTED_TYPE = "AWS::Pipes::Pipe"
+_UNSUPPORTED_TYPE = "AWS::Oam::Link"
 
 
 def _queue_stack() -> tuple[dict[str, Any], str]:
@@ -46,7 +46,7 @@ def queue_stack() -> tuple[dict[str, Any], str]:
 def unsupported_template() -> dict[str, Any]:
     stack = new_stack()
     sqs.Queue(stack, "Jobs")
-    CfnResource(stack, "Pipe", type=_UNSUPPORTED_TYPE, properties={"Source": "x", "Target": "y"})
+    CfnResource(stack, "Link", type=_UNSUPPORTED_TYPE, properties={"ResourceTypes": ["x"]})
     return template_of(stack)
 
 
@@ -99,13 +99,13 @@ def test_a_type_moto_skips_fails_loudly(moto: None, unsupported_template: Any) -
     assert _UNSUPPORTED_TYPE not in parsing.get_model_map(), "pick a type moto cannot create"
     with pytest.raises(ResourceVerificationError) as caught:
         deploy_template(unsupported_template)
-    assert caught.value.missing == [("Pipe", _UNSUPPORTED_TYPE)]
-    assert f"Pipe: {_UNSUPPORTED_TYPE}" in str(caught.value)
+    assert caught.value.missing == [("Link", _UNSUPPORTED_TYPE)]
+    assert f"Link: {_UNSUPPORTED_TYPE}" in str(caught.value)
     assert "silently skips" in str(caught.value)
 
 
 def test_verify_false_still_reports_skipped_types(moto: None, unsupported_template: Any) -> None:
-    with pytest.raises(ResourceVerificationError, match="Pipe"):
+    with pytest.raises(ResourceVerificationError, match="Link"):
         deploy_template(unsupported_template, verify=False)
 
 
@@ -115,7 +115,7 @@ def test_a_resource_whose_condition_is_false_is_not_expected(moto: None) -> None
         stack, "Elsewhere", expression=Fn.condition_equals(stack.region, "eu-west-1")
     )
     here = CfnCondition(stack, "Here", expression=Fn.condition_equals(stack.region, REGION))
-    skipped = CfnResource(stack, "Pipe", type=_UNSUPPORTED_TYPE, properties={})
+    skipped = CfnResource(stack, "Link", type=_UNSUPPORTED_TYPE, properties={})
     skipped.cfn_options.condition = elsewhere
     queue = sqs.CfnQueue(stack, "Jobs")
     queue.cfn_options.condition = here

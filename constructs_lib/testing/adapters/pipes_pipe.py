@@ -1,0 +1,85 @@
+"""``AWS::Pipes::Pipe``: moto 5.2.5's CloudFormation skips it as unsupported.
+
+Realized with moto's EventBridge Pipes backend (``create_pipe``), so
+``describe_pipe`` returns the deployed configuration. moto stores pipes only:
+they never poll their source (AWS would, continuously); the strict account's
+``run_pipe`` polls an SQS source once, as the pipe's role. ``Ref`` returns the
+name and ``Fn::GetAtt Arn`` the ARN, as in AWS.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from moto.pipes.models import pipes_backends
+
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, resolved_matches
+
+if TYPE_CHECKING:
+    from constructs_lib.testing.deployed_stack import DeployedStack
+
+#: The properties ``create_pipe`` takes, by its keyword argument.
+_ARGUMENTS = {
+    "description": "Description",
+    "desired_state": "DesiredState",
+    "source": "Source",
+    "source_parameters": "SourceParameters",
+    "enrichment": "Enrichment",
+    "enrichment_parameters": "EnrichmentParameters",
+    "target": "Target",
+    "target_parameters": "TargetParameters",
+    "role_arn": "RoleArn",
+    "tags": "Tags",
+    "log_configuration": "LogConfiguration",
+    "kms_key_identifier": "KmsKeyIdentifier",
+}
+
+
+class PipesPipe(AdapterModel):
+    """Creates the pipe in moto's Pipes backend (stored, never run)."""
+
+    CFN_TYPE = "AWS::Pipes::Pipe"
+    NAME_PROPERTY = "Name"
+    CFN_ATTRIBUTES = ("Arn",)
+
+    def apply(self) -> None:
+        backend = pipes_backends[self.account_id][self.region_name]
+        arguments: dict[str, Any] = {n: self.properties.get(k) for n, k in _ARGUMENTS.items()}
+        pipe = backend.create_pipe(name=self.physical_name, **arguments)
+        self.arn: str = pipe.arn
+
+    def remove(self) -> None:
+        pipes_backends[self.account_id][self.region_name].delete_pipe(self.physical_name)
+
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"Arn": self.arn}
+
+    @classmethod
+    def verify(
+        cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
+    ) -> list[str]:
+        props = resource["Properties"]
+        name = deployed.physical_id(logical_id)
+        try:
+            pipe = deployed.client("pipes").describe_pipe(Name=name)
+        except Exception as err:  # NotFoundException is generated per client
+            return [f"{logical_id}: pipe {name} not found ({err})"]
+        return [
+            f"{logical_id}: {key} is {pipe.get(key)!r}, expected {props[key]!r}"
+            for key in ("Source", "Target", "RoleArn")
+            if not resolved_matches(props[key], pipe.get(key))
+        ]
+
+
+ADAPTER = Adapter.realizing(
+    PipesPipe,
+    "create_pipe (the strict account can run it: one poll of an SQS source)",
+    relies_on=(
+        "moto.pipes.models:pipes_backends",
+        "moto.pipes.models:EventBridgePipesBackend.create_pipe(name, description, desired_state, "
+        "source, source_parameters, enrichment, enrichment_parameters, target, "
+        "target_parameters, role_arn, tags, log_configuration, kms_key_identifier)",
+        "moto.pipes.models:EventBridgePipesBackend.delete_pipe",
+        "moto.pipes.models:Pipe.arn",
+    ),
+)
