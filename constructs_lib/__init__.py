@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from constructs_lib.dashboard import PatternDashboard
     from constructs_lib.event_rule_to_queue import EventRuleToQueue
     from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
+    from constructs_lib.pipe_to_queue import PipeToQueue
     from constructs_lib.queue_worker_fleet import QueueWorkerFleet, WorkerScaling
     from constructs_lib.schedule_to_queue import ScheduleToQueue
     from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
@@ -35,6 +36,7 @@ _LAZY = {
     "FanoutQueue": "constructs_lib.topic_fanout",
     "LambdaQueueConsumer": "constructs_lib.lambda_queue_consumer",
     "PatternDashboard": "constructs_lib.dashboard",
+    "PipeToQueue": "constructs_lib.pipe_to_queue",
     "QueueWorkerFleet": "constructs_lib.queue_worker_fleet",
     "ScheduleToQueue": "constructs_lib.schedule_to_queue",
     "SecureQueue": "constructs_lib.secure_queue",
@@ -52,6 +54,7 @@ __all__ = [
     "LambdaQueueConsumer",
     "OptionProblem",
     "PatternDashboard",
+    "PipeToQueue",
     "QueueWorkerFleet",
     "ScheduleToQueue",
     "SecureQueue",

@@ -1,14 +1,14 @@
 """The architecture is a contract CI checks (issue 22).
 
-- `lint-imports` (import-linter) finds no broken contract of
-  ``[tool.importlinter]`` in pyproject.toml: no cycle at any depth of
-  ``constructs_lib`` and ``tools`` (also imports inside functions or under
-  TYPE_CHECKING), runtime without aws-cdk-lib, the plain-Python layers without
-  aws-cdk-lib or moto, shared modules without constructs, constructs without
-  each other, the test kit without constructs;
-- docs/architecture.md's layer table names every module of the package once,
-  and the contracts' module lists are its rows;
-- the contracts can fail: a package with a cycle breaks them.
+- `lint-imports` (import-linter) finds no broken contract: pyproject.toml's
+  (no cycle at any depth of ``constructs_lib`` and ``tools``, imports inside
+  functions or under TYPE_CHECKING included; runtime without aws-cdk-lib; the
+  test kit's inner rules) and those docs/architecture.md's layer table implies
+  (the plain-Python layers without aws-cdk-lib or moto, shared modules without
+  constructs, constructs without each other, the test kit without
+  constructs), run together by `tools.architecture`;
+- the layer table names every module of the package once;
+- the contracts can fail: a cycle, or a shared module importing a construct.
 """
 
 from __future__ import annotations
@@ -17,29 +17,23 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tools import architecture
 
-ARCHITECTURE = REPO_ROOT / "docs" / "architecture.md"
 PACKAGE = REPO_ROOT / "constructs_lib"
 
 
-def _lint_imports(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    executable = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    assert executable, "lint-imports is missing: `make setup` installs the dev extra"
-    return subprocess.run(
-        [executable, "--no-cache", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
-
-
 def test_lint_imports_finds_no_broken_contract() -> None:
-    result = _lint_imports(REPO_ROOT)
+    result = architecture.lint_imports()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"Contracts: \d+ kept, 0 broken", result.stdout), result.stdout
+    found = re.search(r"Contracts: (\d+) kept, 0 broken", result.stdout)
+    assert found, result.stdout
+    # pyproject.toml's five and the table's four all ran
+    assert int(found.group(1)) == 9, result.stdout
 
 
 def test_a_cycle_breaks_the_contract(tmp_path: Path) -> None:
@@ -52,27 +46,39 @@ def test_a_cycle_breaks_the_contract(tmp_path: Path) -> None:
         "[importlinter]\nroot_package = cyclic\n\n[importlinter:contract:cycles]\n"
         "name = No cycles\ntype = acyclic_siblings\nancestors = cyclic\n"
     )
-    result = _lint_imports(tmp_path)
+    executable = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert executable is not None
+    result = subprocess.run(
+        [executable, "--no-cache"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1, result.stdout
     assert "No cycles BROKEN" in result.stdout
 
 
-# --- the layer table and the package ---------------------------------------------
+def test_a_shared_module_importing_a_construct_breaks_the_contract(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without secure_queue's exception, _queues (which wraps SecureQueue) breaks the rule."""
+    monkeypatch.setattr(architecture, "SHARED_CONSTRUCT", "constructs_lib.no_such_module")
+    result = architecture.lint_imports()
+    assert result.returncode == 1, result.stdout
+    assert "Shared synth modules import no construct but secure_queue BROKEN" in result.stdout
+    assert "constructs_lib._queues -> constructs_lib.secure_queue" in result.stdout
 
 
-def _layer_rows() -> dict[str, list[str]]:
-    """Layer name -> the modules of its row (``name.py`` or ``name/``)."""
-    text = ARCHITECTURE.read_text(encoding="utf-8")
-    section = text.split("## Layers", 1)[1].split("\n## ", 1)[0]
-    rows: dict[str, list[str]] = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 4 or cells[0] in ("layer", "---"):
-            continue
-        # module names are the backticked words of the modules cell outside parentheses
-        outside = re.sub(r"\([^()]*(\([^()]*\)[^()]*)*\)", "", cells[1])
-        rows[cells[0]] = re.findall(r"`([\w./]+(?:\.py|/))`", outside)
-    return rows
+def test_the_table_makes_the_contracts() -> None:
+    """A shared module listed as a construct would be allowed to import constructs: the
+    contracts are the table's rows, secure_queue aside."""
+    rows = architecture.layer_rows()
+    contracts = {c["id"]: c for c in architecture.table_contracts(rows)}
+    constructs = set(architecture.dotted(rows["constructs"]))
+    assert "constructs_lib.pipe_to_queue" in constructs
+    assert set(contracts["shared"]["forbidden_modules"]) == constructs - {
+        "constructs_lib.secure_queue"
+    }
+    assert set(contracts["test-kit"]["forbidden_modules"]) == constructs
+    assert "constructs_lib.services" in contracts["plain-python"]["source_modules"]
+    assert "constructs_lib.templates" in contracts["plain-python"]["source_modules"]
 
 
 def _package_entries() -> set[str]:
@@ -83,7 +89,7 @@ def _package_entries() -> set[str]:
 
 
 def test_the_layer_table_names_every_module_once() -> None:
-    rows = _layer_rows()
+    rows = architecture.layer_rows()
     listed = [m for layer, modules in rows.items() if layer != "example app" for m in modules]
     duplicates = sorted({m for m in listed if listed.count(m) > 1})
     assert not duplicates, f"in more than one row of docs/architecture.md: {duplicates}"
@@ -91,42 +97,3 @@ def test_the_layer_table_names_every_module_once() -> None:
     extra = sorted(set(listed) - _package_entries())
     assert not missing, f"docs/architecture.md's layer table lacks {missing}"
     assert not extra, f"docs/architecture.md's layer table names what is gone: {extra}"
-
-
-def _contract(contract_id: str) -> dict[str, object]:
-    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-    found: dict[str, object] = next(c for c in config["contracts"] if c["id"] == contract_id)
-    return found
-
-
-def _dotted(modules: list[str]) -> set[str]:
-    return {"constructs_lib." + m.removesuffix(".py").removesuffix("/") for m in modules}
-
-
-@pytest.mark.parametrize(
-    ("contract_id", "key", "layers", "leave_out"),
-    [
-        ("shared", "source_modules", ["shared synth modules"], set()),
-        ("shared", "forbidden_modules", ["constructs"], {"constructs_lib.secure_queue"}),
-        ("constructs", "modules", ["constructs"], {"constructs_lib.secure_queue"}),
-        ("test-kit", "forbidden_modules", ["constructs"], set()),
-        (
-            "plain-python",
-            "source_modules",
-            ["plain helpers", "AWS facts", "arithmetic", "template model", "policy evaluator",
-             "analysis"],
-            set(),
-        ),
-    ],
-)  # fmt: skip
-def test_the_contracts_hold_the_tables_rows(
-    contract_id: str, key: str, layers: list[str], leave_out: set[str]
-) -> None:
-    rows = _layer_rows()
-    expected = _dotted([m for layer in layers for m in rows[layer]]) - leave_out
-    listed = _contract(contract_id)[key]
-    assert isinstance(listed, list)
-    assert set(listed) == expected, (
-        f"pyproject.toml's contract {contract_id!r} ({key}) and docs/architecture.md's "
-        f"rows {layers} differ: {sorted(set(listed) ^ expected)}"
-    )

@@ -34,6 +34,30 @@ TABLE_TYPE = "AWS::DynamoDB::Table"
 STREAM_TYPE = "AWS::Kinesis::Stream"
 
 #: SourceParameters' key per source kind, and which of them take a pipe dead-letter queue.
+#: The limits PipeToQueue validates, each from the EventBridge Pipes API reference or
+#: user guide (quoted where the construct uses them):
+#: ``StartingPosition`` of a stream source: "Valid Values: TRIM_HORIZON | LATEST" (DynamoDB;
+#: Kinesis adds AT_TIMESTAMP with a timestamp, which the construct does not offer);
+STARTING_POSITIONS = ("LATEST", "TRIM_HORIZON")
+#: "Amazon SQS queue | 10": an SQS target's largest batch ("you can't configure a pipe
+#: with a larger batch size than the target supports", "Batching and concurrency");
+SQS_TARGET_BATCH_SIZE_RANGE = (1, 10)
+#: ``MaximumBatchingWindowInSeconds``: "Minimum value of 0. Maximum value of 300.";
+BATCHING_WINDOW_RANGE_SECONDS = (0, 300)
+#: ``MaximumRecordAgeInSeconds`` (streams): "Minimum value of -1. Maximum value of
+#: 604800." (-1: infinite, which the construct does not offer: a poison record would
+#: hold its shard until the stream drops it);
+MAX_RECORD_AGE_RANGE_SECONDS = (60, 604_800)
+#: ``MaximumRetryAttempts`` (streams): "Minimum value of -1. Maximum value of 10000."
+#: (-1: infinite, not offered, for the same reason);
+RETRY_ATTEMPTS_RANGE = (0, 10_000)
+#: ``FilterCriteria.Filters``: "Maximum number of 5 items"; ``Filter.Pattern``: "Maximum
+#: length of 4096".
+MAX_FILTERS = 5
+MAX_FILTER_PATTERN_LENGTH = 4_096
+#: ``PipeTargetSqsQueueParameters.MessageDeduplicationId``: "Maximum length of 100."
+MESSAGE_DEDUPLICATION_ID_MAX_LENGTH = 100
+
 SOURCE_PARAMETERS = {
     "sqs": "SqsQueueParameters",
     "dynamodb": "DynamoDBStreamParameters",

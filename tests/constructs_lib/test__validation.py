@@ -15,6 +15,7 @@ from constructs_lib.bucket_to_queue import BucketToQueue, BucketToQueueOptions
 from constructs_lib.dashboard import PatternDashboard, PatternDashboardOptions
 from constructs_lib.event_rule_to_queue import EventRuleToQueue
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer, LambdaQueueConsumerOptions
+from constructs_lib.pipe_to_queue import PipeToQueue, PipeToQueueOptions
 from constructs_lib.queue_worker_fleet import QueueWorkerFleet, QueueWorkerFleetOptions
 from constructs_lib.schedule_to_queue import ScheduleToQueue
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
@@ -26,6 +27,10 @@ OPTIONS_CLASSES: dict[type, tuple[type, set[str]]] = {
     BucketToQueue: (BucketToQueueOptions, {"queue"}),
     LambdaQueueConsumer: (LambdaQueueConsumerOptions, {"function", "queue", "alarm_topic"}),
     PatternDashboard: (PatternDashboardOptions, {"patterns"}),
+    PipeToQueue: (
+        PipeToQueueOptions,
+        {"queue", "source_queue", "source_table", "source_stream"},
+    ),
     QueueWorkerFleet: (
         QueueWorkerFleetOptions,
         {

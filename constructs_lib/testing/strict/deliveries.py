@@ -32,7 +32,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from moto.pipes.models import pipes_backends
@@ -382,6 +382,12 @@ def _send(queue_arn: str, body: str, group_id: str | None, dedup_id: str | None 
 #: What a pipe's role does to its SQS source (EventBridge user guide, "Amazon SQS as a
 #: source": "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes").
 PIPE_SOURCE_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+#: The ``StateReason`` AWS stops such a pipe with ("Amazon EventBridge Pipes error
+#: handling and troubleshooting").
+PIPE_STOPPED = (
+    "Pipes does not have required permissions to perform Queue operations "
+    "(sqs:ReceiveMessage, sqs:DeleteMessage and sqs:GetQueueAttributes)"
+)
 #: The records of one poll when the pipe sets no BatchSize (EventBridge user guide:
 #: "By default, EventBridge polls up to 10 messages in your queue simultaneously").
 PIPE_DEFAULT_BATCH = 10
@@ -434,7 +440,7 @@ def run_pipe(name: str, *, account_id: str, region: str) -> PipeRun:
     source = Source("pipes-sqs", pipe.arn, account_id)
     stopped = _pipe_source_refusal(pipe.role_arn, pipe.source, source)
     if stopped is not None:
-        return PipeRun(state_reason=stopped.reason)
+        return PipeRun(state_reason=f"{PIPE_STOPPED}: {stopped.reason}")
     backend = sqs_backends[source_account][source_region]
     queue = backend.get_queue(queue_name)
     batch = int((parameters.get("SqsQueueParameters") or {}).get("BatchSize") or PIPE_DEFAULT_BATCH)
@@ -486,7 +492,7 @@ def _pipe_source_refusal(role_arn: str, queue_arn: str, source: Source) -> Decis
             identity_policies=policies,
         )
         if not decision:
-            return decision
+            return replace(decision, reason=f"{action}: {decision.reason}")
     key = getattr(queue, "kms_master_key_id", None)
     if key:
         return key_refusal(
