@@ -117,6 +117,8 @@ class AdapterModel:
         self.properties = properties
         self.account_id = account_id
         self.region_name = region_name
+        #: set by `apply` when the type answers ``Fn::GetAtt Arn``
+        self.arn = ""
 
     # --- what an adapter implements ------------------------------------------
 
@@ -134,8 +136,8 @@ class AdapterModel:
         raise NotImplementedError
 
     def cfn_attributes(self) -> dict[str, str]:
-        """Values of `CFN_ATTRIBUTES` for ``Fn::GetAtt``."""
-        return {}
+        """Values of `CFN_ATTRIBUTES` for ``Fn::GetAtt``: ``Arn`` is `arn`."""
+        return {"Arn": self.arn} if "Arn" in self.CFN_ATTRIBUTES else {}
 
     # --- moto's CloudFormationModel interface ---------------------------------
 
@@ -261,6 +263,29 @@ def _is_intrinsic(value: Any) -> bool:
         and len(value) == 1
         and next(iter(value)) in {"Ref", "Fn::GetAtt", "Fn::Join", "Fn::Sub", "Fn::Select"}
     )
+
+
+def property_mismatches(
+    logical_id: str, expected: dict[str, Any], actual: dict[str, Any], keys: tuple[str, ...]
+) -> list[str]:
+    """A problem for each of ``keys`` whose deployed value is not the template's."""
+    return [
+        f"{logical_id}: {key} is {actual.get(key)!r}, expected {expected[key]!r}"
+        for key in keys
+        if key in expected and not resolved_matches(expected[key], actual.get(key))
+    ]
+
+
+def policy_mismatches(logical_id: str, where: str, expected: Any, actual: Any) -> list[str]:
+    """A problem when the policy deployed on ``where`` is not the template's document.
+
+    ARNs in ``Resource`` and ``Condition`` are intrinsics in the template: any
+    string matches them.
+    """
+    wanted, found = policy_statements(expected), policy_statements(actual)
+    if resolved_matches(wanted, found):
+        return []
+    return [f"{logical_id}: {where} has policy statements {found}, expected {wanted}"]
 
 
 def resolved_matches(expected: Any, actual: Any) -> bool:

@@ -42,7 +42,7 @@ class AutoScalingScalingPolicy(AdapterModel):
             estimated_instance_warmup=p.get("EstimatedInstanceWarmup"),  # type: ignore[arg-type]
             predictive_scaling_configuration=p.get("PredictiveScalingConfiguration"),  # type: ignore[arg-type]
         )
-        self.arn: str = policy.arn
+        self.arn = policy.arn
 
     @property
     def physical_resource_id(self) -> str:

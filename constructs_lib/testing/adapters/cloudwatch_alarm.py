@@ -91,13 +91,10 @@ class CloudWatchAlarm(AdapterModel):
             evaluate_low_sample_count_percentile=p.get("EvaluateLowSampleCountPercentile"),
             threshold_metric_id=p.get("ThresholdMetricId"),
         )
-        self.arn: str = alarm.alarm_arn
+        self.arn = alarm.alarm_arn
 
     def remove(self) -> None:
         cloudwatch_backends[self.account_id][self.region_name].delete_alarms([self.physical_name])
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"Arn": self.arn}
 
     @classmethod
     def verify(

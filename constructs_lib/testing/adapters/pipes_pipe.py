@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.pipes.models import pipes_backends
 
-from constructs_lib.testing.adapters._model import Adapter, AdapterModel, resolved_matches
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, property_mismatches
 
 if TYPE_CHECKING:
     from constructs_lib.testing.deployed_stack import DeployedStack
@@ -46,13 +46,10 @@ class PipesPipe(AdapterModel):
         backend = pipes_backends[self.account_id][self.region_name]
         arguments: dict[str, Any] = {n: self.properties.get(k) for n, k in _ARGUMENTS.items()}
         pipe = backend.create_pipe(name=self.physical_name, **arguments)
-        self.arn: str = pipe.arn
+        self.arn = pipe.arn
 
     def remove(self) -> None:
         pipes_backends[self.account_id][self.region_name].delete_pipe(self.physical_name)
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"Arn": self.arn}
 
     @classmethod
     def verify(
@@ -64,11 +61,7 @@ class PipesPipe(AdapterModel):
             pipe = deployed.client("pipes").describe_pipe(Name=name)
         except Exception as err:  # NotFoundException is generated per client
             return [f"{logical_id}: pipe {name} not found ({err})"]
-        return [
-            f"{logical_id}: {key} is {pipe.get(key)!r}, expected {props[key]!r}"
-            for key in ("Source", "Target", "RoleArn")
-            if not resolved_matches(props[key], pipe.get(key))
-        ]
+        return property_mismatches(logical_id, props, pipe, ("Source", "Target", "RoleArn"))
 
 
 ADAPTER = Adapter.realizing(

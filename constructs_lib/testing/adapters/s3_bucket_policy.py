@@ -32,8 +32,8 @@ from constructs_lib.testing.adapters._model import (
     Adapter,
     AdapterModel,
     physical_id_of,
+    policy_mismatches,
     policy_statements,
-    resolved_matches,
 )
 
 if TYPE_CHECKING:
@@ -92,17 +92,12 @@ class S3BucketPolicy(AdapterModel):
         cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
     ) -> list[str]:
         bucket = deployed.resolve_ref(resource["Properties"]["Bucket"])
-        expected = policy_statements(resource["Properties"]["PolicyDocument"])
+        expected = resource["Properties"]["PolicyDocument"]
         try:
             policy = deployed.client("s3").get_bucket_policy(Bucket=bucket)["Policy"]
         except Exception as err:  # NoSuchBucketPolicy is generated per client
             return [f"{logical_id}: bucket {bucket} has no policy ({err})"]
-        actual = policy_statements(policy)
-        if not resolved_matches(expected, actual):
-            return [
-                f"{logical_id}: bucket {bucket} has policy statements {actual}, expected {expected}"
-            ]
-        return []
+        return policy_mismatches(logical_id, f"bucket {bucket}", expected, policy)
 
 
 ADAPTER = Adapter(

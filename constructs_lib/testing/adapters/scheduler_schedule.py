@@ -16,7 +16,7 @@ from moto.scheduler.models import scheduler_backends
 from constructs_lib.testing.adapters._model import (
     Adapter,
     AdapterModel,
-    resolved_matches,
+    property_mismatches,
 )
 
 if TYPE_CHECKING:
@@ -65,14 +65,11 @@ class SchedulerSchedule(AdapterModel):
             "action_after_completion": props.get("ActionAfterCompletion"),
         }
         schedule = backend.create_schedule(**arguments)
-        self.arn: str = schedule.arn
+        self.arn = schedule.arn
 
     def remove(self) -> None:
         backend = scheduler_backends[self.account_id][self.region_name]
         backend.delete_schedule(self._group(), self.physical_name)
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"Arn": self.arn}
 
     @classmethod
     def verify(
@@ -85,13 +82,8 @@ class SchedulerSchedule(AdapterModel):
             schedule = deployed.client("scheduler").get_schedule(Name=name, GroupName=group)
         except Exception as err:  # ResourceNotFoundException is generated per client
             return [f"{logical_id}: schedule {group}/{name} not found ({err})"]
-        problems = []
-        for key in ("ScheduleExpression", "FlexibleTimeWindow", "Target"):
-            if not resolved_matches(props[key], schedule.get(key)):
-                problems.append(
-                    f"{logical_id}: {key} is {schedule.get(key)!r}, expected {props[key]!r}"
-                )
-        return problems
+        keys = ("ScheduleExpression", "FlexibleTimeWindow", "Target")
+        return property_mismatches(logical_id, props, schedule, keys)
 
 
 ADAPTER = Adapter.realizing(

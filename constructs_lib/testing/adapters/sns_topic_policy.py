@@ -16,8 +16,7 @@ from constructs_lib.testing.adapters._model import (
     Adapter,
     AdapterModel,
     physical_id_of,
-    policy_statements,
-    resolved_matches,
+    policy_mismatches,
 )
 
 if TYPE_CHECKING:
@@ -53,16 +52,12 @@ class SnsTopicPolicy(AdapterModel):
         cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
     ) -> list[str]:
         sns = deployed.client("sns")
-        expected = policy_statements(resource["Properties"]["PolicyDocument"])
+        expected = resource["Properties"]["PolicyDocument"]
         problems = []
         for topic in resource["Properties"]["Topics"]:
             arn = deployed.resolve_ref(topic)
-            attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
-            actual = policy_statements(attributes.get("Policy"))
-            if not resolved_matches(expected, actual):
-                problems.append(
-                    f"{logical_id}: topic {arn} has policy statements {actual}, expected {expected}"
-                )
+            actual = sns.get_topic_attributes(TopicArn=arn)["Attributes"].get("Policy")
+            problems += policy_mismatches(logical_id, f"topic {arn}", expected, actual)
         return problems
 
 

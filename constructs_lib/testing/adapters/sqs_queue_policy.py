@@ -17,8 +17,7 @@ from constructs_lib.testing.adapters._model import (
     Adapter,
     AdapterModel,
     physical_id_of,
-    policy_statements,
-    resolved_matches,
+    policy_mismatches,
 )
 
 if TYPE_CHECKING:
@@ -54,17 +53,13 @@ class SqsQueuePolicy(AdapterModel):
         cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
     ) -> list[str]:
         sqs = deployed.client("sqs")
-        expected = policy_statements(resource["Properties"]["PolicyDocument"])
+        expected = resource["Properties"]["PolicyDocument"]
         problems = []
         for queue in resource["Properties"]["Queues"]:
             url = deployed.resolve_ref(queue)
             attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
-            actual = policy_statements(attributes.get("Attributes", {}).get("Policy"))
-            # ARNs in Resource and Condition are intrinsics in the template.
-            if not resolved_matches(expected, actual):
-                problems.append(
-                    f"{logical_id}: queue {url} has policy statements {actual}, expected {expected}"
-                )
+            actual = attributes.get("Attributes", {}).get("Policy")
+            problems += policy_mismatches(logical_id, f"queue {url}", expected, actual)
         return problems
 
 
