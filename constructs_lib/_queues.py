@@ -21,7 +21,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws
-from constructs_lib._queue_facts import QueueFacts as QueueFacts  # re-exported: its old home
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import env_of, is_unresolved, path_of, stack_env
 from constructs_lib.secure_queue import SecureQueue
 

@@ -25,7 +25,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib._queues import QueueFacts, QueueLocation, QueueRef
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueLocation, QueueRef
 from constructs_lib._validation import OptionRules
 from constructs_lib.secure_queue import SecureQueueOptions
 

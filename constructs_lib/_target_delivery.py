@@ -20,7 +20,8 @@ from aws_cdk import Duration, Token
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
-from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import DeadLetterQueueRef, QueueRef, QueueTarget
 from constructs_lib._sources import (
     refuse_queue_location,
     reject_aws_managed_key,

@@ -47,7 +47,7 @@ from constructs_lib._metrics import (
     QueueMetrics,
     in_service_instances,
 )
-from constructs_lib._queues import QueueFacts
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import path_of
 from constructs_lib._validation import OptionValidator, number, seconds_of
 from constructs_lib.scaling import (

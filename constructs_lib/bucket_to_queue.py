@@ -25,7 +25,8 @@ from constructs import Construct, IDependable
 
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueRef, QueueTarget
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from

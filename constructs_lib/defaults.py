@@ -200,6 +200,12 @@ WORKER_DRAIN_TIMEOUT_RANGE_SECONDS = (30, 7_200)
 WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, worker_settings.SQS_BATCH_LIMIT)
 WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS = (1, worker_settings.MAX_VISIBILITY_SECONDS)
 
+#: Never part of a code asset (the fleet's handler code, the example app's
+#: Lambda code): bytecode and test caches differ from machine to machine and
+#: would change the asset's hash, so a synth on another machine would deploy
+#: new code for nothing.
+ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
+
 # --- PatternDashboard ---------------------------------------------------------
 
 #: Each graph point covers one minute: SQS, Lambda and Auto Scaling publish

@@ -25,7 +25,8 @@ from constructs_lib._metrics import (
     mapping_event_count,
 )
 from constructs_lib._monitoring import Graph, PatternView, queue_view
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (

@@ -27,11 +27,13 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._alarm_topics import allow_auto_scaling_notifications, check_notification_topic
 from constructs_lib._alarms import notify
+from constructs_lib._deprecation import aliases
 from constructs_lib._instance_tags import check_instance_tag_keys
 from constructs_lib._metrics import QueueMetrics, desired_capacity, in_service_instances
 from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
@@ -83,8 +85,12 @@ __all__ = [
 #: The lifecycle hook's name; fixed because the instances' user data names it
 #: and a generated name would make the launch template depend on the group.
 DRAIN_HOOK_NAME = "queue-worker-drain"
-#: Files an asset folder must not carry (they change the asset hash).
-ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
+
+#: Names this module had, kept as deprecated aliases (CHANGELOG.md, issue 22).
+__getattr__ = aliases(
+    __name__,
+    {"ASSET_EXCLUDES": "constructs_lib.defaults:ASSET_EXCLUDES"},
+)
 
 #: Why a queue of another account or region is refused: the worker could poll it,
 #: but the fleet's scaling could not see it.
@@ -555,7 +561,7 @@ class QueueWorkerFleet(Construct):
         )
         self.handler_code: s3_assets.Asset | None = (
             s3_assets.Asset(
-                self, "HandlerCode", path=options.handler_code_path, exclude=ASSET_EXCLUDES
+                self, "HandlerCode", path=options.handler_code_path, exclude=defaults.ASSET_EXCLUDES
             )
             if options.handler_code_path is not None
             else None

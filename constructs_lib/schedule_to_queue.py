@@ -16,7 +16,8 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueRef, QueueTarget
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._target_delivery import (
     SCHEDULER,

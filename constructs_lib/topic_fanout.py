@@ -17,7 +17,8 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, dead_letter_views, queue_view
-from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import DeadLetterQueueRef, QueueRef, QueueTarget
 from constructs_lib._sources import (
     grant_service_key_use,
     refuse_queue_location,

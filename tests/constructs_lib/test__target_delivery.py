@@ -10,7 +10,7 @@ import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_sqs as sqs
 
-from constructs_lib._queues import QueueFacts
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._target_delivery import (
     EVENTBRIDGE,
     SCHEDULER,

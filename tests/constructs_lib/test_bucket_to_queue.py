@@ -14,7 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import BucketToQueue, ConstructOptionError, SecureQueue
-from constructs_lib._queues import QueueFacts
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib.bucket_to_queue import S3_EVENT_NAMES, BucketToQueueOptions
 from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
 

@@ -13,7 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
-from constructs_lib._queues import QueueFacts
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumerOptions
 from tests.conftest import ACCOUNT, HAS_BUILTIN_VALIDATION, REGION, bare_app, new_stack
 
