@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from constructs_lib.dashboard import PatternDashboard
     from constructs_lib.event_rule_to_queue import EventRuleToQueue
     from constructs_lib.lambda_queue_consumer import LambdaQueueConsumer
+    from constructs_lib.option_codes import OptionCode
     from constructs_lib.queue_worker_fleet import QueueWorkerFleet, WorkerScaling
     from constructs_lib.schedule_to_queue import ScheduleToQueue
     from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
@@ -34,6 +35,7 @@ _LAZY = {
     "EventRuleToQueue": "constructs_lib.event_rule_to_queue",
     "FanoutQueue": "constructs_lib.topic_fanout",
     "LambdaQueueConsumer": "constructs_lib.lambda_queue_consumer",
+    "OptionCode": "constructs_lib.option_codes",
     "PatternDashboard": "constructs_lib.dashboard",
     "QueueWorkerFleet": "constructs_lib.queue_worker_fleet",
     "ScheduleToQueue": "constructs_lib.schedule_to_queue",
@@ -50,6 +52,7 @@ __all__ = [
     "EventRuleToQueue",
     "FanoutQueue",
     "LambdaQueueConsumer",
+    "OptionCode",
     "OptionProblem",
     "PatternDashboard",
     "QueueWorkerFleet",

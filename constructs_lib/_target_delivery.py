@@ -29,6 +29,7 @@ from constructs_lib._sources import (
 )
 from constructs_lib._validation import OptionRules
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueueOptions
 
 #: The child id of a created target DLQ (a contract: renaming it replaces the queue).
@@ -92,6 +93,7 @@ def message_group_problems(
             message_group_id,
             f"is required: {queue.path} is a FIFO queue, which accepts only "
             "messages with a message group id",
+            code=OptionCode.TARGET_MESSAGE_GROUP_ID_REQUIRED,
         )
     elif service.no_fair_queues is not None:
         v.fifo_only(
@@ -99,6 +101,7 @@ def message_group_problems(
             message_group_id,
             fifo=False,
             remedy=f" here: {queue.path} is a standard queue and {service.no_fair_queues}",
+            code=OptionCode.TARGET_MESSAGE_GROUP_ID_FIFO_ONLY,
         )
     if message_group_id is not None and not Token.is_unresolved(message_group_id):
         length = service.message_group_id_max_length
@@ -107,6 +110,7 @@ def message_group_problems(
             "message_group_id",
             message_group_id,
             f"must be 1 to {length} characters",
+            code=OptionCode.TARGET_MESSAGE_GROUP_ID_LENGTH,
         )
     return v.problems
 
@@ -124,8 +128,18 @@ class TargetDelivery:
     def retry_problems(self) -> list[OptionProblem]:
         """EventBridge's and Scheduler's own bounds."""
         v = OptionRules()
-        v.duration_range("max_event_age", self.max_event_age, *defaults.MAX_EVENT_AGE_RANGE_SECONDS)
-        v.int_range("retry_attempts", self.retry_attempts, *defaults.RETRY_ATTEMPTS_RANGE)
+        v.duration_range(
+            "max_event_age",
+            self.max_event_age,
+            *defaults.MAX_EVENT_AGE_RANGE_SECONDS,
+            code=OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
+        )
+        v.int_range(
+            "retry_attempts",
+            self.retry_attempts,
+            *defaults.RETRY_ATTEMPTS_RANGE,
+            code=OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE,
+        )
         return v.problems
 
     def dead_letter_problems(
@@ -140,6 +154,7 @@ class TargetDelivery:
             enabled,
             given_option="target_dead_letter_queue",
             given=given,
+            code=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
         )
         if given is not None:
             _check_target_dlq(v, service, given)
@@ -149,12 +164,14 @@ class TargetDelivery:
             enabled,
             given_option="target_dead_letter_queue_options",
             given=options,
+            code=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
         )
         v.only_when_created(
             "target_dead_letter_queue",
             given,
             resource="dead-letter queue",
             options=[("target_dead_letter_queue_options", _shown(options), None)],
+            code=OptionCode.TARGET_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if options is not None and given is None:
             v.extend(options.problems(), prefix="target_dead_letter_queue_options")
@@ -163,6 +180,7 @@ class TargetDelivery:
                 "target_dead_letter_queue_options.fifo",
                 True,
                 _standard_only(service),
+                code=OptionCode.TARGET_DLQ_NOT_STANDARD,
             )
             if not service.can_use_aws_managed_key:
                 reject_aws_managed_key_option(
@@ -197,7 +215,13 @@ def refuse_dead_letter_queue_location(
 
 
 def _check_target_dlq(v: OptionRules, service: TargetService, dlq: QueueFacts) -> None:
-    v.check(not dlq.fifo, "target_dead_letter_queue", dlq.path, _standard_only(service))
+    v.check(
+        not dlq.fifo,
+        "target_dead_letter_queue",
+        dlq.path,
+        _standard_only(service),
+        code=OptionCode.TARGET_DLQ_NOT_STANDARD,
+    )
     if not service.can_use_aws_managed_key:
         reject_aws_managed_key(v, "target_dead_letter_queue", dlq, service.name)
 

@@ -49,7 +49,9 @@ from constructs_lib._metrics import (
 )
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import path_of
-from constructs_lib._validation import OptionValidator, number, seconds_of
+from constructs_lib._validation import OptionRules, number, seconds_of
+from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.scaling import (
     ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
@@ -395,17 +397,39 @@ def message_age_scale_out(
     return alarm
 
 
+def message_age_problems(queue: QueueFacts, threshold: Duration) -> list[OptionProblem]:
+    """The threshold must leave the alarm a datapoint count CloudWatch can evaluate
+    (a threshold that is not above 0 is the options' own problem)."""
+    v = OptionRules()
+    visibility, threshold_seconds = queue.visibility_timeout_seconds, seconds_of(threshold)
+    if threshold_seconds is None or threshold_seconds <= 0:
+        return v.problems
+    needed = _poison_datapoints(queue, threshold)
+    if needed is None or math.isinf(needed):
+        return v.problems
+    v.check(
+        needed <= MAX_AGE_ALARM_PERIODS,
+        "message_age_scale_out_threshold",
+        f"{number(threshold_seconds or 0)} seconds",
+        f"is too low for a {number(visibility or 0)}-second visibility timeout and "
+        f"{queue.max_receive_count} receives: one poison message would keep the age above "
+        f"it for {int(needed) - 2} minutes, longer than CloudWatch's one-day evaluation range",
+        code=OptionCode.FLEET_AGE_THRESHOLD_TOO_LOW_FOR_POISON_MESSAGES,
+    )
+    return v.problems
+
+
 def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Duration) -> int:
     """How long the age alarm waits so that one poison message adds no worker.
 
     See `constructs_lib.scaling.age_alarm_datapoints` for AWS's rules. A
     queue whose visibility timeout or redrive is unknown here (imported)
-    keeps one period, with a warning.
+    keeps one period, with a warning. The fleet has checked
+    `message_age_problems` before.
     """
-    visibility = queue.visibility_timeout_seconds
-    threshold_seconds = seconds_of(threshold)
+    needed = _poison_datapoints(queue, threshold)
     warn = Annotations.of(fleet).add_warning_v2
-    if not queue.redrive_known or visibility is None or threshold_seconds is None:
+    if needed is None:
         warn(
             "constructs_lib:QueueWorkerFleet:AgeAlarmPoisonUnknown",
             "the queue's visibility timeout or redrive policy is unknown at synth: "
@@ -414,13 +438,6 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
             "'One poison message').",
         )
         return 1
-    needed = age_alarm_datapoints(
-        visibility_timeout_seconds=visibility,
-        max_receive_count=queue.max_receive_count,
-        fifo=queue.fifo,
-        threshold_seconds=threshold_seconds,
-        period_seconds=int(defaults.ALARM_PERIOD.to_seconds()),
-    )
     if math.isinf(needed):
         warn(
             "constructs_lib:QueueWorkerFleet:FifoWithoutDeadLetterQueue",
@@ -429,17 +446,23 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
             "scale-out adds a worker every warm-up up to max_capacity.",
         )
         return 1
-    v = OptionValidator(fleet)
-    v.check(
-        needed <= MAX_AGE_ALARM_PERIODS,
-        "message_age_scale_out_threshold",
-        f"{number(threshold_seconds)} seconds",
-        f"is too low for a {number(visibility)}-second visibility timeout and "
-        f"{queue.max_receive_count} receives: one poison message would keep the age above "
-        f"it for {int(needed) - 2} minutes, longer than CloudWatch's one-day evaluation range",
-    )
-    v.raise_if_any()
     return int(needed)
+
+
+def _poison_datapoints(queue: QueueFacts, threshold: Duration) -> float | None:
+    """`age_alarm_datapoints` for ``queue`` (infinite: a FIFO queue without a DLQ),
+    or None when its visibility timeout or redrive is unknown here."""
+    visibility = queue.visibility_timeout_seconds
+    threshold_seconds = seconds_of(threshold)
+    if not queue.redrive_known or visibility is None or threshold_seconds is None:
+        return None
+    return age_alarm_datapoints(
+        visibility_timeout_seconds=visibility,
+        max_receive_count=queue.max_receive_count,
+        fifo=queue.fifo,
+        threshold_seconds=threshold_seconds,
+        period_seconds=int(defaults.ALARM_PERIOD.to_seconds()),
+    )
 
 
 def _add_one_instance(fleet: ScaledFleet, action_id: str) -> autoscaling.StepScalingAction:

@@ -31,6 +31,7 @@ from constructs_lib._sources import grant_service_key_use, reject_aws_managed_ke
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
@@ -120,6 +121,7 @@ class BucketToQueueOptions:
             "queue",
             queue.path,
             "must be a standard queue: S3 event notifications cannot be sent to a FIFO queue",
+            code=OptionCode.S3_FIFO_QUEUE,
         )
         reject_aws_managed_key(v, "queue", queue, _S3)
         return v.problems
@@ -127,13 +129,20 @@ class BucketToQueueOptions:
     def problems(self) -> list[OptionProblem]:
         v = OptionRules()
         values = [S3_EVENT_NAMES[e] for e in self.resolved_event_types]
-        v.check(bool(values), "event_types", values, "must name at least one event type")
+        v.check(
+            bool(values),
+            "event_types",
+            values,
+            "must name at least one event type",
+            code=OptionCode.S3_NO_EVENT_TYPES,
+        )
         v.check(
             len(set(values)) == len(values) and not _overlapping(values),
             "event_types",
             values,
             "must not overlap (e.g. s3:ObjectCreated:* already covers "
             "s3:ObjectCreated:Put): S3 refuses overlapping configurations",
+            code=OptionCode.S3_EVENT_TYPES_OVERLAP,
         )
         for option, value in (("prefix", self.prefix), ("suffix", self.suffix)):
             if value is not None and not Token.is_unresolved(value):
@@ -142,6 +151,7 @@ class BucketToQueueOptions:
                     option,
                     value,
                     f"must be 1 to {defaults.S3_KEY_FILTER_MAX_LENGTH} characters",
+                    code=OptionCode.S3_KEY_FILTER_LENGTH,
                 )
         v.only_when_created(
             "bucket",
@@ -153,6 +163,7 @@ class BucketToQueueOptions:
                 ("access_logs_enabled", self.access_logs_enabled, defaults.ACCESS_LOGS_ENABLED),
                 ("access_logs_bucket", self.access_logs_bucket, None),
             ],
+            code=OptionCode.S3_BUCKET_OPTIONS_WITH_GIVEN_BUCKET,
         )
         self._check_bucket_name(v)
         v.requires_enabled(
@@ -160,6 +171,7 @@ class BucketToQueueOptions:
             self.access_logs_enabled,
             given_option="access_logs_bucket",
             given=self.access_logs_bucket,
+            code=OptionCode.S3_ACCESS_LOGS_DISABLED_BUT_BUCKET_GIVEN,
         )
         return v.problems
 
@@ -172,6 +184,7 @@ class BucketToQueueOptions:
                 "bucket_name",
                 name,
                 "must be known at synth: the queue policy names the bucket before it exists",
+                code=OptionCode.S3_BUCKET_NAME_UNRESOLVED,
             )
             return
         v.check(
@@ -180,6 +193,7 @@ class BucketToQueueOptions:
             name,
             "must be 3 to 63 lowercase letters, digits, '.' and '-', starting and "
             "ending with a letter or digit",
+            code=OptionCode.S3_BUCKET_NAME_INVALID,
         )
 
 
@@ -547,6 +561,7 @@ class BucketToQueue(Construct):
                 queue.path,
                 f"is in region {queue_region}, the bucket in {bucket_region}: S3 sends "
                 "event notifications only to a queue in the bucket's region",
+                code=OptionCode.S3_QUEUE_IN_OTHER_REGION,
             )
         elif len(known) == 1:
             Annotations.of(self).add_warning_v2(
@@ -582,6 +597,7 @@ class BucketToQueue(Construct):
                 "queue_name: a template names another account's queue only by an explicit "
                 "name. Give the queue a queue_name, or import it by ARN in this stack "
                 "(sqs.Queue.from_queue_arn; a warning then says what its owner must allow)",
+                code=OptionCode.S3_QUEUE_OF_OTHER_ACCOUNT_WITHOUT_NAME,
             )
 
 

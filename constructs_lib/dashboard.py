@@ -41,6 +41,7 @@ from constructs_lib._validation import (
     shown,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
@@ -77,6 +78,7 @@ class PatternDashboardOptions:
                 "dashboard_name",
                 name,
                 f"must be 1 to {_aws.DASHBOARD_NAME_MAX_LENGTH} letters, digits, '-' or '_'",
+                code=OptionCode.DASHBOARD_NAME_INVALID,
             )
         minute = _aws.STANDARD_RESOLUTION_PERIOD_SECONDS
         period = seconds_of(self.period)
@@ -87,6 +89,7 @@ class PatternDashboardOptions:
                 f"{number(period)} seconds",
                 "must be a whole number of minutes: SQS, Lambda and Auto Scaling publish "
                 "one-minute metrics",
+                code=OptionCode.DASHBOARD_PERIOD_NOT_WHOLE_MINUTES,
             )
         time_range = seconds_of(self.time_range)
         if time_range is not None:
@@ -95,6 +98,7 @@ class PatternDashboardOptions:
                 "time_range",
                 f"{number(time_range)} seconds",
                 "must be a whole number of minutes",
+                code=OptionCode.DASHBOARD_TIME_RANGE_NOT_WHOLE_MINUTES,
             )
         return v.problems
 
@@ -201,6 +205,7 @@ class PatternDashboard(Construct):
                         f"{total} widgets",
                         f"CloudWatch allows {_aws.DASHBOARD_MAX_WIDGETS} widgets per dashboard: "
                         "spread the patterns over several PatternDashboards",
+                        OptionCode.DASHBOARD_TOO_MANY_WIDGETS,
                     )
                 ],
             )
@@ -216,11 +221,21 @@ class PatternDashboard(Construct):
             name = option if option == "pattern" else f"{option}[{i}]"
             view_of = getattr(pattern, "_dashboard_view", None)
             if _known(pattern, [*self.patterns, *patterns[:i]]):
-                v.fail(name, shown(pattern), "is on this dashboard already")
+                v.fail(
+                    name,
+                    shown(pattern),
+                    "is on this dashboard already",
+                    code=OptionCode.DASHBOARD_PATTERN_TWICE,
+                )
             elif _is_queue(pattern):
                 views.append(_queue_pattern_view(pattern))  # type: ignore[arg-type]
             elif view_of is None:
-                v.fail(name, shown(pattern), f"must be a {_PATTERNS}")
+                v.fail(
+                    name,
+                    shown(pattern),
+                    f"must be a {_PATTERNS}",
+                    code=OptionCode.DASHBOARD_NOT_A_PATTERN,
+                )
             else:
                 views.append(view_of(self._period))
         v.raise_if_any()

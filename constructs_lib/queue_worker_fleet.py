@@ -25,7 +25,11 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._alarm_topics import allow_auto_scaling_notifications, check_notification_topic
+from constructs_lib._alarm_topics import (
+    allow_auto_scaling_notifications,
+    check_notification_topic,
+    topic_region_problems,
+)
 from constructs_lib._alarms import notify
 from constructs_lib._deprecation import aliases
 from constructs_lib._instance_tags import check_instance_tag_keys
@@ -41,7 +45,6 @@ from constructs_lib._validation import (
     OptionValidator,
     number,
     options_from,
-    raise_problems,
     seconds_of,
 )
 from constructs_lib._worker_scaling import (
@@ -51,6 +54,7 @@ from constructs_lib._worker_scaling import (
     QueueDepthStepScaling,
     default_queue_depth_steps,
     message_age_datapoints,
+    message_age_problems,
     message_age_scale_out,
     scale_from_zero,
 )
@@ -61,6 +65,7 @@ from constructs_lib._worker_user_data import (
     worker_user_data,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
 from constructs_lib.scaling import (
     ARRIVALS_AND_BACKLOG_TARGET,
@@ -172,48 +177,84 @@ class QueueWorkerFleetOptions:
 
     def problems(self) -> list[OptionProblem]:
         v = OptionRules()
-        v.check(bool(HANDLER_SPEC.match(self.handler)), "handler", self.handler, HANDLER_RULE)
+        v.check(
+            bool(HANDLER_SPEC.match(self.handler)),
+            "handler",
+            self.handler,
+            HANDLER_RULE,
+            code=OptionCode.FLEET_HANDLER_SPEC,
+        )
         if self.handler_code_path is not None:
             v.check(
                 Path(self.handler_code_path).is_dir(),
                 "handler_code_path",
                 self.handler_code_path,
                 "must be an existing folder",
+                code=OptionCode.FLEET_HANDLER_CODE_PATH_MISSING,
             )
         self._check_capacity(v)
         self._check_scaling(v)
         v.duration_range(
-            "drain_timeout", self.drain_timeout, *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS
+            "drain_timeout",
+            self.drain_timeout,
+            *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS,
+            code=OptionCode.FLEET_DRAIN_TIMEOUT_OUT_OF_RANGE,
         )
         v.int_range(
-            "worker_batch_size", self.worker_batch_size, *defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE
+            "worker_batch_size",
+            self.worker_batch_size,
+            *defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE,
+            code=OptionCode.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
         )
         v.check(
             self.worker_concurrency >= 1,
             "worker_concurrency",
             self.worker_concurrency,
             "must be at least 1",
+            code=OptionCode.FLEET_WORKER_CONCURRENCY_BELOW_ONE,
         )
         v.duration_range(
             "heartbeat_visibility",
             self.heartbeat_visibility,
             *defaults.WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS,
+            code=OptionCode.FLEET_HEARTBEAT_VISIBILITY_OUT_OF_RANGE,
         )
         return v.problems
 
     def _check_capacity(self, v: OptionRules) -> None:
         low, high = self.min_capacity, self.max_capacity
-        v.int_range("min_capacity", low, *defaults.WORKER_CAPACITY_RANGE)
-        v.int_range("max_capacity", high, *defaults.WORKER_CAPACITY_RANGE)
+        for option, value in (("min_capacity", low), ("max_capacity", high)):
+            v.int_range(
+                option,
+                value,
+                *defaults.WORKER_CAPACITY_RANGE,
+                code=OptionCode.FLEET_CAPACITY_OUT_OF_RANGE,
+            )
         if isinstance(low, int) and isinstance(high, int):
-            v.check(low <= high, "max_capacity", high, f"must be at least min_capacity ({low})")
-            v.check(high >= 1, "max_capacity", high, "must be at least 1")
+            v.check(
+                low <= high,
+                "max_capacity",
+                high,
+                f"must be at least min_capacity ({low})",
+                code=OptionCode.FLEET_MAX_CAPACITY_BELOW_MIN,
+            )
+            v.check(
+                high >= 1,
+                "max_capacity",
+                high,
+                "must be at least 1",
+                code=OptionCode.FLEET_MAX_CAPACITY_ZERO,
+            )
 
     def _check_scaling(self, v: OptionRules) -> None:
         backlog = self.scaling.name in _TRACKING_MODES
         for option in (*_BACKLOG_OPTIONS, "message_age_scale_out_threshold"):
             if backlog or option not in _BACKLOG_OPTIONS:
-                v.positive_seconds(option, seconds_of(getattr(self, option)))
+                v.positive_seconds(
+                    option,
+                    seconds_of(getattr(self, option)),
+                    code=OptionCode.FLEET_SCALING_DURATION_NOT_POSITIVE,
+                )
         # CloudWatch thresholds and the group's warm-up are whole seconds
         v.whole_seconds("message_age_scale_out_threshold", self.message_age_scale_out_threshold)
         v.whole_seconds("instance_warmup", self.instance_warmup)
@@ -224,6 +265,7 @@ class QueueWorkerFleetOptions:
                 "queue_depth_steps",
                 "given",
                 f"is used only with scaling=QUEUE_DEPTH_STEPS, not {self.scaling.name}",
+                code=OptionCode.FLEET_STEPS_WITHOUT_STEP_SCALING,
             )
             return
         for option in _BACKLOG_OPTIONS:
@@ -234,6 +276,7 @@ class QueueWorkerFleetOptions:
                 f"{number(seconds)} seconds" if seconds is not None else "given",
                 "is used only with scaling=ARRIVALS_AND_BACKLOG or BACKLOG_PER_INSTANCE, "
                 f"not {self.scaling.name}",
+                code=OptionCode.FLEET_BACKLOG_OPTION_WITHOUT_TRACKING,
             )
         if steps is not None:
             v.check(
@@ -241,6 +284,7 @@ class QueueWorkerFleetOptions:
                 "queue_depth_steps",
                 f"{len(steps)} step(s)",
                 "needs at least 2 steps (one to scale in, one to scale out)",
+                code=OptionCode.FLEET_TOO_FEW_STEPS,
             )
 
 
@@ -407,8 +451,7 @@ class QueueWorkerFleet(Construct):
         adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         source = QueueRef(queue)
-        raise_problems(self, options.problems())
-        self._check_wiring(source, notifications_topic, alarm_topic)
+        self._validate(options, source, notifications_topic, alarm_topic)
         self.queue: sqs.IQueue = source.queue
         self.secure_queue: SecureQueue | None = source.secure_queue
         self.scaling: WorkerScaling = scaling
@@ -512,15 +555,24 @@ class QueueWorkerFleet(Construct):
 
     # --- the builders --------------------------------------------------------
 
-    def _check_wiring(
+    def _validate(
         self,
+        options: QueueWorkerFleetOptions,
         source: QueueRef,
         notifications_topic: sns.ITopic | None,
         alarm_topic: sns.ITopic | None,
     ) -> None:
+        """The options, the queue and the topics, before anything is built: all
+        problems, one error."""
         v = OptionValidator(self)
-        check_notification_topic(v, "notifications_topic", notifications_topic)
-        check_notification_topic(v, "alarm_topic", alarm_topic)
+        v.extend(options.problems())
+        for option, topic in (
+            ("notifications_topic", notifications_topic),
+            ("alarm_topic", alarm_topic),
+        ):
+            check_notification_topic(v, option, topic)
+            v.extend(topic_region_problems(self, option, topic))
+        v.extend(message_age_problems(source.facts, options.message_age_scale_out_threshold))
         refuse_queue_location(
             v,
             "queue",

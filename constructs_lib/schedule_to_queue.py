@@ -34,6 +34,7 @@ from constructs_lib._validation import (
     seconds_of,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
@@ -212,6 +213,7 @@ class ScheduleToQueue(Construct):
             "end",
             end.isoformat() if end else None,
             "must be after start",
+            code=OptionCode.SCHEDULER_END_NOT_AFTER_START,
         )
         v.raise_if_any()
 
@@ -293,7 +295,13 @@ def _window_problems(flexible_time_window: Duration | None) -> list[OptionProble
     if flexible_time_window is None:
         return v.problems
     low, high = defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
-    v.duration_range("flexible_time_window", flexible_time_window, low, high)
+    v.duration_range(
+        "flexible_time_window",
+        flexible_time_window,
+        low,
+        high,
+        code=OptionCode.SCHEDULER_FLEXIBLE_WINDOW_OUT_OF_RANGE,
+    )
     window = seconds_of(flexible_time_window)
     # Scheduler takes MaximumWindowInMinutes: aws-cdk-lib throws a raw
     # error for a window that is not whole minutes.
@@ -303,6 +311,7 @@ def _window_problems(flexible_time_window: Duration | None) -> list[OptionProble
         "flexible_time_window",
         f"{number(window)} seconds" if window is not None else None,
         "must be a whole number of minutes",
+        code=OptionCode.SCHEDULER_FLEXIBLE_WINDOW_NOT_WHOLE_MINUTES,
     )
     return v.problems
 
@@ -319,6 +328,7 @@ def _fifo_deduplication_problems(queue: QueueFacts) -> list[OptionProblem]:
             "is an imported FIFO queue: Scheduler sends no deduplication id, so the "
             "queue must use content-based deduplication, which cannot be checked "
             "on an imported queue; pass the queue construct",
+            code=OptionCode.SCHEDULER_IMPORTED_FIFO_QUEUE,
         )
     else:
         v.check(
@@ -327,5 +337,6 @@ def _fifo_deduplication_problems(queue: QueueFacts) -> list[OptionProblem]:
             queue.path,
             "is a FIFO queue without content-based deduplication: Scheduler sends no "
             "deduplication id, so SQS would reject every message",
+            code=OptionCode.SCHEDULER_FIFO_WITHOUT_CONTENT_DEDUPLICATION,
         )
     return v.problems

@@ -29,6 +29,7 @@ from constructs_lib._sources import (
 )
 from constructs_lib._tree import adopt, env_of, is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, OptionValidator
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
@@ -338,6 +339,7 @@ class TopicFanout(Construct):
             enabled,
             given_option="subscription_dead_letter_queue",
             given=given,
+            code=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
         )
         if given is not None:
             self._check_queue(v, "subscription_dead_letter_queue", given.facts)
@@ -354,17 +356,23 @@ class TopicFanout(Construct):
             enabled,
             given_option=_DLQ_OPTIONS,
             given=options,
+            code=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
         )
         v.only_when_created(
             "subscription_dead_letter_queue",
             given,
             resource="dead-letter queue",
             options=[(_DLQ_OPTIONS, "SecureQueueOptions(...)" if options else None, None)],
+            code=OptionCode.SNS_SUBSCRIPTION_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if options is not None and given is None:
             v.extend(options.problems(), prefix=_DLQ_OPTIONS)
             v.check(
-                options.fifo == self.fifo, f"{_DLQ_OPTIONS}.fifo", options.fifo, self._type_rule
+                options.fifo == self.fifo,
+                f"{_DLQ_OPTIONS}.fifo",
+                options.fifo,
+                self._type_rule,
+                code=OptionCode.SNS_QUEUE_TYPE_MISMATCH,
             )
             reject_aws_managed_key_option(v, _DLQ_OPTIONS, options, _SNS)
 
@@ -382,6 +390,7 @@ class TopicFanout(Construct):
                 spec.id,
                 "must be unique within the TopicFanout and not one of the ids of its "
                 f"own children ({', '.join(_OWN_CHILD_IDS)})",
+                code=OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE,
             )
             seen.add(spec.id)
             self._check_queue(v, f"{option}.queue", QueueRef(spec.queue).facts)
@@ -391,10 +400,17 @@ class TopicFanout(Construct):
                 "both filters given",
                 "a subscription has one filter scope: give filter_policy "
                 "(message attributes) or filter_policy_with_message_body, not both",
+                code=OptionCode.SNS_TWO_FILTER_SCOPES,
             )
 
     def _check_queue(self, v: OptionRules, option: str, queue: QueueFacts) -> None:
-        v.check(queue.fifo == self.fifo, option, queue.path, self._type_rule)
+        v.check(
+            queue.fifo == self.fifo,
+            option,
+            queue.path,
+            self._type_rule,
+            code=OptionCode.SNS_QUEUE_TYPE_MISMATCH,
+        )
         reject_aws_managed_key(v, option, queue, _SNS)
 
     @property
@@ -426,6 +442,7 @@ def _check_topic_options(
             ("content_based_deduplication", content_based_deduplication, False),
             ("topic_encryption_key", topic_encryption_key, None),
         ],
+        code=OptionCode.SNS_TOPIC_OPTIONS_WITH_GIVEN_TOPIC,
     )
     if topic is not None:
         return
@@ -434,6 +451,7 @@ def _check_topic_options(
         content_based_deduplication,
         fifo=fifo,
         remedy=": set fifo=True or leave it False",
+        code=OptionCode.SNS_CONTENT_DEDUPLICATION_FIFO_ONLY,
     )
     if topic_name is not None and not is_unresolved(topic_name):
         v.check(
@@ -441,6 +459,7 @@ def _check_topic_options(
             "topic_name",
             topic_name,
             "a FIFO topic's name must end in '.fifo', and only a FIFO topic's may",
+            code=OptionCode.SNS_TOPIC_NAME_FIFO_SUFFIX,
         )
         base = topic_name.removesuffix(_FIFO_SUFFIX) if fifo else topic_name
         v.check(
@@ -451,6 +470,7 @@ def _check_topic_options(
             topic_name,
             f"must be 1 to {_TOPIC_NAME_MAX_LENGTH} letters, digits, '-' and '_' "
             "(plus '.fifo' for a FIFO topic)",
+            code=OptionCode.SNS_TOPIC_NAME_INVALID,
         )
 
 

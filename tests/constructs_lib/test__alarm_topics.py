@@ -26,6 +26,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import (
     ConstructOptionError,
     LambdaQueueConsumer,
+    OptionCode,
     QueueWorkerFleet,
     SecureQueue,
 )
@@ -285,6 +286,7 @@ def test_a_topic_on_the_aws_managed_key_is_refused_by_name() -> None:
     (problem,) = caught.value.problems
     assert problem.option == "alarm_topic"
     assert "alias/aws/sns" in problem.allowed
+    assert problem.code == OptionCode.SNS_AWS_MANAGED_KEY_UNUSABLE
 
 
 # --- the topic's Region (issue 20, defect 3) ---------------------------------------
@@ -311,6 +313,7 @@ def test_a_topic_of_another_region_is_refused_naming_both_regions(sender: str) -
     (problem,) = [p for p in caught.value.problems if p.option == OPTION[sender]]
     assert problem.value == OTHER_REGION_TOPIC
     assert "us-west-2" in problem.allowed and "us-east-1" in problem.allowed
+    assert problem.code == OptionCode.TOPIC_IN_OTHER_REGION
 
 
 def test_a_topic_of_another_stack_in_another_region_is_refused() -> None:
@@ -318,8 +321,9 @@ def test_a_topic_of_another_stack_in_another_region_is_refused() -> None:
     app = new_app()
     ops = sns.Topic(Stack(app, "Ops", env={**ENV, "region": "eu-west-1"}), "Ops")
     stack = Stack(app, "Test", env=ENV)
-    with pytest.raises(ConstructOptionError, match="eu-west-1"):
+    with pytest.raises(ConstructOptionError, match="eu-west-1") as caught:
         SecureQueue(stack, "Q", alarm_topic=ops)
+    assert caught.value.codes == [OptionCode.TOPIC_IN_OTHER_REGION]
 
 
 @pytest.mark.parametrize("sender", sorted(ALL_SENDERS))

@@ -21,6 +21,7 @@ from constructs_lib import (
     EventRuleToQueue,
     FanoutQueue,
     LambdaQueueConsumer,
+    OptionCode,
     QueueWorkerFleet,
     ScheduleToQueue,
     SecureQueue,
@@ -125,6 +126,11 @@ def test_a_queue_of_another_account_or_region_gets_the_answer_aws_gives(
         (problem,) = [p for p in caught.value.problems if p.option == "queue"]
         assert FOREIGN[where] in str(problem.value)
         assert words in problem.allowed
+        assert problem.code == (
+            OptionCode.QUEUE_IN_OTHER_REGION
+            if where == "other-region"
+            else OptionCode.QUEUE_IN_OTHER_ACCOUNT
+        )
         return
     stack = _build(construct, where)
     Template.from_stack(stack)  # synthesizes
@@ -177,6 +183,11 @@ def test_a_subscription_dead_letter_queue_of_another_account_or_region_is_refuse
         (problem,) = caught.value.problems
         assert problem.option == "subscription_dead_letter_queue"
         assert "same account and Region" in problem.allowed
+        assert problem.code == (
+            OptionCode.QUEUE_IN_OTHER_ACCOUNT
+            if arn == OTHER_ACCOUNT
+            else OptionCode.QUEUE_IN_OTHER_REGION
+        )
 
 
 @pytest.mark.parametrize("construct", ["EventRuleToQueue", "ScheduleToQueue"])
@@ -205,6 +216,7 @@ def test_a_target_dead_letter_queue_of_another_region_is_refused(construct: str)
     (problem,) = caught.value.problems
     assert problem.option == "target_dead_letter_queue"
     assert "eu-west-1" in problem.allowed
+    assert problem.code == OptionCode.QUEUE_IN_OTHER_REGION
 
 
 def test_an_env_agnostic_stack_cannot_tell_and_only_warns_that_the_queue_is_imported() -> None:

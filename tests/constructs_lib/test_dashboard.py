@@ -23,6 +23,7 @@ from constructs_lib import (
     EventRuleToQueue,
     FanoutQueue,
     LambdaQueueConsumer,
+    OptionCode,
     PatternDashboard,
     QueueWorkerFleet,
     ScheduleToQueue,
@@ -71,10 +72,11 @@ def titled(widgets: list[Widget], title: str) -> Widget:
     return found
 
 
-def problems(call: Callable[[], object]) -> list[str]:
+def problems(call: Callable[[], object]) -> list[tuple[str, str]]:
+    """Each problem as the error prints it, with its code."""
     with pytest.raises(ConstructOptionError) as caught:
         call()
-    return [str(p) for p in caught.value.problems]
+    return [(str(p), p.code) for p in caught.value.problems]
 
 
 def logical_id(stack: Stack, construct: Any) -> str:
@@ -451,8 +453,11 @@ def test_more_than_500_widgets_are_refused() -> None:
     dashboard = PatternDashboard(stack, "Ops", patterns=queues[:83])
     assert dashboard.widget_count == 83 * 6 == 498
     assert problems(lambda: dashboard.add_pattern(queues[83])) == [
-        "pattern='504 widgets': CloudWatch allows 500 widgets per dashboard: spread the "
-        "patterns over several PatternDashboards"
+        (
+            "pattern='504 widgets': CloudWatch allows 500 widgets per dashboard: spread the "
+            "patterns over several PatternDashboards",
+            OptionCode.DASHBOARD_TOO_MANY_WIDGETS,
+        )
     ]
     assert dashboard.widget_count == 498
     assert len(dashboard.patterns) == 83  # the refused pattern left nothing behind
@@ -463,48 +468,62 @@ def test_what_is_no_pattern_and_a_pattern_twice_are_refused() -> None:
     jobs = SecureQueue(stack, "Jobs")
     topic = events.EventBus(stack, "Bus")
     assert problems(lambda: PatternDashboard(stack, "Ops", patterns=[jobs, topic, jobs])) == [
-        "patterns[1]='Test/Bus': must be a SecureQueue, sqs.IQueue, TopicFanout, "
-        "EventRuleToQueue, ScheduleToQueue, BucketToQueue, LambdaQueueConsumer or "
-        "QueueWorkerFleet",
-        "patterns[2]='Test/Jobs': is on this dashboard already",
+        (
+            "patterns[1]='Test/Bus': must be a SecureQueue, sqs.IQueue, TopicFanout, "
+            "EventRuleToQueue, ScheduleToQueue, BucketToQueue, LambdaQueueConsumer or "
+            "QueueWorkerFleet",
+            OptionCode.DASHBOARD_NOT_A_PATTERN,
+        ),
+        (
+            "patterns[2]='Test/Jobs': is on this dashboard already",
+            OptionCode.DASHBOARD_PATTERN_TWICE,
+        ),
     ]
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "message", "code"),
     [
         (
             {"dashboard_name": "jobs dashboard"},
             "dashboard_name='jobs dashboard': must be 1 to 255 letters, digits, '-' or '_'",
+            OptionCode.DASHBOARD_NAME_INVALID,
         ),
         (
             {"dashboard_name": ""},
             "dashboard_name='': must be 1 to 255 letters, digits, '-' or '_'",
+            OptionCode.DASHBOARD_NAME_INVALID,
         ),
         (
             {"dashboard_name": "a" * 256},
             f"dashboard_name='{'a' * 256}': must be 1 to 255 letters, digits, '-' or '_'",
+            OptionCode.DASHBOARD_NAME_INVALID,
         ),
         (
             {"period": Duration.seconds(90)},
             "period='90 seconds': must be a whole number of minutes: SQS, Lambda and Auto "
             "Scaling publish one-minute metrics",
+            OptionCode.DASHBOARD_PERIOD_NOT_WHOLE_MINUTES,
         ),
         (
             {"period": Duration.seconds(30)},
             "period='30 seconds': must be a whole number of minutes: SQS, Lambda and Auto "
             "Scaling publish one-minute metrics",
+            OptionCode.DASHBOARD_PERIOD_NOT_WHOLE_MINUTES,
         ),
         (
             {"time_range": Duration.seconds(90)},
             "time_range='90 seconds': must be a whole number of minutes",
+            OptionCode.DASHBOARD_TIME_RANGE_NOT_WHOLE_MINUTES,
         ),
     ],
 )
-def test_option_rules(options: dict[str, Any], message: str) -> None:
-    assert [str(p) for p in PatternDashboardOptions(**options).problems()] == [message]
+def test_option_rules(options: dict[str, Any], message: str, code: OptionCode) -> None:
+    assert [(str(p), p.code) for p in PatternDashboardOptions(**options).problems()] == [
+        (message, code)
+    ]
     stack = new_stack()
-    assert problems(lambda: PatternDashboard(stack, "Ops", **options)) == [message]
+    assert problems(lambda: PatternDashboard(stack, "Ops", **options)) == [(message, code)]
 
 
 def test_a_valid_name_is_the_dashboards() -> None:

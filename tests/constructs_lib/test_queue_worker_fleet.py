@@ -17,6 +17,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import (
     ConstructOptionError,
+    OptionCode,
     QueueWorkerFleet,
     SecureQueue,
     WorkerScaling,
@@ -58,14 +59,19 @@ def build(**kwargs: Any) -> tuple[Stack, QueueWorkerFleet]:
         ],
     )
     kwargs.setdefault("handler", "jobs_handler:handle")
+    kwargs = {k: (v(stack) if callable(v) else v) for k, v in kwargs.items()}
     fleet = QueueWorkerFleet(stack, "Workers", queue=queue, vpc=vpc, **kwargs)
     return stack, fleet
 
 
-def problems(call: Callable[[], object]) -> list[str]:
+def problems(call: Callable[[], object]) -> list[tuple[str, str]]:
+    """Each problem as the error prints it, with its code."""
     with pytest.raises(ConstructOptionError) as caught:
         call()
-    return [str(p) for p in caught.value.problems]
+    return [(str(p), p.code) for p in caught.value.problems]
+
+
+C = OptionCode
 
 
 def only(
@@ -482,9 +488,12 @@ def test_a_threshold_no_alarm_can_outlast_is_refused() -> None:
             }
         )
     ) == [
-        "message_age_scale_out_threshold='300 seconds': is too low for a 43200-second "
-        "visibility timeout and 10 receives: one poison message would keep the age above it "
-        "for 7195 minutes, longer than CloudWatch's one-day evaluation range"
+        (
+            "message_age_scale_out_threshold='300 seconds': is too low for a 43200-second "
+            "visibility timeout and 10 receives: one poison message would keep the age above "
+            "it for 7195 minutes, longer than CloudWatch's one-day evaluation range",
+            C.FLEET_AGE_THRESHOLD_TOO_LOW_FOR_POISON_MESSAGES,
+        )
     ]
 
 
@@ -679,39 +688,54 @@ def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "expected"),
+    ("kwargs", "expected", "code"),
     [
         (
             {"handler": "no-colon"},
             "handler='no-colon': must be 'module:function', e.g. 'jobs_handler:handle'",
+            C.FLEET_HANDLER_SPEC,
         ),
         (
             {"handler_code_path": "/no/such/dir"},
             "handler_code_path='/no/such/dir': must be an existing folder",
+            C.FLEET_HANDLER_CODE_PATH_MISSING,
         ),
-        ({"min_capacity": -1}, "min_capacity=-1: must be from 0 to 10000"),
-        ({"max_capacity": 10_001}, "max_capacity=10001: must be from 0 to 10000"),
+        (
+            {"min_capacity": -1},
+            "min_capacity=-1: must be from 0 to 10000",
+            C.FLEET_CAPACITY_OUT_OF_RANGE,
+        ),
+        (
+            {"max_capacity": 10_001},
+            "max_capacity=10001: must be from 0 to 10000",
+            C.FLEET_CAPACITY_OUT_OF_RANGE,
+        ),
         (
             {"min_capacity": 5, "max_capacity": 4},
             "max_capacity=4: must be at least min_capacity (5)",
+            C.FLEET_MAX_CAPACITY_BELOW_MIN,
         ),
-        ({"max_capacity": 0}, "max_capacity=0: must be at least 1"),
+        ({"max_capacity": 0}, "max_capacity=0: must be at least 1", C.FLEET_MAX_CAPACITY_ZERO),
         (
             {"acceptable_latency": Duration.seconds(0)},
             "acceptable_latency='0 seconds': must be more than 0 seconds",
+            C.FLEET_SCALING_DURATION_NOT_POSITIVE,
         ),
         (
             {"average_processing_time": Duration.millis(0)},
             "average_processing_time='0 seconds': must be more than 0 seconds",
+            C.FLEET_SCALING_DURATION_NOT_POSITIVE,
         ),
         (
             {"message_age_scale_out_threshold": Duration.seconds(0)},
             "message_age_scale_out_threshold='0 seconds': must be more than 0 seconds",
+            C.FLEET_SCALING_DURATION_NOT_POSITIVE,
         ),
         (
             {"queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)]},
             "queue_depth_steps='given': is used only with scaling=QUEUE_DEPTH_STEPS, "
             "not ARRIVALS_AND_BACKLOG",
+            C.FLEET_STEPS_WITHOUT_STEP_SCALING,
         ),
         (
             {
@@ -720,30 +744,45 @@ def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
             },
             "queue_depth_steps='1 step(s)': needs at least 2 steps "
             "(one to scale in, one to scale out)",
+            C.FLEET_TOO_FEW_STEPS,
         ),
         (
             {"drain_timeout": Duration.seconds(10)},
             "drain_timeout='10 seconds': must be from 30 to 7200 seconds",
+            C.FLEET_DRAIN_TIMEOUT_OUT_OF_RANGE,
         ),
         # found by tests/evidence/test_option_properties.py (raw jsii errors before)
         (
             {"message_age_scale_out_threshold": Duration.millis(1500)},
             "message_age_scale_out_threshold='1.5 seconds': must be a whole number of seconds",
+            C.DURATION_NOT_WHOLE_SECONDS,
         ),
         (
             {"instance_warmup": Duration.millis(1500)},
             "instance_warmup='1.5 seconds': must be a whole number of seconds",
+            C.DURATION_NOT_WHOLE_SECONDS,
         ),
-        ({"worker_batch_size": 11}, "worker_batch_size=11: must be from 1 to 10"),
-        ({"worker_concurrency": 0}, "worker_concurrency=0: must be at least 1"),
+        (
+            {"worker_batch_size": 11},
+            "worker_batch_size=11: must be from 1 to 10",
+            C.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
+        ),
+        (
+            {"worker_concurrency": 0},
+            "worker_concurrency=0: must be at least 1",
+            C.FLEET_WORKER_CONCURRENCY_BELOW_ONE,
+        ),
         (
             {"heartbeat_visibility": Duration.seconds(0)},
             "heartbeat_visibility='0 seconds': must be from 1 to 43200 seconds",
+            C.FLEET_HEARTBEAT_VISIBILITY_OUT_OF_RANGE,
         ),
     ],
 )
-def test_each_rule_has_its_message(kwargs: dict[str, Any], expected: str) -> None:
-    assert problems(lambda: build(**kwargs)) == [expected]
+def test_each_rule_has_its_message_and_code(
+    kwargs: dict[str, Any], expected: str, code: OptionCode
+) -> None:
+    assert problems(lambda: build(**kwargs)) == [(expected, code)]
 
 
 def test_all_problems_together_with_the_path() -> None:
@@ -751,6 +790,32 @@ def test_all_problems_together_with_the_path() -> None:
         build(worker_batch_size=0, worker_concurrency=0)
     assert str(caught.value).startswith("Test/Workers: invalid options:")
     assert [p.option for p in caught.value.problems] == ["worker_batch_size", "worker_concurrency"]
+    assert caught.value.codes == [
+        C.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
+        C.FLEET_WORKER_CONCURRENCY_BELOW_ONE,
+    ]
+
+
+def test_options_topics_and_the_queue_are_judged_together_before_anything_is_built() -> None:
+    """All problems, one error (docs/architecture.md): the fleet raised its
+    options' problems first, then its topics' and queue's, and its age
+    threshold's only once its group existed."""
+    far = "arn:aws:sns:us-west-2:123456789012:ops"
+    with pytest.raises(ConstructOptionError) as caught:
+        build(
+            worker_batch_size=0,
+            queue_kwargs={
+                "fifo": True,
+                "visibility_timeout": Duration.hours(12),
+                "max_receive_count": 10,
+            },
+            notifications_topic=lambda s: sns.Topic.from_topic_arn(s, "Ops", far),
+        )
+    assert caught.value.codes == [
+        C.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
+        C.TOPIC_IN_OTHER_REGION,
+        C.FLEET_AGE_THRESHOLD_TOO_LOW_FOR_POISON_MESSAGES,
+    ]
 
 
 def test_worker_asset_holds_the_worker_and_its_settings_only(
@@ -782,8 +847,11 @@ def test_backlog_options_under_queue_depth_steps_are_refused_not_ignored(
     """Step scaling on the queue depth has no backlog target: the option was
     silently ignored."""
     assert problems(lambda: build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS, **{option: value})) == [
-        f"{option}='{shown}': is used only with scaling=ARRIVALS_AND_BACKLOG or "
-        "BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS"
+        (
+            f"{option}='{shown}': is used only with scaling=ARRIVALS_AND_BACKLOG or "
+            "BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS",
+            C.FLEET_BACKLOG_OPTION_WITHOUT_TRACKING,
+        )
     ]
 
 
@@ -813,10 +881,10 @@ def test_the_rules_are_a_table_that_needs_no_stack() -> None:
         acceptable_latency=Duration.seconds(0),
         max_capacity=0,
     )
-    assert [p.option for p in options.problems()] == [
-        "handler",
-        "max_capacity",
-        "acceptable_latency",
+    assert [(p.option, p.code) for p in options.problems()] == [
+        ("handler", C.FLEET_HANDLER_SPEC),
+        ("max_capacity", C.FLEET_MAX_CAPACITY_ZERO),
+        ("acceptable_latency", C.FLEET_BACKLOG_OPTION_WITHOUT_TRACKING),
     ]
     assert QueueWorkerFleetOptions(handler="jobs:handle").backlog_target == 100
 

@@ -15,10 +15,12 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import (
     ConstructOptionError,
     FanoutQueue,
+    OptionCode,
     SecureQueue,
     SecureQueueOptions,
     TopicFanout,
 )
+from tests.option_problems import Reported, by_option
 from tests.sources_synth import allow_statements_for, new_stack, only, resources, statements
 
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:existing"
@@ -204,12 +206,12 @@ def test_imported_queue_gets_a_warning_that_its_policy_is_not_managed() -> None:
 # --- validation --------------------------------------------------------------
 
 
-def problems_of(build: Any) -> dict[str, str]:
+def problems_of(build: Any) -> dict[str, Reported]:
     stack = new_stack()
     with pytest.raises(ConstructOptionError) as err:
         build(stack)
     assert err.value.construct_path.startswith("Test/")
-    return {p.option: p.allowed for p in err.value.problems}
+    return by_option(err.value)
 
 
 def test_standard_queue_on_fifo_topic_is_rejected() -> None:
@@ -219,6 +221,7 @@ def test_standard_queue_on_fifo_topic_is_rejected() -> None:
         )
     )
     assert "must be a FIFO queue like the FIFO topic" in problems["queues[0].queue"]
+    assert problems["queues[0].queue"].code == OptionCode.SNS_QUEUE_TYPE_MISMATCH
 
 
 def test_fifo_queue_on_standard_topic_is_rejected() -> None:
@@ -228,6 +231,7 @@ def test_fifo_queue_on_standard_topic_is_rejected() -> None:
         )
     )
     assert "must be a standard queue like the standard topic" in problems["queues[0].queue"]
+    assert problems["queues[0].queue"].code == OptionCode.SNS_QUEUE_TYPE_MISMATCH
 
 
 def test_fifo_topic_given_as_existing_topic_decides_the_type() -> None:
@@ -259,6 +263,7 @@ def test_queue_on_aws_managed_key_is_rejected_with_the_reason(make_queue: Any) -
     )
     allowed = problems["queues[0].queue"]
     assert "alias/aws/sqs" in allowed and "silently drop" in allowed
+    assert allowed.code == OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
 
 
 def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
@@ -278,7 +283,9 @@ def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
             ],
         )
     )
-    assert "one filter scope" in problems["queues[0].filter_policy_with_message_body"]
+    problem = problems["queues[0].filter_policy_with_message_body"]
+    assert "one filter scope" in problem
+    assert problem.code == OptionCode.SNS_TWO_FILTER_SCOPES
 
 
 def test_duplicate_subscription_ids_are_rejected() -> None:
@@ -286,15 +293,18 @@ def test_duplicate_subscription_ids_are_rejected() -> None:
         q = SecureQueue(s, "A")
         TopicFanout(s, "F", queues=[FanoutQueue(id="X", queue=q), FanoutQueue(id="X", queue=q)])
 
-    assert "must be unique" in problems_of(build)["queues[1].id"]
+    problem = problems_of(build)["queues[1].id"]
+    assert "must be unique" in problem
+    assert problem.code == OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE
 
 
 def test_add_queue_rejects_an_id_already_used() -> None:
     stack = new_stack()
     q = SecureQueue(stack, "A")
     fanout = TopicFanout(stack, "F", queues=[FanoutQueue(id="X", queue=q)])
-    with pytest.raises(ConstructOptionError, match=r"spec\.id='X': must be unique"):
+    with pytest.raises(ConstructOptionError, match=r"spec\.id='X': must be unique") as caught:
         fanout.add_queue(FanoutQueue(id="X", queue=q))
+    assert caught.value.codes == [OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE]
 
 
 def test_topic_options_with_an_existing_topic_are_rejected() -> None:
@@ -309,17 +319,25 @@ def test_topic_options_with_an_existing_topic_are_rejected() -> None:
     )
     assert set(problems) == {"topic_name", "topic_encryption_key"}
     assert all("leave it unset when topic is given" in a for a in problems.values())
+    assert {a.code for a in problems.values()} == {OptionCode.SNS_TOPIC_OPTIONS_WITH_GIVEN_TOPIC}
 
 
 def test_content_based_deduplication_needs_a_fifo_topic() -> None:
     problems = problems_of(lambda s: TopicFanout(s, "F", content_based_deduplication=True))
     assert "FIFO-only" in problems["content_based_deduplication"]
+    assert problems["content_based_deduplication"].code == (
+        OptionCode.SNS_CONTENT_DEDUPLICATION_FIFO_ONLY
+    )
 
 
 @pytest.mark.parametrize(("fifo", "name"), [(True, "orders"), (False, "orders.fifo")])
 def test_topic_name_suffix_must_match_the_type(fifo: bool, name: str) -> None:
-    problems = problems_of(lambda s: TopicFanout(s, "F", fifo=fifo, topic_name=name))
-    assert "'.fifo'" in problems["topic_name"]
+    stack = new_stack()
+    with pytest.raises(ConstructOptionError) as caught:
+        TopicFanout(stack, "F", fifo=fifo, topic_name=name)
+    suffix = caught.value.problems[0]
+    assert (suffix.option, suffix.code) == ("topic_name", OptionCode.SNS_TOPIC_NAME_FIFO_SUFFIX)
+    assert "'.fifo'" in suffix.allowed
 
 
 def test_subscription_dlq_must_match_the_topic_type_and_be_enabled() -> None:
@@ -333,6 +351,10 @@ def test_subscription_dlq_must_match_the_topic_type_and_be_enabled() -> None:
     )
     assert "must be True" in problems["subscription_dead_letter_queue_enabled"]
     assert "standard queue" in problems["subscription_dead_letter_queue"]
+    assert problems["subscription_dead_letter_queue_enabled"].code == (
+        OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED
+    )
+    assert problems["subscription_dead_letter_queue"].code == OptionCode.SNS_QUEUE_TYPE_MISMATCH
 
 
 def test_subscription_dlq_on_aws_managed_key_is_rejected() -> None:
@@ -346,6 +368,9 @@ def test_subscription_dlq_on_aws_managed_key_is_rejected() -> None:
         )
     )
     assert "alias/aws/sqs" in problems["subscription_dead_letter_queue"]
+    assert problems["subscription_dead_letter_queue"].code == (
+        OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
+    )
 
 
 def test_subscription_dlq_with_customer_key_lets_sns_in() -> None:
@@ -376,6 +401,7 @@ def test_a_subscription_id_of_the_fanouts_own_children_is_rejected(own_id: str) 
 
     allowed = problems_of(build)["queues[0].id"]
     assert "not one of the ids of its own children (Topic, TopicKey, " in allowed
+    assert allowed.code == OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE
 
 
 @pytest.mark.parametrize("name", ["has space", "a" * 257, "", "bad.name"])
@@ -383,6 +409,7 @@ def test_a_topic_name_sns_would_refuse_is_rejected(name: str) -> None:
     """Found by the property tests: such names reached the template."""
     allowed = problems_of(lambda s: TopicFanout(s, "F", topic_name=name))["topic_name"]
     assert "must be 1 to 256 letters, digits, '-' and '_'" in allowed
+    assert allowed.code == OptionCode.SNS_TOPIC_NAME_INVALID
 
 
 # --- issue 13: one queue type, the construct's alarms, the created DLQ's options ---
@@ -425,6 +452,27 @@ def test_subscription_dlq_options_are_refused_where_they_cannot_apply() -> None:
     )
     assert "FIFO" in problems["subscription_dead_letter_queue_options.fifo"]
     assert "alias/aws/sqs" in problems["subscription_dead_letter_queue_options.encryption"]
+    assert {option: p.code for option, p in problems.items()} == {
+        "subscription_dead_letter_queue_options.fifo": OptionCode.SNS_QUEUE_TYPE_MISMATCH,
+        "subscription_dead_letter_queue_options.encryption": (
+            OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
+        ),
+    }
+    given = problems_of(
+        lambda s: TopicFanout(
+            s,
+            "Fanout",
+            subscription_dead_letter_queue=SecureQueue(s, "D"),
+            subscription_dead_letter_queue_options=SecureQueueOptions(),
+        )
+    )
+    assert (
+        "leave it unset when subscription_dead_letter_queue is given"
+        in (given["subscription_dead_letter_queue_options"])
+    )
+    assert given["subscription_dead_letter_queue_options"].code == (
+        OptionCode.SNS_SUBSCRIPTION_DLQ_OPTIONS_WITH_GIVEN_DLQ
+    )
     disabled = problems_of(
         lambda s: TopicFanout(
             s,
