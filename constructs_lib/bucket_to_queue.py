@@ -319,7 +319,7 @@ class BucketToQueue(Construct):
             )
             self._notify_created_bucket(prefix, suffix)
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The target queue (`PatternDashboard`); S3 notifications have no DLQ."""
         return delivery_view(
             "BucketToQueue",

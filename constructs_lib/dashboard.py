@@ -1,16 +1,20 @@
-"""`PatternDashboard`: one CloudWatch dashboard for the library's patterns.
+"""`PatternDashboard`: one CloudWatch dashboard for the library's patterns and yours.
 
-Each pattern describes itself as a `_monitoring.PatternView`; this module lays
-the views out, one section per pattern, and checks what CloudWatch refuses
-(more than 500 widgets, an alarm status widget without alarms or with more
-than 100, a name CloudWatch does not take, a period finer than the metrics).
+Each pattern describes itself with ``dashboard_view(period)``, a `PatternView`
+(the `SupportsDashboardView` protocol: every pattern of the library has it,
+and any construct of yours can); this module lays the views out, one section
+per pattern, and checks what CloudWatch refuses (more than 500 widgets, an
+alarm status widget without alarms or with more than 100, a name CloudWatch
+does not take, a period finer than the metrics). `Graph`, `QueueView`,
+`DeadLetterView` and `queue_view` build a view.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Duration, Token
@@ -26,7 +30,7 @@ from constructs_lib._monitoring import (
     Graph,
     PatternView,
     QueueView,
-    ViewedPattern,
+    SupportsDashboardView,
     queue_view,
 )
 from constructs_lib._queues import QueueRef, QueueTarget
@@ -45,15 +49,27 @@ from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
-__all__ = ["DashboardPattern", "PatternDashboard", "PatternDashboardOptions"]
+__all__ = [
+    "DashboardPattern",
+    "DeadLetterView",
+    "Graph",
+    "PatternDashboard",
+    "PatternDashboardOptions",
+    "PatternView",
+    "QueueView",
+    "SupportsDashboardView",
+    "queue_view",
+]
 
-#: What a dashboard draws: a queue, or any pattern of the library.
-DashboardPattern = QueueTarget | ViewedPattern
+#: What a dashboard draws: a queue, or anything with ``dashboard_view`` (every
+#: pattern of the library, and your own constructs).
+DashboardPattern = QueueTarget | SupportsDashboardView
 
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _PATTERNS = (
     "SecureQueue, sqs.IQueue, TopicFanout, EventRuleToQueue, ScheduleToQueue, "
-    "BucketToQueue, LambdaQueueConsumer or QueueWorkerFleet"
+    "BucketToQueue, LambdaQueueConsumer, QueueWorkerFleet or a construct with "
+    "dashboard_view(period) (SupportsDashboardView)"
 )
 #: The dashboard grid is 24 units wide.
 _FULL_WIDTH = 24
@@ -133,7 +149,9 @@ class PatternDashboard(Construct):
         PatternDashboard(self, "Operations", patterns=[orders_fanout, billing_consumer])
 
     :param patterns: what to draw, in order: SecureQueues, ``sqs.IQueue``\\ s,
-        and the producers and consumers of this library; more with `add_pattern`.
+        the producers and consumers of this library, and any construct of
+        yours with ``dashboard_view(period)`` (`SupportsDashboardView`); more
+        with `add_pattern`.
     :param dashboard_name: default none (CloudFormation generates one).
         Dashboards are global to the account: a fixed name deployed from two
         Regions or stacks is one dashboard.
@@ -219,7 +237,7 @@ class PatternDashboard(Construct):
         views: list[PatternView] = []
         for i, pattern in enumerate(patterns):
             name = option if option == "pattern" else f"{option}[{i}]"
-            view_of = getattr(pattern, "_dashboard_view", None)
+            view_of = _view_of(pattern)
             if _known(pattern, [*self.patterns, *patterns[:i]]):
                 v.fail(
                     name,
@@ -377,6 +395,23 @@ def _graph_widget(graph: Graph, width: int) -> cloudwatch.GraphWidget:
         width=width,
         height=_GRAPH_HEIGHT,
     )
+
+
+def _view_of(pattern: object) -> Callable[[Duration], PatternView] | None:
+    """``pattern.dashboard_view``; the private ``_dashboard_view`` of issue 13's
+    protocol still works, with a warning; None for anything else."""
+    if isinstance(pattern, SupportsDashboardView):
+        return pattern.dashboard_view
+    old = getattr(pattern, "_dashboard_view", None)
+    if old is None:
+        return None
+    warnings.warn(
+        f"{type(pattern).__name__}._dashboard_view is deprecated and will be removed: "
+        "name it dashboard_view (constructs_lib.dashboard.SupportsDashboardView)",
+        DeprecationWarning,
+        stacklevel=5,  # the user's PatternDashboard(...) or add_pattern(...)
+    )
+    return old  # type: ignore[no-any-return]
 
 
 def _is_queue(value: object) -> bool:

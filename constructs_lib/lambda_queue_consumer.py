@@ -401,7 +401,7 @@ class LambdaQueueConsumer(Construct):
 
     # --- the dashboard (PatternDashboard) -------------------------------------
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The consumed queue, the function and the mapping's own counts."""
         return PatternView(
             kind="LambdaQueueConsumer",

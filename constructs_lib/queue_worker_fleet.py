@@ -482,7 +482,7 @@ class QueueWorkerFleet(Construct):
 
     # --- the dashboard (PatternDashboard) -------------------------------------
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The consumed queue, the group's capacity and its backlog per instance."""
         return PatternView(
             kind="QueueWorkerFleet",

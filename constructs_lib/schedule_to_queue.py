@@ -174,7 +174,7 @@ class ScheduleToQueue(Construct):
         """The alarms this construct created: its created target DLQ's."""
         return self._dead_letter.alarms
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The target queue and the target DLQ (`PatternDashboard`)."""
         return delivery_view(
             "ScheduleToQueue",

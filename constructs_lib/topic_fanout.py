@@ -204,7 +204,7 @@ class TopicFanout(Construct):
         """The alarms this construct created: its created subscription DLQ's."""
         return self._dead_letter.alarms
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The subscribed queues and the subscription DLQ (`PatternDashboard`)."""
         return PatternView(
             kind="TopicFanout",

@@ -30,11 +30,11 @@ def test_an_old_name_warns_and_gives_the_new_one(
 
 def test_a_name_that_never_existed_is_still_an_attribute_error() -> None:
     module_getattr = aliases("pkg.mod", {"Old": "constructs_lib.defaults:ASSET_EXCLUDES"})
-    with pytest.raises(AttributeError, match="'pkg.mod' has no attribute 'Nothing'"):
+    with pytest.raises(AttributeError, match=r"'pkg\.mod' has no attribute 'Nothing'"):
         module_getattr("Nothing")
 
 
 def test_a_renamed_module_resolves_to_the_module() -> None:
     module_getattr = aliases("pkg", {"old_defaults": "constructs_lib.defaults"})
-    with pytest.warns(DeprecationWarning, match="pkg.old_defaults is deprecated"):
+    with pytest.warns(DeprecationWarning, match=r"pkg\.old_defaults is deprecated"):
         assert module_getattr("old_defaults") is importlib.import_module("constructs_lib.defaults")

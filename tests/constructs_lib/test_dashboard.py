@@ -17,8 +17,10 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Template
+from constructs import Construct
 
 from constructs_lib import (
+    BucketToQueue,
     ConstructOptionError,
     EventRuleToQueue,
     FanoutQueue,
@@ -33,7 +35,15 @@ from constructs_lib import (
     defaults,
 )
 from constructs_lib._metrics import MAPPING_EVENT_COUNTS, TIME_TO_DRAIN_EXPRESSION
-from constructs_lib.dashboard import PatternDashboardOptions, alarm_status_widgets
+from constructs_lib.dashboard import (
+    DeadLetterView,
+    Graph,
+    PatternDashboardOptions,
+    PatternView,
+    SupportsDashboardView,
+    alarm_status_widgets,
+    queue_view,
+)
 from constructs_lib.metric_math import evaluate_expression
 from constructs_lib.scaling import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
@@ -470,8 +480,9 @@ def test_what_is_no_pattern_and_a_pattern_twice_are_refused() -> None:
     assert problems(lambda: PatternDashboard(stack, "Ops", patterns=[jobs, topic, jobs])) == [
         (
             "patterns[1]='Test/Bus': must be a SecureQueue, sqs.IQueue, TopicFanout, "
-            "EventRuleToQueue, ScheduleToQueue, BucketToQueue, LambdaQueueConsumer or "
-            "QueueWorkerFleet",
+            "EventRuleToQueue, ScheduleToQueue, BucketToQueue, LambdaQueueConsumer, "
+            "QueueWorkerFleet or a construct with dashboard_view(period) "
+            "(SupportsDashboardView)",
             OptionCode.DASHBOARD_NOT_A_PATTERN,
         ),
         (
@@ -533,3 +544,95 @@ def test_a_valid_name_is_the_dashboards() -> None:
     Template.from_stack(stack).has_resource_properties(
         "AWS::CloudWatch::Dashboard", {"DashboardName": "Jobs-ops_1"}
     )
+
+
+# --- your own constructs (SupportsDashboardView, issue 22) ------------------------------
+
+
+class RenderService(Construct):
+    """A user's own pattern: a queue, a metric of its own, an alarm."""
+
+    def __init__(self, scope: Construct, construct_id: str, queue: sqs.IQueue) -> None:
+        super().__init__(scope, construct_id)
+        self.queue = queue
+        self.render_time = cloudwatch.Metric(namespace="Renders", metric_name="RenderTime")
+        self.slow = self.render_time.create_alarm(
+            self, "Slow", threshold=2_000, evaluation_periods=5
+        )
+        self.periods: list[float] = []
+
+    def dashboard_view(self, period: Duration) -> PatternView:
+        self.periods.append(period.to_seconds())
+        return PatternView(
+            kind="RenderService",
+            path=self.node.path,
+            description="Renders what arrives.",
+            queues=[queue_view(self.queue, "consumed queue")],
+            dead_letter_queues=[DeadLetterView("render DLQ", self.queue)],
+            graphs=[
+                Graph(
+                    "Render time",
+                    [self.render_time.with_(period=period, statistic="p90")],
+                    [cloudwatch.HorizontalAnnotation(value=2_000, label="slow")],
+                    "ms",
+                )
+            ],
+            alarms=[self.slow],
+        )
+
+
+class OldStyleService(Construct):
+    """Written for the private protocol of issue 13."""
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        return PatternView(kind="OldStyle", path=self.node.path, description="Still drawn.")
+
+
+def test_a_construct_of_your_own_is_drawn_like_the_librarys_patterns() -> None:
+    stack = new_stack()
+    jobs = sqs.Queue(stack, "Jobs")
+    service = RenderService(stack, "Renders", jobs)
+    assert isinstance(service, SupportsDashboardView)
+    PatternDashboard(stack, "Ops", patterns=[service], period=Duration.minutes(5))
+    widgets = widgets_of(stack)
+    assert service.periods == [300]  # the dashboard's period, given to the view
+    assert widgets[0]["properties"]["markdown"] == (
+        "### RenderService `Test/Renders`\n\nRenders what arrives."
+    )
+    assert titled(widgets, "Consumed queue Jobs: depth")
+    dlq = titled(widgets, "Undelivered messages: dead-letter queue depth")
+    assert dlq["properties"]["metrics"][0][-1]["label"] == "render DLQ"
+    graph = titled(widgets, "Render time")["properties"]
+    assert graph["metrics"] == [["Renders", "RenderTime", {"stat": "p90"}]]
+    assert graph["yAxis"]["left"]["label"] == "ms"
+    assert graph["annotations"]["horizontal"] == [{"value": 2000, "label": "slow", "yAxis": "left"}]
+    (status,) = [w for w in widgets if w["type"] == "alarm"]
+    assert status["properties"]["title"] == "Alarms: Test/Renders"
+    assert len(status["properties"]["alarms"]) == 1
+
+
+def test_every_pattern_of_the_library_supports_the_dashboard_view() -> None:
+    for pattern in (
+        TopicFanout,
+        EventRuleToQueue,
+        ScheduleToQueue,
+        BucketToQueue,
+        LambdaQueueConsumer,
+        QueueWorkerFleet,
+    ):
+        assert callable(getattr(pattern, "dashboard_view", None)), pattern
+        assert not hasattr(pattern, "_dashboard_view"), pattern
+
+
+def test_the_private_method_of_issue_13_still_draws_with_a_warning() -> None:
+    stack = new_stack()
+    old = OldStyleService(stack, "Old")
+    assert not isinstance(old, SupportsDashboardView)
+    with pytest.warns(DeprecationWarning, match=r"OldStyleService._dashboard_view is deprecated"):
+        PatternDashboard(stack, "Ops", patterns=[old])
+    assert widgets_of(stack)[0]["properties"]["markdown"].startswith("### OldStyle `Test/Old`")
+
+
+def test_a_view_keeps_what_it_was_given_as_tuples() -> None:
+    view = PatternView(kind="K", path="P", description="D", graphs=[Graph("G", [])])
+    assert view.graphs == (Graph("G", ()),) and isinstance(view.queues, tuple)
