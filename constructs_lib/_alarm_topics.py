@@ -49,6 +49,7 @@ from constructs import Construct
 from constructs_lib import _aws
 from constructs_lib._tree import is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, raise_problems
+from constructs_lib.acknowledgments import skip_checkov
 from constructs_lib.errors import OptionProblem
 from constructs_lib.option_codes import OptionCode
 
@@ -304,14 +305,8 @@ def _concrete_role(scope: Construct) -> str:
 
 
 def _skip_checkov_wildcard_principal(key: kms.IKey | None) -> None:
-    resource = key.node.default_child if key is not None else None
-    if not isinstance(resource, CfnResource):
-        return
-    if resource.get_metadata("checkov") is not None:
-        return  # added once per key
-    resource.add_metadata(
-        "checkov", {"skip": [{"id": "CKV_AWS_33", "comment": _WILDCARD_PRINCIPAL_REASON}]}
-    )
+    if key is not None and isinstance(key.node.default_child, CfnResource):
+        skip_checkov(key, {"CKV_AWS_33": _WILDCARD_PRINCIPAL_REASON})
 
 
 def _uses_aws_managed_key(key: kms.IKey | None) -> bool:

@@ -30,6 +30,7 @@ from constructs_lib._queues import QueueRef, QueueTarget
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from
+from constructs_lib.acknowledgments import skip_checkov
 from constructs_lib.errors import OptionProblem
 from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
@@ -409,16 +410,11 @@ class BucketToQueue(Construct):
         )
         # cdk-nag's S1 already exempts a log target bucket; checkov's CKV_AWS_18
         # does not, so the template says why for checkov and anyone reading it.
-        cast(s3.CfnBucket, logs.node.default_child).add_metadata(
-            "checkov",
+        skip_checkov(
+            logs,
             {
-                "skip": [
-                    {
-                        "id": "CKV_AWS_18",
-                        "comment": "This is the access-log target bucket; logging it "
-                        "would need another log bucket, which would need one in turn.",
-                    }
-                ]
+                "CKV_AWS_18": "This is the access-log target bucket; logging it "
+                "would need another log bucket, which would need one in turn."
             },
         )
         return logs

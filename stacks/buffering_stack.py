@@ -21,7 +21,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import AlarmTopic, PatternDashboard, QueueWorkerFleet, SecureQueue
-from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
+from constructs_lib.acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import HANDLERS_DIR
 
 

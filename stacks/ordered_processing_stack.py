@@ -30,7 +30,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from constructs_lib import LambdaQueueConsumer, PatternDashboard, SecureQueue, defaults
-from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
+from constructs_lib.acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import HANDLERS_DIR
 
 #: Must equal the aws-lambda-powertools pin in constraints.txt (a test checks).
