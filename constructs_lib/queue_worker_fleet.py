@@ -47,6 +47,7 @@ from constructs_lib._validation import (
     options_from,
     seconds_of,
 )
+from constructs_lib._worker_endpoints import WORKER_VPC_ENDPOINTS, worker_vpc_endpoints
 from constructs_lib._worker_scaling import (
     ArrivalsAndBacklogPolicies,
     ArrivalsAndBacklogScaling,
@@ -82,6 +83,7 @@ __all__ = [
     "BACKLOG_PER_INSTANCE_EXPRESSION",
     "DRAIN_HOOK_NAME",
     "SCALE_FROM_ZERO_EXPRESSION",
+    "WORKER_VPC_ENDPOINTS",
     "QueueWorkerFleet",
     "QueueWorkerFleetOptions",
     "WorkerScaling",
@@ -147,6 +149,7 @@ class QueueWorkerFleetOptions:
     worker_batch_size: int = defaults.WORKER_RECEIVE_BATCH_SIZE
     worker_concurrency: int = defaults.WORKER_CONCURRENCY
     heartbeat_visibility: Duration = defaults.WORKER_HEARTBEAT_VISIBILITY
+    vpc_endpoints: bool = False
 
     @property
     def latency_seconds(self) -> float:
@@ -398,6 +401,15 @@ class QueueWorkerFleet(Construct):
     :param worker_batch_size: messages per receive; default 10; 1..10.
     :param worker_concurrency: handler threads per instance; default 10.
     :param heartbeat_visibility: default ``defaults.WORKER_HEARTBEAT_VISIBILITY`` (60 s).
+    :param vpc_endpoints: default False. True gives ``vpc`` the endpoints the
+        workers need where their subnets have no internet route
+        (`WORKER_VPC_ENDPOINTS`, each with its reason): the S3 gateway
+        endpoint ``S3`` (code assets, Amazon Linux's package repositories)
+        and the interface endpoints ``SqsEndpoint`` and ``AutoScalingEndpoint``
+        (private DNS, open to the workers' security group only). They are the
+        VPC's children, shared by every fleet in it: one the VPC already has
+        is reused. The group waits for them (DependsOn), so no instance boots
+        before it can reach its code.
     :param notifications_topic: Auto Scaling launch/terminate notifications;
         default none. An encrypted topic of this app gets a key-policy statement
         for Auto Scaling's service-linked role (by ``aws:PrincipalArn``, see
@@ -413,7 +425,7 @@ class QueueWorkerFleet(Construct):
     ``drain_policy``, ``scaling``, ``backlog_target``,
     ``backlog_scaling_policy`` or ``queue_depth_scaling``,
     ``scale_from_zero_alarm``, ``message_age_alarm``,
-    ``message_age_datapoints``, ``alarms``.
+    ``message_age_datapoints``, ``vpc_endpoints``, ``alarms``.
     """
 
     def __init__(
@@ -443,6 +455,7 @@ class QueueWorkerFleet(Construct):
         worker_batch_size: int = defaults.WORKER_RECEIVE_BATCH_SIZE,
         worker_concurrency: int = defaults.WORKER_CONCURRENCY,
         heartbeat_visibility: Duration = defaults.WORKER_HEARTBEAT_VISIBILITY,
+        vpc_endpoints: bool = False,
         notifications_topic: sns.ITopic | None = None,
         alarm_topic: sns.ITopic | None = None,
     ) -> None:
@@ -471,6 +484,8 @@ class QueueWorkerFleet(Construct):
         self.drain_policy: iam.Policy = self._drain_policy()
         self._bind_scaling(options)
         self._scale_out_alarms(options, source.facts, alarm_topic)
+        #: the VPC endpoints the workers use (``vpc_endpoints=True``), else empty
+        self.vpc_endpoints: list[ec2.IVpcEndpoint] = self._vpc_endpoints(vpc, options)
 
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
@@ -595,6 +610,17 @@ class QueueWorkerFleet(Construct):
             ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to SQS, S3 and Auto Scaling"
         )
         return group
+
+    def _vpc_endpoints(
+        self, vpc: ec2.IVpc, options: QueueWorkerFleetOptions
+    ) -> list[ec2.IVpcEndpoint]:
+        if not options.vpc_endpoints:
+            return []
+        endpoints = worker_vpc_endpoints(vpc, self.security_group)
+        # Without this CloudFormation may start instances before the endpoints
+        # exist: their user data cannot fetch the code, and fails for good.
+        self.auto_scaling_group.node.add_dependency(*endpoints)
+        return endpoints
 
     def _instance_role(self) -> iam.Role:
         role = iam.Role(

@@ -27,6 +27,7 @@ from constructs_lib.queue_worker_fleet import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
     DRAIN_HOOK_NAME,
     SCALE_FROM_ZERO_EXPRESSION,
+    WORKER_VPC_ENDPOINTS,
     QueueWorkerFleetOptions,
 )
 from constructs_lib.runtime import worker_settings as settings_module
@@ -896,3 +897,114 @@ def test_the_settings_contract_is_the_source_of_the_worker_defaults() -> None:
         settings_module.WorkerSettings.heartbeat_visibility_seconds
     )
     assert settings_module.WorkerSettings.concurrency == defaults.WORKER_CONCURRENCY
+
+
+# --- VPC endpoints for isolated subnets (issue 22) -------------------------------------
+
+
+def endpoint_services(template: dict[str, Any]) -> dict[str, str]:
+    """Logical id -> the service an AWS::EC2::VPCEndpoint names (its last part)."""
+    found = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::EC2::VPCEndpoint":
+            name = resource["Properties"]["ServiceName"]
+            found[logical_id] = name if isinstance(name, str) else name["Fn::Join"][1][-1]
+    return found
+
+
+def test_no_endpoints_unless_asked() -> None:
+    stack, fleet = build()
+    assert fleet.vpc_endpoints == []
+    assert endpoint_services(Template.from_stack(stack).to_json()) == {}
+
+
+def test_vpc_endpoints_give_isolated_workers_what_they_call() -> None:
+    stack, fleet = build(vpc_endpoints=True)
+    template = Template.from_stack(stack).to_json()
+    services = endpoint_services(template)
+    assert sorted(s.rsplit(".", 1)[-1] for s in services.values()) == [
+        "autoscaling",
+        "s3",
+        "sqs",
+    ]
+    assert (
+        [e.node.id for e in fleet.vpc_endpoints]
+        == [e.construct_id for e in WORKER_VPC_ENDPOINTS]
+        == ["S3", "SqsEndpoint", "AutoScalingEndpoint"]
+    )
+    assert all(e.node.scope is fleet.node.scope.node.find_child("Vpc") for e in fleet.vpc_endpoints)
+    resources = template["Resources"]
+    workers_sg = stack.get_logical_id(fleet.security_group.node.default_child)
+    for logical_id, service in services.items():
+        props = resources[logical_id]["Properties"]
+        if service.endswith(".s3"):
+            assert props["VpcEndpointType"] == "Gateway"
+            continue
+        assert props["VpcEndpointType"] == "Interface" and props["PrivateDnsEnabled"] is True
+        (group_ref,) = props["SecurityGroupIds"]
+        group_id = group_ref["Fn::GetAtt"][0]
+        ingress = [
+            r["Properties"]
+            for r in resources.values()
+            if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+            and r["Properties"]["GroupId"] == {"Fn::GetAtt": [group_id, "GroupId"]}
+        ]
+        inline = resources[group_id]["Properties"].get("SecurityGroupIngress", [])
+        assert inline == [], "open=False: no rule for the VPC's CIDR"
+        assert [(i["FromPort"], i["SourceSecurityGroupId"]) for i in ingress] == [
+            (443, {"Fn::GetAtt": [workers_sg, "GroupId"]})
+        ]
+    group = stack.get_logical_id(fleet.auto_scaling_group.node.default_child)
+    depends_on = set(resources[group]["DependsOn"])
+    assert set(services) <= depends_on  # no instance boots before its code is reachable
+
+
+def test_two_fleets_in_one_vpc_share_the_endpoints_each_admitted() -> None:
+    stack, first = build(vpc_endpoints=True)
+    vpc = first.node.scope.node.find_child("Vpc")
+    second = QueueWorkerFleet(
+        stack, "More", queue=SecureQueue(stack, "MoreJobs"), vpc=vpc,
+        handler="jobs_handler:handle", vpc_endpoints=True,
+    )  # fmt: skip
+    assert [e.node.path for e in second.vpc_endpoints] == [e.node.path for e in first.vpc_endpoints]
+    template = Template.from_stack(stack).to_json()
+    assert len(endpoint_services(template)) == 3
+    sources = {
+        r["Properties"]["SourceSecurityGroupId"]["Fn::GetAtt"][0]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+    }
+    assert sources == {
+        stack.get_logical_id(f.security_group.node.default_child) for f in (first, second)
+    }
+
+
+def test_an_endpoint_the_vpc_has_under_another_id_is_reused() -> None:
+    """A second S3 gateway endpoint would fail the deployment (its routes exist)."""
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    vpc = ec2.Vpc(
+        stack, "Vpc", max_azs=2, nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+        gateway_endpoints={
+            "Storage": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)
+        },
+    )  # fmt: skip
+    sqs_endpoint = vpc.add_interface_endpoint(
+        "Queues", service=ec2.InterfaceVpcEndpointAwsService.SQS
+    )
+    fleet = QueueWorkerFleet(
+        stack, "Workers", queue=SecureQueue(stack, "Jobs"), vpc=vpc,
+        handler="jobs_handler:handle", vpc_endpoints=True,
+    )  # fmt: skip
+    assert [e.node.id for e in fleet.vpc_endpoints] == ["Storage", "Queues", "AutoScalingEndpoint"]
+    assert fleet.vpc_endpoints[1].node.path == sqs_endpoint.node.path
+    assert len(endpoint_services(Template.from_stack(stack).to_json())) == 3
+
+
+def test_every_endpoint_has_its_reason_in_the_readme() -> None:
+    readme = " ".join((REPO_ROOT / "README.md").read_text().split())
+    for endpoint in WORKER_VPC_ENDPOINTS:
+        assert endpoint.why and " ".join(endpoint.why.split()) in readme, endpoint.construct_id
