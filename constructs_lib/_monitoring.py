@@ -23,7 +23,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sqs as sqs
 
-from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._tree import id_of
 
 
@@ -121,7 +121,7 @@ class SupportsDashboardView(Protocol):
 
 
 def queue_view(
-    queue: QueueTarget | QueueRef, role: str, *, age_alarms: Sequence[cloudwatch.Alarm] = ()
+    queue: AnyQueue | QueueRef, role: str, *, age_alarms: Sequence[cloudwatch.Alarm] = ()
 ) -> QueueView:
     """The view of a queue: a SecureQueue's own alarms and DLQ, or what an
     ``sqs.Queue`` of this app says of its DLQ; ``age_alarms`` are the pattern's

@@ -21,7 +21,7 @@ from constructs import Construct
 
 from constructs_lib import _aws, defaults
 from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._queues import DeadLetterQueueRef, QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
 from constructs_lib._sources import (
     refuse_queue_location,
     reject_aws_managed_key,
@@ -122,7 +122,7 @@ class TargetDelivery:
     max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE
     retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS
     target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED
-    target_dead_letter_queue: QueueTarget | None = None
+    target_dead_letter_queue: AnyQueue | None = None
     target_dead_letter_queue_options: SecureQueueOptions | None = None
 
     def retry_problems(self) -> list[OptionProblem]:

@@ -26,7 +26,7 @@ from constructs import Construct, IDependable
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from
@@ -289,7 +289,7 @@ class BucketToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         bucket: s3.IBucket | None = None,
         event_types: Sequence[s3.EventType] | None = None,
         prefix: str | None = None,

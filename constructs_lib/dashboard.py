@@ -33,7 +33,7 @@ from constructs_lib._monitoring import (
     SupportsDashboardView,
     queue_view,
 )
-from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._tree import adopt
 from constructs_lib._validation import (
     OptionRules,
@@ -63,7 +63,7 @@ __all__ = [
 
 #: What a dashboard draws: a queue, or anything with ``dashboard_view`` (every
 #: pattern of the library, and your own constructs).
-DashboardPattern = QueueTarget | SupportsDashboardView
+DashboardPattern = AnyQueue | SupportsDashboardView
 
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _PATTERNS = (
@@ -300,7 +300,7 @@ def alarm_status_widgets(
     ]
 
 
-def _queue_pattern_view(queue: QueueTarget) -> PatternView:
+def _queue_pattern_view(queue: AnyQueue) -> PatternView:
     ref = QueueRef(queue)
     kind = "SecureQueue" if ref.secure_queue is not None else "Queue"
     return PatternView(

@@ -184,7 +184,7 @@ WORKER_RECEIVE_BATCH_SIZE = worker_settings.SQS_BATCH_LIMIT
 WORKER_CONCURRENCY = worker_settings.SQS_BATCH_LIMIT
 WORKER_HEARTBEAT_VISIBILITY = Duration.seconds(worker_settings.DEFAULT_HEARTBEAT_VISIBILITY_SECONDS)
 
-#: Queue-depth step scaling (``WorkerScaling.QUEUE_DEPTH_STEPS``) as
+#: Queue-depth step scaling (``FleetScalingPolicy.QUEUE_DEPTH_STEPS``) as
 #: (lower, upper, instances added) over visible messages: an empty queue
 #: removes one instance, from 100 adds one, from 500 adds three; between 1
 #: and 99 nothing changes.

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import QueueLocation, QueueRef, QueueTarget, differs
+from constructs_lib._queues import AnyQueue, QueueLocation, QueueRef, differs
 from constructs_lib._sources import (
     grant_service_key_use,
     refuse_queue_location,
@@ -164,7 +164,7 @@ class EventRuleToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         event_pattern: events.EventPattern,
         queue_encryption_key: kms.IKey | None = None,
         event_bus: events.IEventBus | None = None,
@@ -176,7 +176,7 @@ class EventRuleToQueue(Construct):
         max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE,
         retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS,
         target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED,
-        target_dead_letter_queue: QueueTarget | None = None,
+        target_dead_letter_queue: AnyQueue | None = None,
         target_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         delivery = options_from(TargetDelivery, locals())
@@ -209,7 +209,7 @@ class EventRuleToQueue(Construct):
             self._cross_account_role(target) if location.other_account else None
         )
         self.rule.add_target(
-            _QueueTarget(
+            _ScopedQueueRuleTarget(
                 target.queue,
                 message=message,
                 message_group_id=message_group_id,
@@ -281,7 +281,7 @@ class EventRuleToQueue(Construct):
 
     def _grant_dead_letter_key(self, dead_letter_queue: QueueRef | None) -> None:
         # aws-cdk's SqsQueue target leaves the DLQ's key out, so EventBridge
-        # could not dead-letter into it. No condition: see _QueueTarget.
+        # could not dead-letter into it. No condition: see _ScopedQueueRuleTarget.
         if dead_letter_queue is not None:
             grant_service_key_use(dead_letter_queue, iam.ServicePrincipal(_EVENTS), {})
 
@@ -395,7 +395,7 @@ class EventRuleToQueue(Construct):
 
 
 @jsii.implements(events.IRuleTarget)
-class _QueueTarget:
+class _ScopedQueueRuleTarget:
     """The rule's SQS target, with its statements scoped whatever the host app's flags.
 
     aws-cdk-lib's ``targets.SqsQueue`` lets ``events.amazonaws.com`` send to an

@@ -26,7 +26,7 @@ from constructs_lib._metrics import (
 )
 from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
@@ -342,7 +342,7 @@ class LambdaQueueConsumer(Construct):
         construct_id: str,
         *,
         function: lambda_.IFunction,
-        queue: QueueTarget,
+        queue: AnyQueue,
         batch_size: int = defaults.LAMBDA_BATCH_SIZE,
         max_batching_window: Duration | None = None,
         max_concurrency: int | None = None,

@@ -3,7 +3,7 @@
 The instances run the library's worker (`constructs_lib/runtime/worker.py`),
 shipped as an S3 asset and started by systemd (`_worker_user_data`); the
 group scales on the instances the work needs: what arrives and what waits
-(`_worker_scaling`; AWS's guide's backlog per instance stays selectable).
+(`_fleet_scaling_policies`; AWS's guide's backlog per instance stays selectable).
 The options are one `QueueWorkerFleetOptions`, whose rule table needs no Stack.
 """
 
@@ -13,6 +13,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aws_cdk import Annotations, ArnFormat, Duration, Stack
 from aws_cdk import aws_autoscaling as autoscaling
@@ -32,23 +33,7 @@ from constructs_lib._alarm_topics import (
 )
 from constructs_lib._alarms import notify
 from constructs_lib._deprecation import aliases
-from constructs_lib._instance_tags import check_instance_tag_keys
-from constructs_lib._metrics import QueueMetrics, desired_capacity, in_service_instances
-from constructs_lib._monitoring import Graph, PatternView, queue_view
-from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
-from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._queues import QueueRef, QueueTarget
-from constructs_lib._sources import refuse_queue_location
-from constructs_lib._tree import adopt, path_of
-from constructs_lib._validation import (
-    OptionRules,
-    OptionValidator,
-    number,
-    options_from,
-    seconds_of,
-)
-from constructs_lib._worker_endpoints import WORKER_VPC_ENDPOINTS, worker_vpc_endpoints
-from constructs_lib._worker_scaling import (
+from constructs_lib._fleet_scaling_policies import (
     ArrivalsAndBacklogPolicies,
     ArrivalsAndBacklogScaling,
     BacklogPerInstanceScaling,
@@ -59,6 +44,22 @@ from constructs_lib._worker_scaling import (
     message_age_scale_out,
     scale_from_zero,
 )
+from constructs_lib._instance_tags import check_instance_tag_keys
+from constructs_lib._metrics import QueueMetrics, desired_capacity, in_service_instances
+from constructs_lib._monitoring import Graph, PatternView, queue_view
+from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, QueueRef
+from constructs_lib._sources import refuse_queue_location
+from constructs_lib._tree import adopt, path_of
+from constructs_lib._validation import (
+    OptionRules,
+    OptionValidator,
+    number,
+    options_from,
+    seconds_of,
+)
+from constructs_lib._worker_endpoints import WORKER_VPC_ENDPOINTS, worker_vpc_endpoints
 from constructs_lib._worker_user_data import (
     INSTANCE_HANDLER_DIR,
     WORKER_CODE_DIR,
@@ -66,9 +67,7 @@ from constructs_lib._worker_user_data import (
     worker_user_data,
 )
 from constructs_lib.errors import OptionProblem
-from constructs_lib.option_codes import OptionCode
-from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
-from constructs_lib.scaling import (
+from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
@@ -76,6 +75,8 @@ from constructs_lib.scaling import (
     drain_seconds,
     instances_needed_per_instance_expression,
 )
+from constructs_lib.option_codes import OptionCode
+from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
@@ -84,19 +85,23 @@ __all__ = [
     "DRAIN_HOOK_NAME",
     "SCALE_FROM_ZERO_EXPRESSION",
     "WORKER_VPC_ENDPOINTS",
+    "FleetScalingPolicy",
     "QueueWorkerFleet",
     "QueueWorkerFleetOptions",
-    "WorkerScaling",
 ]
 
 #: The lifecycle hook's name; fixed because the instances' user data names it
 #: and a generated name would make the launch template depend on the group.
 DRAIN_HOOK_NAME = "queue-worker-drain"
 
-#: Names this module had, kept as deprecated aliases (CHANGELOG.md, issue 22).
+#: Names this module had, kept as deprecated aliases (CHANGELOG.md, issue 22):
+#: ``WorkerScaling`` chose the fleet's scaling policy, which its new name says.
 __getattr__ = aliases(
     __name__,
-    {"ASSET_EXCLUDES": "constructs_lib.defaults:ASSET_EXCLUDES"},
+    {
+        "ASSET_EXCLUDES": "constructs_lib.defaults:ASSET_EXCLUDES",
+        "WorkerScaling": "constructs_lib.queue_worker_fleet:FleetScalingPolicy",
+    },
 )
 
 #: Why a queue of another account or region is refused: the worker could poll it,
@@ -111,8 +116,10 @@ _BACKLOG_OPTIONS = ("acceptable_latency", "average_processing_time")
 _TRACKING_MODES = ("ARRIVALS_AND_BACKLOG", "BACKLOG_PER_INSTANCE")
 
 
-class WorkerScaling(enum.Enum):
-    """How the fleet follows the queue."""
+class FleetScalingPolicy(enum.Enum):
+    """Which scaling policy the fleet follows its queue with (``scaling=``); the
+    policies themselves are built by `constructs_lib._fleet_scaling_policies`,
+    their arithmetic is `constructs_lib.fleet_sizing`."""
 
     #: The default: the instances the work needs, from what arrives
     #: (``NumberOfMessagesSent`` x average processing time) and what waits
@@ -129,6 +136,10 @@ class WorkerScaling(enum.Enum):
     QUEUE_DEPTH_STEPS = "queue-depth-steps"
 
 
+if TYPE_CHECKING:
+    WorkerScaling = FleetScalingPolicy  # its name until issue 22 (deprecated)
+
+
 @dataclass(frozen=True)
 class QueueWorkerFleetOptions:
     """`QueueWorkerFleet`'s options but what it wires (queue, network, image,
@@ -138,7 +149,7 @@ class QueueWorkerFleetOptions:
     handler_code_path: str | None = None
     min_capacity: int = defaults.WORKER_MIN_CAPACITY
     max_capacity: int = defaults.WORKER_MAX_CAPACITY
-    scaling: WorkerScaling = WorkerScaling.ARRIVALS_AND_BACKLOG
+    scaling: FleetScalingPolicy = FleetScalingPolicy.ARRIVALS_AND_BACKLOG
     acceptable_latency: Duration | None = None
     average_processing_time: Duration | None = None
     queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None = None
@@ -171,10 +182,10 @@ class QueueWorkerFleetOptions:
     def scaling_mode(
         self,
     ) -> ArrivalsAndBacklogScaling | BacklogPerInstanceScaling | QueueDepthStepScaling:
-        if self.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG:
+        if self.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG:
             warmup = seconds_of(self.instance_warmup) or 0
             return ArrivalsAndBacklogScaling(self.latency_seconds, self.processing_seconds, warmup)
-        if self.scaling is WorkerScaling.BACKLOG_PER_INSTANCE:
+        if self.scaling is FleetScalingPolicy.BACKLOG_PER_INSTANCE:
             return BacklogPerInstanceScaling(self.backlog_target)
         return QueueDepthStepScaling(self.queue_depth_steps or default_queue_depth_steps())
 
@@ -353,7 +364,7 @@ class QueueWorkerFleet(Construct):
       ``message_age_datapoints`` minutes running: one more than a single
       poison message can hold the age there (AWS stops counting a
       standard-queue message at its third receive; FIFO counts it until the
-      DLQ), so one bad message adds no worker (`scaling.age_alarm_datapoints`).
+      DLQ), so one bad message adds no worker (`fleet_sizing.age_alarm_datapoints`).
 
     The queue's own alarms are the `SecureQueue`'s; ``alarm_topic`` receives
     the message-age alarm too.
@@ -381,7 +392,7 @@ class QueueWorkerFleet(Construct):
     :param machine_image: default the latest Amazon Linux 2023.
     :param min_capacity: default ``defaults.WORKER_MIN_CAPACITY`` (0).
     :param max_capacity: default ``defaults.WORKER_MAX_CAPACITY`` (10).
-    :param scaling: default ``WorkerScaling.ARRIVALS_AND_BACKLOG``.
+    :param scaling: default ``FleetScalingPolicy.ARRIVALS_AND_BACKLOG``.
     :param acceptable_latency: ``ARRIVALS_AND_BACKLOG`` and
         ``BACKLOG_PER_INSTANCE``: how long a message may wait; default
         ``defaults.WORKER_ACCEPTABLE_LATENCY`` (10 s).
@@ -433,7 +444,7 @@ class QueueWorkerFleet(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         vpc: ec2.IVpc,
         handler: str,
         handler_code_path: str | None = None,
@@ -442,7 +453,7 @@ class QueueWorkerFleet(Construct):
         machine_image: ec2.IMachineImage | None = None,
         min_capacity: int = defaults.WORKER_MIN_CAPACITY,
         max_capacity: int = defaults.WORKER_MAX_CAPACITY,
-        scaling: WorkerScaling = WorkerScaling.ARRIVALS_AND_BACKLOG,
+        scaling: FleetScalingPolicy = FleetScalingPolicy.ARRIVALS_AND_BACKLOG,
         acceptable_latency: Duration | None = None,
         average_processing_time: Duration | None = None,
         queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None = None,
@@ -467,7 +478,7 @@ class QueueWorkerFleet(Construct):
         self._validate(options, source, notifications_topic, alarm_topic)
         self.queue: sqs.IQueue = source.queue
         self.secure_queue: SecureQueue | None = source.secure_queue
-        self.scaling: WorkerScaling = scaling
+        self.scaling: FleetScalingPolicy = scaling
         self.min_capacity: int = min_capacity
         self.max_capacity: int = max_capacity
         self.security_group: ec2.SecurityGroup = self._security_group(vpc)
@@ -533,7 +544,7 @@ class QueueWorkerFleet(Construct):
 
     def _backlog_graph(self, period: Duration) -> Graph:
         group = self.auto_scaling_group.auto_scaling_group_name
-        if self.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG:
+        if self.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG:
             needed = cloudwatch.MathExpression(
                 expression=self._instances_needed_expression,
                 using_metrics={
@@ -561,7 +572,7 @@ class QueueWorkerFleet(Construct):
             label="Visible messages per in-service instance",
             period=period,
         )
-        if self.scaling is not WorkerScaling.BACKLOG_PER_INSTANCE:
+        if self.scaling is not FleetScalingPolicy.BACKLOG_PER_INSTANCE:
             return Graph(f"Backlog per instance (no target: {self.scaling.name})", (backlog,))
         target = cloudwatch.HorizontalAnnotation(
             value=self.backlog_target, label="target: acceptable latency / processing time"

@@ -17,7 +17,7 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._target_delivery import (
     SCHEDULER,
@@ -113,7 +113,7 @@ class ScheduleToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         schedule: scheduler.ScheduleExpression,
         payload: str | Mapping[str, object],
         message_group_id: str | None = None,
@@ -127,7 +127,7 @@ class ScheduleToQueue(Construct):
         max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE,
         retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS,
         target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED,
-        target_dead_letter_queue: QueueTarget | None = None,
+        target_dead_letter_queue: AnyQueue | None = None,
         target_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         delivery = options_from(TargetDelivery, locals())

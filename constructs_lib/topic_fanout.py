@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aws_cdk import ArnFormat, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -16,9 +17,10 @@ from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib._deprecation import aliases
 from constructs_lib._monitoring import PatternView, dead_letter_views, queue_view
 from constructs_lib._queue_facts import QueueFacts
-from constructs_lib._queues import DeadLetterQueueRef, QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
 from constructs_lib._sources import (
     grant_service_key_use,
     refuse_queue_location,
@@ -48,7 +50,7 @@ _DLQ_OPTIONS = "subscription_dead_letter_queue_options"
 
 
 @dataclass(frozen=True)
-class FanoutQueue:
+class FanoutSubscription:
     """One subscribed queue of a `TopicFanout`.
 
     :param id: construct id of the subscription (part of the contract: the
@@ -64,7 +66,7 @@ class FanoutQueue:
     """
 
     id: str
-    queue: QueueTarget
+    queue: AnyQueue
     filter_policy: Mapping[str, sns.SubscriptionFilter] | None = None
     filter_policy_with_message_body: Mapping[str, sns.FilterOrPolicy] | None = None
     raw_message_delivery: bool = defaults.RAW_MESSAGE_DELIVERY
@@ -80,7 +82,7 @@ class TopicFanout(Construct):
       ``topic_encryption_key`` is given, with a topic policy denying publishes
       made without TLS. Not created when ``topic`` is passed in: an existing
       topic keeps its owner's encryption and policy.
-    - one ``AWS::SNS::Subscription`` per `FanoutQueue`, under the id given,
+    - one ``AWS::SNS::Subscription`` per `FanoutSubscription`, under the id given,
       raw delivery on by default, with its filter policy;
     - a statement in each queue's policy allowing ``sqs:SendMessage`` to
       ``sns.amazonaws.com`` only from this topic (``aws:SourceArn``), and, for
@@ -104,12 +106,12 @@ class TopicFanout(Construct):
         orders = TopicFanout(
             self, "Orders",
             queues=[
-                FanoutQueue(
+                FanoutSubscription(
                     id="Billing", queue=billing,
                     filter_policy={"type": sns.SubscriptionFilter.string_filter(
                         allowlist=["order_placed"])},
                 ),
-                FanoutQueue(id="Analytics", queue=analytics),
+                FanoutSubscription(id="Analytics", queue=analytics),
             ],
         )
         orders.topic.grant_publish(order_service_role)
@@ -141,7 +143,7 @@ class TopicFanout(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queues: Sequence[FanoutQueue] = (),
+        queues: Sequence[FanoutSubscription] = (),
         topic: sns.ITopic | None = None,
         fifo: bool = False,
         topic_name: str | None = None,
@@ -150,7 +152,7 @@ class TopicFanout(Construct):
         subscription_dead_letter_queue_enabled: bool = (
             defaults.SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED
         ),
-        subscription_dead_letter_queue: QueueTarget | None = None,
+        subscription_dead_letter_queue: AnyQueue | None = None,
         subscription_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -218,7 +220,7 @@ class TopicFanout(Construct):
             alarms=tuple(self.alarms),
         )
 
-    def add_queue(self, spec: FanoutQueue) -> sns.Subscription:
+    def add_queue(self, spec: FanoutSubscription) -> sns.Subscription:
         """Subscribes one more queue; raises ConstructOptionError if it cannot be."""
         v = OptionValidator(self)
         self._check_specs(v, [spec], "spec")
@@ -268,7 +270,7 @@ class TopicFanout(Construct):
         )
         warn_if_policy_unmanaged(self, dead_letter_queue, _SNS)
 
-    def _subscribe(self, spec: FanoutQueue) -> sns.Subscription:
+    def _subscribe(self, spec: FanoutSubscription) -> sns.Subscription:
         target = QueueRef(spec.queue)
         queue = target.queue
         # The statements are written here rather than by aws-cdk-lib's
@@ -377,7 +379,7 @@ class TopicFanout(Construct):
             reject_aws_managed_key_option(v, _DLQ_OPTIONS, options, _SNS)
 
     def _check_specs(
-        self, v: OptionRules, specs: Sequence[FanoutQueue], option_name: str = "queues"
+        self, v: OptionRules, specs: Sequence[FanoutSubscription], option_name: str = "queues"
     ) -> None:
         seen: set[str] = set()
         for i, spec in enumerate(specs):
@@ -512,4 +514,10 @@ def _subscription_region(topic: sns.ITopic, queue: sqs.IQueue) -> str | None:
     return region
 
 
-__all__ = ["FanoutQueue", "TopicFanout"]
+__all__ = ["FanoutSubscription", "TopicFanout"]
+
+#: ``FanoutQueue``, its name until issue 22 (it is a subscription, not a queue):
+#: a deprecated alias.
+if TYPE_CHECKING:
+    FanoutQueue = FanoutSubscription
+__getattr__ = aliases(__name__, {"FanoutQueue": "constructs_lib.topic_fanout:FanoutSubscription"})

@@ -375,7 +375,7 @@ def desired_capacity_of(deployment: LocalDeployment) -> int:
 def backlog_scales_out(deployment: LocalDeployment) -> None:
     import math
 
-    from constructs_lib.scaling import drain_seconds, instances_needed
+    from constructs_lib.fleet_sizing import drain_seconds, instances_needed
 
     strict = strict_of(deployment)
     sqs = deployment.account.client("sqs")

@@ -19,7 +19,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import (
     ConstructOptionError,
     EventRuleToQueue,
-    FanoutQueue,
+    FanoutSubscription,
     LambdaQueueConsumer,
     OptionCode,
     QueueWorkerFleet,
@@ -35,7 +35,7 @@ FOREIGN = {"other-account": OTHER_ACCOUNT, "other-region": OTHER_REGION}
 
 
 def _fanout(stack: Stack, queue: sqs.IQueue) -> None:
-    TopicFanout(stack, "Fanout", queues=[FanoutQueue(id="Sub", queue=queue)])
+    TopicFanout(stack, "Fanout", queues=[FanoutSubscription(id="Sub", queue=queue)])
 
 
 def _rule(stack: Stack, queue: sqs.IQueue) -> None:

@@ -23,7 +23,8 @@ from constructs_lib import (
     BucketToQueue,
     ConstructOptionError,
     EventRuleToQueue,
-    FanoutQueue,
+    FanoutSubscription,
+    FleetScalingPolicy,
     LambdaQueueConsumer,
     OptionCode,
     PatternDashboard,
@@ -31,7 +32,6 @@ from constructs_lib import (
     ScheduleToQueue,
     SecureQueue,
     TopicFanout,
-    WorkerScaling,
     defaults,
 )
 from constructs_lib._metrics import MAPPING_EVENT_COUNTS, TIME_TO_DRAIN_EXPRESSION
@@ -44,11 +44,11 @@ from constructs_lib.dashboard import (
     alarm_status_widgets,
     queue_view,
 )
-from constructs_lib.metric_math import evaluate_expression
-from constructs_lib.scaling import (
+from constructs_lib.fleet_sizing import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
     instances_needed_per_instance_expression,
 )
+from constructs_lib.metric_math import evaluate_expression
 from tests.conftest import ACCOUNT, REGION, new_stack
 
 Widget = dict[str, Any]
@@ -339,7 +339,7 @@ def test_fleet_capacity_and_backlog_against_target() -> None:
 
 def test_fleet_backlog_per_instance_against_its_target() -> None:
     _, _, widgets = fleet_widgets(
-        scaling=WorkerScaling.BACKLOG_PER_INSTANCE,
+        scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE,
         acceptable_latency=Duration.seconds(30),
         average_processing_time=Duration.millis(250),
     )
@@ -362,7 +362,7 @@ def test_fleet_age_graph_shows_its_scale_out_threshold_beside_the_queues_alarm()
 
 def test_fleet_with_queue_depth_steps_has_no_backlog_target() -> None:
     _, _, widgets = fleet_widgets(
-        scaling=WorkerScaling.QUEUE_DEPTH_STEPS,
+        scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS,
         queue_depth_steps=[
             autoscaling.ScalingInterval(upper=0, change=-1),
             autoscaling.ScalingInterval(lower=100, change=1),
@@ -382,8 +382,8 @@ def test_fanout_draws_each_subscribed_queue_and_the_subscription_dlq() -> None:
         stack,
         "Orders",
         queues=[
-            FanoutQueue(id="Billing", queue=billing),
-            FanoutQueue(id="Shipping", queue=shipping),
+            FanoutSubscription(id="Billing", queue=billing),
+            FanoutSubscription(id="Shipping", queue=shipping),
         ],
     )
     PatternDashboard(stack, "Ops", patterns=[fanout])

@@ -17,11 +17,18 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import (
     ConstructOptionError,
+    FleetScalingPolicy,
     OptionCode,
     QueueWorkerFleet,
     SecureQueue,
-    WorkerScaling,
     defaults,
+)
+from constructs_lib.fleet_sizing import (
+    idle_expression,
+    instances_needed_per_instance_expression,
+    poison_message_scale_out,
+    set_capacity_from_zero_expression,
+    set_capacity_in_expression,
 )
 from constructs_lib.queue_worker_fleet import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
@@ -31,13 +38,6 @@ from constructs_lib.queue_worker_fleet import (
     QueueWorkerFleetOptions,
 )
 from constructs_lib.runtime import worker_settings as settings_module
-from constructs_lib.scaling import (
-    idle_expression,
-    instances_needed_per_instance_expression,
-    poison_message_scale_out,
-    set_capacity_from_zero_expression,
-    set_capacity_in_expression,
-)
 from tests.conftest import NO_CDK_NAG, REPO_ROOT, new_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
@@ -223,7 +223,7 @@ def test_default_target_tracking_on_the_instances_the_work_needs(
     default_fleet: tuple[Stack, QueueWorkerFleet, Template],
 ) -> None:
     stack, fleet, template = default_fleet
-    assert fleet.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG
+    assert fleet.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG
     policy = only(
         template, "AWS::AutoScaling::ScalingPolicy", {"PolicyType": "TargetTrackingScaling"}
     )
@@ -303,7 +303,7 @@ def test_set_capacity_is_exact_across_several_policies_above_20_instances() -> N
 
 
 def test_backlog_per_instance_target_tracking() -> None:
-    stack, fleet = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    stack, fleet = build(scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     template = Template.from_stack(stack)
     assert fleet.backlog_target == 100  # AWS's example: 10 s / 0.1 s
     policy = only(
@@ -332,7 +332,7 @@ def test_target_follows_latency_and_processing_time() -> None:
 
 
 def test_scale_from_zero_and_message_age() -> None:
-    stack, _ = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    stack, _ = build(scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     template = Template.from_stack(stack)
     from_zero = only(
         template,
@@ -508,7 +508,7 @@ def test_no_scale_from_zero_when_min_capacity_is_positive() -> None:
 
 
 def test_queue_depth_step_scaling() -> None:
-    stack, fleet = build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS)
+    stack, fleet = build(scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS)
     template = Template.from_stack(stack)
     assert fleet.backlog_scaling_policy is None and fleet.queue_depth_scaling is not None
     assert (
@@ -629,7 +629,7 @@ def test_attributes_are_the_created_resources(
     assert fleet.launch_template.node.id == "LaunchTemplate"
     assert fleet.drain_hook.node.id == "DrainHook"
     assert fleet.role.node.id == "InstanceRole"
-    assert fleet.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG
+    assert fleet.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG
     assert fleet.arrivals_and_backlog is not None
     assert fleet.arrivals_and_backlog.tracking.node.id == "ArrivalsAndBacklogScaling"
     assert fleet.backlog_scaling_policy is None
@@ -740,7 +740,7 @@ def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
         ),
         (
             {
-                "scaling": WorkerScaling.QUEUE_DEPTH_STEPS,
+                "scaling": FleetScalingPolicy.QUEUE_DEPTH_STEPS,
                 "queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)],
             },
             "queue_depth_steps='1 step(s)': needs at least 2 steps "
@@ -847,7 +847,9 @@ def test_backlog_options_under_queue_depth_steps_are_refused_not_ignored(
 ) -> None:
     """Step scaling on the queue depth has no backlog target: the option was
     silently ignored."""
-    assert problems(lambda: build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS, **{option: value})) == [
+    assert problems(
+        lambda: build(scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS, **{option: value})
+    ) == [
         (
             f"{option}='{shown}': is used only with scaling=ARRIVALS_AND_BACKLOG or "
             "BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS",
@@ -866,7 +868,7 @@ def test_alarms_lists_the_alarms_the_fleet_owns(default_fleet: Any) -> None:
     _, warm_fleet = build(min_capacity=1)
     assert warm_fleet.alarms == [
         warm_fleet.message_age_alarm, warm_fleet.arrivals_and_backlog.scale_in_alarm]  # fmt: skip
-    _, backlog = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    _, backlog = build(scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     assert backlog.alarms == [backlog.message_age_alarm, backlog.scale_from_zero_alarm]
 
 
@@ -878,7 +880,7 @@ def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default_fleet: Any)
 def test_the_rules_are_a_table_that_needs_no_stack() -> None:
     options = QueueWorkerFleetOptions(
         handler="no-colon",
-        scaling=WorkerScaling.QUEUE_DEPTH_STEPS,
+        scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS,
         acceptable_latency=Duration.seconds(0),
         max_capacity=0,
     )

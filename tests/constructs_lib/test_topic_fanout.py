@@ -14,7 +14,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import (
     ConstructOptionError,
-    FanoutQueue,
+    FanoutSubscription,
     OptionCode,
     SecureQueue,
     SecureQueueOptions,
@@ -55,8 +55,8 @@ def standard() -> Synth:
         stack,
         "Fanout",
         queues=[
-            FanoutQueue(id="Plain", queue=plain, filter_policy=attr_filter("a")),
-            FanoutQueue(
+            FanoutSubscription(id="Plain", queue=plain, filter_policy=attr_filter("a")),
+            FanoutSubscription(
                 id="Keyed",
                 queue=keyed,
                 filter_policy_with_message_body={
@@ -68,7 +68,9 @@ def standard() -> Synth:
         ],
     )
     fanout.add_queue(
-        FanoutQueue(id="Envelope", queue=SecureQueue(stack, "Env"), raw_message_delivery=False)
+        FanoutSubscription(
+            id="Envelope", queue=SecureQueue(stack, "Env"), raw_message_delivery=False
+        )
     )
     return Synth(stack, fanout, Template.from_stack(stack))
 
@@ -152,7 +154,7 @@ def fifo() -> Synth:
         fifo=True,
         topic_name="orders.fifo",
         content_based_deduplication=True,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A", fifo=True))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A", fifo=True))],
     )
     return Synth(stack, fanout, Template.from_stack(stack))
 
@@ -174,7 +176,7 @@ def test_existing_topic_is_used_as_is() -> None:
         "Fanout",
         topic=topic,
         subscription_dead_letter_queue_enabled=False,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A"))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A"))],
     )
     template = Template.from_stack(stack)
     assert resources(template, "AWS::SNS::Topic") == {}
@@ -196,7 +198,7 @@ def test_a_passed_topic_key_is_used_instead_of_creating_one() -> None:
 def test_imported_queue_gets_a_warning_that_its_policy_is_not_managed() -> None:
     stack = new_stack()
     queue = sqs.Queue.from_queue_arn(stack, "Imported", "arn:aws:sqs:us-east-1:123456789012:q")
-    TopicFanout(stack, "Fanout", queues=[FanoutQueue(id="A", queue=queue)])
+    TopicFanout(stack, "Fanout", queues=[FanoutSubscription(id="A", queue=queue)])
     Annotations.from_stack(stack).has_warning(
         "/Test/Fanout",
         Match.string_like_regexp("is imported: .* must itself allow sqs:SendMessage from SNS"),
@@ -217,7 +219,7 @@ def problems_of(build: Any) -> dict[str, Reported]:
 def test_standard_queue_on_fifo_topic_is_rejected() -> None:
     problems = problems_of(
         lambda s: TopicFanout(
-            s, "F", fifo=True, queues=[FanoutQueue(id="A", queue=SecureQueue(s, "A"))]
+            s, "F", fifo=True, queues=[FanoutSubscription(id="A", queue=SecureQueue(s, "A"))]
         )
     )
     assert "must be a FIFO queue like the FIFO topic" in problems["queues[0].queue"]
@@ -227,7 +229,7 @@ def test_standard_queue_on_fifo_topic_is_rejected() -> None:
 def test_fifo_queue_on_standard_topic_is_rejected() -> None:
     problems = problems_of(
         lambda s: TopicFanout(
-            s, "F", queues=[FanoutQueue(id="A", queue=SecureQueue(s, "A", fifo=True))]
+            s, "F", queues=[FanoutSubscription(id="A", queue=SecureQueue(s, "A", fifo=True))]
         )
     )
     assert "must be a standard queue like the standard topic" in problems["queues[0].queue"]
@@ -240,7 +242,7 @@ def test_fifo_topic_given_as_existing_topic_decides_the_type() -> None:
             s,
             "F",
             topic=sns.Topic.from_topic_arn(s, "T", FIFO_TOPIC_ARN),
-            queues=[FanoutQueue(id="A", queue=SecureQueue(s, "A"))],
+            queues=[FanoutSubscription(id="A", queue=SecureQueue(s, "A"))],
         )
     )
     assert "FIFO" in problems["queues[0].queue"]
@@ -259,7 +261,7 @@ def test_fifo_topic_given_as_existing_topic_decides_the_type() -> None:
 )
 def test_queue_on_aws_managed_key_is_rejected_with_the_reason(make_queue: Any) -> None:
     problems = problems_of(
-        lambda s: TopicFanout(s, "F", queues=[FanoutQueue(id="A", queue=make_queue(s))])
+        lambda s: TopicFanout(s, "F", queues=[FanoutSubscription(id="A", queue=make_queue(s))])
     )
     allowed = problems["queues[0].queue"]
     assert "alias/aws/sqs" in allowed and "silently drop" in allowed
@@ -272,7 +274,7 @@ def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
             s,
             "F",
             queues=[
-                FanoutQueue(
+                FanoutSubscription(
                     id="A",
                     queue=SecureQueue(s, "A"),
                     filter_policy=attr_filter("x"),
@@ -291,7 +293,11 @@ def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
 def test_duplicate_subscription_ids_are_rejected() -> None:
     def build(s: Stack) -> None:
         q = SecureQueue(s, "A")
-        TopicFanout(s, "F", queues=[FanoutQueue(id="X", queue=q), FanoutQueue(id="X", queue=q)])
+        TopicFanout(
+            s,
+            "F",
+            queues=[FanoutSubscription(id="X", queue=q), FanoutSubscription(id="X", queue=q)],
+        )
 
     problem = problems_of(build)["queues[1].id"]
     assert "must be unique" in problem
@@ -301,9 +307,9 @@ def test_duplicate_subscription_ids_are_rejected() -> None:
 def test_add_queue_rejects_an_id_already_used() -> None:
     stack = new_stack()
     q = SecureQueue(stack, "A")
-    fanout = TopicFanout(stack, "F", queues=[FanoutQueue(id="X", queue=q)])
+    fanout = TopicFanout(stack, "F", queues=[FanoutSubscription(id="X", queue=q)])
     with pytest.raises(ConstructOptionError, match=r"spec\.id='X': must be unique") as caught:
-        fanout.add_queue(FanoutQueue(id="X", queue=q))
+        fanout.add_queue(FanoutSubscription(id="X", queue=q))
     assert caught.value.codes == [OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE]
 
 
@@ -380,7 +386,7 @@ def test_subscription_dlq_with_customer_key_lets_sns_in() -> None:
         stack,
         "F",
         subscription_dead_letter_queue=dlq,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A"))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A"))],
     )
     template = Template.from_stack(stack)
     (grant,) = allow_statements_for(template, "AWS::KMS::Key", "sns.amazonaws.com")
@@ -397,7 +403,7 @@ def test_a_subscription_id_of_the_fanouts_own_children_is_rejected(own_id: str) 
     """Found by the property tests: it used to fail with a raw jsii error."""
 
     def build(s: Stack) -> None:
-        TopicFanout(s, "F", queues=[FanoutQueue(id=own_id, queue=SecureQueue(s, "A"))])
+        TopicFanout(s, "F", queues=[FanoutSubscription(id=own_id, queue=SecureQueue(s, "A"))])
 
     allowed = problems_of(build)["queues[0].id"]
     assert "not one of the ids of its own children (Topic, TopicKey, " in allowed
@@ -430,7 +436,7 @@ def test_the_created_subscription_dlq_takes_the_options_of_a_secure_queue() -> N
         stack,
         "Fanout",
         fifo=True,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A", fifo=True))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A", fifo=True))],
         subscription_dead_letter_queue_options=SecureQueueOptions(
             fifo=True, dead_letter_queue_enabled=False
         ),

@@ -335,7 +335,7 @@ FANOUT_SPECS = st.fixed_dictionaries(
 
 
 def build_fanout(stack: Stack, case_id: str, spec: Spec) -> object:
-    from constructs_lib import FanoutQueue, TopicFanout
+    from constructs_lib import FanoutSubscription, TopicFanout
 
     string = sns.SubscriptionFilter.string_filter
     filters: dict[str, dict[str, Any]] = {
@@ -349,7 +349,7 @@ def build_fanout(stack: Stack, case_id: str, spec: Spec) -> object:
     }
     filters["both"] = {**filters["attributes"], **filters["body"]}
     specs = [
-        FanoutQueue(
+        FanoutSubscription(
             id=subscription_id,
             queue=_target_queue(stack, f"{case_id}Q{i}", kind),
             **filters[filter_kind],
@@ -829,7 +829,7 @@ def build_fleet(stack: Stack, case_id: str, spec: Spec) -> object:
     from aws_cdk import aws_autoscaling as autoscaling
 
     from constructs_lib import QueueWorkerFleet
-    from constructs_lib.queue_worker_fleet import WorkerScaling
+    from constructs_lib.queue_worker_fleet import FleetScalingPolicy
     from tests.conftest import REPO_ROOT
 
     kwargs: dict[str, Any] = {
@@ -848,7 +848,7 @@ def build_fleet(stack: Stack, case_id: str, spec: Spec) -> object:
         elif option == "handler_code_path":
             kwargs[option] = str(REPO_ROOT / value) if value == "handlers/jobs" else value
         elif option == "scaling":
-            kwargs[option] = getattr(WorkerScaling, value)
+            kwargs[option] = getattr(FleetScalingPolicy, value)
         elif option == "queue_depth_steps":
             kwargs[option] = steps[:value]
         elif option in ("notifications_topic", "alarm_topic"):

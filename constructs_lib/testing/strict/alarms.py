@@ -31,14 +31,14 @@ from typing import Any
 from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
-from constructs_lib.metric_math import Value, evaluate_queries
-from constructs_lib.scaling_rules import (
+from constructs_lib.aws_scaling_model import (
     decide_state,
     tracking_alarm_states,
     tracking_capacity,
     tracking_direction,
     tracking_policy_capacity,
 )
+from constructs_lib.metric_math import Value, evaluate_queries
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict import scaling
 from constructs_lib.testing.strict.deliveries import publish_from_service

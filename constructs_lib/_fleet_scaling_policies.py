@@ -5,7 +5,7 @@ under the fleet, with the ids the README names):
 
 - `ArrivalsAndBacklogScaling` (the default): the instances the work needs,
   ``(sent + visible x 60 / drain time) / (60 / processing time)``
-  (`constructs_lib.scaling.instances_needed_expression`), where the drain
+  (`constructs_lib.fleet_sizing.instances_needed_expression`), where the drain
   time is the acceptable latency plus the instance warm-up. Target tracking
   keeps it per in-service instance at 1 and only scales out; ``ExactCapacity``
   step policies (``SetCapacity``) set that capacity from zero
@@ -21,7 +21,7 @@ under the fleet, with the ids the README names):
 Beside either: `scale_from_zero` (target tracking multiplies the current
 capacity, so it never leaves 0 alone) and `message_age_scale_out`, whose
 alarm waits long enough that one poison message adds no worker
-(`message_age_datapoints`, after `constructs_lib.scaling`).
+(`message_age_datapoints`, after `constructs_lib.fleet_sizing`).
 """
 
 from __future__ import annotations
@@ -51,8 +51,7 @@ from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import path_of
 from constructs_lib._validation import OptionRules, number, seconds_of
 from constructs_lib.errors import OptionProblem
-from constructs_lib.option_codes import OptionCode
-from constructs_lib.scaling import (
+from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
@@ -66,6 +65,7 @@ from constructs_lib.scaling import (
     set_capacity_in_expression,
     set_capacity_steps,
 )
+from constructs_lib.option_codes import OptionCode
 
 if TYPE_CHECKING:
     from constructs_lib.queue_worker_fleet import QueueWorkerFleet as ScaledFleet
@@ -100,7 +100,7 @@ class ArrivalsAndBacklogPolicies:
 class ArrivalsAndBacklogScaling:
     """Target tracking on the instances the work needs, ``ExactCapacity`` steps in and from 0.
 
-    The backlog is asked to be gone within `constructs_lib.scaling.drain_seconds`
+    The backlog is asked to be gone within `constructs_lib.fleet_sizing.drain_seconds`
     (acceptable latency + warm-up).
     """
 
@@ -422,7 +422,7 @@ def message_age_problems(queue: QueueFacts, threshold: Duration) -> list[OptionP
 def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Duration) -> int:
     """How long the age alarm waits so that one poison message adds no worker.
 
-    See `constructs_lib.scaling.age_alarm_datapoints` for AWS's rules. A
+    See `constructs_lib.fleet_sizing.age_alarm_datapoints` for AWS's rules. A
     queue whose visibility timeout or redrive is unknown here (imported)
     keeps one period, with a warning. The fleet has checked
     `message_age_problems` before.
