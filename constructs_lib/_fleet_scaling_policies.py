@@ -36,7 +36,7 @@ from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 
-from constructs_lib import defaults
+from constructs_lib import _aws, defaults
 from constructs_lib._alarms import alarm_above
 from constructs_lib._metrics import (
     AUTO_SCALING_NAMESPACE,
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from constructs_lib.queue_worker_fleet import QueueWorkerFleet as ScaledFleet
 
 #: CloudWatch evaluates one-minute alarms over at most a day.
-MAX_AGE_ALARM_PERIODS = 1_440
+MAX_AGE_ALARM_PERIODS = _aws.CLOUDWATCH_ALARM_EVALUATION_RANGE_SECONDS // 60
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ EVENTBRIDGE = TargetService(
     name="EventBridge",
     principal="events.amazonaws.com",
     # EventBridge's SqsParameters take shorter group ids than SQS itself.
-    message_group_id_max_length=defaults.EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH,
+    message_group_id_max_length=_aws.EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH,
     # EventBridge passes the group id to "an SQS fair or FIFO queue".
     no_fair_queues=None,
     other_region="EventBridge delivers to SQS queues in the rule's own region only; put the "
@@ -71,7 +71,7 @@ EVENTBRIDGE = TargetService(
 SCHEDULER = TargetService(
     name="EventBridge Scheduler",
     principal=None,  # Scheduler sends, to the target and to its DLQ, as the execution role
-    message_group_id_max_length=defaults.MESSAGE_GROUP_ID_MAX_LENGTH,
+    message_group_id_max_length=_aws.SQS_MESSAGE_GROUP_ID_MAX_LENGTH,
     no_fair_queues="EventBridge Scheduler documents its SqsParameters' MessageGroupId for FIFO "
     "queues only (unlike EventBridge rules, no fair-queue support), as aws-cdk-lib's "
     "SqsSendMessage does",
@@ -131,13 +131,13 @@ class TargetDelivery:
         v.duration_range(
             "max_event_age",
             self.max_event_age,
-            *defaults.MAX_EVENT_AGE_RANGE_SECONDS,
+            *_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS,
             code=OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
         )
         v.int_range(
             "retry_attempts",
             self.retry_attempts,
-            *defaults.RETRY_ATTEMPTS_RANGE,
+            *_aws.TARGET_RETRY_ATTEMPTS_RANGE,
             code=OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE,
         )
         return v.problems

@@ -23,7 +23,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IDependable
 
-from constructs_lib import defaults
+from constructs_lib import _aws, defaults
 from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._queues import AnyQueue, QueueRef
@@ -148,10 +148,10 @@ class BucketToQueueOptions:
         for option, value in (("prefix", self.prefix), ("suffix", self.suffix)):
             if value is not None and not Token.is_unresolved(value):
                 v.check(
-                    0 < len(value) <= defaults.S3_KEY_FILTER_MAX_LENGTH,
+                    0 < len(value) <= _aws.S3_KEY_FILTER_MAX_LENGTH,
                     option,
                     value,
-                    f"must be 1 to {defaults.S3_KEY_FILTER_MAX_LENGTH} characters",
+                    f"must be 1 to {_aws.S3_KEY_FILTER_MAX_LENGTH} characters",
                     code=OptionCode.S3_KEY_FILTER_LENGTH,
                 )
         v.only_when_created(

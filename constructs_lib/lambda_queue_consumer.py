@@ -14,7 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
-from constructs_lib._alarm_topics import check_notification_topic
+from constructs_lib._alarm_topics import check_notification_topic, topic_region_problems
 from constructs_lib._alarms import alarm_above, annotation_of, notify
 from constructs_lib._metrics import (
     MAPPING_EVENT_COUNTS,
@@ -99,7 +99,7 @@ class LambdaQueueConsumerOptions:
         v.int_range(
             "max_concurrency",
             self.max_concurrency,
-            *defaults.LAMBDA_MAX_CONCURRENCY_RANGE,
+            *_aws.LAMBDA_SQS_MAX_CONCURRENCY_RANGE,
             code=OptionCode.LAMBDA_MAX_CONCURRENCY_OUT_OF_RANGE,
         )
         for option in ("errors_alarm_threshold", "throttles_alarm_threshold"):
@@ -158,7 +158,7 @@ class LambdaQueueConsumerOptions:
         v.int_range(
             "batch_size",
             self.batch_size,
-            *defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO,
+            *_aws.LAMBDA_SQS_BATCH_SIZE_RANGE_FIFO,
             code=OptionCode.LAMBDA_BATCH_SIZE_OUT_OF_RANGE,
         )
         v.check(
@@ -174,30 +174,30 @@ class LambdaQueueConsumerOptions:
         v.int_range(
             "batch_size",
             batch,
-            *defaults.LAMBDA_BATCH_SIZE_RANGE_STANDARD,
+            *_aws.LAMBDA_SQS_BATCH_SIZE_RANGE_STANDARD,
             code=OptionCode.LAMBDA_BATCH_SIZE_OUT_OF_RANGE,
         )
         v.duration_range(
             "max_batching_window",
             self.max_batching_window,
-            *defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS,
+            *_aws.LAMBDA_SQS_BATCHING_WINDOW_RANGE_SECONDS,
             code=OptionCode.LAMBDA_BATCHING_WINDOW_OUT_OF_RANGE,
         )
-        large = isinstance(batch, int) and batch > defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX
+        large = isinstance(batch, int) and batch > _aws.LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX
         if large and window is not None:
             v.check(
                 window >= 1,
                 "max_batching_window",
                 f"{window:g} seconds",
                 f"must be at least 1 second when batch_size ({batch}) is above "
-                f"{defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX}",
+                f"{_aws.LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX}",
                 code=OptionCode.LAMBDA_BATCHING_WINDOW_TOO_SHORT,
             )
         v.check(
             not (large and self.max_batching_window is None),
             "batch_size",
             batch,
-            f"above {defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
+            f"above {_aws.LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
             "max_batching_window of at least 1 second",
             code=OptionCode.LAMBDA_BATCH_SIZE_NEEDS_BATCHING_WINDOW,
         )
@@ -468,6 +468,7 @@ class LambdaQueueConsumer(Construct):
     ) -> None:
         v = OptionValidator(self)
         check_notification_topic(v, "alarm_topic", alarm_topic)
+        v.extend(topic_region_problems(self, "alarm_topic", alarm_topic))
         refuse_queue_location(
             v,
             "queue",

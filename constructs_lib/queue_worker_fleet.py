@@ -25,7 +25,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import _aws, defaults
 from constructs_lib._alarm_topics import (
     allow_auto_scaling_notifications,
     check_notification_topic,
@@ -211,13 +211,13 @@ class QueueWorkerFleetOptions:
         v.duration_range(
             "drain_timeout",
             self.drain_timeout,
-            *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS,
+            *_aws.AUTOSCALING_LIFECYCLE_HEARTBEAT_RANGE_SECONDS,
             code=OptionCode.FLEET_DRAIN_TIMEOUT_OUT_OF_RANGE,
         )
         v.int_range(
             "worker_batch_size",
             self.worker_batch_size,
-            *defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE,
+            *_aws.SQS_RECEIVE_BATCH_SIZE_RANGE,
             code=OptionCode.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
         )
         v.check(

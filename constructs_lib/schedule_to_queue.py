@@ -14,7 +14,7 @@ from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import _aws, defaults
 from constructs_lib._monitoring import PatternView, delivery_view
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._queues import AnyQueue, QueueRef
@@ -294,7 +294,7 @@ def _window_problems(flexible_time_window: Duration | None) -> list[OptionProble
     v = OptionRules()
     if flexible_time_window is None:
         return v.problems
-    low, high = defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
+    low, high = _aws.SCHEDULER_FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
     v.duration_range(
         "flexible_time_window",
         flexible_time_window,

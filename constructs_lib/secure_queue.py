@@ -17,8 +17,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
-from constructs_lib._alarm_topics import check_notification_topic
+from constructs_lib import _aws, defaults
+from constructs_lib._alarm_topics import check_notification_topic, topic_region_problems
 from constructs_lib._alarms import alarm_above, notify
 from constructs_lib._metrics import QueueMetrics
 from constructs_lib._queue_facts import QueueFacts
@@ -131,28 +131,28 @@ class SecureQueueOptions:
         v.int_range(
             "max_receive_count",
             self.max_receive_count,
-            *defaults.MAX_RECEIVE_COUNT_RANGE,
+            *_aws.SQS_MAX_RECEIVE_COUNT_RANGE,
             code=OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
         )
         for option, low_high, code in (
             (
                 "visibility_timeout",
-                defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS,
+                _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS,
                 OptionCode.SQS_VISIBILITY_TIMEOUT_OUT_OF_RANGE,
             ),
             (
                 "retention_period",
-                defaults.RETENTION_PERIOD_RANGE_SECONDS,
+                _aws.SQS_RETENTION_PERIOD_RANGE_SECONDS,
                 OptionCode.SQS_RETENTION_PERIOD_OUT_OF_RANGE,
             ),
             (
                 "delivery_delay",
-                defaults.DELIVERY_DELAY_RANGE_SECONDS,
+                _aws.SQS_DELIVERY_DELAY_RANGE_SECONDS,
                 OptionCode.SQS_DELIVERY_DELAY_OUT_OF_RANGE,
             ),
             (
                 "receive_message_wait_time",
-                defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS,
+                _aws.SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS,
                 OptionCode.SQS_RECEIVE_WAIT_TIME_OUT_OF_RANGE,
             ),
         ):
@@ -160,7 +160,7 @@ class SecureQueueOptions:
         v.int_range(
             "max_message_size_bytes",
             self.max_message_size_bytes,
-            *defaults.MAX_MESSAGE_SIZE_RANGE_BYTES,
+            *_aws.SQS_MESSAGE_SIZE_RANGE_BYTES,
             code=OptionCode.SQS_MAX_MESSAGE_SIZE_OUT_OF_RANGE,
         )
 
@@ -329,7 +329,10 @@ class SecureQueue(Construct):
         options = options_from(SecureQueueOptions, locals())
         super().__init__(scope, construct_id)
         adopt(self, scope, construct_id)
-        raise_problems(self, options.problems())
+        # all problems, one error: the options' and where the alarm topic lives
+        raise_problems(
+            self, [*options.problems(), *topic_region_problems(self, "alarm_topic", alarm_topic)]
+        )
         self._path = path_of(self)
         self.fifo: bool = fifo
         self.max_receive_count: int = max_receive_count
@@ -585,19 +588,19 @@ def _check_queue_name(v: OptionRules, name: str, fifo: bool, *, names_dlq: bool)
         # The created DLQ's name adds '-dlq' and must fit SQS's limit too.
         longest = len(base) + len(_DLQ_NAME_SUFFIX) + (len(_FIFO_SUFFIX) if fifo else 0)
         v.check(
-            longest <= defaults.QUEUE_NAME_MAX_LENGTH,
+            longest <= _aws.SQS_QUEUE_NAME_MAX_LENGTH,
             "queue_name",
             name,
             f"must leave room for the created DLQ's '-dlq' suffix: at most "
-            f"{defaults.QUEUE_NAME_MAX_LENGTH - len(_DLQ_NAME_SUFFIX)} characters "
+            f"{_aws.SQS_QUEUE_NAME_MAX_LENGTH - len(_DLQ_NAME_SUFFIX)} characters "
             "including '.fifo'",
             code=OptionCode.SQS_QUEUE_NAME_NO_ROOM_FOR_DLQ_SUFFIX,
         )
     else:
         v.check(
-            len(name) <= defaults.QUEUE_NAME_MAX_LENGTH,
+            len(name) <= _aws.SQS_QUEUE_NAME_MAX_LENGTH,
             "queue_name",
             name,
-            f"must be at most {defaults.QUEUE_NAME_MAX_LENGTH} characters including '.fifo'",
+            f"must be at most {_aws.SQS_QUEUE_NAME_MAX_LENGTH} characters including '.fifo'",
             code=OptionCode.SQS_QUEUE_NAME_TOO_LONG,
         )

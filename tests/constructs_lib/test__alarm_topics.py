@@ -316,6 +316,32 @@ def test_a_topic_of_another_region_is_refused_naming_both_regions(sender: str) -
     assert problem.code == OptionCode.TOPIC_IN_OTHER_REGION
 
 
+def test_the_topics_region_comes_in_one_error_with_the_other_problems() -> None:
+    """All problems, one error: the Region of an alarm topic was refused apart,
+    when the construct wired its alarms, after its options' problems."""
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    far = sns.Topic.from_topic_arn(stack, "Ops", OTHER_REGION_TOPIC)
+    with pytest.raises(ConstructOptionError) as caught:
+        SecureQueue(stack, "Q", max_receive_count=0, alarm_topic=far)
+    assert caught.value.codes == [
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
+        OptionCode.TOPIC_IN_OTHER_REGION,
+    ]
+    function = lambda_.Function.from_function_attributes(
+        stack, "Fn", function_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+        same_environment=True,
+    )  # fmt: skip
+    with pytest.raises(ConstructOptionError) as caught:
+        LambdaQueueConsumer(
+            stack, "C", function=function, queue=SecureQueue(stack, "Jobs"),
+            function_timeout=Duration.seconds(3), batch_size=0, alarm_topic=far,
+        )  # fmt: skip
+    assert sorted(caught.value.codes) == sorted(
+        [OptionCode.TOPIC_IN_OTHER_REGION, OptionCode.LAMBDA_BATCH_SIZE_OUT_OF_RANGE]
+    )
+
+
 def test_a_topic_of_another_stack_in_another_region_is_refused() -> None:
     """The same for a topic this app builds in a stack of another Region."""
     app = new_app()

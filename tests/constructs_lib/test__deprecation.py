@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-from constructs_lib import aws_scaling_model, fleet_sizing
+from constructs_lib import aws_scaling_model, defaults, fleet_sizing
 from constructs_lib._deprecation import aliases
 
 #: (module, old name, module of the new name, new name): every alias CHANGELOG.md lists.
@@ -30,6 +30,10 @@ ALIASES = [
         "ASSET_EXCLUDES",
         "constructs_lib.defaults",
         "ASSET_EXCLUDES",
+    ),
+    *(
+        ("constructs_lib.defaults", old, "constructs_lib._aws", new)
+        for old, new in defaults._MOVED_TO_AWS.items()
     ),
     *(
         ("constructs_lib.scaling", name, "constructs_lib.fleet_sizing", name)

@@ -21,6 +21,7 @@ from constructs_lib import (
     OptionCode,
     QueueWorkerFleet,
     SecureQueue,
+    _aws,
     defaults,
 )
 from constructs_lib.fleet_sizing import (
@@ -894,7 +895,11 @@ def test_the_rules_are_a_table_that_needs_no_stack() -> None:
 
 def test_the_settings_contract_is_the_source_of_the_worker_defaults() -> None:
     """The construct's defaults and limits for the worker are the worker's own."""
-    assert defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE == (1, settings_module.SQS_BATCH_LIMIT)
+    # The worker ships alone (it cannot import constructs_lib): its copies of
+    # SQS's limits are AWS's.
+    assert _aws.SQS_RECEIVE_BATCH_SIZE_RANGE == (1, settings_module.SQS_BATCH_LIMIT)
+    assert _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS[1] == settings_module.MAX_VISIBILITY_SECONDS
+    assert _aws.SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS[1] == settings_module.MAX_WAIT_TIME_SECONDS
     assert defaults.WORKER_HEARTBEAT_VISIBILITY.to_seconds() == (
         settings_module.WorkerSettings.heartbeat_visibility_seconds
     )
