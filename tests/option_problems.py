@@ -1,9 +1,9 @@
 """Reading a `ConstructOptionError` in tests: each problem's words and its code.
 
 A rule's test matches a few words of its message (``"must be from" in ...``)
-and compares its stable code (`OptionCode`, docs/option-codes.md). `Reported`
-is the message as a ``str`` (so ``in`` and ``==`` work as before) that also
-carries ``code``.
+and compares its stable code (`OptionCode`, docs/option-codes.md). `by_option`
+gives each option's `Reported`: the message as a ``str`` (so ``in`` and ``==``
+work as before) that also carries ``code``.
 """
 
 from __future__ import annotations
@@ -28,9 +28,3 @@ def by_option(problems: ConstructOptionError | Iterable[OptionProblem]) -> dict[
     """Option -> what is allowed (``problem.allowed``), with the code."""
     listed = problems.problems if isinstance(problems, ConstructOptionError) else problems
     return {p.option: Reported(p.allowed, p.code) for p in listed}
-
-
-def as_listed(problems: ConstructOptionError | Iterable[OptionProblem]) -> list[Reported]:
-    """Each problem as the error prints it (``option=value: allowed``), with the code."""
-    listed = problems.problems if isinstance(problems, ConstructOptionError) else problems
-    return [Reported(str(p), p.code) for p in listed]
