@@ -10,7 +10,9 @@ fleet is written as a user would without the library (security group, role,
 assets, user data, launch template, group, drain hook, the metric-math target
 tracking as an L1, two step-scaling alarms, a dashboard with the fleet's
 graphs), and OrderedProcessing's Lambda consumer as an ``SqsEventSource``, two
-alarms and a dashboard with the function's and the mapping's graphs.
+alarms and a dashboard with the function's and the mapping's graphs. It
+borrows one value of the library, ``defaults.ASSET_EXCLUDES``, so that both
+sides ship the same files.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
+from constructs_lib.defaults import ASSET_EXCLUDES
+from stacks._paths import HANDLERS_DIR
 
 #: The worker's own files, shipped as the fleet ships them.
 WORKER_DIR = HANDLERS_DIR.parent / "constructs_lib" / "runtime"

@@ -225,7 +225,7 @@ def _one_pattern(kind: str, scope: Construct) -> None:
     from constructs_lib import (
         BucketToQueue,
         EventRuleToQueue,
-        FanoutQueue,
+        FanoutSubscription,
         ScheduleToQueue,
         SecureQueue,
         TopicFanout,
@@ -239,7 +239,7 @@ def _one_pattern(kind: str, scope: Construct) -> None:
         SecureQueue(scope, "P", fifo=True, encryption=sqs.QueueEncryption.KMS)
     elif kind == "TopicFanout (3 queues)":
         queues = [SecureQueue(scope, f"Q{i}") for i in range(3)]
-        TopicFanout(scope, "P", queues=[FanoutQueue(q.node.id, q) for q in queues])
+        TopicFanout(scope, "P", queues=[FanoutSubscription(q.node.id, q) for q in queues])
     elif kind == "EventRuleToQueue":
         EventRuleToQueue(
             scope,

@@ -49,10 +49,13 @@ from constructs import Construct
 from constructs_lib import _aws, services
 from constructs_lib._tree import is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, raise_problems
+from constructs_lib.acknowledgments import skip_checkov
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.services.autoscaling import SERVICE_LINKED_ROLE
+from constructs_lib.services.cloudwatch import CLOUDWATCH
 
-_CLOUDWATCH = services.CLOUDWATCH.principal
+_CLOUDWATCH = CLOUDWATCH.principal
 _AWS_MANAGED_SNS_ALIAS = _aws.AWS_MANAGED_SNS_KEY_ALIAS
 _KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
 AUTO_SCALING_ROLE_NAME = SERVICE_LINKED_ROLE
@@ -82,6 +85,7 @@ def check_notification_key(
         f"is encrypted with the AWS-managed key {_AWS_MANAGED_SNS_ALIAS}, whose key "
         "policy admits only principals of the account: CloudWatch alarms and Auto "
         "Scaling notifications would be dropped. Use a customer-managed key (AlarmTopic)",
+        code=OptionCode.SNS_AWS_MANAGED_KEY_UNUSABLE,
     )
 
 
@@ -116,32 +120,49 @@ _OTHER_REGION = {
 }
 
 
+def topic_region_problems(
+    scope: Construct, option: str, topic: sns.ITopic | None
+) -> list[OptionProblem]:
+    """The problem of ``option``'s topic in another Region than ``scope``'s stack;
+    none when both Regions are one, or either is known only at deploy."""
+    regions = _regions(scope, topic)
+    if regions is None or topic is None:
+        return []
+    here, there = regions
+    if here == there or is_unresolved(here) or is_unresolved(there):
+        return []
+    return [
+        OptionProblem(
+            option,
+            _describe(topic),
+            f"is in region {there}, this stack in {here}: {_OTHER_REGION[option]}",
+            OptionCode.TOPIC_IN_OTHER_REGION,
+        )
+    ]
+
+
 def refuse_topic_of_another_region(scope: Construct, option: str, topic: sns.ITopic) -> None:
     """Raises `ConstructOptionError` for ``option``'s topic in another Region than
-    ``scope``'s stack; warns when either Region is unknown at synth."""
-    stack = stack_of(scope)
-    if isinstance(topic, sns.Topic) and stack_of(topic) is stack:
-        return  # one stack, one Region
-    here, there = stack.region, topic.env.region
-    if is_unresolved(here) or is_unresolved(there):
+    ``scope``'s stack (`topic_region_problems`); warns when either Region is
+    unknown at synth."""
+    raise_problems(scope, topic_region_problems(scope, option, topic))
+    regions = _regions(scope, topic)
+    if regions is not None and (is_unresolved(regions[0]) or is_unresolved(regions[1])):
+        here, there = regions
         Annotations.of(scope).add_warning_v2(
             "constructs_lib:AlarmTopics:TopicRegionUnknown",
             f"{option} {_describe(topic)} is in region {_text(there)} and this stack in "
             f"{_text(here)}: one of them is known only at deploy, so they cannot be "
             f"compared here. {_OTHER_REGION[option]}.",
         )
-        return
-    if here != there:
-        raise_problems(
-            scope,
-            [
-                OptionProblem(
-                    option,
-                    _describe(topic),
-                    f"is in region {there}, this stack in {here}: {_OTHER_REGION[option]}",
-                )
-            ],
-        )
+
+
+def _regions(scope: Construct, topic: sns.ITopic | None) -> tuple[str, str] | None:
+    """(the stack's Region, the topic's), or None when they are one stack's."""
+    stack = stack_of(scope)
+    if topic is None or (isinstance(topic, sns.Topic) and stack_of(topic) is stack):
+        return None  # one stack, one Region
+    return stack.region, topic.env.region
 
 
 def allow_alarms(scope: Construct, topic: sns.ITopic) -> None:
@@ -286,14 +307,8 @@ def _concrete_role(scope: Construct) -> str:
 
 
 def _skip_checkov_wildcard_principal(key: kms.IKey | None) -> None:
-    resource = key.node.default_child if key is not None else None
-    if not isinstance(resource, CfnResource):
-        return
-    if resource.get_metadata("checkov") is not None:
-        return  # added once per key
-    resource.add_metadata(
-        "checkov", {"skip": [{"id": "CKV_AWS_33", "comment": _WILDCARD_PRINCIPAL_REASON}]}
-    )
+    if key is not None and isinstance(key.node.default_child, CfnResource):
+        skip_checkov(key, {"CKV_AWS_33": _WILDCARD_PRINCIPAL_REASON})
 
 
 def _uses_aws_managed_key(key: kms.IKey | None) -> bool:

@@ -17,6 +17,56 @@ SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30
 #: SQS's default message retention period: 4 days.
 SQS_DEFAULT_RETENTION_SECONDS = 345_600
 
+# --- the bounds AWS puts on what the constructs configure (their validators
+# --- enforce these; moved here from `defaults` in issue 22) ------------------
+
+#: SQS (CreateQueue attributes, RedrivePolicy, SendMessage): maxReceiveCount
+#: 1 to 1,000; VisibilityTimeout 0 to 43,200 s (12 hours);
+#: MessageRetentionPeriod 60 s to 1,209,600 s (14 days); DelaySeconds 0 to 900;
+#: ReceiveMessageWaitTimeSeconds 0 to 20; MaximumMessageSize 1,024 to
+#: 1,048,576 bytes; a queue name at most 80 characters; a message group id
+#: at most 128; ReceiveMessage takes at most 10 messages.
+SQS_MAX_RECEIVE_COUNT_RANGE = (1, 1_000)
+SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS = (0, 43_200)
+SQS_RETENTION_PERIOD_RANGE_SECONDS = (60, 1_209_600)
+SQS_DELIVERY_DELAY_RANGE_SECONDS = (0, 900)
+SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS = (0, 20)
+SQS_MESSAGE_SIZE_RANGE_BYTES = (1_024, 1_048_576)
+SQS_QUEUE_NAME_MAX_LENGTH = 80
+SQS_MESSAGE_GROUP_ID_MAX_LENGTH = 128
+SQS_RECEIVE_BATCH_SIZE_RANGE = (1, 10)
+
+#: EventBridge and EventBridge Scheduler targets (RetryPolicy): an event is
+#: retried for 60 s to 24 hours, 0 to 185 times. EventBridge's SqsParameters
+#: take message group ids of at most 100 characters (SQS itself: 128).
+#: Scheduler's flexible time window is 1 to 1,440 minutes.
+TARGET_MAX_EVENT_AGE_RANGE_SECONDS = (60, 86_400)
+TARGET_RETRY_ATTEMPTS_RANGE = (0, 185)
+EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH = 100
+SCHEDULER_FLEXIBLE_TIME_WINDOW_RANGE_SECONDS = (60, 86_400)
+
+#: S3 event notifications: a key-name filter (prefix or suffix) of at most
+#: 1,024 characters.
+S3_KEY_FILTER_MAX_LENGTH = 1_024
+
+#: Lambda's SQS event-source mapping: a batch of 1 to 10,000 records from a
+#: standard queue, 1 to 10 from a FIFO queue; above 10 it needs a batching
+#: window of at least 1 s; the window is 0 to 300 s; maximum concurrency
+#: 2 to 1,000.
+LAMBDA_SQS_BATCH_SIZE_RANGE_STANDARD = (1, 10_000)
+LAMBDA_SQS_BATCH_SIZE_RANGE_FIFO = (1, 10)
+LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX = 10
+LAMBDA_SQS_BATCHING_WINDOW_RANGE_SECONDS = (0, 300)
+LAMBDA_SQS_MAX_CONCURRENCY_RANGE = (2, 1_000)
+
+#: EC2 Auto Scaling lifecycle hooks (PutLifecycleHook): a heartbeat timeout
+#: of 30 to 7,200 seconds.
+AUTOSCALING_LIFECYCLE_HEARTBEAT_RANGE_SECONDS = (30, 7_200)
+
+#: CloudWatch alarms: the periods an alarm evaluates, times its period, cover
+#: at most one day.
+CLOUDWATCH_ALARM_EVALUATION_RANGE_SECONDS = 86_400
+
 #: Lambda's default function timeout, when a function sets none.
 LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
 
@@ -55,9 +105,6 @@ STANDARD_RESOLUTION_PERIOD_SECONDS = 60
 #: admit only principals of the account calling through the service.
 AWS_MANAGED_SQS_KEY_ALIAS = "alias/aws/sqs"
 AWS_MANAGED_SNS_KEY_ALIAS = "alias/aws/sns"
-
-#: The longest MessageGroupId SQS takes (SendMessage, API reference): 128 characters.
-SQS_MESSAGE_GROUP_ID_MAX_LENGTH = 128
 
 
 def lambda_minimum_visibility_timeout(function_timeout: float, batching_window: float) -> float:

@@ -1,38 +1,46 @@
 """What an operator looks at for each pattern: the views `PatternDashboard` draws.
 
-Each pattern construct describes itself with ``_dashboard_view(period)``, a
-`PatternView`: the queues it moves messages through (each drawn the same way:
-depth, age, dead-letter queue, sent vs deleted, time to drain), the dead-letter
-queues of its deliveries, the graphs only it knows (a consumer's function or
-fleet) and its alarms. The dashboard renders views and imports no construct
-but `SecureQueue`; the metrics come from `_metrics`. A construct knows which
-of its alarms belong on which graph, so it passes them as annotations.
+The contract between a pattern and the dashboard, public through
+`constructs_lib.dashboard` (as cdk-monitoring-constructs' monitoring facades
+are): a construct that has ``dashboard_view(period)`` (`SupportsDashboardView`)
+describes itself as a `PatternView`: the queues it moves messages through
+(each drawn the same way: depth, age, dead-letter queue, sent vs deleted,
+time to drain), the dead-letter queues of its deliveries, the graphs only it
+knows (a consumer's function or fleet) and its alarms. Every pattern of the
+library implements it, and so can a user's own construct. The dashboard
+renders views and imports no construct but `SecureQueue`; the metrics come
+from `_metrics`. A construct knows which of its alarms belong on which graph,
+so it passes them as annotations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sqs as sqs
 
-from constructs_lib._queues import QueueRef
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._tree import id_of
 
 
 @dataclass(frozen=True)
 class Graph:
-    """One graph of a pattern's own metrics."""
+    """One graph of a pattern's own metrics: a line per metric, drawn with the
+    dashboard's period (give the metrics ``period``)."""
 
     title: str
-    metrics: tuple[cloudwatch.IMetric, ...]
+    metrics: Sequence[cloudwatch.IMetric]
     #: horizontal lines: alarm thresholds, bounds, targets
-    annotations: tuple[cloudwatch.HorizontalAnnotation, ...] = ()
+    annotations: Sequence[cloudwatch.HorizontalAnnotation] = ()
     #: the left axis' label
     unit: str = "count"
+
+    def __post_init__(self) -> None:
+        _freeze(self, "metrics", "annotations")
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,14 @@ class QueueView:
     #: its dead-letter queue, if one is known here (an imported queue's is not)
     dead_letter_queue: sqs.IQueue | None
     #: the alarms on it: drawn as lines on its graphs and shown in the alarm status
-    age_alarms: tuple[cloudwatch.Alarm, ...] = ()
-    dead_letter_alarms: tuple[cloudwatch.Alarm, ...] = ()
+    age_alarms: Sequence[cloudwatch.Alarm] = ()
+    dead_letter_alarms: Sequence[cloudwatch.Alarm] = ()
 
     #: the queue's construct id (its SecureQueue's), which graph titles show
     name: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze(self, "age_alarms", "dead_letter_alarms")
 
     @property
     def alarms(self) -> tuple[cloudwatch.Alarm, ...]:
@@ -72,30 +83,54 @@ class DeadLetterView:
 
 @dataclass(frozen=True)
 class PatternView:
-    """A pattern, as its section of a dashboard shows it."""
+    """A pattern, as its section of a dashboard shows it: a header (``kind``,
+    ``path``, ``description``), a block of graphs per queue, one graph of the
+    deliveries' dead-letter queues, a row of ``graphs``, and the status of
+    ``alarms`` and of the queues' own alarms."""
 
+    #: what the pattern is, for the header ("QueueWorkerFleet", "ThumbnailService")
     kind: str
+    #: its construct path (``self.node.path``)
     path: str
     #: one sentence: what the pattern does, for the section's header
     description: str
-    queues: tuple[QueueView, ...] = ()
-    dead_letter_queues: tuple[DeadLetterView, ...] = ()
-    graphs: tuple[Graph, ...] = ()
-    alarms: tuple[cloudwatch.Alarm, ...] = ()
+    #: the queues it moves messages through (`queue_view`); a queue another
+    #: pattern showed first is drawn once, there
+    queues: Sequence[QueueView] = ()
+    #: the dead-letter queues of its deliveries
+    dead_letter_queues: Sequence[DeadLetterView] = ()
+    #: the graphs only it knows, side by side in one row
+    graphs: Sequence[Graph] = ()
+    #: its own alarms, for the alarm status widget
+    alarms: Sequence[cloudwatch.Alarm] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, "queues", "dead_letter_queues", "graphs", "alarms")
 
 
-class ViewedPattern(Protocol):
-    """A construct `PatternDashboard` can draw."""
+@runtime_checkable
+class SupportsDashboardView(Protocol):
+    """What `PatternDashboard` draws besides queues: anything with ``dashboard_view``.
 
-    def _dashboard_view(self, period: Duration) -> PatternView: ...
+    Every pattern of the library has it; a construct of your own joins a
+    dashboard by having it too (README, "Your own constructs on the
+    dashboard"). ``period`` is the dashboard's: give it to your metrics.
+    """
+
+    def dashboard_view(self, period: Duration) -> PatternView: ...
 
 
 def queue_view(
-    ref: QueueRef, role: str, *, age_alarms: Sequence[cloudwatch.Alarm] = ()
+    queue: AnyQueue | QueueRef, role: str, *, age_alarms: Sequence[cloudwatch.Alarm] = ()
 ) -> QueueView:
     """The view of a queue: a SecureQueue's own alarms and DLQ, or what an
     ``sqs.Queue`` of this app says of its DLQ; ``age_alarms`` are the pattern's
-    own alarms on the queue's age (a fleet's scale-out, a consumer's alarm)."""
+    own alarms on the queue's age (a fleet's scale-out, a consumer's alarm).
+
+    :param queue: a `SecureQueue` or any ``sqs.IQueue``.
+    :param role: what the queue is to the pattern ("consumed queue"), for titles.
+    """
+    ref = queue if isinstance(queue, QueueRef) else QueueRef(queue)
     secure = ref.secure_queue
     if secure is not None:
         dlq_alarm = secure.dead_letter_queue_alarm
@@ -139,6 +174,12 @@ def delivery_view(
         dead_letter_queues=dead_letter_views("target DLQ", dead_letter_queue),
         alarms=tuple(alarms),
     )
+
+
+def _freeze(view: object, *fields: str) -> None:
+    """Keeps a frozen view's sequences as tuples, whatever the caller passed."""
+    for field in fields:
+        object.__setattr__(view, field, tuple(getattr(view, field)))
 
 
 def _unique(alarms: Sequence[cloudwatch.Alarm]) -> tuple[cloudwatch.Alarm, ...]:

@@ -21,18 +21,18 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws
-from constructs_lib._queue_facts import QueueFacts as QueueFacts  # re-exported: its old home
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import env_of, is_unresolved, path_of, stack_env
 from constructs_lib.secure_queue import SecureQueue
 
 #: A queue as the constructs accept it: the library's SecureQueue, or any queue.
-QueueTarget = SecureQueue | sqs.IQueue
+AnyQueue = SecureQueue | sqs.IQueue
 
 
 class QueueRef:
     """A queue target, unwrapped once: the ``sqs.IQueue``, its SecureQueue, its facts."""
 
-    def __init__(self, target: QueueTarget) -> None:
+    def __init__(self, target: AnyQueue) -> None:
         if isinstance(target, SecureQueue):
             self.queue: sqs.IQueue = target.queue
             self.secure_queue: SecureQueue | None = target
@@ -41,7 +41,7 @@ class QueueRef:
             self.secure_queue = None
 
     @classmethod
-    def optional(cls, target: QueueTarget | None) -> QueueRef | None:
+    def optional(cls, target: AnyQueue | None) -> QueueRef | None:
         return cls(target) if target is not None else None
 
     @property

@@ -25,8 +25,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib._queues import QueueFacts, QueueLocation, QueueRef
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueLocation, QueueRef
 from constructs_lib._validation import OptionRules
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueueOptions
 
 
@@ -40,6 +42,7 @@ def reject_aws_managed_key(v: OptionRules, option: str, facts: QueueFacts, servi
         f"{service} cannot use: {service} would silently drop every message. "
         "Use SSE-SQS (SecureQueue's default) or a customer-managed key "
         "(encryption=KMS)",
+        code=OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE,
     )
 
 
@@ -54,6 +57,7 @@ def reject_aws_managed_key_option(
         f"is the AWS-managed key alias/aws/sqs, whose key policy {service} cannot use: "
         f"{service} would silently drop every message. Use SSE-SQS (the default) or "
         "encryption=KMS",
+        code=OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE,
     )
 
 
@@ -115,9 +119,19 @@ def refuse_queue_location(
     region cannot work, or None where AWS supports it.
     """
     if location.other_region and other_region is not None:
-        v.fail(option, target.queue.queue_arn, f"is in region {location.region}: {other_region}")
+        v.fail(
+            option,
+            target.queue.queue_arn,
+            f"is in region {location.region}: {other_region}",
+            code=OptionCode.QUEUE_IN_OTHER_REGION,
+        )
     elif location.other_account and other_account is not None:
-        v.fail(option, target.queue.queue_arn, f"is in account {location.account}: {other_account}")
+        v.fail(
+            option,
+            target.queue.queue_arn,
+            f"is in account {location.account}: {other_account}",
+            code=OptionCode.QUEUE_IN_OTHER_ACCOUNT,
+        )
 
 
 def warn_queue_in_other_account(

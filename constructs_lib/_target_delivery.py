@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from aws_cdk import Duration, Token
 from constructs import Construct
 
-from constructs_lib import defaults, services
-from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
+from constructs_lib import _aws, defaults
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
 from constructs_lib._sources import (
     refuse_queue_location,
     reject_aws_managed_key,
@@ -29,8 +30,11 @@ from constructs_lib._sources import (
 )
 from constructs_lib._validation import OptionRules
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueueOptions
 from constructs_lib.services import Service
+from constructs_lib.services.eventbridge import EVENTBRIDGE as EVENTBRIDGE
+from constructs_lib.services.scheduler import SCHEDULER as SCHEDULER
 
 #: The child id of a created target DLQ (a contract: renaming it replaces the queue).
 TARGET_DEAD_LETTER_QUEUE_ID = "TargetDeadLetterQueue"
@@ -38,8 +42,6 @@ TARGET_DEAD_LETTER_QUEUE_ID = "TargetDeadLetterQueue"
 
 #: A delivering service as the rules below read it: its description in the registry.
 TargetService = Service
-EVENTBRIDGE = services.EVENTBRIDGE
-SCHEDULER = services.SCHEDULER
 
 
 def message_group_problems(
@@ -55,6 +57,7 @@ def message_group_problems(
             message_group_id,
             f"is required: {queue.path} is a FIFO queue, which accepts only "
             "messages with a message group id",
+            code=OptionCode.TARGET_MESSAGE_GROUP_ID_REQUIRED,
         )
     elif service.no_fair_queues is not None:
         v.fifo_only(
@@ -62,6 +65,7 @@ def message_group_problems(
             message_group_id,
             fifo=False,
             remedy=f" here: {queue.path} is a standard queue and {service.no_fair_queues}",
+            code=OptionCode.TARGET_MESSAGE_GROUP_ID_FIFO_ONLY,
         )
     length = service.message_group_id_max_length
     if message_group_id is not None and length and not Token.is_unresolved(message_group_id):
@@ -70,6 +74,7 @@ def message_group_problems(
             "message_group_id",
             message_group_id,
             f"must be 1 to {length} characters",
+            code=OptionCode.TARGET_MESSAGE_GROUP_ID_LENGTH,
         )
     return v.problems
 
@@ -81,14 +86,24 @@ class TargetDelivery:
     max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE
     retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS
     target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED
-    target_dead_letter_queue: QueueTarget | None = None
+    target_dead_letter_queue: AnyQueue | None = None
     target_dead_letter_queue_options: SecureQueueOptions | None = None
 
     def retry_problems(self) -> list[OptionProblem]:
         """EventBridge's and Scheduler's own bounds."""
         v = OptionRules()
-        v.duration_range("max_event_age", self.max_event_age, *defaults.MAX_EVENT_AGE_RANGE_SECONDS)
-        v.int_range("retry_attempts", self.retry_attempts, *defaults.RETRY_ATTEMPTS_RANGE)
+        v.duration_range(
+            "max_event_age",
+            self.max_event_age,
+            *_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS,
+            code=OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
+        )
+        v.int_range(
+            "retry_attempts",
+            self.retry_attempts,
+            *_aws.TARGET_RETRY_ATTEMPTS_RANGE,
+            code=OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE,
+        )
         return v.problems
 
     def dead_letter_problems(
@@ -103,6 +118,7 @@ class TargetDelivery:
             enabled,
             given_option="target_dead_letter_queue",
             given=given,
+            code=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
         )
         if given is not None:
             _check_target_dlq(v, service, given)
@@ -112,12 +128,14 @@ class TargetDelivery:
             enabled,
             given_option="target_dead_letter_queue_options",
             given=options,
+            code=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
         )
         v.only_when_created(
             "target_dead_letter_queue",
             given,
             resource="dead-letter queue",
             options=[("target_dead_letter_queue_options", _shown(options), None)],
+            code=OptionCode.TARGET_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if options is not None and given is None:
             v.extend(options.problems(), prefix="target_dead_letter_queue_options")
@@ -126,6 +144,7 @@ class TargetDelivery:
                 "target_dead_letter_queue_options.fifo",
                 True,
                 _standard_only(service),
+                code=OptionCode.TARGET_DLQ_NOT_STANDARD,
             )
             if not service.can_use_aws_managed_sqs_key:
                 reject_aws_managed_key_option(
@@ -160,7 +179,13 @@ def refuse_dead_letter_queue_location(
 
 
 def _check_target_dlq(v: OptionRules, service: TargetService, dlq: QueueFacts) -> None:
-    v.check(not dlq.fifo, "target_dead_letter_queue", dlq.path, _standard_only(service))
+    v.check(
+        not dlq.fifo,
+        "target_dead_letter_queue",
+        dlq.path,
+        _standard_only(service),
+        code=OptionCode.TARGET_DLQ_NOT_STANDARD,
+    )
     if not service.can_use_aws_managed_sqs_key:
         reject_aws_managed_key(v, "target_dead_letter_queue", dlq, service.name)
 

@@ -11,7 +11,8 @@ construct tree (where a queue lives compared with the stack) run in the
 construct with an `OptionValidator`; all problems are raised together.
 
 The rules several constructs share live here once: `OptionRules.fifo_only`,
-`requires_enabled`, `only_when_created`, `positive_seconds`.
+`requires_enabled`, `only_when_created`, `positive_seconds`. Every rule
+names its stable `OptionCode` (docs/option-codes.md).
 
 Values that are unresolved CDK tokens (a CloudFormation parameter, an
 attribute of another resource) are only known at deploy time, so every check
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aws_cdk import Duration
@@ -30,6 +31,7 @@ from constructs import Construct, IConstruct
 
 from constructs_lib._tree import is_unresolved, path_of
 from constructs_lib.errors import ConstructOptionError, OptionProblem
+from constructs_lib.option_codes import OptionCode
 
 
 def number(value: float) -> str:
@@ -81,37 +83,52 @@ def shown(value: object) -> object:
 
 
 class OptionRules:
-    """Gathers the `OptionProblem`s of one set of options; needs no Stack."""
+    """Gathers the `OptionProblem`s of one set of options; needs no Stack.
+
+    Every rule names its `OptionCode` (``code=``): the stable name users and
+    tests match instead of the message.
+    """
 
     def __init__(self) -> None:
         self.problems: list[OptionProblem] = []
 
-    def fail(self, option: str, value: object, allowed: str) -> None:
-        self.problems.append(OptionProblem(option, value, allowed))
+    def fail(self, option: str, value: object, allowed: str, *, code: OptionCode) -> None:
+        self.problems.append(OptionProblem(option, value, allowed, code))
 
-    def check(self, condition: bool, option: str, value: object, allowed: str) -> None:
+    def check(
+        self, condition: bool, option: str, value: object, allowed: str, *, code: OptionCode
+    ) -> None:
         if not condition:
-            self.fail(option, value, allowed)
+            self.fail(option, value, allowed, code=code)
 
     def extend(self, problems: Iterable[OptionProblem], *, prefix: str = "") -> None:
-        """Adds problems of nested options, named ``<prefix>.<option>``."""
+        """Adds problems of nested options, named ``<prefix>.<option>``, codes kept."""
         for p in problems:
             option = f"{prefix}.{p.option}" if prefix else p.option
-            self.problems.append(OptionProblem(option, p.value, p.allowed))
+            self.problems.append(replace(p, option=option))
 
-    def int_range(self, option: str, value: int | None, low: int, high: int) -> None:
+    def int_range(
+        self, option: str, value: int | None, low: int, high: int, *, code: OptionCode
+    ) -> None:
         # CDK encodes number tokens as floats: a Python int is always concrete,
         # and skipping the round trip to the jsii process keeps synth fast.
         if value is None or is_unresolved(value):
             return
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(option, value, f"must be a whole number from {low} to {high}")
+            self.fail(option, value, f"must be a whole number from {low} to {high}", code=code)
         elif not low <= value <= high:
-            self.fail(option, value, f"must be from {low} to {high}")
+            self.fail(option, value, f"must be from {low} to {high}", code=code)
 
     def duration_range(
-        self, option: str, value: Duration | None, low_s: float, high_s: float
+        self,
+        option: str,
+        value: Duration | None,
+        low_s: float,
+        high_s: float,
+        *,
+        code: OptionCode,
     ) -> None:
+        """``value`` within ``low_s``..``high_s`` seconds (``code``), in whole seconds."""
         seconds = seconds_of(value)
         if seconds is None:
             return
@@ -122,6 +139,7 @@ class OptionRules:
                 option,
                 f"{number(seconds)} seconds",
                 f"must be from {number(low_s)} to {number(high_s)} seconds",
+                code=code,
             )
 
     def whole_seconds(self, option: str, value: Duration | None) -> bool:
@@ -130,36 +148,55 @@ class OptionRules:
         seconds = seconds_of(value)
         if seconds is None or seconds == int(seconds):
             return True
-        self.fail(option, f"{number(seconds)} seconds", "must be a whole number of seconds")
+        self.fail(
+            option,
+            f"{number(seconds)} seconds",
+            "must be a whole number of seconds",
+            code=OptionCode.DURATION_NOT_WHOLE_SECONDS,
+        )
         return False
 
-    def positive_seconds(self, option: str, seconds: float | None) -> None:
+    def positive_seconds(self, option: str, seconds: float | None, *, code: OptionCode) -> None:
         """``seconds`` (None: unknown, skipped) must be more than 0."""
         self.check(
             seconds is None or seconds > 0,
             option,
             f"{number(seconds)} seconds" if seconds is not None else None,
             "must be more than 0 seconds",
+            code=code,
         )
 
     # --- rules several constructs share -------------------------------------
 
-    def fifo_only(self, option: str, value: object, *, fifo: bool, remedy: str) -> None:
+    def fifo_only(
+        self, option: str, value: object, *, fifo: bool, remedy: str, code: OptionCode
+    ) -> None:
         """``option`` applies to FIFO queues or topics only; ``remedy`` says what to do."""
         self.check(
             fifo or value is None or value is False,
             option,
             value,
             f"is a FIFO-only option{remedy}",
+            code=code,
         )
 
     def requires_enabled(
-        self, enabled_option: str, enabled: bool, *, given_option: str, given: object
+        self,
+        enabled_option: str,
+        enabled: bool,
+        *,
+        given_option: str,
+        given: object,
+        code: OptionCode,
     ) -> None:
         """``given_option`` only makes sense while ``enabled_option`` is True."""
         if given is not None:
             self.check(
-                enabled, enabled_option, enabled, f"must be True when {given_option} is given"
+                enabled,
+                enabled_option,
+                enabled,
+                f"must be True when {given_option} is given",
+                code=code,
             )
 
     def only_when_created(
@@ -169,6 +206,7 @@ class OptionRules:
         *,
         resource: str,
         options: Sequence[tuple[str, object, object]],
+        code: OptionCode,
     ) -> None:
         """Options of a created ``resource`` are refused when ``existing`` is passed in.
 
@@ -182,6 +220,7 @@ class OptionRules:
                 option,
                 shown(value),
                 f"configures a created {resource}: leave it unset when {existing_option} is given",
+                code=code,
             )
 
 

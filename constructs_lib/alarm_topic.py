@@ -14,6 +14,7 @@ from constructs_lib._alarm_topics import (
 )
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionValidator
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.stack_limits import register_pattern
 
 _FIFO_SUFFIX = ".fifo"
@@ -87,6 +88,7 @@ class AlarmTopic(Construct):
             "topic_name",
             topic_name,
             "must not end in '.fifo': CloudWatch alarms cannot notify FIFO topics",
+            code=OptionCode.ALARM_TOPIC_NAME_FIFO,
         )
         if topic_encryption_key is not None:
             check_notification_key(

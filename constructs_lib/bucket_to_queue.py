@@ -23,19 +23,23 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IDependable
 
-from constructs_lib import defaults, services
+from constructs_lib import _aws, defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import grant_service_key_use, reject_aws_managed_key
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from
+from constructs_lib.acknowledgments import skip_checkov
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.services.s3 import S3
 from constructs_lib.stack_limits import register_pattern
 
 _S3 = "S3"
 _DEFAULT_EVENT_TYPES = defaults.BUCKET_EVENT_TYPES
-_S3_PRINCIPAL = services.S3.principal
+_S3_PRINCIPAL = S3.principal
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 #: CloudFormation names an unnamed bucket ``<stack>-<logical id>-<12 random>``,
@@ -119,6 +123,7 @@ class BucketToQueueOptions:
             "queue",
             queue.path,
             "must be a standard queue: S3 event notifications cannot be sent to a FIFO queue",
+            code=OptionCode.S3_FIFO_QUEUE,
         )
         reject_aws_managed_key(v, "queue", queue, _S3)
         return v.problems
@@ -126,21 +131,29 @@ class BucketToQueueOptions:
     def problems(self) -> list[OptionProblem]:
         v = OptionRules()
         values = [S3_EVENT_NAMES[e] for e in self.resolved_event_types]
-        v.check(bool(values), "event_types", values, "must name at least one event type")
+        v.check(
+            bool(values),
+            "event_types",
+            values,
+            "must name at least one event type",
+            code=OptionCode.S3_NO_EVENT_TYPES,
+        )
         v.check(
             len(set(values)) == len(values) and not _overlapping(values),
             "event_types",
             values,
             "must not overlap (e.g. s3:ObjectCreated:* already covers "
             "s3:ObjectCreated:Put): S3 refuses overlapping configurations",
+            code=OptionCode.S3_EVENT_TYPES_OVERLAP,
         )
         for option, value in (("prefix", self.prefix), ("suffix", self.suffix)):
             if value is not None and not Token.is_unresolved(value):
                 v.check(
-                    0 < len(value) <= defaults.S3_KEY_FILTER_MAX_LENGTH,
+                    0 < len(value) <= _aws.S3_KEY_FILTER_MAX_LENGTH,
                     option,
                     value,
-                    f"must be 1 to {defaults.S3_KEY_FILTER_MAX_LENGTH} characters",
+                    f"must be 1 to {_aws.S3_KEY_FILTER_MAX_LENGTH} characters",
+                    code=OptionCode.S3_KEY_FILTER_LENGTH,
                 )
         v.only_when_created(
             "bucket",
@@ -152,6 +165,7 @@ class BucketToQueueOptions:
                 ("access_logs_enabled", self.access_logs_enabled, defaults.ACCESS_LOGS_ENABLED),
                 ("access_logs_bucket", self.access_logs_bucket, None),
             ],
+            code=OptionCode.S3_BUCKET_OPTIONS_WITH_GIVEN_BUCKET,
         )
         self._check_bucket_name(v)
         v.requires_enabled(
@@ -159,6 +173,7 @@ class BucketToQueueOptions:
             self.access_logs_enabled,
             given_option="access_logs_bucket",
             given=self.access_logs_bucket,
+            code=OptionCode.S3_ACCESS_LOGS_DISABLED_BUT_BUCKET_GIVEN,
         )
         return v.problems
 
@@ -171,6 +186,7 @@ class BucketToQueueOptions:
                 "bucket_name",
                 name,
                 "must be known at synth: the queue policy names the bucket before it exists",
+                code=OptionCode.S3_BUCKET_NAME_UNRESOLVED,
             )
             return
         v.check(
@@ -179,6 +195,7 @@ class BucketToQueueOptions:
             name,
             "must be 3 to 63 lowercase letters, digits, '.' and '-', starting and "
             "ending with a letter or digit",
+            code=OptionCode.S3_BUCKET_NAME_INVALID,
         )
 
 
@@ -273,7 +290,7 @@ class BucketToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         bucket: s3.IBucket | None = None,
         event_types: Sequence[s3.EventType] | None = None,
         prefix: str | None = None,
@@ -304,7 +321,7 @@ class BucketToQueue(Construct):
             )
             self._notify_created_bucket(prefix, suffix)
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The target queue (`PatternDashboard`); S3 notifications have no DLQ."""
         return delivery_view(
             "BucketToQueue",
@@ -394,16 +411,11 @@ class BucketToQueue(Construct):
         )
         # cdk-nag's S1 already exempts a log target bucket; checkov's CKV_AWS_18
         # does not, so the template says why for checkov and anyone reading it.
-        cast(s3.CfnBucket, logs.node.default_child).add_metadata(
-            "checkov",
+        skip_checkov(
+            logs,
             {
-                "skip": [
-                    {
-                        "id": "CKV_AWS_18",
-                        "comment": "This is the access-log target bucket; logging it "
-                        "would need another log bucket, which would need one in turn.",
-                    }
-                ]
+                "CKV_AWS_18": "This is the access-log target bucket; logging it "
+                "would need another log bucket, which would need one in turn."
             },
         )
         return logs
@@ -546,6 +558,7 @@ class BucketToQueue(Construct):
                 queue.path,
                 f"is in region {queue_region}, the bucket in {bucket_region}: S3 sends "
                 "event notifications only to a queue in the bucket's region",
+                code=OptionCode.S3_QUEUE_IN_OTHER_REGION,
             )
         elif len(known) == 1:
             Annotations.of(self).add_warning_v2(
@@ -581,6 +594,7 @@ class BucketToQueue(Construct):
                 "queue_name: a template names another account's queue only by an explicit "
                 "name. Give the queue a queue_name, or import it by ARN in this stack "
                 "(sqs.Queue.from_queue_arn; a warning then says what its owner must allow)",
+                code=OptionCode.S3_QUEUE_OF_OTHER_ACCOUNT_WITHOUT_NAME,
             )
 
 

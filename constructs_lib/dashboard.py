@@ -1,16 +1,20 @@
-"""`PatternDashboard`: one CloudWatch dashboard for the library's patterns.
+"""`PatternDashboard`: one CloudWatch dashboard for the library's patterns and yours.
 
-Each pattern describes itself as a `_monitoring.PatternView`; this module lays
-the views out, one section per pattern, and checks what CloudWatch refuses
-(more than 500 widgets, an alarm status widget without alarms or with more
-than 100, a name CloudWatch does not take, a period finer than the metrics).
+Each pattern describes itself with ``dashboard_view(period)``, a `PatternView`
+(the `SupportsDashboardView` protocol: every pattern of the library has it,
+and any construct of yours can); this module lays the views out, one section
+per pattern, and checks what CloudWatch refuses (more than 500 widgets, an
+alarm status widget without alarms or with more than 100, a name CloudWatch
+does not take, a period finer than the metrics). `Graph`, `QueueView`,
+`DeadLetterView` and `queue_view` build a view.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Duration, Token
@@ -26,10 +30,10 @@ from constructs_lib._monitoring import (
     Graph,
     PatternView,
     QueueView,
-    ViewedPattern,
+    SupportsDashboardView,
     queue_view,
 )
-from constructs_lib._queues import QueueRef, QueueTarget
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._tree import adopt
 from constructs_lib._validation import (
     OptionRules,
@@ -41,18 +45,31 @@ from constructs_lib._validation import (
     shown,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
-__all__ = ["DashboardPattern", "PatternDashboard", "PatternDashboardOptions"]
+__all__ = [
+    "DashboardPattern",
+    "DeadLetterView",
+    "Graph",
+    "PatternDashboard",
+    "PatternDashboardOptions",
+    "PatternView",
+    "QueueView",
+    "SupportsDashboardView",
+    "queue_view",
+]
 
-#: What a dashboard draws: a queue, or any pattern of the library.
-DashboardPattern = QueueTarget | ViewedPattern
+#: What a dashboard draws: a queue, or anything with ``dashboard_view`` (every
+#: pattern of the library, and your own constructs).
+DashboardPattern = AnyQueue | SupportsDashboardView
 
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 _PATTERNS = (
     "SecureQueue, sqs.IQueue, TopicFanout, EventRuleToQueue, ScheduleToQueue, "
-    "BucketToQueue, LambdaQueueConsumer or QueueWorkerFleet"
+    "BucketToQueue, LambdaQueueConsumer, QueueWorkerFleet or a construct with "
+    "dashboard_view(period) (SupportsDashboardView)"
 )
 #: The dashboard grid is 24 units wide.
 _FULL_WIDTH = 24
@@ -77,6 +94,7 @@ class PatternDashboardOptions:
                 "dashboard_name",
                 name,
                 f"must be 1 to {_aws.DASHBOARD_NAME_MAX_LENGTH} letters, digits, '-' or '_'",
+                code=OptionCode.DASHBOARD_NAME_INVALID,
             )
         minute = _aws.STANDARD_RESOLUTION_PERIOD_SECONDS
         period = seconds_of(self.period)
@@ -87,6 +105,7 @@ class PatternDashboardOptions:
                 f"{number(period)} seconds",
                 "must be a whole number of minutes: SQS, Lambda and Auto Scaling publish "
                 "one-minute metrics",
+                code=OptionCode.DASHBOARD_PERIOD_NOT_WHOLE_MINUTES,
             )
         time_range = seconds_of(self.time_range)
         if time_range is not None:
@@ -95,6 +114,7 @@ class PatternDashboardOptions:
                 "time_range",
                 f"{number(time_range)} seconds",
                 "must be a whole number of minutes",
+                code=OptionCode.DASHBOARD_TIME_RANGE_NOT_WHOLE_MINUTES,
             )
         return v.problems
 
@@ -129,7 +149,9 @@ class PatternDashboard(Construct):
         PatternDashboard(self, "Operations", patterns=[orders_fanout, billing_consumer])
 
     :param patterns: what to draw, in order: SecureQueues, ``sqs.IQueue``\\ s,
-        and the producers and consumers of this library; more with `add_pattern`.
+        the producers and consumers of this library, and any construct of
+        yours with ``dashboard_view(period)`` (`SupportsDashboardView`); more
+        with `add_pattern`.
     :param dashboard_name: default none (CloudFormation generates one).
         Dashboards are global to the account: a fixed name deployed from two
         Regions or stacks is one dashboard.
@@ -201,6 +223,7 @@ class PatternDashboard(Construct):
                         f"{total} widgets",
                         f"CloudWatch allows {_aws.DASHBOARD_MAX_WIDGETS} widgets per dashboard: "
                         "spread the patterns over several PatternDashboards",
+                        OptionCode.DASHBOARD_TOO_MANY_WIDGETS,
                     )
                 ],
             )
@@ -214,13 +237,23 @@ class PatternDashboard(Construct):
         views: list[PatternView] = []
         for i, pattern in enumerate(patterns):
             name = option if option == "pattern" else f"{option}[{i}]"
-            view_of = getattr(pattern, "_dashboard_view", None)
+            view_of = _view_of(pattern)
             if _known(pattern, [*self.patterns, *patterns[:i]]):
-                v.fail(name, shown(pattern), "is on this dashboard already")
+                v.fail(
+                    name,
+                    shown(pattern),
+                    "is on this dashboard already",
+                    code=OptionCode.DASHBOARD_PATTERN_TWICE,
+                )
             elif _is_queue(pattern):
                 views.append(_queue_pattern_view(pattern))  # type: ignore[arg-type]
             elif view_of is None:
-                v.fail(name, shown(pattern), f"must be a {_PATTERNS}")
+                v.fail(
+                    name,
+                    shown(pattern),
+                    f"must be a {_PATTERNS}",
+                    code=OptionCode.DASHBOARD_NOT_A_PATTERN,
+                )
             else:
                 views.append(view_of(self._period))
         v.raise_if_any()
@@ -267,7 +300,7 @@ def alarm_status_widgets(
     ]
 
 
-def _queue_pattern_view(queue: QueueTarget) -> PatternView:
+def _queue_pattern_view(queue: AnyQueue) -> PatternView:
     ref = QueueRef(queue)
     kind = "SecureQueue" if ref.secure_queue is not None else "Queue"
     return PatternView(
@@ -362,6 +395,23 @@ def _graph_widget(graph: Graph, width: int) -> cloudwatch.GraphWidget:
         width=width,
         height=_GRAPH_HEIGHT,
     )
+
+
+def _view_of(pattern: object) -> Callable[[Duration], PatternView] | None:
+    """``pattern.dashboard_view``; the private ``_dashboard_view`` of issue 13's
+    protocol still works, with a warning; None for anything else."""
+    if isinstance(pattern, SupportsDashboardView):
+        return pattern.dashboard_view
+    old = getattr(pattern, "_dashboard_view", None)
+    if old is None:
+        return None
+    warnings.warn(
+        f"{type(pattern).__name__}._dashboard_view is deprecated and will be removed: "
+        "name it dashboard_view (constructs_lib.dashboard.SupportsDashboardView)",
+        DeprecationWarning,
+        stacklevel=5,  # the user's PatternDashboard(...) or add_pattern(...)
+    )
+    return old  # type: ignore[no-any-return]
 
 
 def _is_queue(value: object) -> bool:

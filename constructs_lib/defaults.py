@@ -1,11 +1,11 @@
-"""Every default the library applies, in one place.
+"""Every default the library applies, in one place: the library's choices.
 
 Each construct's docstring names the constant it uses, and the README's option
 tables are checked against these values by a test, so the three never drift.
-What AWS itself defaults to comes from `constructs_lib._aws` (which
-SqsPatternChecks reads too), what the worker assumes from
-`constructs_lib.runtime.worker_settings` (the settings contract it shares with
-`QueueWorkerFleet`).
+What AWS itself defaults to and the bounds AWS sets come from
+`constructs_lib._aws` (which SqsPatternChecks reads too), what the worker
+assumes from `constructs_lib.runtime.worker_settings` (the settings contract
+it shares with `QueueWorkerFleet`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,37 @@ from aws_cdk import Duration
 from aws_cdk import aws_s3 as s3
 
 from constructs_lib import _aws
+from constructs_lib._deprecation import aliases
 from constructs_lib.runtime import worker_settings
+
+#: The AWS bounds this module held until issue 22 (old name -> its name in
+#: `constructs_lib._aws`): facts about AWS, not the library's choices. The old
+#: names are deprecated aliases.
+_MOVED_TO_AWS = {
+    "MAX_RECEIVE_COUNT_RANGE": "SQS_MAX_RECEIVE_COUNT_RANGE",
+    "VISIBILITY_TIMEOUT_RANGE_SECONDS": "SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS",
+    "RETENTION_PERIOD_RANGE_SECONDS": "SQS_RETENTION_PERIOD_RANGE_SECONDS",
+    "DELIVERY_DELAY_RANGE_SECONDS": "SQS_DELIVERY_DELAY_RANGE_SECONDS",
+    "RECEIVE_WAIT_TIME_RANGE_SECONDS": "SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS",
+    "MAX_MESSAGE_SIZE_RANGE_BYTES": "SQS_MESSAGE_SIZE_RANGE_BYTES",
+    "QUEUE_NAME_MAX_LENGTH": "SQS_QUEUE_NAME_MAX_LENGTH",
+    "MAX_EVENT_AGE_RANGE_SECONDS": "TARGET_MAX_EVENT_AGE_RANGE_SECONDS",
+    "RETRY_ATTEMPTS_RANGE": "TARGET_RETRY_ATTEMPTS_RANGE",
+    "FLEXIBLE_TIME_WINDOW_RANGE_SECONDS": "SCHEDULER_FLEXIBLE_TIME_WINDOW_RANGE_SECONDS",
+    "MESSAGE_GROUP_ID_MAX_LENGTH": "SQS_MESSAGE_GROUP_ID_MAX_LENGTH",
+    "EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH": "EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH",
+    "S3_KEY_FILTER_MAX_LENGTH": "S3_KEY_FILTER_MAX_LENGTH",
+    "LAMBDA_BATCH_SIZE_RANGE_STANDARD": "LAMBDA_SQS_BATCH_SIZE_RANGE_STANDARD",
+    "LAMBDA_BATCH_SIZE_RANGE_FIFO": "LAMBDA_SQS_BATCH_SIZE_RANGE_FIFO",
+    "LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX": "LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX",
+    "LAMBDA_BATCHING_WINDOW_RANGE_SECONDS": "LAMBDA_SQS_BATCHING_WINDOW_RANGE_SECONDS",
+    "LAMBDA_MAX_CONCURRENCY_RANGE": "LAMBDA_SQS_MAX_CONCURRENCY_RANGE",
+    "WORKER_DRAIN_TIMEOUT_RANGE_SECONDS": "AUTOSCALING_LIFECYCLE_HEARTBEAT_RANGE_SECONDS",
+    "WORKER_RECEIVE_BATCH_SIZE_RANGE": "SQS_RECEIVE_BATCH_SIZE_RANGE",
+}
+__getattr__ = aliases(
+    __name__, {old: f"constructs_lib._aws:{new}" for old, new in _MOVED_TO_AWS.items()}
+)
 
 # --- SecureQueue -----------------------------------------------------------
 
@@ -51,16 +81,6 @@ OLDEST_MESSAGE_AGE_ALARM_THRESHOLD = Duration.minutes(15)
 
 #: Period of both queue alarms; SQS publishes its metrics every minute.
 ALARM_PERIOD = Duration.minutes(1)
-
-# --- AWS limits the validators enforce (not defaults, but named the same way) --
-
-MAX_RECEIVE_COUNT_RANGE = (1, 1000)
-VISIBILITY_TIMEOUT_RANGE_SECONDS = (0, worker_settings.MAX_VISIBILITY_SECONDS)
-RETENTION_PERIOD_RANGE_SECONDS = (60, 1_209_600)
-DELIVERY_DELAY_RANGE_SECONDS = (0, 900)
-RECEIVE_WAIT_TIME_RANGE_SECONDS = (0, 20)
-MAX_MESSAGE_SIZE_RANGE_BYTES = (1_024, 1_048_576)
-QUEUE_NAME_MAX_LENGTH = 80
 
 # --- Message sources (TopicFanout, EventRuleToQueue, ScheduleToQueue, BucketToQueue)
 
@@ -101,10 +121,6 @@ BUCKET_NONCURRENT_VERSION_EXPIRATION = Duration.days(30)
 ACCESS_LOGS_ENABLED = True
 ACCESS_LOGS_RETENTION = Duration.days(90)
 
-MAX_EVENT_AGE_RANGE_SECONDS = (60, 86_400)
-RETRY_ATTEMPTS_RANGE = (0, 185)
-FLEXIBLE_TIME_WINDOW_RANGE_SECONDS = (60, 86_400)
-S3_KEY_FILTER_MAX_LENGTH = 1_024
 
 # --- LambdaQueueConsumer ----------------------------------------------------
 
@@ -137,13 +153,6 @@ LAMBDA_THROTTLES_ALARM_THRESHOLD = 0
 #: the hour and charged only for hours in which the mapping publishes): about
 #: US$1.50 a month for a mapping busy every hour, at the first tier's price.
 LAMBDA_EVENT_COUNT_METRICS = True
-
-# AWS limits of the SQS event-source mapping.
-LAMBDA_BATCH_SIZE_RANGE_STANDARD = (1, 10_000)
-LAMBDA_BATCH_SIZE_RANGE_FIFO = (1, 10)
-LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX = 10
-LAMBDA_BATCHING_WINDOW_RANGE_SECONDS = (0, 300)
-LAMBDA_MAX_CONCURRENCY_RANGE = (2, 1000)
 
 # --- QueueWorkerFleet -------------------------------------------------------
 
@@ -181,7 +190,7 @@ WORKER_RECEIVE_BATCH_SIZE = worker_settings.SQS_BATCH_LIMIT
 WORKER_CONCURRENCY = worker_settings.SQS_BATCH_LIMIT
 WORKER_HEARTBEAT_VISIBILITY = Duration.seconds(worker_settings.DEFAULT_HEARTBEAT_VISIBILITY_SECONDS)
 
-#: Queue-depth step scaling (``WorkerScaling.QUEUE_DEPTH_STEPS``) as
+#: Queue-depth step scaling (``FleetScalingPolicy.QUEUE_DEPTH_STEPS``) as
 #: (lower, upper, instances added) over visible messages: an empty queue
 #: removes one instance, from 100 adds one, from 500 adds three; between 1
 #: and 99 nothing changes.
@@ -191,11 +200,17 @@ WORKER_QUEUE_DEPTH_STEPS: tuple[tuple[int | None, int | None, int], ...] = (
     (500, None, 3),
 )
 
-# AWS limits the validators enforce.
+#: The library's own bounds of the fleet's options (not AWS's: those are in
+#: `constructs_lib._aws`): a group of 0 to 10,000 instances, and a heartbeat
+#: that adds at least a second of visibility, at most SQS's longest.
 WORKER_CAPACITY_RANGE = (0, 10_000)
-WORKER_DRAIN_TIMEOUT_RANGE_SECONDS = (30, 7_200)
-WORKER_RECEIVE_BATCH_SIZE_RANGE = (1, worker_settings.SQS_BATCH_LIMIT)
-WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS = (1, worker_settings.MAX_VISIBILITY_SECONDS)
+WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS = (1, _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS[1])
+
+#: Never part of a code asset (the fleet's handler code, the example app's
+#: Lambda code): bytecode and test caches differ from machine to machine and
+#: would change the asset's hash, so a synth on another machine would deploy
+#: new code for nothing.
+ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
 
 # --- PatternDashboard ---------------------------------------------------------
 

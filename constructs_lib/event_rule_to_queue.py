@@ -14,7 +14,7 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import QueueLocation, QueueRef, QueueTarget, differs
+from constructs_lib._queues import AnyQueue, QueueLocation, QueueRef, differs
 from constructs_lib._sources import (
     grant_service_key_use,
     refuse_queue_location,
@@ -29,7 +29,8 @@ from constructs_lib._target_delivery import (
     refuse_dead_letter_queue_location,
 )
 from constructs_lib._tree import adopt, is_unresolved, path_of
-from constructs_lib._validation import OptionValidator, options_from
+from constructs_lib._validation import OptionRules, OptionValidator, options_from
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
@@ -163,7 +164,7 @@ class EventRuleToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         event_pattern: events.EventPattern,
         queue_encryption_key: kms.IKey | None = None,
         event_bus: events.IEventBus | None = None,
@@ -175,7 +176,7 @@ class EventRuleToQueue(Construct):
         max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE,
         retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS,
         target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED,
-        target_dead_letter_queue: QueueTarget | None = None,
+        target_dead_letter_queue: AnyQueue | None = None,
         target_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         delivery = options_from(TargetDelivery, locals())
@@ -184,8 +185,9 @@ class EventRuleToQueue(Construct):
         register_pattern(self)  # counted in the stack's resource-quota check
         target = QueueRef(queue)
         location = target.location(self)
-        self._validate(target, location, delivery, event_pattern, message_group_id)
-        self._check_queue_key(target, location, queue_encryption_key)
+        self._validate(
+            target, location, delivery, event_pattern, message_group_id, queue_encryption_key
+        )
         self._warn_if_fifo_without_deduplication(target)
         self.queue: sqs.IQueue = target.queue
         self.secure_queue: SecureQueue | None = target.secure_queue
@@ -207,7 +209,7 @@ class EventRuleToQueue(Construct):
             self._cross_account_role(target) if location.other_account else None
         )
         self.rule.add_target(
-            _QueueTarget(
+            _ScopedQueueRuleTarget(
                 target.queue,
                 message=message,
                 message_group_id=message_group_id,
@@ -225,7 +227,7 @@ class EventRuleToQueue(Construct):
         """The alarms this construct created: its created target DLQ's."""
         return self._dead_letter.alarms
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The target queue and the target DLQ (`PatternDashboard`)."""
         return delivery_view(
             "EventRuleToQueue",
@@ -246,7 +248,9 @@ class EventRuleToQueue(Construct):
         delivery: TargetDelivery,
         event_pattern: events.EventPattern,
         message_group_id: str | None,
+        queue_encryption_key: kms.IKey | None,
     ) -> None:
+        """Every rule of the options and their wiring: all problems, one error."""
         v = OptionValidator(self)
         v.extend(message_group_problems(EVENTBRIDGE, target.facts, message_group_id))
         reject_aws_managed_key(v, "queue", target.facts, EVENTBRIDGE.name)
@@ -255,12 +259,14 @@ class EventRuleToQueue(Construct):
             "event_pattern",
             "EventPattern()",
             "must set at least one field (source, detail_type, detail, ...)",
+            code=OptionCode.EVENTS_PATTERN_EMPTY,
         )
         v.extend(delivery.retry_problems())
         refuse_queue_location(v, "queue", target, location, other_region=EVENTBRIDGE.other_region)
         given = QueueRef.optional(delivery.target_dead_letter_queue)
         refuse_dead_letter_queue_location(v, self, EVENTBRIDGE, given)
         v.extend(delivery.dead_letter_problems(EVENTBRIDGE, given.facts if given else None))
+        self._check_queue_key(v, target, location, queue_encryption_key)
         v.raise_if_any()
 
     def _warn_if_fifo_without_deduplication(self, target: QueueRef) -> None:
@@ -275,7 +281,7 @@ class EventRuleToQueue(Construct):
 
     def _grant_dead_letter_key(self, dead_letter_queue: QueueRef | None) -> None:
         # aws-cdk's SqsQueue target leaves the DLQ's key out, so EventBridge
-        # could not dead-letter into it. No condition: see _QueueTarget.
+        # could not dead-letter into it. No condition: see _ScopedQueueRuleTarget.
         if dead_letter_queue is not None:
             grant_service_key_use(dead_letter_queue, iam.ServicePrincipal(_EVENTS), {})
 
@@ -305,11 +311,10 @@ class EventRuleToQueue(Construct):
             )
 
     def _check_queue_key(
-        self, target: QueueRef, location: QueueLocation, key: kms.IKey | None
+        self, v: OptionRules, target: QueueRef, location: QueueLocation, key: kms.IKey | None
     ) -> None:
         if key is None:
             return
-        v = OptionValidator(self)
         v.check(
             location.other_account,
             "queue_encryption_key",
@@ -317,6 +322,7 @@ class EventRuleToQueue(Construct):
             "applies to a queue of another account only (the key EventBridge's role there "
             "needs); a queue of this account is reached by events.amazonaws.com, whose use of "
             "the key its key policy grants",
+            code=OptionCode.EVENTS_KEY_FOR_QUEUE_OF_THIS_ACCOUNT,
         )
         named = target.queue.encryption_master_key
         if (
@@ -329,8 +335,8 @@ class EventRuleToQueue(Construct):
                 "queue_encryption_key",
                 key.key_arn,
                 f"differs from the key the queue names ({named.key_arn}); give one of them",
+                code=OptionCode.EVENTS_KEY_DIFFERS_FROM_QUEUE_KEY,
             )
-        v.raise_if_any()
 
     def _foreign_key_note(self, role: str, location: QueueLocation) -> str:
         """The key's two halves, as AWS KMS needs them for a role of this account."""
@@ -389,7 +395,7 @@ class EventRuleToQueue(Construct):
 
 
 @jsii.implements(events.IRuleTarget)
-class _QueueTarget:
+class _ScopedQueueRuleTarget:
     """The rule's SQS target, with its statements scoped whatever the host app's flags.
 
     aws-cdk-lib's ``targets.SqsQueue`` lets ``events.amazonaws.com`` send to an

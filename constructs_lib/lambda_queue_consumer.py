@@ -14,7 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
-from constructs_lib._alarm_topics import check_notification_topic
+from constructs_lib._alarm_topics import check_notification_topic, topic_region_problems
 from constructs_lib._alarms import alarm_above, annotation_of, notify
 from constructs_lib._metrics import (
     MAPPING_EVENT_COUNTS,
@@ -25,7 +25,8 @@ from constructs_lib._metrics import (
     mapping_event_count,
 )
 from constructs_lib._monitoring import Graph, PatternView, queue_view
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
@@ -36,6 +37,7 @@ from constructs_lib._validation import (
     seconds_of,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue
 from constructs_lib.stack_limits import register_pattern
 
@@ -94,10 +96,21 @@ class LambdaQueueConsumerOptions:
             self._check_fifo_batching(v)
         else:
             self._check_standard_batching(v)
-        v.int_range("max_concurrency", self.max_concurrency, *defaults.LAMBDA_MAX_CONCURRENCY_RANGE)
+        v.int_range(
+            "max_concurrency",
+            self.max_concurrency,
+            *_aws.LAMBDA_SQS_MAX_CONCURRENCY_RANGE,
+            code=OptionCode.LAMBDA_MAX_CONCURRENCY_OUT_OF_RANGE,
+        )
         for option in ("errors_alarm_threshold", "throttles_alarm_threshold"):
             value = getattr(self, option)
-            v.check(value >= 0, option, value, "must not be negative")
+            v.check(
+                value >= 0,
+                option,
+                value,
+                "must not be negative",
+                code=OptionCode.LAMBDA_ALARM_THRESHOLD_NEGATIVE,
+            )
         self._check_age_alarm(v, queue)
         self._check_visibility(v, queue, function_timeout)
         self._check_pollers(v)
@@ -108,13 +121,27 @@ class LambdaQueueConsumerOptions:
         if pollers is None:
             return
         before = len(v.problems)
-        v.int_range("minimum_pollers", self.minimum_pollers, *_aws.SQS_MINIMUM_POLLERS_RANGE)
-        v.int_range("maximum_pollers", self.maximum_pollers, *_aws.SQS_MAXIMUM_POLLERS_RANGE)
+        v.int_range(
+            "minimum_pollers",
+            self.minimum_pollers,
+            *_aws.SQS_MINIMUM_POLLERS_RANGE,
+            code=OptionCode.LAMBDA_MINIMUM_POLLERS_OUT_OF_RANGE,
+        )
+        v.int_range(
+            "maximum_pollers",
+            self.maximum_pollers,
+            *_aws.SQS_MAXIMUM_POLLERS_RANGE,
+            code=OptionCode.LAMBDA_MAXIMUM_POLLERS_OUT_OF_RANGE,
+        )
         low, high = pollers
         in_range = len(v.problems) == before
         if in_range and type(low) is int and type(high) is int:  # number tokens are floats
             v.check(
-                low <= high, "maximum_pollers", high, f"must be at least minimum_pollers ({low})"
+                low <= high,
+                "maximum_pollers",
+                high,
+                f"must be at least minimum_pollers ({low})",
+                code=OptionCode.LAMBDA_MAXIMUM_POLLERS_BELOW_MINIMUM,
             )
         v.check(
             self.max_concurrency is None,
@@ -123,41 +150,56 @@ class LambdaQueueConsumerOptions:
             "cannot be set with minimum_pollers or maximum_pollers: Lambda allows maximum "
             "concurrency or provisioned mode, not both (in provisioned mode maximum_pollers "
             "bounds the mapping)",
+            code=OptionCode.LAMBDA_MAX_CONCURRENCY_WITH_PROVISIONED_POLLERS,
         )
 
     def _check_fifo_batching(self, v: OptionRules) -> None:
         window = seconds_of(self.max_batching_window)
-        v.int_range("batch_size", self.batch_size, *defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO)
+        v.int_range(
+            "batch_size",
+            self.batch_size,
+            *_aws.LAMBDA_SQS_BATCH_SIZE_RANGE_FIFO,
+            code=OptionCode.LAMBDA_BATCH_SIZE_OUT_OF_RANGE,
+        )
         v.check(
             self.max_batching_window is None,
             "max_batching_window",
             f"{window:g} seconds" if window is not None else self.max_batching_window,
             "is not supported for FIFO queues: leave it unset",
+            code=OptionCode.LAMBDA_BATCHING_WINDOW_ON_FIFO,
         )
 
     def _check_standard_batching(self, v: OptionRules) -> None:
         batch, window = self.batch_size, seconds_of(self.max_batching_window)
-        v.int_range("batch_size", batch, *defaults.LAMBDA_BATCH_SIZE_RANGE_STANDARD)
+        v.int_range(
+            "batch_size",
+            batch,
+            *_aws.LAMBDA_SQS_BATCH_SIZE_RANGE_STANDARD,
+            code=OptionCode.LAMBDA_BATCH_SIZE_OUT_OF_RANGE,
+        )
         v.duration_range(
             "max_batching_window",
             self.max_batching_window,
-            *defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS,
+            *_aws.LAMBDA_SQS_BATCHING_WINDOW_RANGE_SECONDS,
+            code=OptionCode.LAMBDA_BATCHING_WINDOW_OUT_OF_RANGE,
         )
-        large = isinstance(batch, int) and batch > defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX
+        large = isinstance(batch, int) and batch > _aws.LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX
         if large and window is not None:
             v.check(
                 window >= 1,
                 "max_batching_window",
                 f"{window:g} seconds",
                 f"must be at least 1 second when batch_size ({batch}) is above "
-                f"{defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX}",
+                f"{_aws.LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX}",
+                code=OptionCode.LAMBDA_BATCHING_WINDOW_TOO_SHORT,
             )
         v.check(
             not (large and self.max_batching_window is None),
             "batch_size",
             batch,
-            f"above {defaults.LAMBDA_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
+            f"above {_aws.LAMBDA_SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX} needs a "
             "max_batching_window of at least 1 second",
+            code=OptionCode.LAMBDA_BATCH_SIZE_NEEDS_BATCHING_WINDOW,
         )
 
     def _check_age_alarm(self, v: OptionRules, queue: QueueFacts) -> None:
@@ -173,6 +215,7 @@ class LambdaQueueConsumerOptions:
             f"{number(seconds)} seconds" if seconds is not None else given,
             f"applies only to a plain sqs.IQueue; the SecureQueue {queue.path} has its own "
             f"age alarm: set its {_AGE_THRESHOLD} there",
+            code=OptionCode.LAMBDA_AGE_THRESHOLD_WITH_SECURE_QUEUE,
         )
 
     def _check_visibility(
@@ -191,6 +234,7 @@ class LambdaQueueConsumerOptions:
             f"must be at least {_aws.LAMBDA_VISIBILITY_TIMEOUT_FACTOR} x the "
             f"function timeout ({timeout:g} s) + the batching window ({window:g} s) "
             f"= {needed:g} seconds: raise the queue's visibility_timeout",
+            code=OptionCode.SQS_VISIBILITY_BELOW_SIX_TIMES_TIMEOUT,
         )
 
 
@@ -298,7 +342,7 @@ class LambdaQueueConsumer(Construct):
         construct_id: str,
         *,
         function: lambda_.IFunction,
-        queue: QueueTarget,
+        queue: AnyQueue,
         batch_size: int = defaults.LAMBDA_BATCH_SIZE,
         max_batching_window: Duration | None = None,
         max_concurrency: int | None = None,
@@ -357,7 +401,7 @@ class LambdaQueueConsumer(Construct):
 
     # --- the dashboard (PatternDashboard) -------------------------------------
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The consumed queue, the function and the mapping's own counts."""
         return PatternView(
             kind="LambdaQueueConsumer",
@@ -424,6 +468,7 @@ class LambdaQueueConsumer(Construct):
     ) -> None:
         v = OptionValidator(self)
         check_notification_topic(v, "alarm_topic", alarm_topic)
+        v.extend(topic_region_problems(self, "alarm_topic", alarm_topic))
         refuse_queue_location(
             v,
             "queue",

@@ -18,15 +18,17 @@ from constructs import Construct
 
 from constructs_lib import defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
 from constructs_lib._sources import warn_queue_in_other_account
 from constructs_lib._target_delivery import message_group_problems
 from constructs_lib._tree import adopt, is_unresolved, path_of
 from constructs_lib._validation import OptionRules, OptionValidator, options_from, seconds_of
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
-from constructs_lib.services import PIPES
 from constructs_lib.services import pipes as facts
+from constructs_lib.services.pipes import PIPES
 from constructs_lib.stack_limits import register_pattern
 
 #: The child id of a created pipe dead-letter queue (a contract: renaming it replaces it).
@@ -58,17 +60,23 @@ class PipeToQueueOptions:
     max_record_age: Duration | None = None
     retry_attempts: int | None = None
     pipe_dead_letter_queue_enabled: bool | None = None
-    pipe_dead_letter_queue: QueueTarget | None = None
+    pipe_dead_letter_queue: AnyQueue | None = None
     pipe_dead_letter_queue_options: SecureQueueOptions | None = None
 
     def problems(self, *, stream: bool, target: QueueFacts) -> list[OptionProblem]:
         """The rules of the options, for a stream source (``stream``) or a queue source."""
         v = OptionRules()
-        v.int_range("batch_size", self.batch_size, *facts.SQS_TARGET_BATCH_SIZE_RANGE)
+        v.int_range(
+            "batch_size",
+            self.batch_size,
+            *facts.SQS_TARGET_BATCH_SIZE_RANGE,
+            code=OptionCode.PIPES_BATCH_SIZE_OUT_OF_RANGE,
+        )
         v.duration_range(
             "maximum_batching_window",
             self.maximum_batching_window,
             *facts.BATCHING_WINDOW_RANGE_SECONDS,
+            code=OptionCode.PIPES_BATCHING_WINDOW_OUT_OF_RANGE,
         )
         self._check_filters(v)
         v.extend(message_group_problems(PIPES, target, self.message_group_id))
@@ -79,11 +87,20 @@ class PipeToQueueOptions:
                 "starting_position",
                 self.starting_position,
                 "is required for a stream source: one of " + ", ".join(facts.STARTING_POSITIONS),
+                code=OptionCode.PIPES_STARTING_POSITION_REQUIRED,
             )
             v.duration_range(
-                "max_record_age", self.max_record_age, *facts.MAX_RECORD_AGE_RANGE_SECONDS
+                "max_record_age",
+                self.max_record_age,
+                *facts.MAX_RECORD_AGE_RANGE_SECONDS,
+                code=OptionCode.PIPES_MAX_RECORD_AGE_OUT_OF_RANGE,
             )
-            v.int_range("retry_attempts", self.retry_attempts, *facts.RETRY_ATTEMPTS_RANGE)
+            v.int_range(
+                "retry_attempts",
+                self.retry_attempts,
+                *facts.RETRY_ATTEMPTS_RANGE,
+                code=OptionCode.PIPES_RETRY_ATTEMPTS_OUT_OF_RANGE,
+            )
             self._check_dead_letter_queue(v)
         else:
             # a queue source: its own redrive policy is the pipe's dead-letter queue
@@ -94,6 +111,7 @@ class PipeToQueueOptions:
                     _shown(getattr(self, option)),
                     "applies to a stream source only: a pipe reading a queue retries through "
                     "the queue (visibility timeout) and dead-letters through its redrive policy",
+                    code=OptionCode.PIPES_STREAM_OPTION_WITH_QUEUE_SOURCE,
                 )
         return v.problems
 
@@ -104,6 +122,7 @@ class PipeToQueueOptions:
             "filter_patterns",
             f"{len(patterns)} patterns",
             f"takes at most {facts.MAX_FILTERS} patterns",
+            code=OptionCode.PIPES_TOO_MANY_FILTERS,
         )
         for index, pattern in enumerate(patterns):
             text = json.dumps(pattern)
@@ -113,6 +132,7 @@ class PipeToQueueOptions:
                 text[:60],
                 f"must be a non-empty event pattern of at most {facts.MAX_FILTER_PATTERN_LENGTH} "
                 "characters as JSON",
+                code=OptionCode.PIPES_FILTER_PATTERN_INVALID,
             )
 
     def _check_deduplication(self, v: OptionRules, target: QueueFacts) -> None:
@@ -124,6 +144,7 @@ class PipeToQueueOptions:
                 fifo=False,
                 remedy=f' here: {target.path} is a standard queue (Pipes: "This parameter '
                 'applies only to FIFO (first-in-first-out) queues.")',
+                code=OptionCode.PIPES_DEDUPLICATION_ID_FIFO_ONLY,
             )
             return
         if dedup is None:
@@ -139,6 +160,7 @@ class PipeToQueueOptions:
                 )
                 + ', so SQS refuses messages without one (e.g. "$.messageId" for a queue source, '
                 '"$.eventID" for a stream)',
+                code=OptionCode.PIPES_DEDUPLICATION_ID_REQUIRED,
             )
         elif not is_unresolved(dedup):
             length = facts.MESSAGE_DEDUPLICATION_ID_MAX_LENGTH
@@ -147,6 +169,7 @@ class PipeToQueueOptions:
                 "message_deduplication_id",
                 dedup,
                 f"must be 1 to {length} characters",
+                code=OptionCode.PIPES_DEDUPLICATION_ID_LENGTH,
             )
 
     def _check_dead_letter_queue(self, v: OptionRules) -> None:
@@ -159,7 +182,11 @@ class PipeToQueueOptions:
             ("pipe_dead_letter_queue_options", self.pipe_dead_letter_queue_options),
         ):
             v.requires_enabled(
-                "pipe_dead_letter_queue_enabled", enabled, given_option=option, given=given
+                "pipe_dead_letter_queue_enabled",
+                enabled,
+                given_option=option,
+                given=given,
+                code=OptionCode.PIPES_DLQ_DISABLED_BUT_CONFIGURED,
             )
         v.only_when_created(
             "pipe_dead_letter_queue",
@@ -172,6 +199,7 @@ class PipeToQueueOptions:
                     None,
                 )
             ],
+            code=OptionCode.PIPES_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if options is not None and self.pipe_dead_letter_queue is None:
             v.extend(options.problems(), prefix="pipe_dead_letter_queue_options")
@@ -308,8 +336,8 @@ class PipeToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
-        source_queue: QueueTarget | None = None,
+        queue: AnyQueue,
+        source_queue: AnyQueue | None = None,
         source_table: dynamodb.ITable | None = None,
         source_stream: kinesis.IStream | None = None,
         starting_position: str | None = None,
@@ -324,7 +352,7 @@ class PipeToQueue(Construct):
         max_record_age: Duration | None = None,
         retry_attempts: int | None = None,
         pipe_dead_letter_queue_enabled: bool | None = None,
-        pipe_dead_letter_queue: QueueTarget | None = None,
+        pipe_dead_letter_queue: AnyQueue | None = None,
         pipe_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         options = options_from(PipeToQueueOptions, locals())
@@ -374,7 +402,7 @@ class PipeToQueue(Construct):
         """The alarms this construct created: its created pipe DLQ's."""
         return self._dead_letter.alarms
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The target queue and the pipe DLQ (`PatternDashboard`)."""
         return delivery_view(
             "PipeToQueue",
@@ -403,6 +431,7 @@ class PipeToQueue(Construct):
             ", ".join(given) or "source_queue",
             ", ".join(given) or None,
             "give exactly one source: source_queue, source_table or source_stream",
+            code=OptionCode.PIPES_ONE_SOURCE,
         )
         if table is not None:
             v.check(
@@ -410,6 +439,7 @@ class PipeToQueue(Construct):
                 "source_table",
                 path_of(table),
                 "has no stream: create the table with stream=StreamViewType...",
+                code=OptionCode.PIPES_TABLE_WITHOUT_STREAM,
             )
         if source is not None:
             v.check(
@@ -417,8 +447,10 @@ class PipeToQueue(Construct):
                 "queue",
                 target.path,
                 "is the source queue: the pipe would send every message back into it",
+                code=OptionCode.PIPES_TARGET_IS_SOURCE,
             )
-        v.extend(options.problems(stream=source is None, target=target.facts))
+        if len(given) == 1:  # the options' rules depend on the kind of source
+            v.extend(options.problems(stream=source is None, target=target.facts))
         v.raise_if_any()
 
     def _read(

@@ -3,7 +3,7 @@
 The instances run the library's worker (`constructs_lib/runtime/worker.py`),
 shipped as an S3 asset and started by systemd (`_worker_user_data`); the
 group scales on the instances the work needs: what arrives and what waits
-(`_worker_scaling`; AWS's guide's backlog per instance stays selectable).
+(`_fleet_scaling_policies`; AWS's guide's backlog per instance stays selectable).
 The options are one `QueueWorkerFleetOptions`, whose rule table needs no Stack.
 """
 
@@ -13,6 +13,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aws_cdk import Annotations, ArnFormat, Duration, Stack
 from aws_cdk import aws_autoscaling as autoscaling
@@ -24,14 +25,31 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults, services
-from constructs_lib._alarm_topics import allow_auto_scaling_notifications, check_notification_topic
+from constructs_lib import _aws, defaults
+from constructs_lib._alarm_topics import (
+    allow_auto_scaling_notifications,
+    check_notification_topic,
+    topic_region_problems,
+)
 from constructs_lib._alarms import notify
+from constructs_lib._deprecation import aliases
+from constructs_lib._fleet_scaling_policies import (
+    ArrivalsAndBacklogPolicies,
+    ArrivalsAndBacklogScaling,
+    BacklogPerInstanceScaling,
+    QueueDepthStepScaling,
+    default_queue_depth_steps,
+    message_age_datapoints,
+    message_age_problems,
+    message_age_scale_out,
+    scale_from_zero,
+)
 from constructs_lib._instance_tags import check_instance_tag_keys
 from constructs_lib._metrics import QueueMetrics, desired_capacity, in_service_instances
 from constructs_lib._monitoring import Graph, PatternView, queue_view
 from constructs_lib._nag import acknowledge_nag_finding, nag_rendering
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import refuse_queue_location
 from constructs_lib._tree import adopt, path_of
 from constructs_lib._validation import (
@@ -39,19 +57,9 @@ from constructs_lib._validation import (
     OptionValidator,
     number,
     options_from,
-    raise_problems,
     seconds_of,
 )
-from constructs_lib._worker_scaling import (
-    ArrivalsAndBacklogPolicies,
-    ArrivalsAndBacklogScaling,
-    BacklogPerInstanceScaling,
-    QueueDepthStepScaling,
-    default_queue_depth_steps,
-    message_age_datapoints,
-    message_age_scale_out,
-    scale_from_zero,
-)
+from constructs_lib._worker_endpoints import WORKER_VPC_ENDPOINTS, worker_vpc_endpoints
 from constructs_lib._worker_user_data import (
     INSTANCE_HANDLER_DIR,
     WORKER_CODE_DIR,
@@ -59,8 +67,7 @@ from constructs_lib._worker_user_data import (
     worker_user_data,
 )
 from constructs_lib.errors import OptionProblem
-from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
-from constructs_lib.scaling import (
+from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
@@ -68,23 +75,35 @@ from constructs_lib.scaling import (
     drain_seconds,
     instances_needed_per_instance_expression,
 )
+from constructs_lib.option_codes import OptionCode
+from constructs_lib.runtime.worker_settings import HANDLER_RULE, HANDLER_SPEC, WorkerSettings
 from constructs_lib.secure_queue import SecureQueue
+from constructs_lib.services.workers import EC2
 from constructs_lib.stack_limits import register_pattern
 
 __all__ = [
     "BACKLOG_PER_INSTANCE_EXPRESSION",
     "DRAIN_HOOK_NAME",
     "SCALE_FROM_ZERO_EXPRESSION",
+    "WORKER_VPC_ENDPOINTS",
+    "FleetScalingPolicy",
     "QueueWorkerFleet",
     "QueueWorkerFleetOptions",
-    "WorkerScaling",
 ]
 
 #: The lifecycle hook's name; fixed because the instances' user data names it
 #: and a generated name would make the launch template depend on the group.
 DRAIN_HOOK_NAME = "queue-worker-drain"
-#: Files an asset folder must not carry (they change the asset hash).
-ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache"]
+
+#: Names this module had, kept as deprecated aliases (CHANGELOG.md, issue 22):
+#: ``WorkerScaling`` chose the fleet's scaling policy, which its new name says.
+__getattr__ = aliases(
+    __name__,
+    {
+        "ASSET_EXCLUDES": "constructs_lib.defaults:ASSET_EXCLUDES",
+        "WorkerScaling": "constructs_lib.queue_worker_fleet:FleetScalingPolicy",
+    },
+)
 
 #: Why a queue of another account or region is refused: the worker could poll it,
 #: but the fleet's scaling could not see it.
@@ -98,8 +117,10 @@ _BACKLOG_OPTIONS = ("acceptable_latency", "average_processing_time")
 _TRACKING_MODES = ("ARRIVALS_AND_BACKLOG", "BACKLOG_PER_INSTANCE")
 
 
-class WorkerScaling(enum.Enum):
-    """How the fleet follows the queue."""
+class FleetScalingPolicy(enum.Enum):
+    """Which scaling policy the fleet follows its queue with (``scaling=``); the
+    policies themselves are built by `constructs_lib._fleet_scaling_policies`,
+    their arithmetic is `constructs_lib.fleet_sizing`."""
 
     #: The default: the instances the work needs, from what arrives
     #: (``NumberOfMessagesSent`` x average processing time) and what waits
@@ -116,6 +137,10 @@ class WorkerScaling(enum.Enum):
     QUEUE_DEPTH_STEPS = "queue-depth-steps"
 
 
+if TYPE_CHECKING:
+    WorkerScaling = FleetScalingPolicy  # its name until issue 22 (deprecated)
+
+
 @dataclass(frozen=True)
 class QueueWorkerFleetOptions:
     """`QueueWorkerFleet`'s options but what it wires (queue, network, image,
@@ -125,7 +150,7 @@ class QueueWorkerFleetOptions:
     handler_code_path: str | None = None
     min_capacity: int = defaults.WORKER_MIN_CAPACITY
     max_capacity: int = defaults.WORKER_MAX_CAPACITY
-    scaling: WorkerScaling = WorkerScaling.ARRIVALS_AND_BACKLOG
+    scaling: FleetScalingPolicy = FleetScalingPolicy.ARRIVALS_AND_BACKLOG
     acceptable_latency: Duration | None = None
     average_processing_time: Duration | None = None
     queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None = None
@@ -136,6 +161,7 @@ class QueueWorkerFleetOptions:
     worker_batch_size: int = defaults.WORKER_RECEIVE_BATCH_SIZE
     worker_concurrency: int = defaults.WORKER_CONCURRENCY
     heartbeat_visibility: Duration = defaults.WORKER_HEARTBEAT_VISIBILITY
+    vpc_endpoints: bool = False
 
     @property
     def latency_seconds(self) -> float:
@@ -157,57 +183,93 @@ class QueueWorkerFleetOptions:
     def scaling_mode(
         self,
     ) -> ArrivalsAndBacklogScaling | BacklogPerInstanceScaling | QueueDepthStepScaling:
-        if self.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG:
+        if self.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG:
             warmup = seconds_of(self.instance_warmup) or 0
             return ArrivalsAndBacklogScaling(self.latency_seconds, self.processing_seconds, warmup)
-        if self.scaling is WorkerScaling.BACKLOG_PER_INSTANCE:
+        if self.scaling is FleetScalingPolicy.BACKLOG_PER_INSTANCE:
             return BacklogPerInstanceScaling(self.backlog_target)
         return QueueDepthStepScaling(self.queue_depth_steps or default_queue_depth_steps())
 
     def problems(self) -> list[OptionProblem]:
         v = OptionRules()
-        v.check(bool(HANDLER_SPEC.match(self.handler)), "handler", self.handler, HANDLER_RULE)
+        v.check(
+            bool(HANDLER_SPEC.match(self.handler)),
+            "handler",
+            self.handler,
+            HANDLER_RULE,
+            code=OptionCode.FLEET_HANDLER_SPEC,
+        )
         if self.handler_code_path is not None:
             v.check(
                 Path(self.handler_code_path).is_dir(),
                 "handler_code_path",
                 self.handler_code_path,
                 "must be an existing folder",
+                code=OptionCode.FLEET_HANDLER_CODE_PATH_MISSING,
             )
         self._check_capacity(v)
         self._check_scaling(v)
         v.duration_range(
-            "drain_timeout", self.drain_timeout, *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS
+            "drain_timeout",
+            self.drain_timeout,
+            *_aws.AUTOSCALING_LIFECYCLE_HEARTBEAT_RANGE_SECONDS,
+            code=OptionCode.FLEET_DRAIN_TIMEOUT_OUT_OF_RANGE,
         )
         v.int_range(
-            "worker_batch_size", self.worker_batch_size, *defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE
+            "worker_batch_size",
+            self.worker_batch_size,
+            *_aws.SQS_RECEIVE_BATCH_SIZE_RANGE,
+            code=OptionCode.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
         )
         v.check(
             self.worker_concurrency >= 1,
             "worker_concurrency",
             self.worker_concurrency,
             "must be at least 1",
+            code=OptionCode.FLEET_WORKER_CONCURRENCY_BELOW_ONE,
         )
         v.duration_range(
             "heartbeat_visibility",
             self.heartbeat_visibility,
             *defaults.WORKER_HEARTBEAT_VISIBILITY_RANGE_SECONDS,
+            code=OptionCode.FLEET_HEARTBEAT_VISIBILITY_OUT_OF_RANGE,
         )
         return v.problems
 
     def _check_capacity(self, v: OptionRules) -> None:
         low, high = self.min_capacity, self.max_capacity
-        v.int_range("min_capacity", low, *defaults.WORKER_CAPACITY_RANGE)
-        v.int_range("max_capacity", high, *defaults.WORKER_CAPACITY_RANGE)
+        for option, value in (("min_capacity", low), ("max_capacity", high)):
+            v.int_range(
+                option,
+                value,
+                *defaults.WORKER_CAPACITY_RANGE,
+                code=OptionCode.FLEET_CAPACITY_OUT_OF_RANGE,
+            )
         if isinstance(low, int) and isinstance(high, int):
-            v.check(low <= high, "max_capacity", high, f"must be at least min_capacity ({low})")
-            v.check(high >= 1, "max_capacity", high, "must be at least 1")
+            v.check(
+                low <= high,
+                "max_capacity",
+                high,
+                f"must be at least min_capacity ({low})",
+                code=OptionCode.FLEET_MAX_CAPACITY_BELOW_MIN,
+            )
+            v.check(
+                high >= 1,
+                "max_capacity",
+                high,
+                "must be at least 1",
+                code=OptionCode.FLEET_MAX_CAPACITY_ZERO,
+            )
 
     def _check_scaling(self, v: OptionRules) -> None:
         backlog = self.scaling.name in _TRACKING_MODES
         for option in (*_BACKLOG_OPTIONS, "message_age_scale_out_threshold"):
             if backlog or option not in _BACKLOG_OPTIONS:
-                v.positive_seconds(option, seconds_of(getattr(self, option)))
+                v.positive_seconds(
+                    option,
+                    seconds_of(getattr(self, option)),
+                    code=OptionCode.FLEET_SCALING_DURATION_NOT_POSITIVE,
+                )
         # CloudWatch thresholds and the group's warm-up are whole seconds
         v.whole_seconds("message_age_scale_out_threshold", self.message_age_scale_out_threshold)
         v.whole_seconds("instance_warmup", self.instance_warmup)
@@ -218,6 +280,7 @@ class QueueWorkerFleetOptions:
                 "queue_depth_steps",
                 "given",
                 f"is used only with scaling=QUEUE_DEPTH_STEPS, not {self.scaling.name}",
+                code=OptionCode.FLEET_STEPS_WITHOUT_STEP_SCALING,
             )
             return
         for option in _BACKLOG_OPTIONS:
@@ -228,6 +291,7 @@ class QueueWorkerFleetOptions:
                 f"{number(seconds)} seconds" if seconds is not None else "given",
                 "is used only with scaling=ARRIVALS_AND_BACKLOG or BACKLOG_PER_INSTANCE, "
                 f"not {self.scaling.name}",
+                code=OptionCode.FLEET_BACKLOG_OPTION_WITHOUT_TRACKING,
             )
         if steps is not None:
             v.check(
@@ -235,6 +299,7 @@ class QueueWorkerFleetOptions:
                 "queue_depth_steps",
                 f"{len(steps)} step(s)",
                 "needs at least 2 steps (one to scale in, one to scale out)",
+                code=OptionCode.FLEET_TOO_FEW_STEPS,
             )
 
 
@@ -300,7 +365,7 @@ class QueueWorkerFleet(Construct):
       ``message_age_datapoints`` minutes running: one more than a single
       poison message can hold the age there (AWS stops counting a
       standard-queue message at its third receive; FIFO counts it until the
-      DLQ), so one bad message adds no worker (`scaling.age_alarm_datapoints`).
+      DLQ), so one bad message adds no worker (`fleet_sizing.age_alarm_datapoints`).
 
     The queue's own alarms are the `SecureQueue`'s; ``alarm_topic`` receives
     the message-age alarm too.
@@ -328,7 +393,7 @@ class QueueWorkerFleet(Construct):
     :param machine_image: default the latest Amazon Linux 2023.
     :param min_capacity: default ``defaults.WORKER_MIN_CAPACITY`` (0).
     :param max_capacity: default ``defaults.WORKER_MAX_CAPACITY`` (10).
-    :param scaling: default ``WorkerScaling.ARRIVALS_AND_BACKLOG``.
+    :param scaling: default ``FleetScalingPolicy.ARRIVALS_AND_BACKLOG``.
     :param acceptable_latency: ``ARRIVALS_AND_BACKLOG`` and
         ``BACKLOG_PER_INSTANCE``: how long a message may wait; default
         ``defaults.WORKER_ACCEPTABLE_LATENCY`` (10 s).
@@ -348,6 +413,15 @@ class QueueWorkerFleet(Construct):
     :param worker_batch_size: messages per receive; default 10; 1..10.
     :param worker_concurrency: handler threads per instance; default 10.
     :param heartbeat_visibility: default ``defaults.WORKER_HEARTBEAT_VISIBILITY`` (60 s).
+    :param vpc_endpoints: default False. True gives ``vpc`` the endpoints the
+        workers need where their subnets have no internet route
+        (`WORKER_VPC_ENDPOINTS`, each with its reason): the S3 gateway
+        endpoint ``S3`` (code assets, Amazon Linux's package repositories)
+        and the interface endpoints ``SqsEndpoint`` and ``AutoScalingEndpoint``
+        (private DNS, open to the workers' security group only). They are the
+        VPC's children, shared by every fleet in it: one the VPC already has
+        is reused. The group waits for them (DependsOn), so no instance boots
+        before it can reach its code.
     :param notifications_topic: Auto Scaling launch/terminate notifications;
         default none. An encrypted topic of this app gets a key-policy statement
         for Auto Scaling's service-linked role (by ``aws:PrincipalArn``, see
@@ -363,7 +437,7 @@ class QueueWorkerFleet(Construct):
     ``drain_policy``, ``scaling``, ``backlog_target``,
     ``backlog_scaling_policy`` or ``queue_depth_scaling``,
     ``scale_from_zero_alarm``, ``message_age_alarm``,
-    ``message_age_datapoints``, ``alarms``.
+    ``message_age_datapoints``, ``vpc_endpoints``, ``alarms``.
     """
 
     def __init__(
@@ -371,7 +445,7 @@ class QueueWorkerFleet(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         vpc: ec2.IVpc,
         handler: str,
         handler_code_path: str | None = None,
@@ -380,7 +454,7 @@ class QueueWorkerFleet(Construct):
         machine_image: ec2.IMachineImage | None = None,
         min_capacity: int = defaults.WORKER_MIN_CAPACITY,
         max_capacity: int = defaults.WORKER_MAX_CAPACITY,
-        scaling: WorkerScaling = WorkerScaling.ARRIVALS_AND_BACKLOG,
+        scaling: FleetScalingPolicy = FleetScalingPolicy.ARRIVALS_AND_BACKLOG,
         acceptable_latency: Duration | None = None,
         average_processing_time: Duration | None = None,
         queue_depth_steps: Sequence[autoscaling.ScalingInterval] | None = None,
@@ -393,6 +467,7 @@ class QueueWorkerFleet(Construct):
         worker_batch_size: int = defaults.WORKER_RECEIVE_BATCH_SIZE,
         worker_concurrency: int = defaults.WORKER_CONCURRENCY,
         heartbeat_visibility: Duration = defaults.WORKER_HEARTBEAT_VISIBILITY,
+        vpc_endpoints: bool = False,
         notifications_topic: sns.ITopic | None = None,
         alarm_topic: sns.ITopic | None = None,
     ) -> None:
@@ -401,11 +476,10 @@ class QueueWorkerFleet(Construct):
         adopt(self, scope, construct_id)
         register_pattern(self)  # counted in the stack's resource-quota check
         source = QueueRef(queue)
-        raise_problems(self, options.problems())
-        self._check_wiring(source, notifications_topic, alarm_topic)
+        self._validate(options, source, notifications_topic, alarm_topic)
         self.queue: sqs.IQueue = source.queue
         self.secure_queue: SecureQueue | None = source.secure_queue
-        self.scaling: WorkerScaling = scaling
+        self.scaling: FleetScalingPolicy = scaling
         self.min_capacity: int = min_capacity
         self.max_capacity: int = max_capacity
         self.security_group: ec2.SecurityGroup = self._security_group(vpc)
@@ -422,6 +496,8 @@ class QueueWorkerFleet(Construct):
         self.drain_policy: iam.Policy = self._drain_policy()
         self._bind_scaling(options)
         self._scale_out_alarms(options, source.facts, alarm_topic)
+        #: the VPC endpoints the workers use (``vpc_endpoints=True``), else empty
+        self.vpc_endpoints: list[ec2.IVpcEndpoint] = self._vpc_endpoints(vpc, options)
 
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:
@@ -433,7 +509,7 @@ class QueueWorkerFleet(Construct):
 
     # --- the dashboard (PatternDashboard) -------------------------------------
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The consumed queue, the group's capacity and its backlog per instance."""
         return PatternView(
             kind="QueueWorkerFleet",
@@ -469,7 +545,7 @@ class QueueWorkerFleet(Construct):
 
     def _backlog_graph(self, period: Duration) -> Graph:
         group = self.auto_scaling_group.auto_scaling_group_name
-        if self.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG:
+        if self.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG:
             needed = cloudwatch.MathExpression(
                 expression=self._instances_needed_expression,
                 using_metrics={
@@ -497,7 +573,7 @@ class QueueWorkerFleet(Construct):
             label="Visible messages per in-service instance",
             period=period,
         )
-        if self.scaling is not WorkerScaling.BACKLOG_PER_INSTANCE:
+        if self.scaling is not FleetScalingPolicy.BACKLOG_PER_INSTANCE:
             return Graph(f"Backlog per instance (no target: {self.scaling.name})", (backlog,))
         target = cloudwatch.HorizontalAnnotation(
             value=self.backlog_target, label="target: acceptable latency / processing time"
@@ -506,15 +582,24 @@ class QueueWorkerFleet(Construct):
 
     # --- the builders --------------------------------------------------------
 
-    def _check_wiring(
+    def _validate(
         self,
+        options: QueueWorkerFleetOptions,
         source: QueueRef,
         notifications_topic: sns.ITopic | None,
         alarm_topic: sns.ITopic | None,
     ) -> None:
+        """The options, the queue and the topics, before anything is built: all
+        problems, one error."""
         v = OptionValidator(self)
-        check_notification_topic(v, "notifications_topic", notifications_topic)
-        check_notification_topic(v, "alarm_topic", alarm_topic)
+        v.extend(options.problems())
+        for option, topic in (
+            ("notifications_topic", notifications_topic),
+            ("alarm_topic", alarm_topic),
+        ):
+            check_notification_topic(v, option, topic)
+            v.extend(topic_region_problems(self, option, topic))
+        v.extend(message_age_problems(source.facts, options.message_age_scale_out_threshold))
         refuse_queue_location(
             v,
             "queue",
@@ -538,11 +623,22 @@ class QueueWorkerFleet(Construct):
         )
         return group
 
+    def _vpc_endpoints(
+        self, vpc: ec2.IVpc, options: QueueWorkerFleetOptions
+    ) -> list[ec2.IVpcEndpoint]:
+        if not options.vpc_endpoints:
+            return []
+        endpoints = worker_vpc_endpoints(vpc, self.security_group)
+        # Without this CloudFormation may start instances before the endpoints
+        # exist: their user data cannot fetch the code, and fails for good.
+        self.auto_scaling_group.node.add_dependency(*endpoints)
+        return endpoints
+
     def _instance_role(self) -> iam.Role:
         role = iam.Role(
             self,
             "InstanceRole",
-            assumed_by=iam.ServicePrincipal(services.EC2.principal),
+            assumed_by=iam.ServicePrincipal(EC2.principal),
             description=f"Workers of {path_of(self)}: consume one queue, nothing else",
         )
         self.queue.grant_consume_messages(role)
@@ -555,7 +651,7 @@ class QueueWorkerFleet(Construct):
         )
         self.handler_code: s3_assets.Asset | None = (
             s3_assets.Asset(
-                self, "HandlerCode", path=options.handler_code_path, exclude=ASSET_EXCLUDES
+                self, "HandlerCode", path=options.handler_code_path, exclude=defaults.ASSET_EXCLUDES
             )
             if options.handler_code_path is not None
             else None

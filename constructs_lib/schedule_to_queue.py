@@ -14,9 +14,10 @@ from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import _aws, defaults
 from constructs_lib._monitoring import PatternView, delivery_view
-from constructs_lib._queues import QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
 from constructs_lib._target_delivery import (
     SCHEDULER,
@@ -33,6 +34,7 @@ from constructs_lib._validation import (
     seconds_of,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
 from constructs_lib.stack_limits import register_pattern
 
@@ -111,7 +113,7 @@ class ScheduleToQueue(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queue: QueueTarget,
+        queue: AnyQueue,
         schedule: scheduler.ScheduleExpression,
         payload: str | Mapping[str, object],
         message_group_id: str | None = None,
@@ -125,7 +127,7 @@ class ScheduleToQueue(Construct):
         max_event_age: Duration = defaults.TARGET_MAX_EVENT_AGE,
         retry_attempts: int = defaults.TARGET_RETRY_ATTEMPTS,
         target_dead_letter_queue_enabled: bool = defaults.TARGET_DEAD_LETTER_QUEUE_ENABLED,
-        target_dead_letter_queue: QueueTarget | None = None,
+        target_dead_letter_queue: AnyQueue | None = None,
         target_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         delivery = options_from(TargetDelivery, locals())
@@ -172,7 +174,7 @@ class ScheduleToQueue(Construct):
         """The alarms this construct created: its created target DLQ's."""
         return self._dead_letter.alarms
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The target queue and the target DLQ (`PatternDashboard`)."""
         return delivery_view(
             "ScheduleToQueue",
@@ -211,6 +213,7 @@ class ScheduleToQueue(Construct):
             "end",
             end.isoformat() if end else None,
             "must be after start",
+            code=OptionCode.SCHEDULER_END_NOT_AFTER_START,
         )
         v.raise_if_any()
 
@@ -291,8 +294,14 @@ def _window_problems(flexible_time_window: Duration | None) -> list[OptionProble
     v = OptionRules()
     if flexible_time_window is None:
         return v.problems
-    low, high = defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
-    v.duration_range("flexible_time_window", flexible_time_window, low, high)
+    low, high = _aws.SCHEDULER_FLEXIBLE_TIME_WINDOW_RANGE_SECONDS
+    v.duration_range(
+        "flexible_time_window",
+        flexible_time_window,
+        low,
+        high,
+        code=OptionCode.SCHEDULER_FLEXIBLE_WINDOW_OUT_OF_RANGE,
+    )
     window = seconds_of(flexible_time_window)
     # Scheduler takes MaximumWindowInMinutes: aws-cdk-lib throws a raw
     # error for a window that is not whole minutes.
@@ -302,6 +311,7 @@ def _window_problems(flexible_time_window: Duration | None) -> list[OptionProble
         "flexible_time_window",
         f"{number(window)} seconds" if window is not None else None,
         "must be a whole number of minutes",
+        code=OptionCode.SCHEDULER_FLEXIBLE_WINDOW_NOT_WHOLE_MINUTES,
     )
     return v.problems
 
@@ -318,6 +328,7 @@ def _fifo_deduplication_problems(queue: QueueFacts) -> list[OptionProblem]:
             "is an imported FIFO queue: Scheduler sends no deduplication id, so the "
             "queue must use content-based deduplication, which cannot be checked "
             "on an imported queue; pass the queue construct",
+            code=OptionCode.SCHEDULER_IMPORTED_FIFO_QUEUE,
         )
     else:
         v.check(
@@ -326,5 +337,6 @@ def _fifo_deduplication_problems(queue: QueueFacts) -> list[OptionProblem]:
             queue.path,
             "is a FIFO queue without content-based deduplication: Scheduler sends no "
             "deduplication id, so SQS would reject every message",
+            code=OptionCode.SCHEDULER_FIFO_WITHOUT_CONTENT_DEDUPLICATION,
         )
     return v.problems

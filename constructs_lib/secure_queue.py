@@ -17,8 +17,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
-from constructs_lib._alarm_topics import check_notification_topic
+from constructs_lib import _aws, defaults
+from constructs_lib._alarm_topics import check_notification_topic, topic_region_problems
 from constructs_lib._alarms import alarm_above, notify
 from constructs_lib._metrics import QueueMetrics
 from constructs_lib._queue_facts import QueueFacts
@@ -33,6 +33,7 @@ from constructs_lib._validation import (
     shown,
 )
 from constructs_lib.errors import OptionProblem
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.stack_limits import register_pattern
 
 _QUEUE_NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
@@ -109,9 +110,14 @@ class SecureQueueOptions:
             self.content_based_deduplication,
             fifo=self.fifo,
             remedy=_FIFO_ONLY,
+            code=OptionCode.SQS_CONTENT_DEDUPLICATION_FIFO_ONLY,
         )
         v.fifo_only(
-            "high_throughput_fifo", self.high_throughput_fifo, fifo=self.fifo, remedy=_FIFO_ONLY
+            "high_throughput_fifo",
+            self.high_throughput_fifo,
+            fifo=self.fifo,
+            remedy=_FIFO_ONLY,
+            code=OptionCode.SQS_HIGH_THROUGHPUT_FIFO_ONLY,
         )
         if self.queue_name is not None and not is_unresolved(self.queue_name):
             _check_queue_name(
@@ -122,18 +128,40 @@ class SecureQueueOptions:
         return v.problems
 
     def _check_ranges(self, v: OptionRules) -> None:
-        v.int_range("max_receive_count", self.max_receive_count, *defaults.MAX_RECEIVE_COUNT_RANGE)
-        for option, low_high in (
-            ("visibility_timeout", defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS),
-            ("retention_period", defaults.RETENTION_PERIOD_RANGE_SECONDS),
-            ("delivery_delay", defaults.DELIVERY_DELAY_RANGE_SECONDS),
-            ("receive_message_wait_time", defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS),
+        v.int_range(
+            "max_receive_count",
+            self.max_receive_count,
+            *_aws.SQS_MAX_RECEIVE_COUNT_RANGE,
+            code=OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
+        )
+        for option, low_high, code in (
+            (
+                "visibility_timeout",
+                _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS,
+                OptionCode.SQS_VISIBILITY_TIMEOUT_OUT_OF_RANGE,
+            ),
+            (
+                "retention_period",
+                _aws.SQS_RETENTION_PERIOD_RANGE_SECONDS,
+                OptionCode.SQS_RETENTION_PERIOD_OUT_OF_RANGE,
+            ),
+            (
+                "delivery_delay",
+                _aws.SQS_DELIVERY_DELAY_RANGE_SECONDS,
+                OptionCode.SQS_DELIVERY_DELAY_OUT_OF_RANGE,
+            ),
+            (
+                "receive_message_wait_time",
+                _aws.SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS,
+                OptionCode.SQS_RECEIVE_WAIT_TIME_OUT_OF_RANGE,
+            ),
         ):
-            v.duration_range(option, getattr(self, option), *low_high)
+            v.duration_range(option, getattr(self, option), *low_high, code=code)
         v.int_range(
             "max_message_size_bytes",
             self.max_message_size_bytes,
-            *defaults.MAX_MESSAGE_SIZE_RANGE_BYTES,
+            *_aws.SQS_MESSAGE_SIZE_RANGE_BYTES,
+            code=OptionCode.SQS_MAX_MESSAGE_SIZE_OUT_OF_RANGE,
         )
 
     def _check_age_alarm(self, v: OptionRules) -> None:
@@ -142,7 +170,7 @@ class SecureQueueOptions:
         retention = seconds_of(self.retention_period)
         if not v.whole_seconds(option, self.oldest_message_age_alarm_threshold):
             threshold = None  # reported once; the rules below would repeat it
-        v.positive_seconds(option, threshold)
+        v.positive_seconds(option, threshold, code=OptionCode.SQS_AGE_ALARM_THRESHOLD_NOT_POSITIVE)
         # SQS deletes a message when its retention period ends, so the age of
         # the oldest message never exceeds it: such an alarm could never fire.
         v.check(
@@ -153,6 +181,7 @@ class SecureQueueOptions:
             "or the alarm can never fire"
             if retention is not None
             else "",
+            code=OptionCode.SQS_AGE_ALARM_THRESHOLD_NOT_BELOW_RETENTION,
         )
 
     def _check_dead_letter_queue(self, v: OptionRules) -> None:
@@ -162,6 +191,7 @@ class SecureQueueOptions:
             self.dead_letter_queue_enabled,
             given_option="dead_letter_queue",
             given=dlq,
+            code=OptionCode.SQS_DLQ_GIVEN_BUT_DISABLED,
         )
         if dlq is None:
             return
@@ -178,6 +208,7 @@ class SecureQueueOptions:
             path_of(dlq),
             f"must be a {'FIFO' if self.fifo else 'standard'} queue like its source "
             f"(SQS rejects a redrive policy across queue types){hint}",
+            code=OptionCode.SQS_DLQ_TYPE_MISMATCH,
         )
 
     def _check_encryption(self, v: OptionRules) -> None:
@@ -188,12 +219,14 @@ class SecureQueueOptions:
             "UNENCRYPTED",
             "must be SQS_MANAGED (default), KMS or KMS_MANAGED: SecureQueue "
             "never stores messages unencrypted",
+            code=OptionCode.SQS_UNENCRYPTED_REFUSED,
         )
         v.check(
             self.queue_encryption_key is None or encryption == sqs.QueueEncryption.KMS,
             "queue_encryption_key",
             shown(self.queue_encryption_key),
             f"is used only with encryption=KMS, not {encryption.name}",
+            code=OptionCode.SQS_KEY_WITHOUT_KMS_ENCRYPTION,
         )
 
 
@@ -296,7 +329,10 @@ class SecureQueue(Construct):
         options = options_from(SecureQueueOptions, locals())
         super().__init__(scope, construct_id)
         adopt(self, scope, construct_id)
-        raise_problems(self, options.problems())
+        # all problems, one error: the options' and where the alarm topic lives
+        raise_problems(
+            self, [*options.problems(), *topic_region_problems(self, "alarm_topic", alarm_topic)]
+        )
         self._path = path_of(self)
         self.fifo: bool = fifo
         self.max_receive_count: int = max_receive_count
@@ -530,6 +566,7 @@ def _check_queue_name(v: OptionRules, name: str, fifo: bool, *, names_dlq: bool)
             "queue_name",
             name,
             "a FIFO queue's name must end in '.fifo'",
+            code=OptionCode.SQS_FIFO_QUEUE_NAME_WITHOUT_SUFFIX,
         )
     else:
         v.check(
@@ -537,6 +574,7 @@ def _check_queue_name(v: OptionRules, name: str, fifo: bool, *, names_dlq: bool)
             "queue_name",
             name,
             "only a FIFO queue's name may end in '.fifo' (set fifo=True)",
+            code=OptionCode.SQS_STANDARD_QUEUE_NAME_WITH_FIFO_SUFFIX,
         )
     v.check(
         # fullmatch: with re.match, '$' also matches before a trailing newline.
@@ -544,22 +582,25 @@ def _check_queue_name(v: OptionRules, name: str, fifo: bool, *, names_dlq: bool)
         "queue_name",
         name,
         "may contain only letters, digits, '-' and '_' (plus the '.fifo' suffix)",
+        code=OptionCode.SQS_QUEUE_NAME_CHARACTERS,
     )
     if names_dlq:
         # The created DLQ's name adds '-dlq' and must fit SQS's limit too.
         longest = len(base) + len(_DLQ_NAME_SUFFIX) + (len(_FIFO_SUFFIX) if fifo else 0)
         v.check(
-            longest <= defaults.QUEUE_NAME_MAX_LENGTH,
+            longest <= _aws.SQS_QUEUE_NAME_MAX_LENGTH,
             "queue_name",
             name,
             f"must leave room for the created DLQ's '-dlq' suffix: at most "
-            f"{defaults.QUEUE_NAME_MAX_LENGTH - len(_DLQ_NAME_SUFFIX)} characters "
+            f"{_aws.SQS_QUEUE_NAME_MAX_LENGTH - len(_DLQ_NAME_SUFFIX)} characters "
             "including '.fifo'",
+            code=OptionCode.SQS_QUEUE_NAME_NO_ROOM_FOR_DLQ_SUFFIX,
         )
     else:
         v.check(
-            len(name) <= defaults.QUEUE_NAME_MAX_LENGTH,
+            len(name) <= _aws.SQS_QUEUE_NAME_MAX_LENGTH,
             "queue_name",
             name,
-            f"must be at most {defaults.QUEUE_NAME_MAX_LENGTH} characters including '.fifo'",
+            f"must be at most {_aws.SQS_QUEUE_NAME_MAX_LENGTH} characters including '.fifo'",
+            code=OptionCode.SQS_QUEUE_NAME_TOO_LONG,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aws_cdk import ArnFormat, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -15,9 +16,11 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
-from constructs_lib import defaults, services
+from constructs_lib import defaults
+from constructs_lib._deprecation import aliases
 from constructs_lib._monitoring import PatternView, dead_letter_views, queue_view
-from constructs_lib._queues import DeadLetterQueueRef, QueueFacts, QueueRef, QueueTarget
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
 from constructs_lib._sources import (
     grant_service_key_use,
     refuse_queue_location,
@@ -28,7 +31,9 @@ from constructs_lib._sources import (
 )
 from constructs_lib._tree import adopt, env_of, is_unresolved, path_of, stack_of
 from constructs_lib._validation import OptionRules, OptionValidator
+from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
+from constructs_lib.services.sns import SNS
 from constructs_lib.stack_limits import register_pattern
 
 _FIFO_SUFFIX = ".fifo"
@@ -46,7 +51,7 @@ _DLQ_OPTIONS = "subscription_dead_letter_queue_options"
 
 
 @dataclass(frozen=True)
-class FanoutQueue:
+class FanoutSubscription:
     """One subscribed queue of a `TopicFanout`.
 
     :param id: construct id of the subscription (part of the contract: the
@@ -62,7 +67,7 @@ class FanoutQueue:
     """
 
     id: str
-    queue: QueueTarget
+    queue: AnyQueue
     filter_policy: Mapping[str, sns.SubscriptionFilter] | None = None
     filter_policy_with_message_body: Mapping[str, sns.FilterOrPolicy] | None = None
     raw_message_delivery: bool = defaults.RAW_MESSAGE_DELIVERY
@@ -78,7 +83,7 @@ class TopicFanout(Construct):
       ``topic_encryption_key`` is given, with a topic policy denying publishes
       made without TLS. Not created when ``topic`` is passed in: an existing
       topic keeps its owner's encryption and policy.
-    - one ``AWS::SNS::Subscription`` per `FanoutQueue`, under the id given,
+    - one ``AWS::SNS::Subscription`` per `FanoutSubscription`, under the id given,
       raw delivery on by default, with its filter policy;
     - a statement in each queue's policy allowing ``sqs:SendMessage`` to
       ``sns.amazonaws.com`` only from this topic (``aws:SourceArn``), and, for
@@ -102,12 +107,12 @@ class TopicFanout(Construct):
         orders = TopicFanout(
             self, "Orders",
             queues=[
-                FanoutQueue(
+                FanoutSubscription(
                     id="Billing", queue=billing,
                     filter_policy={"type": sns.SubscriptionFilter.string_filter(
                         allowlist=["order_placed"])},
                 ),
-                FanoutQueue(id="Analytics", queue=analytics),
+                FanoutSubscription(id="Analytics", queue=analytics),
             ],
         )
         orders.topic.grant_publish(order_service_role)
@@ -139,7 +144,7 @@ class TopicFanout(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        queues: Sequence[FanoutQueue] = (),
+        queues: Sequence[FanoutSubscription] = (),
         topic: sns.ITopic | None = None,
         fifo: bool = False,
         topic_name: str | None = None,
@@ -148,7 +153,7 @@ class TopicFanout(Construct):
         subscription_dead_letter_queue_enabled: bool = (
             defaults.SUBSCRIPTION_DEAD_LETTER_QUEUE_ENABLED
         ),
-        subscription_dead_letter_queue: QueueTarget | None = None,
+        subscription_dead_letter_queue: AnyQueue | None = None,
         subscription_dead_letter_queue_options: SecureQueueOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -202,7 +207,7 @@ class TopicFanout(Construct):
         """The alarms this construct created: its created subscription DLQ's."""
         return self._dead_letter.alarms
 
-    def _dashboard_view(self, period: Duration) -> PatternView:
+    def dashboard_view(self, period: Duration) -> PatternView:
         """The subscribed queues and the subscription DLQ (`PatternDashboard`)."""
         return PatternView(
             kind="TopicFanout",
@@ -216,7 +221,7 @@ class TopicFanout(Construct):
             alarms=tuple(self.alarms),
         )
 
-    def add_queue(self, spec: FanoutQueue) -> sns.Subscription:
+    def add_queue(self, spec: FanoutSubscription) -> sns.Subscription:
         """Subscribes one more queue; raises ConstructOptionError if it cannot be."""
         v = OptionValidator(self)
         self._check_specs(v, [spec], "spec")
@@ -261,12 +266,12 @@ class TopicFanout(Construct):
         # policy: SNS must also be able to encrypt into a customer key.
         grant_service_key_use(
             dead_letter_queue,
-            iam.ServicePrincipal(services.SNS.principal),
+            iam.ServicePrincipal(SNS.principal),
             {"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}},
         )
         warn_if_policy_unmanaged(self, dead_letter_queue, _SNS)
 
-    def _subscribe(self, spec: FanoutQueue) -> sns.Subscription:
+    def _subscribe(self, spec: FanoutSubscription) -> sns.Subscription:
         target = QueueRef(spec.queue)
         queue = target.queue
         # The statements are written here rather than by aws-cdk-lib's
@@ -337,6 +342,7 @@ class TopicFanout(Construct):
             enabled,
             given_option="subscription_dead_letter_queue",
             given=given,
+            code=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
         )
         if given is not None:
             self._check_queue(v, "subscription_dead_letter_queue", given.facts)
@@ -353,22 +359,28 @@ class TopicFanout(Construct):
             enabled,
             given_option=_DLQ_OPTIONS,
             given=options,
+            code=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
         )
         v.only_when_created(
             "subscription_dead_letter_queue",
             given,
             resource="dead-letter queue",
             options=[(_DLQ_OPTIONS, "SecureQueueOptions(...)" if options else None, None)],
+            code=OptionCode.SNS_SUBSCRIPTION_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if options is not None and given is None:
             v.extend(options.problems(), prefix=_DLQ_OPTIONS)
             v.check(
-                options.fifo == self.fifo, f"{_DLQ_OPTIONS}.fifo", options.fifo, self._type_rule
+                options.fifo == self.fifo,
+                f"{_DLQ_OPTIONS}.fifo",
+                options.fifo,
+                self._type_rule,
+                code=OptionCode.SNS_QUEUE_TYPE_MISMATCH,
             )
             reject_aws_managed_key_option(v, _DLQ_OPTIONS, options, _SNS)
 
     def _check_specs(
-        self, v: OptionRules, specs: Sequence[FanoutQueue], option_name: str = "queues"
+        self, v: OptionRules, specs: Sequence[FanoutSubscription], option_name: str = "queues"
     ) -> None:
         seen: set[str] = set()
         for i, spec in enumerate(specs):
@@ -381,6 +393,7 @@ class TopicFanout(Construct):
                 spec.id,
                 "must be unique within the TopicFanout and not one of the ids of its "
                 f"own children ({', '.join(_OWN_CHILD_IDS)})",
+                code=OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE,
             )
             seen.add(spec.id)
             self._check_queue(v, f"{option}.queue", QueueRef(spec.queue).facts)
@@ -390,10 +403,17 @@ class TopicFanout(Construct):
                 "both filters given",
                 "a subscription has one filter scope: give filter_policy "
                 "(message attributes) or filter_policy_with_message_body, not both",
+                code=OptionCode.SNS_TWO_FILTER_SCOPES,
             )
 
     def _check_queue(self, v: OptionRules, option: str, queue: QueueFacts) -> None:
-        v.check(queue.fifo == self.fifo, option, queue.path, self._type_rule)
+        v.check(
+            queue.fifo == self.fifo,
+            option,
+            queue.path,
+            self._type_rule,
+            code=OptionCode.SNS_QUEUE_TYPE_MISMATCH,
+        )
         reject_aws_managed_key(v, option, queue, _SNS)
 
     @property
@@ -425,6 +445,7 @@ def _check_topic_options(
             ("content_based_deduplication", content_based_deduplication, False),
             ("topic_encryption_key", topic_encryption_key, None),
         ],
+        code=OptionCode.SNS_TOPIC_OPTIONS_WITH_GIVEN_TOPIC,
     )
     if topic is not None:
         return
@@ -433,6 +454,7 @@ def _check_topic_options(
         content_based_deduplication,
         fifo=fifo,
         remedy=": set fifo=True or leave it False",
+        code=OptionCode.SNS_CONTENT_DEDUPLICATION_FIFO_ONLY,
     )
     if topic_name is not None and not is_unresolved(topic_name):
         v.check(
@@ -440,6 +462,7 @@ def _check_topic_options(
             "topic_name",
             topic_name,
             "a FIFO topic's name must end in '.fifo', and only a FIFO topic's may",
+            code=OptionCode.SNS_TOPIC_NAME_FIFO_SUFFIX,
         )
         base = topic_name.removesuffix(_FIFO_SUFFIX) if fifo else topic_name
         v.check(
@@ -450,6 +473,7 @@ def _check_topic_options(
             topic_name,
             f"must be 1 to {_TOPIC_NAME_MAX_LENGTH} letters, digits, '-' and '_' "
             "(plus '.fifo' for a FIFO topic)",
+            code=OptionCode.SNS_TOPIC_NAME_INVALID,
         )
 
 
@@ -463,13 +487,13 @@ def _sns_principal(topic: sns.ITopic, queue: sqs.IQueue) -> iam.IPrincipal:
     topic_region = _region_of(topic)
     _, queue_region = env_of(queue)
     if topic_region is None or topic_region == queue_region or is_unresolved(queue_region):
-        return iam.ServicePrincipal(services.SNS.principal)
+        return iam.ServicePrincipal(SNS.principal)
     for region in (queue_region, topic_region):
         if RegionInfo.get(region).is_opt_in_region:
             return iam.ServicePrincipal.from_static_service_principle_name(
-                services.SNS.regional_principal(region)
+                SNS.regional_principal(region)
             )
-    return iam.ServicePrincipal(services.SNS.principal)
+    return iam.ServicePrincipal(SNS.principal)
 
 
 def _region_of(topic: sns.ITopic) -> str | None:
@@ -491,4 +515,10 @@ def _subscription_region(topic: sns.ITopic, queue: sqs.IQueue) -> str | None:
     return region
 
 
-__all__ = ["FanoutQueue", "TopicFanout"]
+__all__ = ["FanoutSubscription", "TopicFanout"]
+
+#: ``FanoutQueue``, its name until issue 22 (it is a subscription, not a queue):
+#: a deprecated alias.
+if TYPE_CHECKING:
+    FanoutQueue = FanoutSubscription
+__getattr__ = aliases(__name__, {"FanoutQueue": "constructs_lib.topic_fanout:FanoutSubscription"})

@@ -5,6 +5,3 @@ from __future__ import annotations
 from pathlib import Path
 
 HANDLERS_DIR = Path(__file__).resolve().parent.parent / "handlers"
-
-#: Never part of an asset: they would change its hash from machine to machine.
-ASSET_EXCLUDES = ["__pycache__", "*.pyc"]

@@ -8,8 +8,9 @@ SSE-SQS, TLS-only, a DLQ after 5 failed receives. Alarms and the group's
 launch/terminate notifications go to one `AlarmTopic`.
 
 The workers live in isolated subnets: no internet route at all, AWS APIs
-through VPC endpoints (SQS and Auto Scaling interface endpoints; the S3
-gateway endpoint for the code assets and the Amazon Linux repositories).
+through the VPC endpoints the fleet adds (``vpc_endpoints=True``: SQS and
+Auto Scaling interface endpoints open to the workers only; the S3 gateway
+endpoint for the code assets and the Amazon Linux repositories).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import AlarmTopic, PatternDashboard, QueueWorkerFleet, SecureQueue
-from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
+from constructs_lib.acknowledgments import LOG_GROUP_SSE, skip_checkov
 from stacks._paths import HANDLERS_DIR
 
 
@@ -49,9 +50,6 @@ class BufferingStack(Stack):
                     name="Workers", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24
                 )
             ],
-            gateway_endpoints={
-                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)
-            },
             flow_logs={"FlowLog": ec2.FlowLogOptions(traffic_type=ec2.FlowLogTrafficType.ALL)},
             # Nothing here uses the VPC's default security group (the workers and
             # the endpoints have their own). Restricting it would add a
@@ -69,9 +67,11 @@ class BufferingStack(Stack):
             acceptable_latency=Duration.seconds(30),
             average_processing_time=Duration.millis(250),
             max_capacity=20,
+            vpc_endpoints=True,
             notifications_topic=self.operations_topic,
             alarm_topic=self.operations_topic,
         )
+        self.endpoints = self.workers.vpc_endpoints
         # A fixed-environment stack names its AZs (from cdk.json's context) on
         # purpose, so synth is deterministic and offline: tell cfn-lint so,
         # on these subnets only.
@@ -81,17 +81,5 @@ class BufferingStack(Stack):
             cfn_subnet.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3010"]}})
         flow_log_group = self.vpc.node.find_child("FlowLog").node.find_child("LogGroup")
         skip_checkov(flow_log_group, {"CKV_AWS_158": LOG_GROUP_SSE})
-        # Interface endpoints open to the workers only (not the whole VPC CIDR).
-        self.endpoints = [
-            self.vpc.add_interface_endpoint(endpoint_id, service=service, open=False)
-            for endpoint_id, service in (
-                ("SqsEndpoint", ec2.InterfaceVpcEndpointAwsService.SQS),
-                ("AutoScalingEndpoint", ec2.InterfaceVpcEndpointAwsService.AUTOSCALING),
-            )
-        ]
-        for endpoint in self.endpoints:
-            endpoint.connections.allow_default_port_from(
-                self.workers.security_group, "HTTPS from the workers"
-            )
         # The jobs queue, the fleet's capacity against its backlog, their alarms.
         self.dashboard = PatternDashboard(self, "Dashboard", patterns=[self.workers])

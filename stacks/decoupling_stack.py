@@ -14,7 +14,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib import FanoutQueue, PatternDashboard, SecureQueue, TopicFanout
+from constructs_lib import FanoutSubscription, PatternDashboard, SecureQueue, TopicFanout
 
 
 class DecouplingStack(Stack):
@@ -28,7 +28,7 @@ class DecouplingStack(Stack):
             "Orders",
             queues=[
                 # Billing charges placed orders and refunds cancelled ones.
-                FanoutQueue(
+                FanoutSubscription(
                     id="Billing",
                     queue=self.billing,
                     filter_policy={
@@ -39,7 +39,7 @@ class DecouplingStack(Stack):
                 ),
                 # Shipping only needs paid orders that contain physical goods:
                 # the body says so, not the attributes.
-                FanoutQueue(
+                FanoutSubscription(
                     id="Shipping",
                     queue=self.shipping,
                     filter_policy_with_message_body={
@@ -52,7 +52,7 @@ class DecouplingStack(Stack):
                     },
                 ),
                 # Analytics gets everything.
-                FanoutQueue(id="Analytics", queue=self.analytics),
+                FanoutSubscription(id="Analytics", queue=self.analytics),
             ],
         )
         # One section per subscribed queue, and the subscription DLQ.

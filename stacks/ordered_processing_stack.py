@@ -29,9 +29,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from constructs_lib import LambdaQueueConsumer, PatternDashboard, SecureQueue
-from stacks._acknowledgments import LOG_GROUP_SSE, skip_checkov
-from stacks._paths import ASSET_EXCLUDES, HANDLERS_DIR
+from constructs_lib import LambdaQueueConsumer, PatternDashboard, SecureQueue, defaults
+from constructs_lib.acknowledgments import LOG_GROUP_SSE, skip_checkov
+from stacks._paths import HANDLERS_DIR
 
 #: Must equal the aws-lambda-powertools pin in constraints.txt (a test checks).
 POWERTOOLS_VERSION = "3.37.0"
@@ -102,7 +102,9 @@ class OrderedProcessingStack(Stack):
             runtime=PAYMENTS_RUNTIME,
             architecture=lambda_.Architecture.X86_64,
             handler="index.handler",
-            code=lambda_.Code.from_asset(str(HANDLERS_DIR / "payments"), exclude=ASSET_EXCLUDES),
+            code=lambda_.Code.from_asset(
+                str(HANDLERS_DIR / "payments"), exclude=defaults.ASSET_EXCLUDES
+            ),
             layers=[powertools],
             timeout=Duration.seconds(10),
             memory_size=256,

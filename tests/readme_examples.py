@@ -53,6 +53,8 @@ class Example:
                 bound.add(node.name)
             elif isinstance(node, ast.arg):
                 bound.add(node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
         return read - bound
 
     def compiled(self) -> Any:

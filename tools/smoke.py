@@ -14,6 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.testing.queues import (
+    drain,
+    poison_until_dead_lettered,
+    queue_attributes,
+)
 from constructs_lib.testing.queues import receive_all as receive_from_queue
 from constructs_lib.testing.strict import StrictAccount, active_account
 from tools.local_deployment import LocalDeployment
@@ -43,39 +48,6 @@ def receive_all(sqs: Any, queue_url: str, expected: int, *, timeout: float = 10.
         MessageAttributeNames=["All"],
         AttributeNames=["All"],
     )
-
-
-def drain(sqs: Any, queue_url: str) -> int:
-    """Empties a queue before a check, so leftovers cannot pass for results."""
-    return len(receive_from_queue(sqs, queue_url, timeout_seconds=1.5, empty_receives=2))
-
-
-def poison_until_dead_lettered(sqs: Any, queue_url: str, dlq_url: str, body: str) -> int:
-    """Receives ``body`` without deleting it until SQS moves it to the DLQ.
-
-    Returns how many receives it took. ``VisibilityTimeout=0`` on each receive
-    makes the message visible again at once, as a crashing consumer would
-    after its visibility timeout.
-    """
-    receives = 0
-    for _ in range(50):
-        batch = sqs.receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=0
-        ).get("Messages", [])
-        receives += sum(1 for m in batch if m["Body"] == body)
-        dead = sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=0, VisibilityTimeout=0).get(
-            "Messages", []
-        )
-        if any(m["Body"] == body for m in dead):
-            return receives
-    raise AssertionError(f"{body!r} never reached the DLQ after {receives} receives")
-
-
-def queue_attributes(sqs: Any, queue_url: str) -> dict[str, str]:
-    attributes: dict[str, str] = sqs.get_queue_attributes(
-        QueueUrl=queue_url, AttributeNames=["All"]
-    )["Attributes"]
-    return attributes
 
 
 # --- Buffering: a standard SecureQueue ---------------------------------------
@@ -403,7 +375,7 @@ def desired_capacity_of(deployment: LocalDeployment) -> int:
 def backlog_scales_out(deployment: LocalDeployment) -> None:
     import math
 
-    from constructs_lib.scaling import drain_seconds, instances_needed
+    from constructs_lib.fleet_sizing import drain_seconds, instances_needed
 
     strict = strict_of(deployment)
     sqs = deployment.account.client("sqs")

@@ -30,7 +30,8 @@ from typing import Any
 
 from constructs_lib.checks.wiring import QUEUE, TOPIC, Delivery, Wiring
 from constructs_lib.policy import Caller, CallerKind, PolicySyntaxError, Request, authorize
-from constructs_lib.services import CLOUDWATCH, kms_requests_without_source_keys, via_service
+from constructs_lib.services import kms_requests_without_source_keys, via_service
+from constructs_lib.services.cloudwatch import CLOUDWATCH
 from constructs_lib.templates.assembly import Resource
 from constructs_lib.templates.values import Unresolved
 

@@ -19,7 +19,9 @@ from constructs_lib.checks.access import may_send, may_use_key
 from constructs_lib.checks.catalog import Rule, rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import QUEUE, TOPIC, Delivery, Wiring
-from constructs_lib.services import CLOUDWATCH, EVENTBRIDGE, SCHEDULER
+from constructs_lib.services.cloudwatch import CLOUDWATCH
+from constructs_lib.services.eventbridge import EVENTBRIDGE
+from constructs_lib.services.scheduler import SCHEDULER
 from constructs_lib.templates.assembly import Resource
 
 

@@ -31,7 +31,10 @@ from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import KEY, QUEUE, Wiring
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, authorize
-from constructs_lib.services import EVENTBRIDGE, S3, SNS, Service
+from constructs_lib.services import Service
+from constructs_lib.services.eventbridge import EVENTBRIDGE
+from constructs_lib.services.s3 import S3
+from constructs_lib.services.sns import SNS
 from constructs_lib.templates.assembly import Resource
 from constructs_lib.templates.values import Unresolved
 

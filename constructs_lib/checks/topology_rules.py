@@ -18,7 +18,8 @@ from constructs_lib.checks.access import may_send
 from constructs_lib.checks.catalog import rule
 from constructs_lib.checks.findings import Finding, finding
 from constructs_lib.checks.wiring import QUEUE, Wiring, is_true
-from constructs_lib.services import S3, SNS
+from constructs_lib.services.s3 import S3
+from constructs_lib.services.sns import SNS
 from constructs_lib.templates.assembly import ResourceId
 from constructs_lib.templates.references import references
 from constructs_lib.templates.values import NAME_PROPERTY, Unresolved

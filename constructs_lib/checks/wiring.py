@@ -35,6 +35,7 @@ from constructs_lib.services import CONSUMER, DEAD_LETTER, SELF, Link, Service
 from constructs_lib.services import QUEUE as QUEUE
 from constructs_lib.services import ROLE as ROLE
 from constructs_lib.services import TOPIC as TOPIC
+from constructs_lib.services.workers import EC2, ECS_TASKS
 from constructs_lib.templates.assembly import Assembly, Resource, ResourceId
 from constructs_lib.templates.references import referenced_names
 from constructs_lib.templates.values import Unresolved, Values
@@ -48,7 +49,7 @@ ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 AWS_MANAGED_KEYS = (_aws.AWS_MANAGED_SQS_KEY_ALIAS, _aws.AWS_MANAGED_SNS_KEY_ALIAS)
 
 #: Services whose roles consume queues as a fleet of workers.
-WORKER_SERVICES = frozenset({services.EC2.principal, services.ECS_TASKS.principal})
+WORKER_SERVICES = frozenset({EC2.principal, ECS_TASKS.principal})
 
 
 @dataclass(frozen=True)

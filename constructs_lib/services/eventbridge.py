@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from constructs_lib._aws import EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH
 from constructs_lib.services._evidence import as_itself, secure
 from constructs_lib.services._model import (
     DELIVERY,
@@ -83,7 +84,7 @@ EVENTBRIDGE = Service(
     can_use_aws_managed_sqs_key=False,
     # EventBridge's SqsParameters take shorter group ids than SQS itself; it passes the
     # group id to "an SQS fair or FIFO queue" (no_fair_queues: None)
-    message_group_id_max_length=100,
+    message_group_id_max_length=EVENTBRIDGE_MESSAGE_GROUP_ID_MAX_LENGTH,
     other_region="EventBridge delivers to SQS queues in the rule's own region only; put the "
     "rule in that region, or target an event bus there",
 )  # fmt: skip

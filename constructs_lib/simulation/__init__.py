@@ -4,7 +4,7 @@ Given an arrival profile (messages per minute), the time one instance takes
 per message, and the fleet's scaling (from its options or from a synthesized
 template), it runs what SQS, CloudWatch and EC2 Auto Scaling do: one-minute
 metrics seen late, the fleet's alarms and policies with the rules of
-`constructs_lib.scaling_rules`, warm-up, scale from zero, the message-age
+`constructs_lib.aws_scaling_model`, warm-up, scale from zero, the message-age
 step. `constructs_lib.simulation.report` renders the table and the plot and
 lists every modelling assumption with its AWS source.
 

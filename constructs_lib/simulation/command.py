@@ -2,7 +2,7 @@
 
 The fleet comes from ``--template`` (a template file or a ``cdk.out``
 folder, ``--fleet`` to pick a group) or from the fleet's options
-(``--scaling`` picks the ``WorkerScaling``); the load from ``--constant``,
+(``--scaling`` picks the ``FleetScalingPolicy``); the load from ``--constant``,
 ``--spike`` or ``--csv``. It prints the table, the assumptions and where the
 PNG went. ``--compare`` runs several policies on the same load instead: the
 construct's modes and other tools' rules (`constructs_lib.simulation.peers`),
@@ -99,7 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fleet.add_argument(
         "--scaling",
         choices=SCALING_MODES,
-        help=f"the fleet's WorkerScaling (default {ARRIVALS_AND_BACKLOG})",
+        help=f"the fleet's FleetScalingPolicy (default {ARRIVALS_AND_BACKLOG})",
     )
     fleet.add_argument(
         "--compare",

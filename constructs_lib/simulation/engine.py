@@ -4,7 +4,7 @@ Inside each minute, messages arrive and in-service instances that are ready
 take them oldest first, one per processing time each. At the end of each
 minute SQS and Auto Scaling publish one datapoint (`_Sample`); the alarms and
 policies then decide on the datapoint ``metric_delay_minutes`` old, with the
-rules of `constructs_lib.scaling_rules`, and the group launches or
+rules of `constructs_lib.aws_scaling_model`, and the group launches or
 terminates instances. `constructs_lib.simulation.report` states every
 assumption with its source.
 """
@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from constructs_lib.metric_math import Value, evaluate_queries
-from constructs_lib.scaling_rules import (
+from constructs_lib.aws_scaling_model import (
     TRACKING_HIGH_DATAPOINTS,
     TRACKING_LOW_DATAPOINTS,
     bounded_capacity,
@@ -31,6 +30,7 @@ from constructs_lib.scaling_rules import (
     tracking_direction,
     tracking_policy_capacity,
 )
+from constructs_lib.metric_math import Value, evaluate_queries
 from constructs_lib.simulation.errors import SimulationInputError
 from constructs_lib.simulation.fleet import (
     AUTOSCALING,

@@ -4,7 +4,7 @@ A `FleetModel` holds what Auto Scaling and CloudWatch act on: the group's
 bounds and warm-up, its target-tracking policies and its step policies with
 their alarms, each alarm's metrics in CloudWatch's ``Metrics`` (query) shape.
 It comes from the fleet's options (`fleet_from_options`, the same policies
-the construct synthesizes for each ``WorkerScaling``) or from a synthesized
+the construct synthesizes for each ``FleetScalingPolicy``) or from a synthesized
 template (`constructs_lib.simulation.template.fleet_from_template`).
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from constructs_lib.metric_math import MetricMathError, evaluate_queries
-from constructs_lib.scaling import (
+from constructs_lib.aws_scaling_model import COMPARISONS
+from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
@@ -31,7 +31,7 @@ from constructs_lib.scaling import (
     set_capacity_in_expression,
     set_capacity_steps,
 )
-from constructs_lib.scaling_rules import COMPARISONS
+from constructs_lib.metric_math import MetricMathError, evaluate_queries
 from constructs_lib.simulation.errors import SimulationInputError
 
 __all__ = [
@@ -87,7 +87,7 @@ SIMULATED_METRICS: frozenset[MetricName] = frozenset(
         (EC2, CPU),
     }
 )
-#: ``WorkerScaling`` values, as `fleet_from_options` takes them.
+#: ``FleetScalingPolicy`` values, as `fleet_from_options` takes them.
 ARRIVALS_AND_BACKLOG = "arrivals-and-backlog"
 BACKLOG_PER_INSTANCE = "backlog-per-instance"
 QUEUE_DEPTH_STEPS = "queue-depth-steps"
@@ -103,7 +103,7 @@ Query = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class AlarmRule:
-    """A CloudWatch alarm as `constructs_lib.scaling_rules.decide_state` reads it."""
+    """A CloudWatch alarm as `constructs_lib.aws_scaling_model.decide_state` reads it."""
 
     name: str = field(compare=False)
     queries: tuple[Query, ...]
@@ -271,7 +271,7 @@ def fleet_from_options(
 ) -> FleetModel:
     """The policies `QueueWorkerFleet` synthesizes for these options.
 
-    ``scaling`` is a ``WorkerScaling`` value (`SCALING_MODES`): the default
+    ``scaling`` is a ``FleetScalingPolicy`` value (`SCALING_MODES`): the default
     ``arrivals-and-backlog``, ``backlog-per-instance`` (AWS's guide) or
     ``queue-depth-steps`` (with ``queue_depth_steps``, default the
     construct's). The defaults are the construct's and `SecureQueue`'s
@@ -286,7 +286,7 @@ def fleet_from_options(
     """
     if scaling not in SCALING_MODES:
         raise SimulationInputError(
-            f"scaling={scaling!r}: not a WorkerScaling (one of {', '.join(SCALING_MODES)})"
+            f"scaling={scaling!r}: not a FleetScalingPolicy (one of {', '.join(SCALING_MODES)})"
         )
     try:
         target = backlog_per_instance_target(acceptable_latency_seconds, average_processing_seconds)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from constructs_lib.scaling import SCALE_FROM_ZERO_EXPRESSION, backlog_per_instance_target
+from constructs_lib.fleet_sizing import SCALE_FROM_ZERO_EXPRESSION, backlog_per_instance_target
 from constructs_lib.simulation.errors import SimulationInputError
 from constructs_lib.simulation.fleet import (
     AUTOSCALING,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.scaling_rules import DEFAULT_WARMUP_SECONDS
+from constructs_lib.aws_scaling_model import DEFAULT_WARMUP_SECONDS
 from constructs_lib.simulation.errors import SimulationInputError
 from constructs_lib.simulation.fleet import (
     AUTOSCALING,

@@ -21,8 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.services import AUTOSCALING
-from constructs_lib.services.autoscaling import SERVICE_LINKED_ROLE_NAME
+from constructs_lib.services.autoscaling import AUTOSCALING, SERVICE_LINKED_ROLE_NAME
 from constructs_lib.templates.assembly import Assembly, Resource, ResourceId
 from constructs_lib.templates.references import (
     SUB_VARIABLE,

@@ -78,7 +78,8 @@ Where moto 5.2.5 differs from AWS, and what this package does about it:
 
 Public API: `deploy_template`, `DeployedStack`, `StackResource`,
 `logical_id_of`, `load_template`, `verify_resources`,
-`ensure_bootstrap_version`, `receive_all`, the errors `DeploymentError`,
+`ensure_bootstrap_version`, the queue helpers `receive_all`, `drain`,
+`poison_until_dead_lettered` and `queue_attributes`, the errors `DeploymentError`,
 `ResourceVerificationError`, `UnsafeTargetError`, `MotoVersionError`, the
 adapters' activation (`moto_adapters`, `activate_adapters`,
 `deactivate_adapters`; how to add an adapter: `constructs_lib.testing.adapters`),
@@ -119,7 +120,12 @@ from constructs_lib.testing.deploy import (  # noqa: E402
     verify_resources,
 )
 from constructs_lib.testing.deployed_stack import DeployedStack, StackResource  # noqa: E402
-from constructs_lib.testing.queues import receive_all  # noqa: E402
+from constructs_lib.testing.queues import (  # noqa: E402
+    drain,
+    poison_until_dead_lettered,
+    queue_attributes,
+    receive_all,
+)
 from constructs_lib.testing.strict import Drop, StrictAccount, strict_account  # noqa: E402
 
 __all__ = [
@@ -142,10 +148,13 @@ __all__ = [
     "check_moto_version",
     "deactivate_adapters",
     "deploy_template",
+    "drain",
     "ensure_bootstrap_version",
     "load_template",
     "logical_id_of",
     "moto_adapters",
+    "poison_until_dead_lettered",
+    "queue_attributes",
     "receive_all",
     "strict_account",
     "verify_resources",

@@ -1,10 +1,13 @@
-"""Reading a queue to the end, the way every runtime check needs it.
+"""Reading, emptying and poisoning queues, the way every runtime check needs it.
 
 `receive_all` receives in batches of ten and deletes each batch at once (a
 FIFO queue keeps a message group locked while a received message of it is
 not deleted), until the queue answers empty, until a number of messages
-arrived, or until time is up. It works with any boto3 SQS client: in-process
-moto, a moto server, or AWS.
+arrived, or until time is up. `drain` empties a queue before a check, so that
+leftovers cannot pass for its results; `poison_until_dead_lettered` plays a
+consumer that fails one message until SQS moves it to the dead-letter queue;
+`queue_attributes` reads them all. They work with any boto3 SQS client:
+in-process moto, a moto server, or AWS.
 """
 
 from __future__ import annotations
@@ -54,6 +57,53 @@ def receive_all(
             _delete(sqs, queue_url, batch)
         messages.extend(batch)
     return messages
+
+
+def drain(
+    sqs: Any, queue_url: str, *, timeout_seconds: float = 1.5, empty_receives: int = 2
+) -> int:
+    """Empties ``queue_url`` (every message received and deleted); returns how
+    many it held. Two empty receives in a row end it: with short polling one
+    empty answer can come from a server that has not yet seen a message."""
+    return len(
+        receive_all(sqs, queue_url, timeout_seconds=timeout_seconds, empty_receives=empty_receives)
+    )
+
+
+def poison_until_dead_lettered(
+    sqs: Any, queue_url: str, dlq_url: str, body: str, *, attempts: int = 50
+) -> int:
+    """Receives the message ``body`` without deleting it until SQS moves it to
+    ``dlq_url``; returns how many receives that took (the redrive policy's
+    ``maxReceiveCount``).
+
+    ``VisibilityTimeout=0`` on each receive makes the message visible again at
+    once, as a crashing consumer would after its visibility timeout, so no
+    test waits. Messages are not deleted from either queue.
+
+    :raises AssertionError: the message is not in the DLQ after ``attempts``
+        rounds of receives.
+    """
+    receives = 0
+    for _ in range(attempts):
+        batch = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=BATCH, WaitTimeSeconds=0, VisibilityTimeout=0
+        ).get("Messages", [])
+        receives += sum(1 for m in batch if m["Body"] == body)
+        dead = sqs.receive_message(
+            QueueUrl=dlq_url, MaxNumberOfMessages=BATCH, WaitTimeSeconds=0, VisibilityTimeout=0
+        ).get("Messages", [])
+        if any(m["Body"] == body for m in dead):
+            return receives
+    raise AssertionError(f"{body!r} never reached the DLQ after {receives} receives")
+
+
+def queue_attributes(sqs: Any, queue_url: str) -> dict[str, str]:
+    """Every attribute of ``queue_url`` (``GetQueueAttributes`` with ``All``)."""
+    attributes: dict[str, str] = sqs.get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["All"]
+    )["Attributes"]
+    return attributes
 
 
 def bodies(messages: list[dict[str, Any]]) -> list[str]:

@@ -26,6 +26,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import (
     ConstructOptionError,
     LambdaQueueConsumer,
+    OptionCode,
     QueueWorkerFleet,
     SecureQueue,
 )
@@ -285,6 +286,7 @@ def test_a_topic_on_the_aws_managed_key_is_refused_by_name() -> None:
     (problem,) = caught.value.problems
     assert problem.option == "alarm_topic"
     assert "alias/aws/sns" in problem.allowed
+    assert problem.code == OptionCode.SNS_AWS_MANAGED_KEY_UNUSABLE
 
 
 # --- the topic's Region (issue 20, defect 3) ---------------------------------------
@@ -311,6 +313,33 @@ def test_a_topic_of_another_region_is_refused_naming_both_regions(sender: str) -
     (problem,) = [p for p in caught.value.problems if p.option == OPTION[sender]]
     assert problem.value == OTHER_REGION_TOPIC
     assert "us-west-2" in problem.allowed and "us-east-1" in problem.allowed
+    assert problem.code == OptionCode.TOPIC_IN_OTHER_REGION
+
+
+def test_the_topics_region_comes_in_one_error_with_the_other_problems() -> None:
+    """All problems, one error: the Region of an alarm topic was refused apart,
+    when the construct wired its alarms, after its options' problems."""
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    far = sns.Topic.from_topic_arn(stack, "Ops", OTHER_REGION_TOPIC)
+    with pytest.raises(ConstructOptionError) as caught:
+        SecureQueue(stack, "Q", max_receive_count=0, alarm_topic=far)
+    assert caught.value.codes == [
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
+        OptionCode.TOPIC_IN_OTHER_REGION,
+    ]
+    function = lambda_.Function.from_function_attributes(
+        stack, "Fn", function_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+        same_environment=True,
+    )  # fmt: skip
+    with pytest.raises(ConstructOptionError) as caught:
+        LambdaQueueConsumer(
+            stack, "C", function=function, queue=SecureQueue(stack, "Jobs"),
+            function_timeout=Duration.seconds(3), batch_size=0, alarm_topic=far,
+        )  # fmt: skip
+    assert sorted(caught.value.codes) == sorted(
+        [OptionCode.TOPIC_IN_OTHER_REGION, OptionCode.LAMBDA_BATCH_SIZE_OUT_OF_RANGE]
+    )
 
 
 def test_a_topic_of_another_stack_in_another_region_is_refused() -> None:
@@ -318,8 +347,9 @@ def test_a_topic_of_another_stack_in_another_region_is_refused() -> None:
     app = new_app()
     ops = sns.Topic(Stack(app, "Ops", env={**ENV, "region": "eu-west-1"}), "Ops")
     stack = Stack(app, "Test", env=ENV)
-    with pytest.raises(ConstructOptionError, match="eu-west-1"):
+    with pytest.raises(ConstructOptionError, match="eu-west-1") as caught:
         SecureQueue(stack, "Q", alarm_topic=ops)
+    assert caught.value.codes == [OptionCode.TOPIC_IN_OTHER_REGION]
 
 
 @pytest.mark.parametrize("sender", sorted(ALL_SENDERS))

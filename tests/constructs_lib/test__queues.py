@@ -10,7 +10,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 
 from constructs_lib import SecureQueue
-from constructs_lib._queues import QueueFacts, QueueRef
+from constructs_lib._queue_facts import QueueFacts
+from constructs_lib._queues import QueueRef
 from tests.sources_synth import new_stack
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:q"

@@ -19,8 +19,9 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import (
     ConstructOptionError,
     EventRuleToQueue,
-    FanoutQueue,
+    FanoutSubscription,
     LambdaQueueConsumer,
+    OptionCode,
     QueueWorkerFleet,
     ScheduleToQueue,
     SecureQueue,
@@ -34,7 +35,7 @@ FOREIGN = {"other-account": OTHER_ACCOUNT, "other-region": OTHER_REGION}
 
 
 def _fanout(stack: Stack, queue: sqs.IQueue) -> None:
-    TopicFanout(stack, "Fanout", queues=[FanoutQueue(id="Sub", queue=queue)])
+    TopicFanout(stack, "Fanout", queues=[FanoutSubscription(id="Sub", queue=queue)])
 
 
 def _rule(stack: Stack, queue: sqs.IQueue) -> None:
@@ -125,6 +126,11 @@ def test_a_queue_of_another_account_or_region_gets_the_answer_aws_gives(
         (problem,) = [p for p in caught.value.problems if p.option == "queue"]
         assert FOREIGN[where] in str(problem.value)
         assert words in problem.allowed
+        assert problem.code == (
+            OptionCode.QUEUE_IN_OTHER_REGION
+            if where == "other-region"
+            else OptionCode.QUEUE_IN_OTHER_ACCOUNT
+        )
         return
     stack = _build(construct, where)
     Template.from_stack(stack)  # synthesizes
@@ -177,6 +183,11 @@ def test_a_subscription_dead_letter_queue_of_another_account_or_region_is_refuse
         (problem,) = caught.value.problems
         assert problem.option == "subscription_dead_letter_queue"
         assert "same account and Region" in problem.allowed
+        assert problem.code == (
+            OptionCode.QUEUE_IN_OTHER_ACCOUNT
+            if arn == OTHER_ACCOUNT
+            else OptionCode.QUEUE_IN_OTHER_REGION
+        )
 
 
 @pytest.mark.parametrize("construct", ["EventRuleToQueue", "ScheduleToQueue"])
@@ -205,6 +216,7 @@ def test_a_target_dead_letter_queue_of_another_region_is_refused(construct: str)
     (problem,) = caught.value.problems
     assert problem.option == "target_dead_letter_queue"
     assert "eu-west-1" in problem.allowed
+    assert problem.code == OptionCode.QUEUE_IN_OTHER_REGION
 
 
 def test_an_env_agnostic_stack_cannot_tell_and_only_warns_that_the_queue_is_imported() -> None:

@@ -10,7 +10,7 @@ from aws_cdk import Stack, Validations
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import AlarmTopic, ConstructOptionError, SecureQueue
+from constructs_lib import AlarmTopic, ConstructOptionError, OptionCode, SecureQueue
 from tests.conftest import NO_CDK_NAG, new_app
 from tests.evidence.policy_rules import RULES
 
@@ -148,13 +148,25 @@ def test_an_imported_key_gets_a_warning_saying_what_it_must_allow() -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "option", "allowed"),
+    ("options", "option", "allowed", "code"),
     [
-        ({"topic_name": "ops.fifo"}, "topic_name", "CloudWatch alarms cannot notify FIFO topics"),
-        ("aws-managed-key", "topic_encryption_key", "alias/aws/sns"),
+        (
+            {"topic_name": "ops.fifo"},
+            "topic_name",
+            "CloudWatch alarms cannot notify FIFO topics",
+            OptionCode.ALARM_TOPIC_NAME_FIFO,
+        ),
+        (
+            "aws-managed-key",
+            "topic_encryption_key",
+            "alias/aws/sns",
+            OptionCode.SNS_AWS_MANAGED_KEY_UNUSABLE,
+        ),
     ],
 )
-def test_invalid_options_are_refused_by_name(options: Any, option: str, allowed: str) -> None:
+def test_invalid_options_are_refused_by_name(
+    options: Any, option: str, allowed: str, code: OptionCode
+) -> None:
     stack = Stack(new_app(), "Test", env=ENV)
     if options == "aws-managed-key":
         options = {"topic_encryption_key": kms.Alias.from_alias_name(stack, "A", "alias/aws/sns")}
@@ -163,6 +175,7 @@ def test_invalid_options_are_refused_by_name(options: Any, option: str, allowed:
     (problem,) = caught.value.problems
     assert problem.option == option
     assert allowed in problem.allowed
+    assert problem.code == code
 
 
 def test_cdk_nag_aws_solutions_finds_nothing() -> None:

@@ -7,15 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import App, CfnParameter, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import BucketToQueue, ConstructOptionError, SecureQueue
-from constructs_lib._queues import QueueFacts
+from constructs_lib import BucketToQueue, ConstructOptionError, OptionCode, SecureQueue
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib.bucket_to_queue import S3_EVENT_NAMES, BucketToQueueOptions
+from tests.option_problems import Reported, by_option
 from tests.sources_synth import ACCOUNT, REGION, allow_statements_for, new_stack, resources
 
 BUCKET = "AWS::S3::Bucket"
@@ -281,18 +282,19 @@ def test_event_name_table_covers_every_s3_event_type() -> None:
 # --- validation --------------------------------------------------------------
 
 
-def problems_of(**options: Any) -> dict[str, str]:
+def problems_of(**options: Any) -> dict[str, Reported]:
     stack = new_stack()
     resolved = {k: (v(stack) if callable(v) else v) for k, v in options.items()}
     resolved.setdefault("queue", SecureQueue(stack, "Default"))
     with pytest.raises(ConstructOptionError) as err:
         BucketToQueue(stack, "B", **resolved)
-    return {p.option: p.allowed for p in err.value.problems}
+    return by_option(err.value)
 
 
 def test_fifo_queue_is_rejected() -> None:
     problems = problems_of(queue=lambda s: SecureQueue(s, "Q", fifo=True))
     assert "cannot be sent to a FIFO queue" in problems["queue"]
+    assert problems["queue"].code == OptionCode.S3_FIFO_QUEUE
 
 
 def test_queue_on_aws_managed_key_is_rejected() -> None:
@@ -300,10 +302,13 @@ def test_queue_on_aws_managed_key_is_rejected() -> None:
         queue=lambda s: SecureQueue(s, "Q", encryption=sqs.QueueEncryption.KMS_MANAGED)
     )
     assert "alias/aws/sqs" in problems["queue"] and "S3 would silently drop" in problems["queue"]
+    assert problems["queue"].code == OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
 
 
 def test_no_event_types_is_rejected() -> None:
-    assert "at least one" in problems_of(event_types=[])["event_types"]
+    problem = problems_of(event_types=[])["event_types"]
+    assert "at least one" in problem
+    assert problem.code == OptionCode.S3_NO_EVENT_TYPES
 
 
 @pytest.mark.parametrize(
@@ -315,18 +320,31 @@ def test_no_event_types_is_rejected() -> None:
     ],
 )
 def test_overlapping_event_types_are_rejected(types: list[s3.EventType]) -> None:
-    assert "must not overlap" in problems_of(event_types=types)["event_types"]
+    problem = problems_of(event_types=types)["event_types"]
+    assert "must not overlap" in problem
+    assert problem.code == OptionCode.S3_EVENT_TYPES_OVERLAP
 
 
 @pytest.mark.parametrize("option", ["prefix", "suffix"])
 def test_key_filters_have_s3s_length_limit(option: str) -> None:
     problems = problems_of(**{option: "k" * 1025})
     assert "1 to 1024 characters" in problems[option]
+    assert problems[option].code == OptionCode.S3_KEY_FILTER_LENGTH
 
 
 @pytest.mark.parametrize("name", ["Upper", "ab", "-start", "end-", "a..b", "x" * 64])
 def test_bad_bucket_names_are_rejected(name: str) -> None:
-    assert "lowercase" in problems_of(bucket_name=name)["bucket_name"]
+    problem = problems_of(bucket_name=name)["bucket_name"]
+    assert "lowercase" in problem
+    assert problem.code == OptionCode.S3_BUCKET_NAME_INVALID
+
+
+def test_a_bucket_name_known_only_at_deploy_is_rejected() -> None:
+    problem = problems_of(bucket_name=lambda s: CfnParameter(s, "Name").value_as_string)[
+        "bucket_name"
+    ]
+    assert "must be known at synth" in problem
+    assert problem.code == OptionCode.S3_BUCKET_NAME_UNRESOLVED
 
 
 def test_created_bucket_options_with_an_existing_bucket_are_rejected() -> None:
@@ -338,6 +356,7 @@ def test_created_bucket_options_with_an_existing_bucket_are_rejected() -> None:
     )
     assert set(problems) == {"bucket_name", "versioned", "access_logs_enabled"}
     assert all("leave it unset when bucket is given" in a for a in problems.values())
+    assert {a.code for a in problems.values()} == {OptionCode.S3_BUCKET_OPTIONS_WITH_GIVEN_BUCKET}
 
 
 def test_access_logs_bucket_needs_access_logs_enabled() -> None:
@@ -346,6 +365,9 @@ def test_access_logs_bucket_needs_access_logs_enabled() -> None:
         access_logs_enabled=False,
     )
     assert "must be True" in problems["access_logs_enabled"]
+    assert problems["access_logs_enabled"].code == (
+        OptionCode.S3_ACCESS_LOGS_DISABLED_BUT_BUCKET_GIVEN
+    )
 
 
 # --- queues of another region or account (S3 notifies only same-region queues) ----
@@ -361,6 +383,7 @@ def test_an_imported_queue_of_another_region_is_rejected() -> None:
         "is in region eu-west-1, the bucket in us-east-1: S3 sends event "
         "notifications only to a queue in the bucket's region"
     )
+    assert problems["queue"].code == OptionCode.S3_QUEUE_IN_OTHER_REGION
 
 
 def test_a_secure_queue_of_a_stack_in_another_region_is_rejected() -> None:
@@ -381,6 +404,7 @@ def test_an_existing_bucket_of_another_region_than_its_queue_is_rejected() -> No
         )
     )
     assert "is in region us-east-1, the bucket in eu-west-1" in problems["queue"]
+    assert problems["queue"].code == OptionCode.S3_QUEUE_IN_OTHER_REGION
 
 
 def test_a_queue_region_unknown_at_synth_is_left_to_deploy_time_with_a_warning() -> None:
@@ -436,6 +460,7 @@ def test_a_queue_of_another_accounts_stack_needs_an_explicit_name() -> None:
         "is in stack Far of account 999999999999 and has no queue_name: a template "
         "names another account's queue only by an explicit name"
     )
+    assert problems["queue"].code == OptionCode.S3_QUEUE_OF_OTHER_ACCOUNT_WITHOUT_NAME
 
 
 def test_a_named_queue_of_another_accounts_stack_gets_the_statement_in_its_own_policy() -> None:

@@ -17,27 +17,38 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Template
+from constructs import Construct
 
 from constructs_lib import (
+    BucketToQueue,
     ConstructOptionError,
     EventRuleToQueue,
-    FanoutQueue,
+    FanoutSubscription,
+    FleetScalingPolicy,
     LambdaQueueConsumer,
+    OptionCode,
     PatternDashboard,
     QueueWorkerFleet,
     ScheduleToQueue,
     SecureQueue,
     TopicFanout,
-    WorkerScaling,
     defaults,
 )
 from constructs_lib._metrics import MAPPING_EVENT_COUNTS, TIME_TO_DRAIN_EXPRESSION
-from constructs_lib.dashboard import PatternDashboardOptions, alarm_status_widgets
-from constructs_lib.metric_math import evaluate_expression
-from constructs_lib.scaling import (
+from constructs_lib.dashboard import (
+    DeadLetterView,
+    Graph,
+    PatternDashboardOptions,
+    PatternView,
+    SupportsDashboardView,
+    alarm_status_widgets,
+    queue_view,
+)
+from constructs_lib.fleet_sizing import (
     BACKLOG_PER_INSTANCE_EXPRESSION,
     instances_needed_per_instance_expression,
 )
+from constructs_lib.metric_math import evaluate_expression
 from tests.conftest import ACCOUNT, REGION, new_stack
 
 Widget = dict[str, Any]
@@ -71,10 +82,11 @@ def titled(widgets: list[Widget], title: str) -> Widget:
     return found
 
 
-def problems(call: Callable[[], object]) -> list[str]:
+def problems(call: Callable[[], object]) -> list[tuple[str, str]]:
+    """Each problem as the error prints it, with its code."""
     with pytest.raises(ConstructOptionError) as caught:
         call()
-    return [str(p) for p in caught.value.problems]
+    return [(str(p), p.code) for p in caught.value.problems]
 
 
 def logical_id(stack: Stack, construct: Any) -> str:
@@ -327,7 +339,7 @@ def test_fleet_capacity_and_backlog_against_target() -> None:
 
 def test_fleet_backlog_per_instance_against_its_target() -> None:
     _, _, widgets = fleet_widgets(
-        scaling=WorkerScaling.BACKLOG_PER_INSTANCE,
+        scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE,
         acceptable_latency=Duration.seconds(30),
         average_processing_time=Duration.millis(250),
     )
@@ -350,7 +362,7 @@ def test_fleet_age_graph_shows_its_scale_out_threshold_beside_the_queues_alarm()
 
 def test_fleet_with_queue_depth_steps_has_no_backlog_target() -> None:
     _, _, widgets = fleet_widgets(
-        scaling=WorkerScaling.QUEUE_DEPTH_STEPS,
+        scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS,
         queue_depth_steps=[
             autoscaling.ScalingInterval(upper=0, change=-1),
             autoscaling.ScalingInterval(lower=100, change=1),
@@ -370,8 +382,8 @@ def test_fanout_draws_each_subscribed_queue_and_the_subscription_dlq() -> None:
         stack,
         "Orders",
         queues=[
-            FanoutQueue(id="Billing", queue=billing),
-            FanoutQueue(id="Shipping", queue=shipping),
+            FanoutSubscription(id="Billing", queue=billing),
+            FanoutSubscription(id="Shipping", queue=shipping),
         ],
     )
     PatternDashboard(stack, "Ops", patterns=[fanout])
@@ -451,8 +463,11 @@ def test_more_than_500_widgets_are_refused() -> None:
     dashboard = PatternDashboard(stack, "Ops", patterns=queues[:83])
     assert dashboard.widget_count == 83 * 6 == 498
     assert problems(lambda: dashboard.add_pattern(queues[83])) == [
-        "pattern='504 widgets': CloudWatch allows 500 widgets per dashboard: spread the "
-        "patterns over several PatternDashboards"
+        (
+            "pattern='504 widgets': CloudWatch allows 500 widgets per dashboard: spread the "
+            "patterns over several PatternDashboards",
+            OptionCode.DASHBOARD_TOO_MANY_WIDGETS,
+        )
     ]
     assert dashboard.widget_count == 498
     assert len(dashboard.patterns) == 83  # the refused pattern left nothing behind
@@ -463,48 +478,63 @@ def test_what_is_no_pattern_and_a_pattern_twice_are_refused() -> None:
     jobs = SecureQueue(stack, "Jobs")
     topic = events.EventBus(stack, "Bus")
     assert problems(lambda: PatternDashboard(stack, "Ops", patterns=[jobs, topic, jobs])) == [
-        "patterns[1]='Test/Bus': must be a SecureQueue, sqs.IQueue, TopicFanout, "
-        "EventRuleToQueue, ScheduleToQueue, BucketToQueue, LambdaQueueConsumer or "
-        "QueueWorkerFleet",
-        "patterns[2]='Test/Jobs': is on this dashboard already",
+        (
+            "patterns[1]='Test/Bus': must be a SecureQueue, sqs.IQueue, TopicFanout, "
+            "EventRuleToQueue, ScheduleToQueue, BucketToQueue, LambdaQueueConsumer, "
+            "QueueWorkerFleet or a construct with dashboard_view(period) "
+            "(SupportsDashboardView)",
+            OptionCode.DASHBOARD_NOT_A_PATTERN,
+        ),
+        (
+            "patterns[2]='Test/Jobs': is on this dashboard already",
+            OptionCode.DASHBOARD_PATTERN_TWICE,
+        ),
     ]
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "message", "code"),
     [
         (
             {"dashboard_name": "jobs dashboard"},
             "dashboard_name='jobs dashboard': must be 1 to 255 letters, digits, '-' or '_'",
+            OptionCode.DASHBOARD_NAME_INVALID,
         ),
         (
             {"dashboard_name": ""},
             "dashboard_name='': must be 1 to 255 letters, digits, '-' or '_'",
+            OptionCode.DASHBOARD_NAME_INVALID,
         ),
         (
             {"dashboard_name": "a" * 256},
             f"dashboard_name='{'a' * 256}': must be 1 to 255 letters, digits, '-' or '_'",
+            OptionCode.DASHBOARD_NAME_INVALID,
         ),
         (
             {"period": Duration.seconds(90)},
             "period='90 seconds': must be a whole number of minutes: SQS, Lambda and Auto "
             "Scaling publish one-minute metrics",
+            OptionCode.DASHBOARD_PERIOD_NOT_WHOLE_MINUTES,
         ),
         (
             {"period": Duration.seconds(30)},
             "period='30 seconds': must be a whole number of minutes: SQS, Lambda and Auto "
             "Scaling publish one-minute metrics",
+            OptionCode.DASHBOARD_PERIOD_NOT_WHOLE_MINUTES,
         ),
         (
             {"time_range": Duration.seconds(90)},
             "time_range='90 seconds': must be a whole number of minutes",
+            OptionCode.DASHBOARD_TIME_RANGE_NOT_WHOLE_MINUTES,
         ),
     ],
 )
-def test_option_rules(options: dict[str, Any], message: str) -> None:
-    assert [str(p) for p in PatternDashboardOptions(**options).problems()] == [message]
+def test_option_rules(options: dict[str, Any], message: str, code: OptionCode) -> None:
+    assert [(str(p), p.code) for p in PatternDashboardOptions(**options).problems()] == [
+        (message, code)
+    ]
     stack = new_stack()
-    assert problems(lambda: PatternDashboard(stack, "Ops", **options)) == [message]
+    assert problems(lambda: PatternDashboard(stack, "Ops", **options)) == [(message, code)]
 
 
 def test_a_valid_name_is_the_dashboards() -> None:
@@ -514,3 +544,95 @@ def test_a_valid_name_is_the_dashboards() -> None:
     Template.from_stack(stack).has_resource_properties(
         "AWS::CloudWatch::Dashboard", {"DashboardName": "Jobs-ops_1"}
     )
+
+
+# --- your own constructs (SupportsDashboardView, issue 22) ------------------------------
+
+
+class RenderService(Construct):
+    """A user's own pattern: a queue, a metric of its own, an alarm."""
+
+    def __init__(self, scope: Construct, construct_id: str, queue: sqs.IQueue) -> None:
+        super().__init__(scope, construct_id)
+        self.queue = queue
+        self.render_time = cloudwatch.Metric(namespace="Renders", metric_name="RenderTime")
+        self.slow = self.render_time.create_alarm(
+            self, "Slow", threshold=2_000, evaluation_periods=5
+        )
+        self.periods: list[float] = []
+
+    def dashboard_view(self, period: Duration) -> PatternView:
+        self.periods.append(period.to_seconds())
+        return PatternView(
+            kind="RenderService",
+            path=self.node.path,
+            description="Renders what arrives.",
+            queues=[queue_view(self.queue, "consumed queue")],
+            dead_letter_queues=[DeadLetterView("render DLQ", self.queue)],
+            graphs=[
+                Graph(
+                    "Render time",
+                    [self.render_time.with_(period=period, statistic="p90")],
+                    [cloudwatch.HorizontalAnnotation(value=2_000, label="slow")],
+                    "ms",
+                )
+            ],
+            alarms=[self.slow],
+        )
+
+
+class OldStyleService(Construct):
+    """Written for the private protocol of issue 13."""
+
+    def _dashboard_view(self, period: Duration) -> PatternView:
+        return PatternView(kind="OldStyle", path=self.node.path, description="Still drawn.")
+
+
+def test_a_construct_of_your_own_is_drawn_like_the_librarys_patterns() -> None:
+    stack = new_stack()
+    jobs = sqs.Queue(stack, "Jobs")
+    service = RenderService(stack, "Renders", jobs)
+    assert isinstance(service, SupportsDashboardView)
+    PatternDashboard(stack, "Ops", patterns=[service], period=Duration.minutes(5))
+    widgets = widgets_of(stack)
+    assert service.periods == [300]  # the dashboard's period, given to the view
+    assert widgets[0]["properties"]["markdown"] == (
+        "### RenderService `Test/Renders`\n\nRenders what arrives."
+    )
+    assert titled(widgets, "Consumed queue Jobs: depth")
+    dlq = titled(widgets, "Undelivered messages: dead-letter queue depth")
+    assert dlq["properties"]["metrics"][0][-1]["label"] == "render DLQ"
+    graph = titled(widgets, "Render time")["properties"]
+    assert graph["metrics"] == [["Renders", "RenderTime", {"stat": "p90"}]]
+    assert graph["yAxis"]["left"]["label"] == "ms"
+    assert graph["annotations"]["horizontal"] == [{"value": 2000, "label": "slow", "yAxis": "left"}]
+    (status,) = [w for w in widgets if w["type"] == "alarm"]
+    assert status["properties"]["title"] == "Alarms: Test/Renders"
+    assert len(status["properties"]["alarms"]) == 1
+
+
+def test_every_pattern_of_the_library_supports_the_dashboard_view() -> None:
+    for pattern in (
+        TopicFanout,
+        EventRuleToQueue,
+        ScheduleToQueue,
+        BucketToQueue,
+        LambdaQueueConsumer,
+        QueueWorkerFleet,
+    ):
+        assert callable(getattr(pattern, "dashboard_view", None)), pattern
+        assert not hasattr(pattern, "_dashboard_view"), pattern
+
+
+def test_the_private_method_of_issue_13_still_draws_with_a_warning() -> None:
+    stack = new_stack()
+    old = OldStyleService(stack, "Old")
+    assert not isinstance(old, SupportsDashboardView)
+    with pytest.warns(DeprecationWarning, match=r"OldStyleService._dashboard_view is deprecated"):
+        PatternDashboard(stack, "Ops", patterns=[old])
+    assert widgets_of(stack)[0]["properties"]["markdown"].startswith("### OldStyle `Test/Old`")
+
+
+def test_a_view_keeps_what_it_was_given_as_tuples() -> None:
+    view = PatternView(kind="K", path="P", description="D", graphs=[Graph("G", [])])
+    assert view.graphs == (Graph("G", ()),) and isinstance(view.queues, tuple)

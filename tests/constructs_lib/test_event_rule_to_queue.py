@@ -15,10 +15,12 @@ from aws_cdk.assertions import Annotations, Match, Template
 from constructs_lib import (
     ConstructOptionError,
     EventRuleToQueue,
+    OptionCode,
     SecureQueue,
     SecureQueueOptions,
     defaults,
 )
+from tests.option_problems import Reported, by_option
 from tests.sources_synth import ACCOUNT, allow_statements_for, new_stack, only
 
 PATTERN = events.EventPattern(source=["shop.orders"], detail_type=["OrderPlaced"])
@@ -180,13 +182,13 @@ def test_both_keys_grant_eventbridge_the_documented_statement_without_source_key
 # --- validation --------------------------------------------------------------
 
 
-def problems_of(**options: Any) -> dict[str, str]:
+def problems_of(**options: Any) -> dict[str, Reported]:
     stack = new_stack()
     resolved = {k: (v(stack) if callable(v) else v) for k, v in options.items()}
     resolved.setdefault("event_pattern", PATTERN)
     with pytest.raises(ConstructOptionError) as err:
         EventRuleToQueue(stack, "R", **resolved)
-    return {p.option: p.allowed for p in err.value.problems}
+    return by_option(err.value)
 
 
 def fifo_queue(s: Stack) -> SecureQueue:
@@ -196,6 +198,7 @@ def fifo_queue(s: Stack) -> SecureQueue:
 def test_fifo_queue_needs_a_message_group_id() -> None:
     problems = problems_of(queue=fifo_queue)
     assert "is required" in problems["message_group_id"]
+    assert problems["message_group_id"].code == OptionCode.TARGET_MESSAGE_GROUP_ID_REQUIRED
 
 
 def test_a_standard_queue_takes_a_message_group_id_as_a_fair_queue() -> None:
@@ -220,6 +223,7 @@ def test_message_group_id_length_is_eventbridges_100() -> None:
     for queue in (fifo_queue, lambda s: SecureQueue(s, "Q")):
         problems = problems_of(queue=queue, message_group_id="g" * 101)
         assert "1 to 100 characters" in problems["message_group_id"]
+        assert problems["message_group_id"].code == OptionCode.TARGET_MESSAGE_GROUP_ID_LENGTH
     stack = new_stack()
     EventRuleToQueue(
         stack, "R", queue=fifo_queue(stack), event_pattern=PATTERN, message_group_id="g" * 100
@@ -231,25 +235,38 @@ def test_queue_on_aws_managed_key_is_rejected() -> None:
         queue=lambda s: SecureQueue(s, "Q", encryption=sqs.QueueEncryption.KMS_MANAGED)
     )
     assert "alias/aws/sqs" in problems["queue"] and "EventBridge" in problems["queue"]
+    assert problems["queue"].code == OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
 
 
 def test_empty_event_pattern_is_rejected() -> None:
     problems = problems_of(queue=lambda s: SecureQueue(s, "Q"), event_pattern=events.EventPattern())
     assert "at least one field" in problems["event_pattern"]
+    assert problems["event_pattern"].code == OptionCode.EVENTS_PATTERN_EMPTY
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "allowed"),
+    ("option", "value", "allowed", "code"),
     [
-        ("max_event_age", Duration.seconds(59), "from 60 to 86400 seconds"),
-        ("max_event_age", Duration.hours(25), "from 60 to 86400 seconds"),
-        ("retry_attempts", -1, "from 0 to 185"),
-        ("retry_attempts", 186, "from 0 to 185"),
+        (
+            "max_event_age",
+            Duration.seconds(59),
+            "from 60 to 86400 seconds",
+            OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
+        ),
+        (
+            "max_event_age",
+            Duration.hours(25),
+            "from 60 to 86400 seconds",
+            OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
+        ),
+        ("retry_attempts", -1, "from 0 to 185", OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE),
+        ("retry_attempts", 186, "from 0 to 185", OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE),
     ],
 )
-def test_retry_policy_bounds(option: str, value: Any, allowed: str) -> None:
+def test_retry_policy_bounds(option: str, value: Any, allowed: str, code: OptionCode) -> None:
     problems = problems_of(queue=lambda s: SecureQueue(s, "Q"), **{option: value})
     assert allowed in problems[option]
+    assert problems[option].code == code
 
 
 def test_target_dlq_must_be_standard_and_enabled() -> None:
@@ -260,6 +277,10 @@ def test_target_dlq_must_be_standard_and_enabled() -> None:
     )
     assert "must be True" in problems["target_dead_letter_queue_enabled"]
     assert "cannot dead-letter into a FIFO queue" in problems["target_dead_letter_queue"]
+    assert problems["target_dead_letter_queue_enabled"].code == (
+        OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED
+    )
+    assert problems["target_dead_letter_queue"].code == OptionCode.TARGET_DLQ_NOT_STANDARD
 
 
 def test_target_dlq_on_aws_managed_key_is_rejected() -> None:
@@ -270,6 +291,7 @@ def test_target_dlq_on_aws_managed_key_is_rejected() -> None:
         ),
     )
     assert "alias/aws/sqs" in problems["target_dead_letter_queue"]
+    assert problems["target_dead_letter_queue"].code == OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
 
 
 def test_problems_are_reported_together() -> None:
@@ -277,6 +299,20 @@ def test_problems_are_reported_together() -> None:
         queue=fifo_queue, event_pattern=events.EventPattern(), retry_attempts=500
     )
     assert set(problems) == {"message_group_id", "event_pattern", "retry_attempts"}
+
+
+def test_the_key_rules_are_reported_with_the_others() -> None:
+    """All problems, one error: the queue_encryption_key rules come with the rest."""
+    stack = new_stack()
+    with pytest.raises(ConstructOptionError) as caught:
+        EventRuleToQueue(
+            stack, "R", queue=SecureQueue(stack, "Q"), event_pattern=events.EventPattern(),
+            queue_encryption_key=kms.Key.from_key_arn(stack, "K", FOREIGN_KEY),
+        )  # fmt: skip
+    assert caught.value.codes == [
+        OptionCode.EVENTS_PATTERN_EMPTY,
+        OptionCode.EVENTS_KEY_FOR_QUEUE_OF_THIS_ACCOUNT,
+    ]
 
 
 def test_fifo_queue_without_content_based_deduplication_warns() -> None:
@@ -362,6 +398,9 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
         "leave it unset when target_dead_letter_queue is given"
         in (given["target_dead_letter_queue_options"])
     )
+    assert given["target_dead_letter_queue_options"].code == (
+        OptionCode.TARGET_DLQ_OPTIONS_WITH_GIVEN_DLQ
+    )
     disabled = problems_of(
         queue=lambda s: SecureQueue(s, "Q"),
         target_dead_letter_queue_enabled=False,
@@ -370,6 +409,9 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
     assert (
         "must be True when target_dead_letter_queue_options is given"
         in (disabled["target_dead_letter_queue_enabled"])
+    )
+    assert disabled["target_dead_letter_queue_enabled"].code == (
+        OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED
     )
     wrong = problems_of(
         queue=lambda s: SecureQueue(s, "Q"),
@@ -380,6 +422,13 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
     assert "cannot dead-letter into a FIFO queue" in wrong["target_dead_letter_queue_options.fifo"]
     assert "alias/aws/sqs" in wrong["target_dead_letter_queue_options.encryption"]
     assert "from 1 to 1000" in wrong["target_dead_letter_queue_options.max_receive_count"]
+    assert {option: p.code for option, p in wrong.items()} == {
+        "target_dead_letter_queue_options.fifo": OptionCode.TARGET_DLQ_NOT_STANDARD,
+        "target_dead_letter_queue_options.encryption": OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE,
+        "target_dead_letter_queue_options.max_receive_count": (
+            OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE
+        ),
+    }
 
 
 # --- issue 20, defect 4: a queue of another account with its own customer key ---------
@@ -483,13 +532,15 @@ def test_a_foreign_key_for_a_queue_of_this_account_is_refused() -> None:
     (problem,) = caught.value.problems
     assert problem.option == "queue_encryption_key"
     assert "another account" in problem.allowed
+    assert problem.code == OptionCode.EVENTS_KEY_FOR_QUEUE_OF_THIS_ACCOUNT
 
 
 def test_a_foreign_key_differing_from_the_one_the_queue_names_is_refused() -> None:
     stack = new_stack()
     other = f"arn:aws:kms:us-east-1:{OWNER}:key/ffffffff-12ab-34cd-56ef-1234567890ab"
-    with pytest.raises(ConstructOptionError, match="queue_encryption_key"):
+    with pytest.raises(ConstructOptionError, match="queue_encryption_key") as caught:
         EventRuleToQueue(
             stack, "R", queue=_foreign_queue(stack, named_key=True), event_pattern=PATTERN,
             queue_encryption_key=kms.Key.from_key_arn(stack, "K", other),
         )  # fmt: skip
+    assert caught.value.codes == [OptionCode.EVENTS_KEY_DIFFERS_FROM_QUEUE_KEY]

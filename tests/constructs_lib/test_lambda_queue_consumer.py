@@ -12,8 +12,14 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import ConstructOptionError, LambdaQueueConsumer, SecureQueue, defaults
-from constructs_lib._queues import QueueFacts
+from constructs_lib import (
+    ConstructOptionError,
+    LambdaQueueConsumer,
+    OptionCode,
+    SecureQueue,
+    defaults,
+)
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib.lambda_queue_consumer import LambdaQueueConsumerOptions
 from tests.conftest import ACCOUNT, HAS_BUILTIN_VALIDATION, REGION, bare_app, new_stack
 
@@ -38,10 +44,14 @@ def build(**kwargs: Any) -> tuple[Stack, LambdaQueueConsumer]:
     return stack, consumer
 
 
-def problems(call: Callable[[], object]) -> list[str]:
+def problems(call: Callable[[], object]) -> list[tuple[str, str]]:
+    """Each problem as the error prints it, with its code."""
     with pytest.raises(ConstructOptionError) as caught:
         call()
-    return [str(p) for p in caught.value.problems]
+    return [(str(p), p.code) for p in caught.value.problems]
+
+
+C = OptionCode
 
 
 # --- defaults ------------------------------------------------------------------
@@ -216,8 +226,12 @@ def test_alarm_thresholds_are_options() -> None:
 def test_visibility_must_cover_six_function_timeouts() -> None:
     # default queue visibility 30 s < 6 x 10 s
     assert problems(lambda: build(timeout=Duration.seconds(10))) == [
-        "queue='visibility timeout 30 seconds': must be at least 6 x the function timeout "
-        "(10 s) + the batching window (0 s) = 60 seconds: raise the queue's visibility_timeout"
+        (
+            "queue='visibility timeout 30 seconds': must be at least 6 x the function timeout "
+            "(10 s) + the batching window (0 s) = 60 seconds: raise the queue's "
+            "visibility_timeout",
+            C.SQS_VISIBILITY_BELOW_SIX_TIMES_TIMEOUT,
+        )
     ]
 
 
@@ -229,18 +243,24 @@ def test_visibility_must_also_cover_the_batching_window() -> None:
             max_batching_window=Duration.seconds(1),
         )
     ) == [
-        "queue='visibility timeout 60 seconds': must be at least 6 x the function timeout "
-        "(10 s) + the batching window (1 s) = 61 seconds: raise the queue's visibility_timeout"
+        (
+            "queue='visibility timeout 60 seconds': must be at least 6 x the function timeout "
+            "(10 s) + the batching window (1 s) = 61 seconds: raise the queue's "
+            "visibility_timeout",
+            C.SQS_VISIBILITY_BELOW_SIX_TIMES_TIMEOUT,
+        )
     ]
 
 
 def test_visibility_rule_uses_lambdas_default_timeout() -> None:
     # no timeout set: Lambda's 3 s, 6 x 3 = 18 > 15
-    assert problems(lambda: build(queue_kwargs={"visibility_timeout": Duration.seconds(15)}))[
-        0
-    ].startswith(
+    ((message, code),) = problems(
+        lambda: build(queue_kwargs={"visibility_timeout": Duration.seconds(15)})
+    )
+    assert message.startswith(
         "queue='visibility timeout 15 seconds': must be at least 6 x the function timeout (3 s)"
     )
+    assert code == C.SQS_VISIBILITY_BELOW_SIX_TIMES_TIMEOUT
 
 
 def test_visibility_exactly_at_the_minimum_is_accepted() -> None:
@@ -253,38 +273,52 @@ def test_explicit_function_timeout_is_used_for_imported_functions() -> None:
         stack, "Imported", "arn:aws:lambda:us-east-1:123456789012:function:worker"
     )
     queue = SecureQueue(stack, "Jobs")
-    with pytest.raises(ConstructOptionError, match=r"function timeout \(20 s\)"):
+    with pytest.raises(ConstructOptionError, match=r"function timeout \(20 s\)") as caught:
         LambdaQueueConsumer(
             stack, "C", function=imported, queue=queue, function_timeout=Duration.seconds(20)
         )
+    assert caught.value.codes == [C.SQS_VISIBILITY_BELOW_SIX_TIMES_TIMEOUT]
 
 
 def test_fifo_batch_size_at_most_10() -> None:
     assert problems(lambda: build(queue_kwargs={"fifo": True}, batch_size=11)) == [
-        "batch_size=11: must be from 1 to 10"
+        ("batch_size=11: must be from 1 to 10", C.LAMBDA_BATCH_SIZE_OUT_OF_RANGE)
     ]
 
 
 def test_fifo_has_no_batching_window() -> None:
     assert problems(
         lambda: build(queue_kwargs={"fifo": True}, max_batching_window=Duration.seconds(2))
-    ) == ["max_batching_window='2 seconds': is not supported for FIFO queues: leave it unset"]
+    ) == [
+        (
+            "max_batching_window='2 seconds': is not supported for FIFO queues: leave it unset",
+            C.LAMBDA_BATCHING_WINDOW_ON_FIFO,
+        )
+    ]
 
 
 def test_standard_batch_size_range() -> None:
     assert problems(lambda: build(batch_size=10_001, max_batching_window=Duration.seconds(1))) == [
-        "batch_size=10001: must be from 1 to 10000"
+        ("batch_size=10001: must be from 1 to 10000", C.LAMBDA_BATCH_SIZE_OUT_OF_RANGE)
     ]
-    assert problems(lambda: build(batch_size=0)) == ["batch_size=0: must be from 1 to 10000"]
+    assert problems(lambda: build(batch_size=0)) == [
+        ("batch_size=0: must be from 1 to 10000", C.LAMBDA_BATCH_SIZE_OUT_OF_RANGE)
+    ]
 
 
 def test_standard_batch_above_10_needs_a_window() -> None:
     assert problems(lambda: build(batch_size=11)) == [
-        "batch_size=11: above 10 needs a max_batching_window of at least 1 second"
+        (
+            "batch_size=11: above 10 needs a max_batching_window of at least 1 second",
+            C.LAMBDA_BATCH_SIZE_NEEDS_BATCHING_WINDOW,
+        )
     ]
     assert problems(lambda: build(batch_size=11, max_batching_window=Duration.seconds(0))) == [
-        "max_batching_window='0 seconds': must be at least 1 second when batch_size (11) "
-        "is above 10"
+        (
+            "max_batching_window='0 seconds': must be at least 1 second when batch_size (11) "
+            "is above 10",
+            C.LAMBDA_BATCHING_WINDOW_TOO_SHORT,
+        )
     ]
 
 
@@ -294,20 +328,25 @@ def test_batching_window_at_most_300_seconds() -> None:
             queue_kwargs={"visibility_timeout": Duration.minutes(10)},
             max_batching_window=Duration.seconds(301),
         )
-    ) == ["max_batching_window='301 seconds': must be from 0 to 300 seconds"]
+    ) == [
+        (
+            "max_batching_window='301 seconds': must be from 0 to 300 seconds",
+            C.LAMBDA_BATCHING_WINDOW_OUT_OF_RANGE,
+        )
+    ]
 
 
 @pytest.mark.parametrize("value", [1, 1001])
 def test_max_concurrency_2_to_1000(value: int) -> None:
     assert problems(lambda: build(max_concurrency=value)) == [
-        f"max_concurrency={value}: must be from 2 to 1000"
+        (f"max_concurrency={value}: must be from 2 to 1000", C.LAMBDA_MAX_CONCURRENCY_OUT_OF_RANGE)
     ]
 
 
 def test_negative_alarm_thresholds() -> None:
     assert problems(lambda: build(errors_alarm_threshold=-1, throttles_alarm_threshold=-2)) == [
-        "errors_alarm_threshold=-1: must not be negative",
-        "throttles_alarm_threshold=-2: must not be negative",
+        ("errors_alarm_threshold=-1: must not be negative", C.LAMBDA_ALARM_THRESHOLD_NEGATIVE),
+        ("throttles_alarm_threshold=-2: must not be negative", C.LAMBDA_ALARM_THRESHOLD_NEGATIVE),
     ]
 
 
@@ -319,7 +358,10 @@ def test_age_alarm_threshold_of_a_plain_queue_in_whole_seconds() -> None:
         return build(queue=queue, oldest_message_age_alarm_threshold=Duration.millis(1500))
 
     assert problems(call) == [
-        "oldest_message_age_alarm_threshold='1.5 seconds': must be a whole number of seconds"
+        (
+            "oldest_message_age_alarm_threshold='1.5 seconds': must be a whole number of seconds",
+            C.DURATION_NOT_WHOLE_SECONDS,
+        )
     ]
 
 
@@ -329,6 +371,10 @@ def test_all_problems_are_reported_together_with_the_construct_path() -> None:
     message = str(caught.value)
     assert message.startswith("Test/Consumer: invalid options:")
     assert [p.option for p in caught.value.problems] == ["batch_size", "max_concurrency"]
+    assert caught.value.codes == [
+        C.LAMBDA_BATCH_SIZE_OUT_OF_RANGE,
+        C.LAMBDA_MAX_CONCURRENCY_OUT_OF_RANGE,
+    ]
 
 
 def test_unresolved_tokens_are_not_judged() -> None:
@@ -414,9 +460,12 @@ def test_an_age_threshold_with_a_secure_queue_is_refused_not_ignored() -> None:
     """A SecureQueue brings its own age alarm, which the consumer reuses: the
     threshold given here was silently ignored."""
     assert problems(lambda: build(oldest_message_age_alarm_threshold=Duration.minutes(3))) == [
-        "oldest_message_age_alarm_threshold='180 seconds': applies only to a plain sqs.IQueue; "
-        "the SecureQueue Test/Jobs has its own age alarm: set its "
-        "oldest_message_age_alarm_threshold there"
+        (
+            "oldest_message_age_alarm_threshold='180 seconds': applies only to a plain "
+            "sqs.IQueue; the SecureQueue Test/Jobs has its own age alarm: set its "
+            "oldest_message_age_alarm_threshold there",
+            C.LAMBDA_AGE_THRESHOLD_WITH_SECURE_QUEUE,
+        )
     ]
 
 
@@ -562,29 +611,51 @@ def test_the_schema_check_would_refuse_more_than_ten_thousand_pollers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "message", "code"),
     [
-        ({"minimum_pollers": 1}, "minimum_pollers=1: must be from 2 to 200"),
-        ({"minimum_pollers": 201}, "minimum_pollers=201: must be from 2 to 200"),
-        ({"maximum_pollers": 1}, "maximum_pollers=1: must be from 2 to 10000"),
-        ({"maximum_pollers": 10_001}, "maximum_pollers=10001: must be from 2 to 10000"),
+        (
+            {"minimum_pollers": 1},
+            "minimum_pollers=1: must be from 2 to 200",
+            C.LAMBDA_MINIMUM_POLLERS_OUT_OF_RANGE,
+        ),
+        (
+            {"minimum_pollers": 201},
+            "minimum_pollers=201: must be from 2 to 200",
+            C.LAMBDA_MINIMUM_POLLERS_OUT_OF_RANGE,
+        ),
+        (
+            {"maximum_pollers": 1},
+            "maximum_pollers=1: must be from 2 to 10000",
+            C.LAMBDA_MAXIMUM_POLLERS_OUT_OF_RANGE,
+        ),
+        (
+            {"maximum_pollers": 10_001},
+            "maximum_pollers=10001: must be from 2 to 10000",
+            C.LAMBDA_MAXIMUM_POLLERS_OUT_OF_RANGE,
+        ),
         (
             {"minimum_pollers": 50, "maximum_pollers": 10},
             "maximum_pollers=10: must be at least minimum_pollers (50)",
+            C.LAMBDA_MAXIMUM_POLLERS_BELOW_MINIMUM,
         ),
     ],
 )
-def test_poller_bounds_are_lambdas_for_sqs(kwargs: dict[str, int], message: str) -> None:
-    assert problems(lambda: build(**kwargs)) == [message]
+def test_poller_bounds_are_lambdas_for_sqs(
+    kwargs: dict[str, int], message: str, code: OptionCode
+) -> None:
+    assert problems(lambda: build(**kwargs)) == [(message, code)]
 
 
 def test_provisioned_pollers_and_max_concurrency_are_refused_together() -> None:
     """Lambda developer guide, "Configuring scaling behavior for SQS event source
     mappings": maximum concurrency and provisioned mode are mutually exclusive."""
     assert problems(lambda: build(max_concurrency=5, minimum_pollers=2)) == [
-        "max_concurrency=5: cannot be set with minimum_pollers or maximum_pollers: Lambda "
-        "allows maximum concurrency or provisioned mode, not both (in provisioned mode "
-        "maximum_pollers bounds the mapping)"
+        (
+            "max_concurrency=5: cannot be set with minimum_pollers or maximum_pollers: Lambda "
+            "allows maximum concurrency or provisioned mode, not both (in provisioned mode "
+            "maximum_pollers bounds the mapping)",
+            C.LAMBDA_MAX_CONCURRENCY_WITH_PROVISIONED_POLLERS,
+        )
     ]
 
 

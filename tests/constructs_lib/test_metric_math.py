@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from constructs_lib.fleet_sizing import BACKLOG_PER_INSTANCE_EXPRESSION, SCALE_FROM_ZERO_EXPRESSION
 from constructs_lib.metric_math import MetricMathError, evaluate_expression, evaluate_queries
-from constructs_lib.scaling import BACKLOG_PER_INSTANCE_EXPRESSION, SCALE_FROM_ZERO_EXPRESSION
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import (
     ConstructOptionError,
+    OptionCode,
+    OptionProblem,
     PatternDashboard,
     PipeToQueue,
     SecureQueue,
@@ -212,7 +214,7 @@ def test_a_fifo_target_gets_the_group_and_deduplication_ids() -> None:
 # --- validation ----------------------------------------------------------------------
 
 
-def problems_of(**options: Any) -> dict[str, str]:
+def problems_of(**options: Any) -> dict[str, OptionProblem]:
     stack = new_stack()
     resolved = {k: (v(stack) if callable(v) else v) for k, v in options.items()}
     resolved.setdefault("queue", SecureQueue(stack, "Target"))
@@ -220,41 +222,49 @@ def problems_of(**options: Any) -> dict[str, str]:
         resolved["source_queue"] = SecureQueue(stack, "Source")
     with pytest.raises(ConstructOptionError) as err:
         PipeToQueue(stack, "P", **resolved)
-    return {p.option: p.allowed for p in err.value.problems}
+    return {p.option: p for p in err.value.problems}
+
+
+def refused(problem: OptionProblem, code: OptionCode, words: str) -> bool:
+    """``problem`` has ``code`` and says ``words``."""
+    return problem.code == code and words in problem.allowed
 
 
 def test_exactly_one_source() -> None:
     both = problems_of(source_queue=lambda s: SecureQueue(s, "A"),
                        source_stream=lambda s: kinesis.Stream(s, "B"))  # fmt: skip
-    assert "exactly one source" in both["source_queue, source_stream"]
+    assert refused(both["source_queue, source_stream"], OptionCode.PIPES_ONE_SOURCE,
+                   "exactly one source")  # fmt: skip
     stack = new_stack()
-    with pytest.raises(ConstructOptionError, match="give exactly one source"):
+    with pytest.raises(ConstructOptionError, match="give exactly one source") as err:
         PipeToQueue(stack, "P", queue=SecureQueue(stack, "Q"))
+    assert err.value.codes == [OptionCode.PIPES_ONE_SOURCE]
 
 
 def test_a_table_without_a_stream_is_refused() -> None:
     problems = problems_of(
         source_table=lambda s: _table(s, stream=False), starting_position="LATEST"
     )
-    assert "has no stream" in problems["source_table"]
+    assert refused(problems["source_table"], OptionCode.PIPES_TABLE_WITHOUT_STREAM, "no stream")
 
 
 def test_the_source_queue_cannot_be_the_target() -> None:
     stack = new_stack()
     same = SecureQueue(stack, "Same")
-    with pytest.raises(ConstructOptionError, match="send every message back into it"):
+    with pytest.raises(ConstructOptionError, match="send every message back into it") as err:
         PipeToQueue(stack, "P", source_queue=same, queue=same)
+    assert err.value.codes == [OptionCode.PIPES_TARGET_IS_SOURCE]
 
 
 def test_a_stream_needs_a_starting_position() -> None:
     problems = problems_of(source_stream=lambda s: kinesis.Stream(s, "S"))
-    assert (
-        "required for a stream source: one of LATEST, TRIM_HORIZON" in problems["starting_position"]
-    )
+    assert refused(problems["starting_position"], OptionCode.PIPES_STARTING_POSITION_REQUIRED,
+                   "required for a stream source: one of LATEST, TRIM_HORIZON")  # fmt: skip
     bad = problems_of(
         source_stream=lambda s: kinesis.Stream(s, "S"), starting_position="AT_TIMESTAMP"
     )
-    assert "one of LATEST, TRIM_HORIZON" in bad["starting_position"]
+    assert refused(bad["starting_position"], OptionCode.PIPES_STARTING_POSITION_REQUIRED,
+                   "one of LATEST, TRIM_HORIZON")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -271,48 +281,59 @@ def test_a_stream_option_with_a_queue_source_is_refused(option: str) -> None:
         "pipe_dead_letter_queue": lambda s: SecureQueue(s, "D"),
         "pipe_dead_letter_queue_options": SecureQueueOptions(),
     }
-    assert "applies to a stream source only" in problems_of(**{option: values[option]})[option]
+    problem = problems_of(**{option: values[option]})[option]
+    assert refused(problem, OptionCode.PIPES_STREAM_OPTION_WITH_QUEUE_SOURCE,
+                   "applies to a stream source only")  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "allowed"),
+    ("option", "value", "allowed", "code"),
     [
         # "Amazon SQS queue | 10": an SQS target's largest batch
-        ("batch_size", 11, "from 1 to 10"),
-        ("batch_size", 0, "from 1 to 10"),
-        ("maximum_batching_window", Duration.seconds(301), "from 0 to 300 seconds"),
+        ("batch_size", 11, "from 1 to 10", OptionCode.PIPES_BATCH_SIZE_OUT_OF_RANGE),
+        ("batch_size", 0, "from 1 to 10", OptionCode.PIPES_BATCH_SIZE_OUT_OF_RANGE),
+        ("maximum_batching_window", Duration.seconds(301), "from 0 to 300 seconds",
+         OptionCode.PIPES_BATCHING_WINDOW_OUT_OF_RANGE),
     ],
-)
-def test_bounds(option: str, value: Any, allowed: str) -> None:
-    assert allowed in problems_of(**{option: value})[option]
+)  # fmt: skip
+def test_bounds(option: str, value: Any, allowed: str, code: OptionCode) -> None:
+    assert refused(problems_of(**{option: value})[option], code, allowed)
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "allowed"),
+    ("option", "value", "allowed", "code"),
     [
-        ("max_record_age", Duration.seconds(59), "from 60 to 604800 seconds"),
-        ("max_record_age", Duration.days(8), "from 60 to 604800 seconds"),
-        ("retry_attempts", 10_001, "from 0 to 10000"),
-        ("retry_attempts", -1, "from 0 to 10000"),  # AWS's infinity: not offered
+        ("max_record_age", Duration.seconds(59), "from 60 to 604800 seconds",
+         OptionCode.PIPES_MAX_RECORD_AGE_OUT_OF_RANGE),
+        ("max_record_age", Duration.days(8), "from 60 to 604800 seconds",
+         OptionCode.PIPES_MAX_RECORD_AGE_OUT_OF_RANGE),
+        ("retry_attempts", 10_001, "from 0 to 10000", OptionCode.PIPES_RETRY_ATTEMPTS_OUT_OF_RANGE),
+        # AWS's infinity: not offered
+        ("retry_attempts", -1, "from 0 to 10000", OptionCode.PIPES_RETRY_ATTEMPTS_OUT_OF_RANGE),
     ],
-)
-def test_stream_bounds(option: str, value: Any, allowed: str) -> None:
+)  # fmt: skip
+def test_stream_bounds(option: str, value: Any, allowed: str, code: OptionCode) -> None:
     problems = problems_of(source_stream=lambda s: kinesis.Stream(s, "S"),
                            starting_position="LATEST", **{option: value})  # fmt: skip
-    assert allowed in problems[option]
+    assert refused(problems[option], code, allowed)
 
 
 def test_filter_patterns_at_most_five_each_at_most_4096_characters() -> None:
     many = problems_of(filter_patterns=[{"a": [i]} for i in range(6)])
-    assert "at most 5 patterns" in many["filter_patterns"]
+    assert refused(many["filter_patterns"], OptionCode.PIPES_TOO_MANY_FILTERS, "at most 5 patterns")
     big = problems_of(filter_patterns=[{"a": ["x" * 5000]}])
-    assert "at most 4096 characters" in big["filter_patterns[0]"]
+    assert refused(big["filter_patterns[0]"], OptionCode.PIPES_FILTER_PATTERN_INVALID,
+                   "at most 4096 characters")  # fmt: skip
+    empty = problems_of(filter_patterns=[{}])
+    assert empty["filter_patterns[0]"].code == OptionCode.PIPES_FILTER_PATTERN_INVALID
 
 
 def test_a_fifo_target_needs_a_group_id_and_a_deduplication_id() -> None:
     problems = problems_of(queue=lambda s: SecureQueue(s, "F", fifo=True))
-    assert "is required" in problems["message_group_id"]
-    assert "without content-based deduplication" in problems["message_deduplication_id"]
+    assert refused(problems["message_group_id"], OptionCode.TARGET_MESSAGE_GROUP_ID_REQUIRED,
+                   "is required")  # fmt: skip
+    assert refused(problems["message_deduplication_id"], OptionCode.PIPES_DEDUPLICATION_ID_REQUIRED,
+                   "without content-based deduplication")  # fmt: skip
     with_content = problems_of(
         queue=lambda s: SecureQueue(s, "F", fifo=True, content_based_deduplication=True)
     )
@@ -321,22 +342,39 @@ def test_a_fifo_target_needs_a_group_id_and_a_deduplication_id() -> None:
         queue=lambda s: sqs.Queue.from_queue_arn(s, "I", f"arn:aws:sqs:us-east-1:{ACCOUNT}:x.fifo"),
         message_group_id="g",
     )
-    assert "cannot be checked (imported)" in imported["message_deduplication_id"]
+    assert refused(imported["message_deduplication_id"], OptionCode.PIPES_DEDUPLICATION_ID_REQUIRED,
+                   "cannot be checked (imported)")  # fmt: skip
+
+
+def test_group_and_deduplication_ids_longer_than_pipes_takes_are_refused() -> None:
+    """PipeTargetSqsQueueParameters: both ids "Maximum length of 100"."""
+    problems = problems_of(
+        queue=lambda s: SecureQueue(s, "F", fifo=True),
+        message_group_id="g" * 101,
+        message_deduplication_id="d" * 101,
+    )
+    assert refused(problems["message_group_id"], OptionCode.TARGET_MESSAGE_GROUP_ID_LENGTH, "100")
+    assert refused(problems["message_deduplication_id"], OptionCode.PIPES_DEDUPLICATION_ID_LENGTH,
+                   "1 to 100 characters")  # fmt: skip
 
 
 def test_group_and_deduplication_ids_on_a_standard_target_are_refused() -> None:
     problems = problems_of(message_group_id="g", message_deduplication_id="d")
-    assert "FIFO-only" in problems["message_group_id"] and "Pipes" in problems["message_group_id"]
-    assert "applies only to FIFO" in problems["message_deduplication_id"]
+    assert refused(problems["message_group_id"], OptionCode.TARGET_MESSAGE_GROUP_ID_FIFO_ONLY,
+                   "FIFO-only") and "Pipes" in problems["message_group_id"].allowed  # fmt: skip
+    assert refused(problems["message_deduplication_id"],
+                   OptionCode.PIPES_DEDUPLICATION_ID_FIFO_ONLY, "applies only to FIFO")  # fmt: skip
 
 
 def test_a_given_pipe_dlq_with_options_or_disabled_is_refused() -> None:
     stream = {"source_stream": lambda s: kinesis.Stream(s, "S"), "starting_position": "LATEST"}
     given = {"pipe_dead_letter_queue": lambda s: SecureQueue(s, "D"), **stream}
     with_options = problems_of(pipe_dead_letter_queue_options=SecureQueueOptions(), **given)
-    assert "leave it unset" in with_options["pipe_dead_letter_queue_options"]
+    assert refused(with_options["pipe_dead_letter_queue_options"],
+                   OptionCode.PIPES_DLQ_OPTIONS_WITH_GIVEN_DLQ, "leave it unset")  # fmt: skip
     disabled = problems_of(pipe_dead_letter_queue_enabled=False, **given)
-    assert "must be True" in disabled["pipe_dead_letter_queue_enabled"]
+    assert refused(disabled["pipe_dead_letter_queue_enabled"],
+                   OptionCode.PIPES_DLQ_DISABLED_BUT_CONFIGURED, "must be True")  # fmt: skip
 
 
 # --- warnings ------------------------------------------------------------------------
@@ -433,7 +471,7 @@ def test_the_dashboard_draws_the_target_and_the_pipe_dlq() -> None:
     stack = new_stack()
     construct = PipeToQueue(stack, "P", source_stream=kinesis.Stream(stack, "S"),
                             queue=SecureQueue(stack, "Q"), starting_position="LATEST")  # fmt: skip
-    view = construct._dashboard_view(Duration.minutes(1))
+    view = construct.dashboard_view(Duration.minutes(1))
     assert view.kind == "PipeToQueue" and len(view.queues) == 1
     assert [d.queue for d in view.dead_letter_queues] == [construct.pipe_dead_letter_queue]
     PatternDashboard(stack, "Dashboard", patterns=[construct])

@@ -17,25 +17,28 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import (
     ConstructOptionError,
+    FleetScalingPolicy,
+    OptionCode,
     QueueWorkerFleet,
     SecureQueue,
-    WorkerScaling,
+    _aws,
     defaults,
 )
-from constructs_lib.queue_worker_fleet import (
-    BACKLOG_PER_INSTANCE_EXPRESSION,
-    DRAIN_HOOK_NAME,
-    SCALE_FROM_ZERO_EXPRESSION,
-    QueueWorkerFleetOptions,
-)
-from constructs_lib.runtime import worker_settings as settings_module
-from constructs_lib.scaling import (
+from constructs_lib.fleet_sizing import (
     idle_expression,
     instances_needed_per_instance_expression,
     poison_message_scale_out,
     set_capacity_from_zero_expression,
     set_capacity_in_expression,
 )
+from constructs_lib.queue_worker_fleet import (
+    BACKLOG_PER_INSTANCE_EXPRESSION,
+    DRAIN_HOOK_NAME,
+    SCALE_FROM_ZERO_EXPRESSION,
+    WORKER_VPC_ENDPOINTS,
+    QueueWorkerFleetOptions,
+)
+from constructs_lib.runtime import worker_settings as settings_module
 from tests.conftest import NO_CDK_NAG, REPO_ROOT, new_app
 
 ENV = {"account": "123456789012", "region": "us-east-1"}
@@ -58,14 +61,19 @@ def build(**kwargs: Any) -> tuple[Stack, QueueWorkerFleet]:
         ],
     )
     kwargs.setdefault("handler", "jobs_handler:handle")
+    kwargs = {k: (v(stack) if callable(v) else v) for k, v in kwargs.items()}
     fleet = QueueWorkerFleet(stack, "Workers", queue=queue, vpc=vpc, **kwargs)
     return stack, fleet
 
 
-def problems(call: Callable[[], object]) -> list[str]:
+def problems(call: Callable[[], object]) -> list[tuple[str, str]]:
+    """Each problem as the error prints it, with its code."""
     with pytest.raises(ConstructOptionError) as caught:
         call()
-    return [str(p) for p in caught.value.problems]
+    return [(str(p), p.code) for p in caught.value.problems]
+
+
+C = OptionCode
 
 
 def only(
@@ -216,7 +224,7 @@ def test_default_target_tracking_on_the_instances_the_work_needs(
     default_fleet: tuple[Stack, QueueWorkerFleet, Template],
 ) -> None:
     stack, fleet, template = default_fleet
-    assert fleet.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG
+    assert fleet.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG
     policy = only(
         template, "AWS::AutoScaling::ScalingPolicy", {"PolicyType": "TargetTrackingScaling"}
     )
@@ -296,7 +304,7 @@ def test_set_capacity_is_exact_across_several_policies_above_20_instances() -> N
 
 
 def test_backlog_per_instance_target_tracking() -> None:
-    stack, fleet = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    stack, fleet = build(scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     template = Template.from_stack(stack)
     assert fleet.backlog_target == 100  # AWS's example: 10 s / 0.1 s
     policy = only(
@@ -325,7 +333,7 @@ def test_target_follows_latency_and_processing_time() -> None:
 
 
 def test_scale_from_zero_and_message_age() -> None:
-    stack, _ = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    stack, _ = build(scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     template = Template.from_stack(stack)
     from_zero = only(
         template,
@@ -482,9 +490,12 @@ def test_a_threshold_no_alarm_can_outlast_is_refused() -> None:
             }
         )
     ) == [
-        "message_age_scale_out_threshold='300 seconds': is too low for a 43200-second "
-        "visibility timeout and 10 receives: one poison message would keep the age above it "
-        "for 7195 minutes, longer than CloudWatch's one-day evaluation range"
+        (
+            "message_age_scale_out_threshold='300 seconds': is too low for a 43200-second "
+            "visibility timeout and 10 receives: one poison message would keep the age above "
+            "it for 7195 minutes, longer than CloudWatch's one-day evaluation range",
+            C.FLEET_AGE_THRESHOLD_TOO_LOW_FOR_POISON_MESSAGES,
+        )
     ]
 
 
@@ -498,7 +509,7 @@ def test_no_scale_from_zero_when_min_capacity_is_positive() -> None:
 
 
 def test_queue_depth_step_scaling() -> None:
-    stack, fleet = build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS)
+    stack, fleet = build(scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS)
     template = Template.from_stack(stack)
     assert fleet.backlog_scaling_policy is None and fleet.queue_depth_scaling is not None
     assert (
@@ -619,7 +630,7 @@ def test_attributes_are_the_created_resources(
     assert fleet.launch_template.node.id == "LaunchTemplate"
     assert fleet.drain_hook.node.id == "DrainHook"
     assert fleet.role.node.id == "InstanceRole"
-    assert fleet.scaling is WorkerScaling.ARRIVALS_AND_BACKLOG
+    assert fleet.scaling is FleetScalingPolicy.ARRIVALS_AND_BACKLOG
     assert fleet.arrivals_and_backlog is not None
     assert fleet.arrivals_and_backlog.tracking.node.id == "ArrivalsAndBacklogScaling"
     assert fleet.backlog_scaling_policy is None
@@ -679,71 +690,101 @@ def test_cdk_nag_finds_nothing_in_the_fleet_itself() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "expected"),
+    ("kwargs", "expected", "code"),
     [
         (
             {"handler": "no-colon"},
             "handler='no-colon': must be 'module:function', e.g. 'jobs_handler:handle'",
+            C.FLEET_HANDLER_SPEC,
         ),
         (
             {"handler_code_path": "/no/such/dir"},
             "handler_code_path='/no/such/dir': must be an existing folder",
+            C.FLEET_HANDLER_CODE_PATH_MISSING,
         ),
-        ({"min_capacity": -1}, "min_capacity=-1: must be from 0 to 10000"),
-        ({"max_capacity": 10_001}, "max_capacity=10001: must be from 0 to 10000"),
+        (
+            {"min_capacity": -1},
+            "min_capacity=-1: must be from 0 to 10000",
+            C.FLEET_CAPACITY_OUT_OF_RANGE,
+        ),
+        (
+            {"max_capacity": 10_001},
+            "max_capacity=10001: must be from 0 to 10000",
+            C.FLEET_CAPACITY_OUT_OF_RANGE,
+        ),
         (
             {"min_capacity": 5, "max_capacity": 4},
             "max_capacity=4: must be at least min_capacity (5)",
+            C.FLEET_MAX_CAPACITY_BELOW_MIN,
         ),
-        ({"max_capacity": 0}, "max_capacity=0: must be at least 1"),
+        ({"max_capacity": 0}, "max_capacity=0: must be at least 1", C.FLEET_MAX_CAPACITY_ZERO),
         (
             {"acceptable_latency": Duration.seconds(0)},
             "acceptable_latency='0 seconds': must be more than 0 seconds",
+            C.FLEET_SCALING_DURATION_NOT_POSITIVE,
         ),
         (
             {"average_processing_time": Duration.millis(0)},
             "average_processing_time='0 seconds': must be more than 0 seconds",
+            C.FLEET_SCALING_DURATION_NOT_POSITIVE,
         ),
         (
             {"message_age_scale_out_threshold": Duration.seconds(0)},
             "message_age_scale_out_threshold='0 seconds': must be more than 0 seconds",
+            C.FLEET_SCALING_DURATION_NOT_POSITIVE,
         ),
         (
             {"queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)]},
             "queue_depth_steps='given': is used only with scaling=QUEUE_DEPTH_STEPS, "
             "not ARRIVALS_AND_BACKLOG",
+            C.FLEET_STEPS_WITHOUT_STEP_SCALING,
         ),
         (
             {
-                "scaling": WorkerScaling.QUEUE_DEPTH_STEPS,
+                "scaling": FleetScalingPolicy.QUEUE_DEPTH_STEPS,
                 "queue_depth_steps": [autoscaling.ScalingInterval(upper=0, change=-1)],
             },
             "queue_depth_steps='1 step(s)': needs at least 2 steps "
             "(one to scale in, one to scale out)",
+            C.FLEET_TOO_FEW_STEPS,
         ),
         (
             {"drain_timeout": Duration.seconds(10)},
             "drain_timeout='10 seconds': must be from 30 to 7200 seconds",
+            C.FLEET_DRAIN_TIMEOUT_OUT_OF_RANGE,
         ),
         # found by tests/evidence/test_option_properties.py (raw jsii errors before)
         (
             {"message_age_scale_out_threshold": Duration.millis(1500)},
             "message_age_scale_out_threshold='1.5 seconds': must be a whole number of seconds",
+            C.DURATION_NOT_WHOLE_SECONDS,
         ),
         (
             {"instance_warmup": Duration.millis(1500)},
             "instance_warmup='1.5 seconds': must be a whole number of seconds",
+            C.DURATION_NOT_WHOLE_SECONDS,
         ),
-        ({"worker_batch_size": 11}, "worker_batch_size=11: must be from 1 to 10"),
-        ({"worker_concurrency": 0}, "worker_concurrency=0: must be at least 1"),
+        (
+            {"worker_batch_size": 11},
+            "worker_batch_size=11: must be from 1 to 10",
+            C.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
+        ),
+        (
+            {"worker_concurrency": 0},
+            "worker_concurrency=0: must be at least 1",
+            C.FLEET_WORKER_CONCURRENCY_BELOW_ONE,
+        ),
         (
             {"heartbeat_visibility": Duration.seconds(0)},
             "heartbeat_visibility='0 seconds': must be from 1 to 43200 seconds",
+            C.FLEET_HEARTBEAT_VISIBILITY_OUT_OF_RANGE,
         ),
     ],
 )
-def test_each_rule_has_its_message(kwargs: dict[str, Any], expected: str) -> None:
-    assert problems(lambda: build(**kwargs)) == [expected]
+def test_each_rule_has_its_message_and_code(
+    kwargs: dict[str, Any], expected: str, code: OptionCode
+) -> None:
+    assert problems(lambda: build(**kwargs)) == [(expected, code)]
 
 
 def test_all_problems_together_with_the_path() -> None:
@@ -751,6 +792,32 @@ def test_all_problems_together_with_the_path() -> None:
         build(worker_batch_size=0, worker_concurrency=0)
     assert str(caught.value).startswith("Test/Workers: invalid options:")
     assert [p.option for p in caught.value.problems] == ["worker_batch_size", "worker_concurrency"]
+    assert caught.value.codes == [
+        C.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
+        C.FLEET_WORKER_CONCURRENCY_BELOW_ONE,
+    ]
+
+
+def test_options_topics_and_the_queue_are_judged_together_before_anything_is_built() -> None:
+    """All problems, one error (docs/architecture.md): the fleet raised its
+    options' problems first, then its topics' and queue's, and its age
+    threshold's only once its group existed."""
+    far = "arn:aws:sns:us-west-2:123456789012:ops"
+    with pytest.raises(ConstructOptionError) as caught:
+        build(
+            worker_batch_size=0,
+            queue_kwargs={
+                "fifo": True,
+                "visibility_timeout": Duration.hours(12),
+                "max_receive_count": 10,
+            },
+            notifications_topic=lambda s: sns.Topic.from_topic_arn(s, "Ops", far),
+        )
+    assert caught.value.codes == [
+        C.FLEET_WORKER_BATCH_SIZE_OUT_OF_RANGE,
+        C.TOPIC_IN_OTHER_REGION,
+        C.FLEET_AGE_THRESHOLD_TOO_LOW_FOR_POISON_MESSAGES,
+    ]
 
 
 def test_worker_asset_holds_the_worker_and_its_settings_only(
@@ -781,9 +848,14 @@ def test_backlog_options_under_queue_depth_steps_are_refused_not_ignored(
 ) -> None:
     """Step scaling on the queue depth has no backlog target: the option was
     silently ignored."""
-    assert problems(lambda: build(scaling=WorkerScaling.QUEUE_DEPTH_STEPS, **{option: value})) == [
-        f"{option}='{shown}': is used only with scaling=ARRIVALS_AND_BACKLOG or "
-        "BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS"
+    assert problems(
+        lambda: build(scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS, **{option: value})
+    ) == [
+        (
+            f"{option}='{shown}': is used only with scaling=ARRIVALS_AND_BACKLOG or "
+            "BACKLOG_PER_INSTANCE, not QUEUE_DEPTH_STEPS",
+            C.FLEET_BACKLOG_OPTION_WITHOUT_TRACKING,
+        )
     ]
 
 
@@ -797,7 +869,7 @@ def test_alarms_lists_the_alarms_the_fleet_owns(default_fleet: Any) -> None:
     _, warm_fleet = build(min_capacity=1)
     assert warm_fleet.alarms == [
         warm_fleet.message_age_alarm, warm_fleet.arrivals_and_backlog.scale_in_alarm]  # fmt: skip
-    _, backlog = build(scaling=WorkerScaling.BACKLOG_PER_INSTANCE)
+    _, backlog = build(scaling=FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     assert backlog.alarms == [backlog.message_age_alarm, backlog.scale_from_zero_alarm]
 
 
@@ -809,22 +881,137 @@ def test_queue_is_the_iqueue_with_the_secure_queue_beside_it(default_fleet: Any)
 def test_the_rules_are_a_table_that_needs_no_stack() -> None:
     options = QueueWorkerFleetOptions(
         handler="no-colon",
-        scaling=WorkerScaling.QUEUE_DEPTH_STEPS,
+        scaling=FleetScalingPolicy.QUEUE_DEPTH_STEPS,
         acceptable_latency=Duration.seconds(0),
         max_capacity=0,
     )
-    assert [p.option for p in options.problems()] == [
-        "handler",
-        "max_capacity",
-        "acceptable_latency",
+    assert [(p.option, p.code) for p in options.problems()] == [
+        ("handler", C.FLEET_HANDLER_SPEC),
+        ("max_capacity", C.FLEET_MAX_CAPACITY_ZERO),
+        ("acceptable_latency", C.FLEET_BACKLOG_OPTION_WITHOUT_TRACKING),
     ]
     assert QueueWorkerFleetOptions(handler="jobs:handle").backlog_target == 100
 
 
 def test_the_settings_contract_is_the_source_of_the_worker_defaults() -> None:
     """The construct's defaults and limits for the worker are the worker's own."""
-    assert defaults.WORKER_RECEIVE_BATCH_SIZE_RANGE == (1, settings_module.SQS_BATCH_LIMIT)
+    # The worker ships alone (it cannot import constructs_lib): its copies of
+    # SQS's limits are AWS's.
+    assert _aws.SQS_RECEIVE_BATCH_SIZE_RANGE == (1, settings_module.SQS_BATCH_LIMIT)
+    assert _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS[1] == settings_module.MAX_VISIBILITY_SECONDS
+    assert _aws.SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS[1] == settings_module.MAX_WAIT_TIME_SECONDS
     assert defaults.WORKER_HEARTBEAT_VISIBILITY.to_seconds() == (
         settings_module.WorkerSettings.heartbeat_visibility_seconds
     )
     assert settings_module.WorkerSettings.concurrency == defaults.WORKER_CONCURRENCY
+
+
+# --- VPC endpoints for isolated subnets (issue 22) -------------------------------------
+
+
+def endpoint_services(template: dict[str, Any]) -> dict[str, str]:
+    """Logical id -> the service an AWS::EC2::VPCEndpoint names (its last part)."""
+    found = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::EC2::VPCEndpoint":
+            name = resource["Properties"]["ServiceName"]
+            found[logical_id] = name if isinstance(name, str) else name["Fn::Join"][1][-1]
+    return found
+
+
+def test_no_endpoints_unless_asked() -> None:
+    stack, fleet = build()
+    assert fleet.vpc_endpoints == []
+    assert endpoint_services(Template.from_stack(stack).to_json()) == {}
+
+
+def test_vpc_endpoints_give_isolated_workers_what_they_call() -> None:
+    stack, fleet = build(vpc_endpoints=True)
+    template = Template.from_stack(stack).to_json()
+    services = endpoint_services(template)
+    assert sorted(s.rsplit(".", 1)[-1] for s in services.values()) == [
+        "autoscaling",
+        "s3",
+        "sqs",
+    ]
+    assert (
+        [e.node.id for e in fleet.vpc_endpoints]
+        == [e.construct_id for e in WORKER_VPC_ENDPOINTS]
+        == ["S3", "SqsEndpoint", "AutoScalingEndpoint"]
+    )
+    assert all(e.node.scope is fleet.node.scope.node.find_child("Vpc") for e in fleet.vpc_endpoints)
+    resources = template["Resources"]
+    workers_sg = stack.get_logical_id(fleet.security_group.node.default_child)
+    for logical_id, service in services.items():
+        props = resources[logical_id]["Properties"]
+        if service.endswith(".s3"):
+            assert props["VpcEndpointType"] == "Gateway"
+            continue
+        assert props["VpcEndpointType"] == "Interface" and props["PrivateDnsEnabled"] is True
+        (group_ref,) = props["SecurityGroupIds"]
+        group_id = group_ref["Fn::GetAtt"][0]
+        ingress = [
+            r["Properties"]
+            for r in resources.values()
+            if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+            and r["Properties"]["GroupId"] == {"Fn::GetAtt": [group_id, "GroupId"]}
+        ]
+        inline = resources[group_id]["Properties"].get("SecurityGroupIngress", [])
+        assert inline == [], "open=False: no rule for the VPC's CIDR"
+        assert [(i["FromPort"], i["SourceSecurityGroupId"]) for i in ingress] == [
+            (443, {"Fn::GetAtt": [workers_sg, "GroupId"]})
+        ]
+    group = stack.get_logical_id(fleet.auto_scaling_group.node.default_child)
+    depends_on = set(resources[group]["DependsOn"])
+    assert set(services) <= depends_on  # no instance boots before its code is reachable
+
+
+def test_two_fleets_in_one_vpc_share_the_endpoints_each_admitted() -> None:
+    stack, first = build(vpc_endpoints=True)
+    vpc = first.node.scope.node.find_child("Vpc")
+    second = QueueWorkerFleet(
+        stack, "More", queue=SecureQueue(stack, "MoreJobs"), vpc=vpc,
+        handler="jobs_handler:handle", vpc_endpoints=True,
+    )  # fmt: skip
+    assert [e.node.path for e in second.vpc_endpoints] == [e.node.path for e in first.vpc_endpoints]
+    template = Template.from_stack(stack).to_json()
+    assert len(endpoint_services(template)) == 3
+    sources = {
+        r["Properties"]["SourceSecurityGroupId"]["Fn::GetAtt"][0]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+    }
+    assert sources == {
+        stack.get_logical_id(f.security_group.node.default_child) for f in (first, second)
+    }
+
+
+def test_an_endpoint_the_vpc_has_under_another_id_is_reused() -> None:
+    """A second S3 gateway endpoint would fail the deployment (its routes exist)."""
+    app = new_app()
+    stack = Stack(app, "Test", env=ENV)
+    vpc = ec2.Vpc(
+        stack, "Vpc", max_azs=2, nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+        gateway_endpoints={
+            "Storage": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)
+        },
+    )  # fmt: skip
+    sqs_endpoint = vpc.add_interface_endpoint(
+        "Queues", service=ec2.InterfaceVpcEndpointAwsService.SQS
+    )
+    fleet = QueueWorkerFleet(
+        stack, "Workers", queue=SecureQueue(stack, "Jobs"), vpc=vpc,
+        handler="jobs_handler:handle", vpc_endpoints=True,
+    )  # fmt: skip
+    assert [e.node.id for e in fleet.vpc_endpoints] == ["Storage", "Queues", "AutoScalingEndpoint"]
+    assert fleet.vpc_endpoints[1].node.path == sqs_endpoint.node.path
+    assert len(endpoint_services(Template.from_stack(stack).to_json())) == 3
+
+
+def test_every_endpoint_has_its_reason_in_the_readme() -> None:
+    readme = " ".join((REPO_ROOT / "README.md").read_text().split())
+    for endpoint in WORKER_VPC_ENDPOINTS:
+        assert endpoint.why and " ".join(endpoint.why.split()) in readme, endpoint.construct_id

@@ -13,7 +13,14 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib import ConstructOptionError, ScheduleToQueue, SecureQueue, SecureQueueOptions
+from constructs_lib import (
+    ConstructOptionError,
+    OptionCode,
+    ScheduleToQueue,
+    SecureQueue,
+    SecureQueueOptions,
+)
+from tests.option_problems import Reported, by_option
 from tests.sources_synth import ACCOUNT, new_stack, only, resources
 
 RATE = scheduler.ScheduleExpression.rate(Duration.hours(1))
@@ -203,7 +210,7 @@ def test_fifo_target_with_a_constant_payload_warns_about_deduplication() -> None
 # --- validation --------------------------------------------------------------
 
 
-def problems_of(**options: Any) -> dict[str, str]:
+def problems_of(**options: Any) -> dict[str, Reported]:
     stack = new_stack()
     resolved = {k: (v(stack) if callable(v) else v) for k, v in options.items()}
     resolved.setdefault("schedule", RATE)
@@ -211,11 +218,13 @@ def problems_of(**options: Any) -> dict[str, str]:
     resolved.setdefault("queue", SecureQueue(stack, "Default"))
     with pytest.raises(ConstructOptionError) as err:
         ScheduleToQueue(stack, "S", **resolved)
-    return {p.option: p.allowed for p in err.value.problems}
+    return by_option(err.value)
 
 
 def test_fifo_queue_needs_a_message_group_id() -> None:
-    assert "is required" in problems_of(queue=fifo_queue)["message_group_id"]
+    problem = problems_of(queue=fifo_queue)["message_group_id"]
+    assert "is required" in problem
+    assert problem.code == OptionCode.TARGET_MESSAGE_GROUP_ID_REQUIRED
 
 
 def test_group_id_on_a_standard_queue_is_rejected() -> None:
@@ -225,11 +234,13 @@ def test_group_id_on_a_standard_queue_is_rejected() -> None:
     follow here."""
     allowed = problems_of(message_group_id="g")["message_group_id"]
     assert "FIFO-only" in allowed and "Scheduler" in allowed
+    assert allowed.code == OptionCode.TARGET_MESSAGE_GROUP_ID_FIFO_ONLY
 
 
 def test_fifo_queue_without_content_based_deduplication_is_rejected() -> None:
     problems = problems_of(queue=lambda s: fifo_queue(s, dedup=False), message_group_id="g")
     assert "without content-based deduplication" in problems["queue"]
+    assert problems["queue"].code == OptionCode.SCHEDULER_FIFO_WITHOUT_CONTENT_DEDUPLICATION
 
 
 def test_imported_fifo_queue_is_rejected_because_it_cannot_be_checked() -> None:
@@ -240,21 +251,44 @@ def test_imported_fifo_queue_is_rejected_because_it_cannot_be_checked() -> None:
         message_group_id="g",
     )
     assert "imported FIFO queue" in problems["queue"]
+    assert problems["queue"].code == OptionCode.SCHEDULER_IMPORTED_FIFO_QUEUE
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "allowed"),
+    ("option", "value", "allowed", "code"),
     [
-        ("flexible_time_window", Duration.seconds(30), "from 60 to 86400 seconds"),
-        ("flexible_time_window", Duration.hours(25), "from 60 to 86400 seconds"),
+        (
+            "flexible_time_window",
+            Duration.seconds(30),
+            "from 60 to 86400 seconds",
+            OptionCode.SCHEDULER_FLEXIBLE_WINDOW_OUT_OF_RANGE,
+        ),
+        (
+            "flexible_time_window",
+            Duration.hours(25),
+            "from 60 to 86400 seconds",
+            OptionCode.SCHEDULER_FLEXIBLE_WINDOW_OUT_OF_RANGE,
+        ),
         # found by the property tests: aws-cdk-lib threw a raw error for it
-        ("flexible_time_window", Duration.seconds(61), "must be a whole number of minutes"),
-        ("max_event_age", Duration.seconds(30), "from 60 to 86400 seconds"),
-        ("retry_attempts", 186, "from 0 to 185"),
+        (
+            "flexible_time_window",
+            Duration.seconds(61),
+            "must be a whole number of minutes",
+            OptionCode.SCHEDULER_FLEXIBLE_WINDOW_NOT_WHOLE_MINUTES,
+        ),
+        (
+            "max_event_age",
+            Duration.seconds(30),
+            "from 60 to 86400 seconds",
+            OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
+        ),
+        ("retry_attempts", 186, "from 0 to 185", OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE),
     ],
 )
-def test_bounds(option: str, value: Any, allowed: str) -> None:
-    assert allowed in problems_of(**{option: value})[option]
+def test_bounds(option: str, value: Any, allowed: str, code: OptionCode) -> None:
+    problem = problems_of(**{option: value})[option]
+    assert allowed in problem
+    assert problem.code == code
 
 
 def test_target_dlq_must_be_standard() -> None:
@@ -263,6 +297,7 @@ def test_target_dlq_must_be_standard() -> None:
         "EventBridge Scheduler cannot dead-letter into a FIFO queue"
         in problems["target_dead_letter_queue"]
     )
+    assert problems["target_dead_letter_queue"].code == OptionCode.TARGET_DLQ_NOT_STANDARD
 
 
 def test_end_must_follow_start() -> None:
@@ -271,6 +306,7 @@ def test_end_must_follow_start() -> None:
         end=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
     )
     assert problems["end"] == "must be after start"
+    assert problems["end"].code == OptionCode.SCHEDULER_END_NOT_AFTER_START
 
 
 # --- issue 13: one queue type, the construct's alarms, the created DLQ's options ---
@@ -337,5 +373,9 @@ def test_target_dlq_options_are_refused_where_they_cannot_apply() -> None:
         "leave it unset when target_dead_letter_queue is given"
         in (problems["target_dead_letter_queue_options"])
     )
+    assert problems["target_dead_letter_queue_options"].code == (
+        OptionCode.TARGET_DLQ_OPTIONS_WITH_GIVEN_DLQ
+    )
     fifo = problems_of(target_dead_letter_queue_options=SecureQueueOptions(fifo=True))
     assert "cannot dead-letter into a FIFO queue" in fifo["target_dead_letter_queue_options.fifo"]
+    assert fifo["target_dead_letter_queue_options.fifo"].code == OptionCode.TARGET_DLQ_NOT_STANDARD

@@ -21,7 +21,13 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 from constructs import IConstruct
 
-from constructs_lib import ConstructOptionError, SecureQueue, SecureQueueOptions, defaults
+from constructs_lib import (
+    ConstructOptionError,
+    OptionCode,
+    SecureQueue,
+    SecureQueueOptions,
+    defaults,
+)
 from tests.conftest import bare_app
 from tests.conftest import new_stack as shared_new_stack
 
@@ -605,9 +611,9 @@ def test_limit_values_are_accepted(kwargs: dict[str, Any]) -> None:
 
 # --- validation rules -------------------------------------------------------------
 
-# Each case: options (built in the stack), then the expected option, value and
-# a fragment of what is allowed.
-Case = tuple[Callable[[Stack], dict[str, Any]], str, object, str]
+# Each case: options (built in the stack), then the expected option, value, a
+# fragment of what is allowed, and the rule's code.
+Case = tuple[Callable[[Stack], dict[str, Any]], str, object, str, OptionCode]
 
 
 def _fifo_dlq(stack: Stack) -> dict[str, Any]:
@@ -643,36 +649,42 @@ RULES: dict[str, Case] = {
         "max_receive_count",
         0,
         "must be from 1 to 1000",
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
     ),
     "max_receive_count 1001": (
         opts(max_receive_count=1001),
         "max_receive_count",
         1001,
         "must be from 1 to 1000",
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
     ),
     "max_receive_count not whole": (
         opts(max_receive_count=2.5),
         "max_receive_count",
         2.5,
         "must be a whole number from 1 to 1000",
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
     ),
     "visibility_timeout > 12 h": (
         opts(visibility_timeout=Duration.seconds(43_201)),
         "visibility_timeout",
         "43201 seconds",
         "must be from 0 to 43200 seconds",
+        OptionCode.SQS_VISIBILITY_TIMEOUT_OUT_OF_RANGE,
     ),
     "visibility_timeout not whole seconds": (
         opts(visibility_timeout=Duration.millis(1500)),
         "visibility_timeout",
         "1.5 seconds",
         "must be a whole number of seconds",
+        OptionCode.DURATION_NOT_WHOLE_SECONDS,
     ),
     "threshold not whole seconds": (
         opts(oldest_message_age_alarm_threshold=Duration.millis(60_500)),
         "oldest_message_age_alarm_threshold",
         "60.5 seconds",
         "must be a whole number of seconds",
+        OptionCode.DURATION_NOT_WHOLE_SECONDS,
     ),
     "retention < 60 s": (
         opts(
@@ -682,42 +694,49 @@ RULES: dict[str, Case] = {
         "retention_period",
         "59 seconds",
         "must be from 60 to 1209600 seconds",
+        OptionCode.SQS_RETENTION_PERIOD_OUT_OF_RANGE,
     ),
     "retention > 14 d": (
         opts(retention_period=Duration.seconds(1_209_601)),
         "retention_period",
         "1209601 seconds",
         "must be from 60 to 1209600 seconds",
+        OptionCode.SQS_RETENTION_PERIOD_OUT_OF_RANGE,
     ),
     "delivery_delay > 15 min": (
         opts(delivery_delay=Duration.seconds(901)),
         "delivery_delay",
         "901 seconds",
         "must be from 0 to 900 seconds",
+        OptionCode.SQS_DELIVERY_DELAY_OUT_OF_RANGE,
     ),
     "receive wait > 20 s": (
         opts(receive_message_wait_time=Duration.seconds(21)),
         "receive_message_wait_time",
         "21 seconds",
         "must be from 0 to 20 seconds",
+        OptionCode.SQS_RECEIVE_WAIT_TIME_OUT_OF_RANGE,
     ),
     "max message size < 1 KiB": (
         opts(max_message_size_bytes=1023),
         "max_message_size_bytes",
         1023,
         "must be from 1024 to 1048576",
+        OptionCode.SQS_MAX_MESSAGE_SIZE_OUT_OF_RANGE,
     ),
     "max message size > 1 MiB": (
         opts(max_message_size_bytes=1_048_577),
         "max_message_size_bytes",
         1_048_577,
         "must be from 1024 to 1048576",
+        OptionCode.SQS_MAX_MESSAGE_SIZE_OUT_OF_RANGE,
     ),
     "alarm threshold 0": (
         opts(oldest_message_age_alarm_threshold=Duration.seconds(0)),
         "oldest_message_age_alarm_threshold",
         "0 seconds",
         "must be more than 0 seconds",
+        OptionCode.SQS_AGE_ALARM_THRESHOLD_NOT_POSITIVE,
     ),
     "alarm threshold not below retention": (
         opts(
@@ -727,103 +746,125 @@ RULES: dict[str, Case] = {
         "oldest_message_age_alarm_threshold",
         "3600 seconds",
         "must be shorter than retention_period (3600 seconds)",
+        OptionCode.SQS_AGE_ALARM_THRESHOLD_NOT_BELOW_RETENTION,
     ),
     "content dedup on standard": (
         opts(content_based_deduplication=True),
         "content_based_deduplication",
         True,
         "is a FIFO-only option",
+        OptionCode.SQS_CONTENT_DEDUPLICATION_FIFO_ONLY,
     ),
     "high throughput on standard": (
         opts(high_throughput_fifo=True),
         "high_throughput_fifo",
         True,
         "is a FIFO-only option",
+        OptionCode.SQS_HIGH_THROUGHPUT_FIFO_ONLY,
     ),
     "FIFO DLQ for standard queue": (
         _fifo_dlq,
         "dead_letter_queue",
         "Stack/OtherDlq",
         "must be a standard queue like its source",
+        OptionCode.SQS_DLQ_TYPE_MISMATCH,
     ),
     "standard DLQ for FIFO queue": (
         _standard_dlq_for_fifo,
         "dead_letter_queue",
         "Stack/OtherDlq",
         "must be a FIFO queue like its source",
+        OptionCode.SQS_DLQ_TYPE_MISMATCH,
     ),
     "FIFO name without .fifo": (
         opts(fifo=True, queue_name="orders"),
         "queue_name",
         "orders",
         "a FIFO queue's name must end in '.fifo'",
+        OptionCode.SQS_FIFO_QUEUE_NAME_WITHOUT_SUFFIX,
     ),
     "standard name with .fifo": (
         opts(queue_name="orders.fifo"),
         "queue_name",
         "orders.fifo",
         "only a FIFO queue's name may end in '.fifo'",
+        OptionCode.SQS_STANDARD_QUEUE_NAME_WITH_FIFO_SUFFIX,
     ),
     "bad characters": (
         opts(queue_name="orders!"),
         "queue_name",
         "orders!",
         "may contain only letters, digits, '-' and '_'",
+        OptionCode.SQS_QUEUE_NAME_CHARACTERS,
     ),
     "trailing newline": (
         opts(queue_name="orders\n"),
         "queue_name",
         "orders\n",
         "may contain only letters, digits, '-' and '_'",
+        OptionCode.SQS_QUEUE_NAME_CHARACTERS,
     ),
     "name too long for the created DLQ": (
         opts(queue_name="q" * 77),
         "queue_name",
         "q" * 77,
         "must leave room for the created DLQ's '-dlq' suffix: at most 76 characters",
+        OptionCode.SQS_QUEUE_NAME_NO_ROOM_FOR_DLQ_SUFFIX,
     ),
     "FIFO name too long for the created DLQ": (
         opts(fifo=True, queue_name="q" * 72 + ".fifo"),
         "queue_name",
         "q" * 72 + ".fifo",
         "at most 76 characters including '.fifo'",
+        OptionCode.SQS_QUEUE_NAME_NO_ROOM_FOR_DLQ_SUFFIX,
     ),
     "name too long without DLQ": (
         opts(queue_name="q" * 81, dead_letter_queue_enabled=False),
         "queue_name",
         "q" * 81,
         "must be at most 80 characters",
+        OptionCode.SQS_QUEUE_NAME_TOO_LONG,
     ),
     "UNENCRYPTED": (
         opts(encryption=sqs.QueueEncryption.UNENCRYPTED),
         "encryption",
         "UNENCRYPTED",
         "must be SQS_MANAGED (default), KMS or KMS_MANAGED",
+        OptionCode.SQS_UNENCRYPTED_REFUSED,
     ),
     "key with SQS_MANAGED": (
         _key(sqs.QueueEncryption.SQS_MANAGED),
         "queue_encryption_key",
         "Stack/ExtKey",
         "is used only with encryption=KMS, not SQS_MANAGED",
+        OptionCode.SQS_KEY_WITHOUT_KMS_ENCRYPTION,
     ),
     "key with KMS_MANAGED": (
         _key(sqs.QueueEncryption.KMS_MANAGED),
         "queue_encryption_key",
         "Stack/ExtKey",
         "is used only with encryption=KMS, not KMS_MANAGED",
+        OptionCode.SQS_KEY_WITHOUT_KMS_ENCRYPTION,
     ),
     "DLQ given but disabled": (
         _given_dlq_disabled,
         "dead_letter_queue_enabled",
         False,
         "must be True when dead_letter_queue is given",
+        OptionCode.SQS_DLQ_GIVEN_BUT_DISABLED,
     ),
 }
 
 
-@pytest.mark.parametrize(("build", "option", "value", "allowed"), RULES.values(), ids=RULES.keys())
+@pytest.mark.parametrize(
+    ("build", "option", "value", "allowed", "code"), RULES.values(), ids=RULES.keys()
+)
 def test_validation_rule(
-    build: Callable[[Stack], dict[str, Any]], option: str, value: object, allowed: str
+    build: Callable[[Stack], dict[str, Any]],
+    option: str,
+    value: object,
+    allowed: str,
+    code: OptionCode,
 ) -> None:
     stack = new_stack()
     kwargs = build(stack)
@@ -833,7 +874,8 @@ def test_validation_rule(
     message = str(err)
     assert message.startswith("Stack/Q: invalid options:")
     assert err.construct_path == "Stack/Q"
-    assert [(p.option, p.value) for p in err.problems] == [(option, value)]
+    assert [(p.option, p.value, p.code) for p in err.problems] == [(option, value, code)]
+    assert err.codes == [code]
     assert f"{option}={value!r}" in message
     assert allowed in message
 
@@ -842,8 +884,11 @@ def test_imported_fifo_dlq_with_token_arn_gets_a_hint() -> None:
     stack = new_stack()
     arn = CfnParameter(stack, "DlqArn").value_as_string
     dlq = sqs.Queue.from_queue_arn(stack, "Dlq", arn)
-    with pytest.raises(ConstructOptionError, match=r"from_queue_attributes\(\.\.\., fifo=True\)"):
+    with pytest.raises(
+        ConstructOptionError, match=r"from_queue_attributes\(\.\.\., fifo=True\)"
+    ) as caught:
         SecureQueue(stack, "Q", fifo=True, dead_letter_queue=dlq)
+    assert caught.value.codes == [OptionCode.SQS_DLQ_TYPE_MISMATCH]
     declared = sqs.Queue.from_queue_attributes(stack, "Declared", queue_arn=arn, fifo=True)
     SecureQueue(stack, "Q2", fifo=True, dead_letter_queue=declared)
 
@@ -862,6 +907,12 @@ def test_several_problems_are_reported_together() -> None:
     err = caught.value
     options = [p.option for p in err.problems]
     assert options == ["max_receive_count", "delivery_delay", "queue_name", "encryption"]
+    assert err.codes == [
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
+        OptionCode.SQS_DELIVERY_DELAY_OUT_OF_RANGE,
+        OptionCode.SQS_QUEUE_NAME_CHARACTERS,
+        OptionCode.SQS_UNENCRYPTED_REFUSED,
+    ]
     message = str(err)
     for problem in err.problems:
         assert f"  - {problem}" in message
@@ -894,6 +945,12 @@ def test_the_rules_are_a_table_that_needs_no_stack() -> None:
         "retention_period (345600 seconds), or the alarm can never fire",
         "content_based_deduplication=True: is a FIFO-only option: set fifo=True or leave it False",
         "queue_name='orders.fifo': only a FIFO queue's name may end in '.fifo' (set fifo=True)",
+    ]
+    assert [p.code for p in options.problems()] == [
+        OptionCode.SQS_MAX_RECEIVE_COUNT_OUT_OF_RANGE,
+        OptionCode.SQS_AGE_ALARM_THRESHOLD_NOT_BELOW_RETENTION,
+        OptionCode.SQS_CONTENT_DEDUPLICATION_FIFO_ONLY,
+        OptionCode.SQS_STANDARD_QUEUE_NAME_WITH_FIFO_SUFFIX,
     ]
     assert SecureQueueOptions(fifo=True, queue_name="orders.fifo").problems() == []
 

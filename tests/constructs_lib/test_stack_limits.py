@@ -94,13 +94,13 @@ def test_the_check_is_added_once_per_stack_and_only_with_library_patterns() -> N
 
 
 def test_each_pattern_kind_is_counted_and_nested_patterns_only_once() -> None:
-    from constructs_lib import FanoutQueue, TopicFanout
+    from constructs_lib import FanoutSubscription, TopicFanout
 
     app = _app(**{RESOURCE_LIMIT_CONTEXT: 20})
     stack = Stack(app, "Fanout")
     queues = [SecureQueue(stack, name) for name in ("A", "B", "C")]
     # TopicFanout creates its own SecureQueue (the subscriptions' DLQ) inside it
-    TopicFanout(stack, "Orders", queues=[FanoutQueue(q.node.id, q) for q in queues])
+    TopicFanout(stack, "Orders", queues=[FanoutSubscription(q.node.id, q) for q in queues])
     with pytest.raises(RuntimeError) as caught:
         app.synth()
     message = str(caught.value)

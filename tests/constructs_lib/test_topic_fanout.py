@@ -14,11 +14,13 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import (
     ConstructOptionError,
-    FanoutQueue,
+    FanoutSubscription,
+    OptionCode,
     SecureQueue,
     SecureQueueOptions,
     TopicFanout,
 )
+from tests.option_problems import Reported, by_option
 from tests.sources_synth import allow_statements_for, new_stack, only, resources, statements
 
 TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:existing"
@@ -53,8 +55,8 @@ def standard() -> Synth:
         stack,
         "Fanout",
         queues=[
-            FanoutQueue(id="Plain", queue=plain, filter_policy=attr_filter("a")),
-            FanoutQueue(
+            FanoutSubscription(id="Plain", queue=plain, filter_policy=attr_filter("a")),
+            FanoutSubscription(
                 id="Keyed",
                 queue=keyed,
                 filter_policy_with_message_body={
@@ -66,7 +68,9 @@ def standard() -> Synth:
         ],
     )
     fanout.add_queue(
-        FanoutQueue(id="Envelope", queue=SecureQueue(stack, "Env"), raw_message_delivery=False)
+        FanoutSubscription(
+            id="Envelope", queue=SecureQueue(stack, "Env"), raw_message_delivery=False
+        )
     )
     return Synth(stack, fanout, Template.from_stack(stack))
 
@@ -150,7 +154,7 @@ def fifo() -> Synth:
         fifo=True,
         topic_name="orders.fifo",
         content_based_deduplication=True,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A", fifo=True))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A", fifo=True))],
     )
     return Synth(stack, fanout, Template.from_stack(stack))
 
@@ -172,7 +176,7 @@ def test_existing_topic_is_used_as_is() -> None:
         "Fanout",
         topic=topic,
         subscription_dead_letter_queue_enabled=False,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A"))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A"))],
     )
     template = Template.from_stack(stack)
     assert resources(template, "AWS::SNS::Topic") == {}
@@ -194,7 +198,7 @@ def test_a_passed_topic_key_is_used_instead_of_creating_one() -> None:
 def test_imported_queue_gets_a_warning_that_its_policy_is_not_managed() -> None:
     stack = new_stack()
     queue = sqs.Queue.from_queue_arn(stack, "Imported", "arn:aws:sqs:us-east-1:123456789012:q")
-    TopicFanout(stack, "Fanout", queues=[FanoutQueue(id="A", queue=queue)])
+    TopicFanout(stack, "Fanout", queues=[FanoutSubscription(id="A", queue=queue)])
     Annotations.from_stack(stack).has_warning(
         "/Test/Fanout",
         Match.string_like_regexp("is imported: .* must itself allow sqs:SendMessage from SNS"),
@@ -204,30 +208,32 @@ def test_imported_queue_gets_a_warning_that_its_policy_is_not_managed() -> None:
 # --- validation --------------------------------------------------------------
 
 
-def problems_of(build: Any) -> dict[str, str]:
+def problems_of(build: Any) -> dict[str, Reported]:
     stack = new_stack()
     with pytest.raises(ConstructOptionError) as err:
         build(stack)
     assert err.value.construct_path.startswith("Test/")
-    return {p.option: p.allowed for p in err.value.problems}
+    return by_option(err.value)
 
 
 def test_standard_queue_on_fifo_topic_is_rejected() -> None:
     problems = problems_of(
         lambda s: TopicFanout(
-            s, "F", fifo=True, queues=[FanoutQueue(id="A", queue=SecureQueue(s, "A"))]
+            s, "F", fifo=True, queues=[FanoutSubscription(id="A", queue=SecureQueue(s, "A"))]
         )
     )
     assert "must be a FIFO queue like the FIFO topic" in problems["queues[0].queue"]
+    assert problems["queues[0].queue"].code == OptionCode.SNS_QUEUE_TYPE_MISMATCH
 
 
 def test_fifo_queue_on_standard_topic_is_rejected() -> None:
     problems = problems_of(
         lambda s: TopicFanout(
-            s, "F", queues=[FanoutQueue(id="A", queue=SecureQueue(s, "A", fifo=True))]
+            s, "F", queues=[FanoutSubscription(id="A", queue=SecureQueue(s, "A", fifo=True))]
         )
     )
     assert "must be a standard queue like the standard topic" in problems["queues[0].queue"]
+    assert problems["queues[0].queue"].code == OptionCode.SNS_QUEUE_TYPE_MISMATCH
 
 
 def test_fifo_topic_given_as_existing_topic_decides_the_type() -> None:
@@ -236,7 +242,7 @@ def test_fifo_topic_given_as_existing_topic_decides_the_type() -> None:
             s,
             "F",
             topic=sns.Topic.from_topic_arn(s, "T", FIFO_TOPIC_ARN),
-            queues=[FanoutQueue(id="A", queue=SecureQueue(s, "A"))],
+            queues=[FanoutSubscription(id="A", queue=SecureQueue(s, "A"))],
         )
     )
     assert "FIFO" in problems["queues[0].queue"]
@@ -255,10 +261,11 @@ def test_fifo_topic_given_as_existing_topic_decides_the_type() -> None:
 )
 def test_queue_on_aws_managed_key_is_rejected_with_the_reason(make_queue: Any) -> None:
     problems = problems_of(
-        lambda s: TopicFanout(s, "F", queues=[FanoutQueue(id="A", queue=make_queue(s))])
+        lambda s: TopicFanout(s, "F", queues=[FanoutSubscription(id="A", queue=make_queue(s))])
     )
     allowed = problems["queues[0].queue"]
     assert "alias/aws/sqs" in allowed and "silently drop" in allowed
+    assert allowed.code == OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
 
 
 def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
@@ -267,7 +274,7 @@ def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
             s,
             "F",
             queues=[
-                FanoutQueue(
+                FanoutSubscription(
                     id="A",
                     queue=SecureQueue(s, "A"),
                     filter_policy=attr_filter("x"),
@@ -278,23 +285,32 @@ def test_both_filter_scopes_on_one_subscription_are_rejected() -> None:
             ],
         )
     )
-    assert "one filter scope" in problems["queues[0].filter_policy_with_message_body"]
+    problem = problems["queues[0].filter_policy_with_message_body"]
+    assert "one filter scope" in problem
+    assert problem.code == OptionCode.SNS_TWO_FILTER_SCOPES
 
 
 def test_duplicate_subscription_ids_are_rejected() -> None:
     def build(s: Stack) -> None:
         q = SecureQueue(s, "A")
-        TopicFanout(s, "F", queues=[FanoutQueue(id="X", queue=q), FanoutQueue(id="X", queue=q)])
+        TopicFanout(
+            s,
+            "F",
+            queues=[FanoutSubscription(id="X", queue=q), FanoutSubscription(id="X", queue=q)],
+        )
 
-    assert "must be unique" in problems_of(build)["queues[1].id"]
+    problem = problems_of(build)["queues[1].id"]
+    assert "must be unique" in problem
+    assert problem.code == OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE
 
 
 def test_add_queue_rejects_an_id_already_used() -> None:
     stack = new_stack()
     q = SecureQueue(stack, "A")
-    fanout = TopicFanout(stack, "F", queues=[FanoutQueue(id="X", queue=q)])
-    with pytest.raises(ConstructOptionError, match=r"spec\.id='X': must be unique"):
-        fanout.add_queue(FanoutQueue(id="X", queue=q))
+    fanout = TopicFanout(stack, "F", queues=[FanoutSubscription(id="X", queue=q)])
+    with pytest.raises(ConstructOptionError, match=r"spec\.id='X': must be unique") as caught:
+        fanout.add_queue(FanoutSubscription(id="X", queue=q))
+    assert caught.value.codes == [OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE]
 
 
 def test_topic_options_with_an_existing_topic_are_rejected() -> None:
@@ -309,17 +325,25 @@ def test_topic_options_with_an_existing_topic_are_rejected() -> None:
     )
     assert set(problems) == {"topic_name", "topic_encryption_key"}
     assert all("leave it unset when topic is given" in a for a in problems.values())
+    assert {a.code for a in problems.values()} == {OptionCode.SNS_TOPIC_OPTIONS_WITH_GIVEN_TOPIC}
 
 
 def test_content_based_deduplication_needs_a_fifo_topic() -> None:
     problems = problems_of(lambda s: TopicFanout(s, "F", content_based_deduplication=True))
     assert "FIFO-only" in problems["content_based_deduplication"]
+    assert problems["content_based_deduplication"].code == (
+        OptionCode.SNS_CONTENT_DEDUPLICATION_FIFO_ONLY
+    )
 
 
 @pytest.mark.parametrize(("fifo", "name"), [(True, "orders"), (False, "orders.fifo")])
 def test_topic_name_suffix_must_match_the_type(fifo: bool, name: str) -> None:
-    problems = problems_of(lambda s: TopicFanout(s, "F", fifo=fifo, topic_name=name))
-    assert "'.fifo'" in problems["topic_name"]
+    stack = new_stack()
+    with pytest.raises(ConstructOptionError) as caught:
+        TopicFanout(stack, "F", fifo=fifo, topic_name=name)
+    suffix = caught.value.problems[0]
+    assert (suffix.option, suffix.code) == ("topic_name", OptionCode.SNS_TOPIC_NAME_FIFO_SUFFIX)
+    assert "'.fifo'" in suffix.allowed
 
 
 def test_subscription_dlq_must_match_the_topic_type_and_be_enabled() -> None:
@@ -333,6 +357,10 @@ def test_subscription_dlq_must_match_the_topic_type_and_be_enabled() -> None:
     )
     assert "must be True" in problems["subscription_dead_letter_queue_enabled"]
     assert "standard queue" in problems["subscription_dead_letter_queue"]
+    assert problems["subscription_dead_letter_queue_enabled"].code == (
+        OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED
+    )
+    assert problems["subscription_dead_letter_queue"].code == OptionCode.SNS_QUEUE_TYPE_MISMATCH
 
 
 def test_subscription_dlq_on_aws_managed_key_is_rejected() -> None:
@@ -346,6 +374,9 @@ def test_subscription_dlq_on_aws_managed_key_is_rejected() -> None:
         )
     )
     assert "alias/aws/sqs" in problems["subscription_dead_letter_queue"]
+    assert problems["subscription_dead_letter_queue"].code == (
+        OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
+    )
 
 
 def test_subscription_dlq_with_customer_key_lets_sns_in() -> None:
@@ -355,7 +386,7 @@ def test_subscription_dlq_with_customer_key_lets_sns_in() -> None:
         stack,
         "F",
         subscription_dead_letter_queue=dlq,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A"))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A"))],
     )
     template = Template.from_stack(stack)
     (grant,) = allow_statements_for(template, "AWS::KMS::Key", "sns.amazonaws.com")
@@ -372,10 +403,11 @@ def test_a_subscription_id_of_the_fanouts_own_children_is_rejected(own_id: str) 
     """Found by the property tests: it used to fail with a raw jsii error."""
 
     def build(s: Stack) -> None:
-        TopicFanout(s, "F", queues=[FanoutQueue(id=own_id, queue=SecureQueue(s, "A"))])
+        TopicFanout(s, "F", queues=[FanoutSubscription(id=own_id, queue=SecureQueue(s, "A"))])
 
     allowed = problems_of(build)["queues[0].id"]
     assert "not one of the ids of its own children (Topic, TopicKey, " in allowed
+    assert allowed.code == OptionCode.SNS_SUBSCRIPTION_ID_NOT_UNIQUE
 
 
 @pytest.mark.parametrize("name", ["has space", "a" * 257, "", "bad.name"])
@@ -383,6 +415,7 @@ def test_a_topic_name_sns_would_refuse_is_rejected(name: str) -> None:
     """Found by the property tests: such names reached the template."""
     allowed = problems_of(lambda s: TopicFanout(s, "F", topic_name=name))["topic_name"]
     assert "must be 1 to 256 letters, digits, '-' and '_'" in allowed
+    assert allowed.code == OptionCode.SNS_TOPIC_NAME_INVALID
 
 
 # --- issue 13: one queue type, the construct's alarms, the created DLQ's options ---
@@ -403,7 +436,7 @@ def test_the_created_subscription_dlq_takes_the_options_of_a_secure_queue() -> N
         stack,
         "Fanout",
         fifo=True,
-        queues=[FanoutQueue(id="A", queue=SecureQueue(stack, "A", fifo=True))],
+        queues=[FanoutSubscription(id="A", queue=SecureQueue(stack, "A", fifo=True))],
         subscription_dead_letter_queue_options=SecureQueueOptions(
             fifo=True, dead_letter_queue_enabled=False
         ),
@@ -425,6 +458,27 @@ def test_subscription_dlq_options_are_refused_where_they_cannot_apply() -> None:
     )
     assert "FIFO" in problems["subscription_dead_letter_queue_options.fifo"]
     assert "alias/aws/sqs" in problems["subscription_dead_letter_queue_options.encryption"]
+    assert {option: p.code for option, p in problems.items()} == {
+        "subscription_dead_letter_queue_options.fifo": OptionCode.SNS_QUEUE_TYPE_MISMATCH,
+        "subscription_dead_letter_queue_options.encryption": (
+            OptionCode.SQS_AWS_MANAGED_KEY_UNUSABLE
+        ),
+    }
+    given = problems_of(
+        lambda s: TopicFanout(
+            s,
+            "Fanout",
+            subscription_dead_letter_queue=SecureQueue(s, "D"),
+            subscription_dead_letter_queue_options=SecureQueueOptions(),
+        )
+    )
+    assert (
+        "leave it unset when subscription_dead_letter_queue is given"
+        in (given["subscription_dead_letter_queue_options"])
+    )
+    assert given["subscription_dead_letter_queue_options"].code == (
+        OptionCode.SNS_SUBSCRIPTION_DLQ_OPTIONS_WITH_GIVEN_DLQ
+    )
     disabled = problems_of(
         lambda s: TopicFanout(
             s,

@@ -19,7 +19,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Template
 from moto import mock_aws
 
-from constructs_lib import FanoutQueue, SecureQueue, TopicFanout
+from constructs_lib import FanoutSubscription, SecureQueue, TopicFanout
 from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
 from constructs_lib.testing.queues import bodies, receive_all
 from tests.sources_synth import new_stack
@@ -41,7 +41,7 @@ def synthesized() -> tuple[dict[str, Any], dict[str, str]]:
         stack,
         "Orders",
         queues=[
-            FanoutQueue(
+            FanoutSubscription(
                 id="Billing",
                 queue=billing,
                 filter_policy={
@@ -51,7 +51,7 @@ def synthesized() -> tuple[dict[str, Any], dict[str, str]]:
                     "amount": sns.SubscriptionFilter.numeric_filter(greater_than=0),
                 },
             ),
-            FanoutQueue(
+            FanoutSubscription(
                 id="Shipping",
                 queue=shipping,
                 filter_policy_with_message_body={
@@ -60,7 +60,7 @@ def synthesized() -> tuple[dict[str, Any], dict[str, str]]:
                     )
                 },
             ),
-            FanoutQueue(id="Everything", queue=everything),
+            FanoutSubscription(id="Everything", queue=everything),
         ],
     )
     ids = {
@@ -156,7 +156,10 @@ def fifo_synthesized() -> tuple[dict[str, Any], dict[str, str]]:
         "Payments",
         fifo=True,
         content_based_deduplication=True,
-        queues=[FanoutQueue(id="Ledger", queue=ledger), FanoutQueue(id="Audit", queue=audit)],
+        queues=[
+            FanoutSubscription(id="Ledger", queue=ledger),
+            FanoutSubscription(id="Audit", queue=audit),
+        ],
     )
     return Template.from_stack(stack).to_json(), {
         "topic": logical_id_of(fanout.topic),

@@ -18,7 +18,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from hypothesis import strategies as st
 
-from constructs_lib import ConstructOptionError, SecureQueue, defaults
+from constructs_lib import ConstructOptionError, SecureQueue, _aws, defaults
 from tests.evidence.properties import (
     PropertyRun,
     Spec,
@@ -55,18 +55,18 @@ SECURE_QUEUE_SPECS = st.fixed_dictionaries(
         "queue_name": _queue_names(),
         "content_based_deduplication": st.booleans(),
         "high_throughput_fifo": st.booleans(),
-        "visibility_timeout": seconds_around(*defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS),
-        "retention_period": seconds_around(*defaults.RETENTION_PERIOD_RANGE_SECONDS),
-        "delivery_delay": seconds_around(*defaults.DELIVERY_DELAY_RANGE_SECONDS),
-        "receive_message_wait_time": seconds_around(*defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS),
+        "visibility_timeout": seconds_around(*_aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS),
+        "retention_period": seconds_around(*_aws.SQS_RETENTION_PERIOD_RANGE_SECONDS),
+        "delivery_delay": seconds_around(*_aws.SQS_DELIVERY_DELAY_RANGE_SECONDS),
+        "receive_message_wait_time": seconds_around(*_aws.SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS),
         "max_message_size_bytes": st.one_of(
-            st.integers(*defaults.MAX_MESSAGE_SIZE_RANGE_BYTES),
+            st.integers(*_aws.SQS_MESSAGE_SIZE_RANGE_BYTES),
             st.integers(min_value=0, max_value=1_100_000),
         ),
         "dead_letter_queue_enabled": st.booleans(),
         "dead_letter_queue": st.sampled_from(["standard-queue", "fifo-queue"]),
         "max_receive_count": st.one_of(
-            st.integers(*defaults.MAX_RECEIVE_COUNT_RANGE),
+            st.integers(*_aws.SQS_MAX_RECEIVE_COUNT_RANGE),
             st.integers(min_value=-2, max_value=1_005),
         ),
         "encryption": st.sampled_from(_ENCRYPTIONS),
@@ -112,17 +112,17 @@ def secure_queue_oracle(spec: Spec) -> set[str]:
     bad: set[str] = set()
     fifo = spec.get("fifo", False)
     for option, (low, high) in {
-        "visibility_timeout": defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS,
-        "retention_period": defaults.RETENTION_PERIOD_RANGE_SECONDS,
-        "delivery_delay": defaults.DELIVERY_DELAY_RANGE_SECONDS,
-        "receive_message_wait_time": defaults.RECEIVE_WAIT_TIME_RANGE_SECONDS,
+        "visibility_timeout": _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS,
+        "retention_period": _aws.SQS_RETENTION_PERIOD_RANGE_SECONDS,
+        "delivery_delay": _aws.SQS_DELIVERY_DELAY_RANGE_SECONDS,
+        "receive_message_wait_time": _aws.SQS_RECEIVE_WAIT_TIME_RANGE_SECONDS,
     }.items():
         if bad_duration(spec.get(option), low, high):
             bad.add(option)
-    low, high = defaults.MAX_MESSAGE_SIZE_RANGE_BYTES
+    low, high = _aws.SQS_MESSAGE_SIZE_RANGE_BYTES
     if not low <= spec.get("max_message_size_bytes", low) <= high:
         bad.add("max_message_size_bytes")
-    low, high = defaults.MAX_RECEIVE_COUNT_RANGE
+    low, high = _aws.SQS_MAX_RECEIVE_COUNT_RANGE
     if not low <= spec.get("max_receive_count", low) <= high:
         bad.add("max_receive_count")
 
@@ -232,7 +232,7 @@ EVENT_RULE_SPECS = st.fixed_dictionaries(
     },
     optional={
         "message_group_id": st.text(alphabet=_NAME_CHARS, min_size=0, max_size=130),
-        "max_event_age": seconds_around(*defaults.MAX_EVENT_AGE_RANGE_SECONDS),
+        "max_event_age": seconds_around(*_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS),
         "retry_attempts": st.integers(min_value=-2, max_value=190),
         "target_dead_letter_queue_enabled": st.booleans(),
         "target_dead_letter_queue": _QUEUE_KINDS,
@@ -280,7 +280,7 @@ def event_rule_oracle(spec: Spec) -> set[str]:
         bad.add("queue")
     if spec["event_pattern"] == "empty":
         bad.add("event_pattern")
-    if bad_duration(spec.get("max_event_age"), *defaults.MAX_EVENT_AGE_RANGE_SECONDS):
+    if bad_duration(spec.get("max_event_age"), *_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS):
         bad.add("max_event_age")
     if not 0 <= spec.get("retry_attempts", 0) <= 185:
         bad.add("retry_attempts")
@@ -335,7 +335,7 @@ FANOUT_SPECS = st.fixed_dictionaries(
 
 
 def build_fanout(stack: Stack, case_id: str, spec: Spec) -> object:
-    from constructs_lib import FanoutQueue, TopicFanout
+    from constructs_lib import FanoutSubscription, TopicFanout
 
     string = sns.SubscriptionFilter.string_filter
     filters: dict[str, dict[str, Any]] = {
@@ -349,7 +349,7 @@ def build_fanout(stack: Stack, case_id: str, spec: Spec) -> object:
     }
     filters["both"] = {**filters["attributes"], **filters["body"]}
     specs = [
-        FanoutQueue(
+        FanoutSubscription(
             id=subscription_id,
             queue=_target_queue(stack, f"{case_id}Q{i}", kind),
             **filters[filter_kind],
@@ -436,8 +436,8 @@ SCHEDULE_SPECS = st.fixed_dictionaries(
     {"queue": st.tuples(st.booleans(), st.booleans())},
     optional={
         "message_group_id": st.text(alphabet=_NAME_CHARS, min_size=0, max_size=130),
-        "flexible_time_window": seconds_around(*defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS),
-        "max_event_age": seconds_around(*defaults.MAX_EVENT_AGE_RANGE_SECONDS),
+        "flexible_time_window": seconds_around(*_aws.SCHEDULER_FLEXIBLE_TIME_WINDOW_RANGE_SECONDS),
+        "max_event_age": seconds_around(*_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS),
         "retry_attempts": st.integers(min_value=-2, max_value=190),
         "target_dead_letter_queue_enabled": st.booleans(),
         "target_dead_letter_queue": _QUEUE_KINDS,
@@ -488,11 +488,11 @@ def schedule_oracle(spec: Spec) -> set[str]:
     if fifo and not content_based:
         bad.add("queue")  # Scheduler sends no deduplication id
     window = spec.get("flexible_time_window")
-    if bad_duration(window, *defaults.FLEXIBLE_TIME_WINDOW_RANGE_SECONDS) or (
+    if bad_duration(window, *_aws.SCHEDULER_FLEXIBLE_TIME_WINDOW_RANGE_SECONDS) or (
         window is not None and to_seconds(window) % 60 != 0
     ):
         bad.add("flexible_time_window")  # Scheduler takes whole minutes
-    if bad_duration(spec.get("max_event_age"), *defaults.MAX_EVENT_AGE_RANGE_SECONDS):
+    if bad_duration(spec.get("max_event_age"), *_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS):
         bad.add("max_event_age")
     if not 0 <= spec.get("retry_attempts", 0) <= 185:
         bad.add("retry_attempts")
@@ -598,7 +598,7 @@ def bucket_to_queue_oracle(spec: Spec) -> set[str]:
         bad.add("event_types")
     for option in ("prefix", "suffix"):
         value = spec.get(option)
-        if value is not None and not 0 < len(value) <= defaults.S3_KEY_FILTER_MAX_LENGTH:
+        if value is not None and not 0 < len(value) <= _aws.S3_KEY_FILTER_MAX_LENGTH:
             bad.add(option)
     if "bucket" in spec:
         for option, default in (
@@ -651,17 +651,17 @@ LAMBDA_CONSUMER_SPECS = st.fixed_dictionaries(
         # queue: (fifo, visibility timeout in seconds, a SecureQueue or a plain sqs.Queue)
         "queue": st.tuples(
             st.booleans(),
-            st.integers(*defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS),
+            st.integers(*_aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS),
             st.sampled_from(["secure", "secure", "plain"]),
         ),
         "function_timeout_seconds": st.one_of(st.none(), st.integers(min_value=1, max_value=900)),
     },
     optional={
         "batch_size": st.one_of(
-            st.integers(*defaults.LAMBDA_BATCH_SIZE_RANGE_FIFO),
+            st.integers(*_aws.LAMBDA_SQS_BATCH_SIZE_RANGE_FIFO),
             st.integers(min_value=-1, max_value=10_010),
         ),
-        "max_batching_window": seconds_around(*defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS),
+        "max_batching_window": seconds_around(*_aws.LAMBDA_SQS_BATCHING_WINDOW_RANGE_SECONDS),
         "max_concurrency": st.integers(min_value=0, max_value=1_005),
         "function_timeout": st.integers(min_value=1, max_value=900),
         "report_batch_item_failures": st.booleans(),
@@ -734,7 +734,7 @@ def lambda_consumer_oracle(spec: Spec) -> set[str]:
     else:
         if not 1 <= batch <= 10_000:
             bad.add("batch_size")
-        if bad_duration(window, *defaults.LAMBDA_BATCHING_WINDOW_RANGE_SECONDS):
+        if bad_duration(window, *_aws.LAMBDA_SQS_BATCHING_WINDOW_RANGE_SECONDS):
             bad.add("max_batching_window")
         if batch > 10:
             if window_seconds is None:
@@ -788,10 +788,10 @@ FLEET_SPECS = st.fixed_dictionaries(
         "message_age_scale_out_threshold": seconds_around(1, 3_600),
         "instance_warmup": seconds_around(0, 3_600),
         "new_instances_protected_from_scale_in": st.booleans(),
-        "drain_timeout": seconds_around(*defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS),
+        "drain_timeout": seconds_around(*_aws.AUTOSCALING_LIFECYCLE_HEARTBEAT_RANGE_SECONDS),
         "worker_batch_size": st.integers(min_value=-1, max_value=12),
         "worker_concurrency": st.integers(min_value=-1, max_value=20),
-        "heartbeat_visibility": seconds_around(1, defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1]),
+        "heartbeat_visibility": seconds_around(1, _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS[1]),
         "notifications_topic": st.just("topic"),
         "alarm_topic": st.just("topic"),
     },
@@ -829,7 +829,7 @@ def build_fleet(stack: Stack, case_id: str, spec: Spec) -> object:
     from aws_cdk import aws_autoscaling as autoscaling
 
     from constructs_lib import QueueWorkerFleet
-    from constructs_lib.queue_worker_fleet import WorkerScaling
+    from constructs_lib.queue_worker_fleet import FleetScalingPolicy
     from tests.conftest import REPO_ROOT
 
     kwargs: dict[str, Any] = {
@@ -848,7 +848,7 @@ def build_fleet(stack: Stack, case_id: str, spec: Spec) -> object:
         elif option == "handler_code_path":
             kwargs[option] = str(REPO_ROOT / value) if value == "handlers/jobs" else value
         elif option == "scaling":
-            kwargs[option] = getattr(WorkerScaling, value)
+            kwargs[option] = getattr(FleetScalingPolicy, value)
         elif option == "queue_depth_steps":
             kwargs[option] = steps[:value]
         elif option in ("notifications_topic", "alarm_topic"):
@@ -884,14 +884,14 @@ def fleet_oracle(spec: Spec) -> set[str]:
     steps = spec.get("queue_depth_steps")
     if steps is not None and (spec.get("scaling") != "QUEUE_DEPTH_STEPS" or steps < 2):
         bad.add("queue_depth_steps")
-    if bad_duration(spec.get("drain_timeout"), *defaults.WORKER_DRAIN_TIMEOUT_RANGE_SECONDS):
+    if bad_duration(spec.get("drain_timeout"), *_aws.AUTOSCALING_LIFECYCLE_HEARTBEAT_RANGE_SECONDS):
         bad.add("drain_timeout")
     if not 1 <= spec.get("worker_batch_size", 1) <= 10:
         bad.add("worker_batch_size")
     if spec.get("worker_concurrency", 1) < 1:
         bad.add("worker_concurrency")
     if bad_duration(
-        spec.get("heartbeat_visibility"), 1, defaults.VISIBILITY_TIMEOUT_RANGE_SECONDS[1]
+        spec.get("heartbeat_visibility"), 1, _aws.SQS_VISIBILITY_TIMEOUT_RANGE_SECONDS[1]
     ):
         bad.add("heartbeat_visibility")
     return bad

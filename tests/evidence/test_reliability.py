@@ -28,7 +28,13 @@ from aws_cdk import aws_events as events
 from moto import mock_aws
 from moto.sqs import models as moto_sqs_models
 
-from constructs_lib import BucketToQueue, EventRuleToQueue, FanoutQueue, SecureQueue, TopicFanout
+from constructs_lib import (
+    BucketToQueue,
+    EventRuleToQueue,
+    FanoutSubscription,
+    SecureQueue,
+    TopicFanout,
+)
 from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
 from tests.constructs_lib.testing.support import new_stack, template_of
 from tests.evidence.reliability import (
@@ -156,7 +162,9 @@ def template_and_routes() -> tuple[dict[str, Any], list[Route]]:
     jobs, payments = queue("Jobs"), queue("Payments", fifo=True)
     billing, shipping = queue("Billing"), queue("Shipping")
     fanout = TopicFanout(
-        stack, "Orders", queues=[FanoutQueue("Billing", billing), FanoutQueue("Shipping", shipping)]
+        stack,
+        "Orders",
+        queues=[FanoutSubscription("Billing", billing), FanoutSubscription("Shipping", shipping)],
     )
     work = queue("Work")
     rule = EventRuleToQueue(

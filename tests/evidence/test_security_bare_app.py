@@ -30,7 +30,7 @@ from constructs_lib import (
     AlarmTopic,
     BucketToQueue,
     EventRuleToQueue,
-    FanoutQueue,
+    FanoutSubscription,
     LambdaQueueConsumer,
     QueueWorkerFleet,
     ScheduleToQueue,
@@ -60,8 +60,8 @@ def topic_fanout(stack: Stack) -> None:
         stack,
         "Orders",
         queues=[
-            FanoutQueue(id="Kms", queue=SecureQueue(stack, "Billing", encryption=KMS)),
-            FanoutQueue(id="Plain", queue=SecureQueue(stack, "Analytics")),
+            FanoutSubscription(id="Kms", queue=SecureQueue(stack, "Billing", encryption=KMS)),
+            FanoutSubscription(id="Plain", queue=SecureQueue(stack, "Analytics")),
         ],
     )
     TopicFanout(
@@ -69,7 +69,9 @@ def topic_fanout(stack: Stack) -> None:
         "Payments",
         fifo=True,
         queues=[
-            FanoutQueue(id="Kms", queue=SecureQueue(stack, "Ledger", fifo=True, encryption=KMS))
+            FanoutSubscription(
+                id="Kms", queue=SecureQueue(stack, "Ledger", fifo=True, encryption=KMS)
+            )
         ],
     )
 

@@ -6,7 +6,7 @@ alarms or scaling policies, so the test does what the instances and
 CloudWatch would do: it runs several copies of the shipped worker, with the
 shipped handler taken from the deployed asset, against the deployed queue,
 and drives the group's desired capacity from the scaling arithmetic
-(`constructs_lib.scaling.instances_needed`) and the queue's real attributes.
+(`constructs_lib.fleet_sizing.instances_needed`) and the queue's real attributes.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import pytest
 from aws_cdk import cx_api
 from moto import mock_aws
 
+from constructs_lib.fleet_sizing import drain_seconds, instances_needed
 from constructs_lib.runtime.worker import QueueWorker, WorkerMessage, load_handler
-from constructs_lib.scaling import drain_seconds, instances_needed
 from constructs_lib.testing import DeployedStack, deploy_template
 from constructs_lib.testing.assets import publish_file_assets
 from constructs_lib.testing.queues import receive_all

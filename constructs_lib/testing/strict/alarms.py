@@ -31,15 +31,15 @@ from typing import Any
 from moto.autoscaling.models import autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 
-from constructs_lib import services
-from constructs_lib.metric_math import Value, evaluate_queries
-from constructs_lib.scaling_rules import (
+from constructs_lib.aws_scaling_model import (
     decide_state,
     tracking_alarm_states,
     tracking_capacity,
     tracking_direction,
     tracking_policy_capacity,
 )
+from constructs_lib.metric_math import Value, evaluate_queries
+from constructs_lib.services.cloudwatch import CLOUDWATCH
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict import scaling
 from constructs_lib.testing.strict.deliveries import publish_from_service
@@ -53,7 +53,6 @@ from constructs_lib.testing.strict.metrics import (
 from constructs_lib.testing.strict.state import STATE, STRICT_GROUP, enabled, now
 
 MINUTE = 60
-CLOUDWATCH = services.CLOUDWATCH.principal
 
 #: alarm ARN -> its datapoints so far; policy ARN -> the tracked metric's values
 _DATAPOINTS: dict[str, list[Value]] = defaultdict(list)
@@ -185,7 +184,7 @@ def _run_actions(alarm: Any, old: str, new: str, value: Value, account: str, reg
             events += _scaling_action(action, value - float(alarm.threshold), account, region, at)
         elif ":sns:" in action and not repeat:
             delivered = publish_from_service(
-                CLOUDWATCH, alarm.alarm_arn, action,
+                CLOUDWATCH.principal, alarm.alarm_arn, action,
                 notification(alarm, old, new, value, account, region),
                 subject=f'{new}: "{alarm.name}" in {region}',
             )  # fmt: skip

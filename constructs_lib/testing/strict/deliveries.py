@@ -43,7 +43,12 @@ from moto.sqs.models import sqs_backends
 
 from constructs_lib import services
 from constructs_lib.policy import Caller, Decision, Request, authorize
-from constructs_lib.services import EVENTBRIDGE, PIPES, S3, SCHEDULER, SNS, Service
+from constructs_lib.services import Service
+from constructs_lib.services.eventbridge import EVENTBRIDGE
+from constructs_lib.services.pipes import PIPES
+from constructs_lib.services.s3 import S3
+from constructs_lib.services.scheduler import SCHEDULER
+from constructs_lib.services.sns import SNS
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict.state import STRICT_GROUP, Drop, enabled, now, record_drop
 from constructs_lib.testing.strict.targets import (

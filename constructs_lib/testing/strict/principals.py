@@ -23,9 +23,8 @@ from moto.core.exceptions import ServiceException
 from moto.iam.exceptions import MalformedPolicyDocument
 from moto.iam.models import iam_backends
 
-from constructs_lib import services
 from constructs_lib.policy import statements_of
-from constructs_lib.services.autoscaling import SERVICE_LINKED_ROLE_NAME
+from constructs_lib.services.autoscaling import AUTOSCALING, SERVICE_LINKED_ROLE_NAME
 from constructs_lib.testing.activation import MotoPatch, register_part
 from constructs_lib.testing.strict.state import STRICT_GROUP, enabled
 
@@ -37,7 +36,7 @@ MOTO_INTERNALS = (
 )
 
 _IAM_ENTITY = re.compile(r"^arn:[\w-]+:iam::(\d{12}):(role|user)/(?:(.*)/)?([^/]+)$")
-AUTOSCALING_SERVICE = services.AUTOSCALING.principal
+AUTOSCALING_SERVICE = AUTOSCALING.principal
 
 
 class KmsMalformedPolicyDocument(ServiceException):

@@ -14,7 +14,7 @@ one-minute datapoints above the target, scale in after 15 below 90 % of it),
 and a new capacity proportional to the metric: ``ceil(metric x in-service /
 target)``, i.e. for backlog per instance ``ceil(visible / target)``.
 
-The arithmetic is `constructs_lib.scaling_rules` (shared with the fleet
+The arithmetic is `constructs_lib.aws_scaling_model` (shared with the fleet
 simulator); this module keeps what it needs of moto's state: the launches
 still warming up and each group's default warm-up.
 """
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from constructs_lib.scaling_rules import (
+from constructs_lib.aws_scaling_model import (
     DEFAULT_WARMUP_SECONDS,
     bounded_capacity,
     optional_number,

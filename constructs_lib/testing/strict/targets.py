@@ -26,7 +26,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
 from constructs_lib import services as facts
-from constructs_lib.policy import IAM_CALLERS, Caller, Decision, Request, authorize
+from constructs_lib.policy import Caller, Decision, Request, authorize
 
 #: The moto internals this module reads (the upgrade checklist reads them).
 MOTO_INTERNALS = (
@@ -271,7 +271,3 @@ def role_trust_refusal(role_arn: str, service: str, source: Source) -> Decision 
         resource_account=account,
     )
     return None if decision else decision
-
-
-def is_iam_caller(caller: Caller) -> bool:
-    return caller.kind in IAM_CALLERS

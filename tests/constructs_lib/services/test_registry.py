@@ -9,6 +9,7 @@ templates really say.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ from constructs_lib.services import (
     TOPIC,
     Link,
 )
+from constructs_lib.services.cloudwatch import CLOUDWATCH
+from constructs_lib.services.pipes import PIPES
+from constructs_lib.services.scheduler import SCHEDULER
 from tests.conftest import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "constructs_lib"
@@ -64,17 +68,34 @@ def test_ids_and_principals_are_unique_and_found() -> None:
     for service in services.SERVICES:
         assert services.by_id(service.id) is service
         assert services.by_principal(service.principal) is service
-    with pytest.raises(KeyError, match="no service 'nope' in the registry; it has sns, s3"):
+    with pytest.raises(KeyError, match="no service 'nope' in the registry; it has autoscaling, "):
         services.by_id("nope")
+
+
+def test_every_module_of_the_package_is_a_registered_service() -> None:
+    """A module is its registration (no list to edit): each module not named ``_*``
+    defines at least one `Service`, and `SERVICES` holds exactly those, by module."""
+    modules = sorted(p.stem for p in (PACKAGE / "services").glob("[!_]*.py"))
+    defined = {
+        module: [
+            value
+            for value in vars(importlib.import_module(f"constructs_lib.services.{module}")).values()
+            if isinstance(value, services.Service)
+        ]
+        for module in modules
+    }
+    assert all(defined.values()), [m for m, found in defined.items() if not found]
+    assert list(services.SERVICES) == [s for m in modules for s in defined[m]]
+    assert [s.id for s in services.SERVICES][:3] == ["autoscaling", "cloudwatch", "eventbridge"]
 
 
 def test_who_can_use_the_aws_managed_sqs_key() -> None:
     """Services writing as themselves cannot (SQS: its policy admits principals of the
     account calling through SQS); services writing as a role of the account can."""
     assert {s.id for s in services.without_aws_managed_sqs_key()} == {"sns", "s3", "eventbridge"}
-    assert services.SCHEDULER.can_use_aws_managed_sqs_key is True
-    assert services.PIPES.can_use_aws_managed_sqs_key is True
-    assert services.CLOUDWATCH.can_use_aws_managed_sqs_key is None  # writes into no queue
+    assert SCHEDULER.can_use_aws_managed_sqs_key is True
+    assert PIPES.can_use_aws_managed_sqs_key is True
+    assert CLOUDWATCH.can_use_aws_managed_sqs_key is None  # writes into no queue
 
 
 def test_kms_requests_without_source_keys_come_from_the_table() -> None:
@@ -134,7 +155,7 @@ def test_a_pipe_consumes_its_source_and_delivers_as_its_role() -> None:
         "StartingPosition": "LATEST", "DeadLetterConfig": {"Arn": "dlq"}}}}  # fmt: skip
     *_, dead_letter = [link for _, link in _links("AWS::Pipes::Pipe", stream)]
     assert dead_letter.kind == DEAD_LETTER and dead_letter.target == "dlq"
-    assert services.PIPES.sends_as_role
+    assert PIPES.sends_as_role
 
 
 def test_an_alarm_a_group_and_a_mapping() -> None:

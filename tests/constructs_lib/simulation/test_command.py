@@ -72,10 +72,10 @@ def test_compare_with_a_template_adds_its_fleet(
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk.assertions import Template
 
-    from constructs_lib import QueueWorkerFleet, SecureQueue, WorkerScaling
+    from constructs_lib import FleetScalingPolicy, QueueWorkerFleet, SecureQueue
     from tests.conftest import new_app
 
-    def template(scaling: WorkerScaling) -> Path:
+    def template(scaling: FleetScalingPolicy) -> Path:
         stack = Stack(new_app(), "Fleet")
         vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
         QueueWorkerFleet(stack, "Workers", queue=SecureQueue(stack, "Jobs"), vpc=vpc,
@@ -88,12 +88,12 @@ def test_compare_with_a_template_adds_its_fleet(
 
     args = ["simulate-fleet", "--processing-time", "0.25", "--constant", "600",
             "--minutes", "60", "--output", str(tmp_path / "c.png")]  # fmt: skip
-    default = template(WorkerScaling.ARRIVALS_AND_BACKLOG)
+    default = template(FleetScalingPolicy.ARRIVALS_AND_BACKLOG)
     assert main([*args, "--template", str(default), "--compare", "keda"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][2:]
     assert rows[0].startswith("| template: ") and "the KEDA way" in rows[1]
     # the latency and processing time were read back from the default policy
-    backlog = template(WorkerScaling.BACKLOG_PER_INSTANCE)
+    backlog = template(FleetScalingPolicy.BACKLOG_PER_INSTANCE)
     assert main([*args, "--template", str(backlog), "--compare"]) == 2
     assert "compare with the fleet's options" in capsys.readouterr().err
 

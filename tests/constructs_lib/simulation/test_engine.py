@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from constructs_lib import defaults
-from constructs_lib.scaling import instances_needed_per_instance_expression
+from constructs_lib.fleet_sizing import instances_needed_per_instance_expression
 from constructs_lib.simulation import (
     AlarmRule,
     FleetModel,

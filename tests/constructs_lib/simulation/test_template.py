@@ -12,7 +12,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Template
 
-from constructs_lib import QueueWorkerFleet, SecureQueue, WorkerScaling
+from constructs_lib import FleetScalingPolicy, QueueWorkerFleet, SecureQueue
 from constructs_lib.simulation import (
     SimulationInputError,
     fleet_from_options,
@@ -69,19 +69,19 @@ def test_min_capacity_above_zero_has_no_scale_from_zero() -> None:
     ]
 
 
-@pytest.mark.parametrize("scaling", list(WorkerScaling))
-def test_every_scaling_mode_reads_back_as_its_options(scaling: WorkerScaling) -> None:
+@pytest.mark.parametrize("scaling", list(FleetScalingPolicy))
+def test_every_scaling_mode_reads_back_as_its_options(scaling: FleetScalingPolicy) -> None:
     app = new_app()
     stack = Stack(app, "Modes")
     vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
-    backlog = {} if scaling is WorkerScaling.QUEUE_DEPTH_STEPS else {
+    backlog = {} if scaling is FleetScalingPolicy.QUEUE_DEPTH_STEPS else {
         "acceptable_latency": Duration.seconds(30),
         "average_processing_time": Duration.millis(250),
     }  # fmt: skip
     jobs = SecureQueue(stack, "Jobs")
     QueueWorkerFleet(stack, "Workers", queue=jobs, vpc=vpc, handler="jobs:handle",
                      scaling=scaling, max_capacity=45, **backlog)  # fmt: skip
-    options = {} if scaling is WorkerScaling.QUEUE_DEPTH_STEPS else {
+    options = {} if scaling is FleetScalingPolicy.QUEUE_DEPTH_STEPS else {
         "acceptable_latency_seconds": 30, "average_processing_seconds": 0.25,
     }  # fmt: skip
     expected = fleet_from_options(scaling=scaling.value, max_capacity=45, **options)

@@ -1,14 +1,22 @@
-"""receive_all: reads a queue to the end, deleting as it goes."""
+"""The queue helpers of the test kit: receive_all, drain, poison_until_dead_lettered,
+queue_attributes."""
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 import boto3
 import pytest
 
-from constructs_lib.testing.queues import bodies, receive_all
+from constructs_lib.testing.queues import (
+    bodies,
+    drain,
+    poison_until_dead_lettered,
+    queue_attributes,
+    receive_all,
+)
 
 
 @pytest.fixture
@@ -71,3 +79,45 @@ def test_never_runs_past_its_timeout(sqs: object) -> None:
     started = time.monotonic()
     assert receive_all(sqs, url, until=1, timeout_seconds=0.3) == []
     assert time.monotonic() - started < 2
+
+
+def _with_dlq(sqs: Any, max_receive_count: int) -> tuple[str, str]:
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = queue_attributes(sqs, dlq)["QueueArn"]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}
+    url = sqs.create_queue(QueueName="q", Attributes={"RedrivePolicy": json.dumps(redrive)})
+    return url["QueueUrl"], dlq
+
+
+def test_drain_empties_a_queue_and_counts_what_it_held(sqs: Any) -> None:
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    _send(sqs, url, 13)
+    assert drain(sqs, url) == 13
+    assert drain(sqs, url) == 0
+    assert queue_attributes(sqs, url)["ApproximateNumberOfMessages"] == "0"
+
+
+@pytest.mark.parametrize("max_receive_count", [1, 3, 5])
+def test_a_poison_message_reaches_the_dlq_after_max_receive_count(
+    sqs: Any, max_receive_count: int
+) -> None:
+    url, dlq = _with_dlq(sqs, max_receive_count)
+    _send(sqs, url, 4)  # other messages around it do not count
+    sqs.send_message(QueueUrl=url, MessageBody="poison")
+    assert poison_until_dead_lettered(sqs, url, dlq, "poison") == max_receive_count
+    assert "poison" in bodies(receive_all(sqs, dlq))
+
+
+def test_a_message_that_never_reaches_a_dlq_fails_the_check(sqs: Any) -> None:
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]  # no redrive policy
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="poison")
+    with pytest.raises(AssertionError, match="'poison' never reached the DLQ after 3 receives"):
+        poison_until_dead_lettered(sqs, url, dlq, "poison", attempts=3)
+
+
+def test_queue_attributes_are_all_of_them(sqs: Any) -> None:
+    url = sqs.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "42"})["QueueUrl"]
+    attributes = queue_attributes(sqs, url)
+    assert attributes["VisibilityTimeout"] == "42"
+    assert attributes["QueueArn"].endswith(":q")

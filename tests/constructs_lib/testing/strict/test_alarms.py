@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from constructs_lib.scaling import BACKLOG_PER_INSTANCE_EXPRESSION
+from constructs_lib.fleet_sizing import BACKLOG_PER_INSTANCE_EXPRESSION
 from constructs_lib.testing.strict import StrictAccount
 from tests.constructs_lib.testing.strict.support import (
     ACCOUNT,

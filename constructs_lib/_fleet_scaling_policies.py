@@ -5,7 +5,7 @@ under the fleet, with the ids the README names):
 
 - `ArrivalsAndBacklogScaling` (the default): the instances the work needs,
   ``(sent + visible x 60 / drain time) / (60 / processing time)``
-  (`constructs_lib.scaling.instances_needed_expression`), where the drain
+  (`constructs_lib.fleet_sizing.instances_needed_expression`), where the drain
   time is the acceptable latency plus the instance warm-up. Target tracking
   keeps it per in-service instance at 1 and only scales out; ``ExactCapacity``
   step policies (``SetCapacity``) set that capacity from zero
@@ -21,7 +21,7 @@ under the fleet, with the ids the README names):
 Beside either: `scale_from_zero` (target tracking multiplies the current
 capacity, so it never leaves 0 alone) and `message_age_scale_out`, whose
 alarm waits long enough that one poison message adds no worker
-(`message_age_datapoints`, after `constructs_lib.scaling`).
+(`message_age_datapoints`, after `constructs_lib.fleet_sizing`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import defaults
+from constructs_lib import _aws, defaults
 from constructs_lib._alarms import alarm_above
 from constructs_lib._metrics import (
     AUTO_SCALING_NAMESPACE,
@@ -49,10 +49,11 @@ from constructs_lib._metrics import (
     QueueMetrics,
     in_service_instances,
 )
-from constructs_lib._queues import QueueFacts
+from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import path_of
-from constructs_lib._validation import OptionValidator, number, seconds_of
-from constructs_lib.scaling import (
+from constructs_lib._validation import OptionRules, number, seconds_of
+from constructs_lib.errors import OptionProblem
+from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,
     BACKLOG_PER_INSTANCE_EXPRESSION,
     SCALE_FROM_ZERO_EXPRESSION,
@@ -66,6 +67,7 @@ from constructs_lib.scaling import (
     set_capacity_in_expression,
     set_capacity_steps,
 )
+from constructs_lib.option_codes import OptionCode
 
 
 class ScaledFleet(Protocol):
@@ -96,7 +98,7 @@ def scope_of(fleet: ScaledFleet) -> Construct:
 
 
 #: CloudWatch evaluates one-minute alarms over at most a day.
-MAX_AGE_ALARM_PERIODS = 1_440
+MAX_AGE_ALARM_PERIODS = _aws.CLOUDWATCH_ALARM_EVALUATION_RANGE_SECONDS // 60
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class ArrivalsAndBacklogPolicies:
 class ArrivalsAndBacklogScaling:
     """Target tracking on the instances the work needs, ``ExactCapacity`` steps in and from 0.
 
-    The backlog is asked to be gone within `constructs_lib.scaling.drain_seconds`
+    The backlog is asked to be gone within `constructs_lib.fleet_sizing.drain_seconds`
     (acceptable latency + warm-up).
     """
 
@@ -423,17 +425,39 @@ def message_age_scale_out(
     return alarm
 
 
+def message_age_problems(queue: QueueFacts, threshold: Duration) -> list[OptionProblem]:
+    """The threshold must leave the alarm a datapoint count CloudWatch can evaluate
+    (a threshold that is not above 0 is the options' own problem)."""
+    v = OptionRules()
+    visibility, threshold_seconds = queue.visibility_timeout_seconds, seconds_of(threshold)
+    if threshold_seconds is None or threshold_seconds <= 0:
+        return v.problems
+    needed = _poison_datapoints(queue, threshold)
+    if needed is None or math.isinf(needed):
+        return v.problems
+    v.check(
+        needed <= MAX_AGE_ALARM_PERIODS,
+        "message_age_scale_out_threshold",
+        f"{number(threshold_seconds or 0)} seconds",
+        f"is too low for a {number(visibility or 0)}-second visibility timeout and "
+        f"{queue.max_receive_count} receives: one poison message would keep the age above "
+        f"it for {int(needed) - 2} minutes, longer than CloudWatch's one-day evaluation range",
+        code=OptionCode.FLEET_AGE_THRESHOLD_TOO_LOW_FOR_POISON_MESSAGES,
+    )
+    return v.problems
+
+
 def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Duration) -> int:
     """How long the age alarm waits so that one poison message adds no worker.
 
-    See `constructs_lib.scaling.age_alarm_datapoints` for AWS's rules. A
+    See `constructs_lib.fleet_sizing.age_alarm_datapoints` for AWS's rules. A
     queue whose visibility timeout or redrive is unknown here (imported)
-    keeps one period, with a warning.
+    keeps one period, with a warning. The fleet has checked
+    `message_age_problems` before.
     """
-    visibility = queue.visibility_timeout_seconds
-    threshold_seconds = seconds_of(threshold)
+    needed = _poison_datapoints(queue, threshold)
     warn = Annotations.of(scope_of(fleet)).add_warning_v2
-    if not queue.redrive_known or visibility is None or threshold_seconds is None:
+    if needed is None:
         warn(
             "constructs_lib:QueueWorkerFleet:AgeAlarmPoisonUnknown",
             "the queue's visibility timeout or redrive policy is unknown at synth: "
@@ -442,13 +466,6 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
             "'One poison message').",
         )
         return 1
-    needed = age_alarm_datapoints(
-        visibility_timeout_seconds=visibility,
-        max_receive_count=queue.max_receive_count,
-        fifo=queue.fifo,
-        threshold_seconds=threshold_seconds,
-        period_seconds=int(defaults.ALARM_PERIOD.to_seconds()),
-    )
     if math.isinf(needed):
         warn(
             "constructs_lib:QueueWorkerFleet:FifoWithoutDeadLetterQueue",
@@ -457,17 +474,23 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
             "scale-out adds a worker every warm-up up to max_capacity.",
         )
         return 1
-    v = OptionValidator(scope_of(fleet))
-    v.check(
-        needed <= MAX_AGE_ALARM_PERIODS,
-        "message_age_scale_out_threshold",
-        f"{number(threshold_seconds)} seconds",
-        f"is too low for a {number(visibility)}-second visibility timeout and "
-        f"{queue.max_receive_count} receives: one poison message would keep the age above "
-        f"it for {int(needed) - 2} minutes, longer than CloudWatch's one-day evaluation range",
-    )
-    v.raise_if_any()
     return int(needed)
+
+
+def _poison_datapoints(queue: QueueFacts, threshold: Duration) -> float | None:
+    """`age_alarm_datapoints` for ``queue`` (infinite: a FIFO queue without a DLQ),
+    or None when its visibility timeout or redrive is unknown here."""
+    visibility = queue.visibility_timeout_seconds
+    threshold_seconds = seconds_of(threshold)
+    if not queue.redrive_known or visibility is None or threshold_seconds is None:
+        return None
+    return age_alarm_datapoints(
+        visibility_timeout_seconds=visibility,
+        max_receive_count=queue.max_receive_count,
+        fifo=queue.fifo,
+        threshold_seconds=threshold_seconds,
+        period_seconds=int(defaults.ALARM_PERIOD.to_seconds()),
+    )
 
 
 def _add_one_instance(fleet: ScaledFleet, action_id: str) -> autoscaling.StepScalingAction:

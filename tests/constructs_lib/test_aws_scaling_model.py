@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from constructs_lib.scaling_rules import (
+from constructs_lib.aws_scaling_model import (
     adjusted_capacity,
     bounded_capacity,
     decide_state,

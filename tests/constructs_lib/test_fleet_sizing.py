@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from constructs_lib.metric_math import evaluate_expression
-from constructs_lib.scaling import (
+from constructs_lib.fleet_sizing import (
     MAX_ALARM_ACTIONS,
     MAX_STEP_ADJUSTMENTS,
     age_alarm_datapoints,
@@ -29,6 +28,7 @@ from constructs_lib.scaling import (
     set_capacity_in_expression,
     set_capacity_steps,
 )
+from constructs_lib.metric_math import evaluate_expression
 
 
 def test_aws_guide_example_target_is_100() -> None:
