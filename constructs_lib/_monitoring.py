@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sqs as sqs
+from constructs import Construct
 
-from constructs_lib._queues import AnyQueue, QueueRef
-from constructs_lib._tree import id_of
+from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
+from constructs_lib._tree import id_of, path_of
 
 
 @dataclass(frozen=True)
@@ -163,17 +164,56 @@ def delivery_view(
     target: QueueRef,
     *,
     dead_letter_queue: sqs.IQueue | None = None,
+    dead_letter_role: str = "target DLQ",
     alarms: Sequence[cloudwatch.Alarm] = (),
 ) -> PatternView:
-    """A producer that delivers into one queue (EventBridge, Scheduler, S3)."""
+    """A producer that delivers into one queue (EventBridge, Scheduler, Pipes, S3)."""
     return PatternView(
         kind=kind,
         path=path,
         description=description,
         queues=(queue_view(target, "target queue"),),
-        dead_letter_queues=dead_letter_views("target DLQ", dead_letter_queue),
+        dead_letter_queues=dead_letter_views(dead_letter_role, dead_letter_queue),
         alarms=tuple(alarms),
     )
+
+
+class DeliveryIntoQueue(Construct):
+    """Base of a construct whose service delivers into one queue and dead-letters
+    what it cannot deliver into a DLQ the construct passes in or creates
+    (EventRuleToQueue, ScheduleToQueue, PipeToQueue): its ``alarms`` and its
+    dashboard view, written once.
+
+    A subclass sets `DASHBOARD_KIND` and `DASHBOARD_DESCRIPTION` (and
+    `DEAD_LETTER_ROLE` when its DLQ is not a target's), ``queue``,
+    ``secure_queue`` and ``_dead_letter``.
+    """
+
+    DASHBOARD_KIND: ClassVar[str]
+    DASHBOARD_DESCRIPTION: ClassVar[str]
+    #: what the dashboard calls the DLQ
+    DEAD_LETTER_ROLE: ClassVar[str] = "target DLQ"
+
+    queue: sqs.IQueue
+    secure_queue: AnyQueue | None
+    _dead_letter: DeadLetterQueueRef
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The alarms this construct created: those of the DLQ it created."""
+        return self._dead_letter.alarms
+
+    def dashboard_view(self, period: Duration) -> PatternView:
+        """The queue and the DLQ (`PatternDashboard`)."""
+        return delivery_view(
+            self.DASHBOARD_KIND,
+            path_of(self),
+            self.DASHBOARD_DESCRIPTION,
+            QueueRef(self.secure_queue or self.queue),
+            dead_letter_queue=self._dead_letter.queue,
+            dead_letter_role=self.DEAD_LETTER_ROLE,
+            alarms=self.alarms,
+        )
 
 
 def _freeze(view: object, *fields: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration, Token
+from aws_cdk import Duration
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
@@ -28,7 +28,7 @@ from constructs_lib._sources import (
     reject_aws_managed_key,
     reject_aws_managed_key_option,
 )
-from constructs_lib._validation import OptionRules
+from constructs_lib._validation import Bound, OptionRules
 from constructs_lib.errors import OptionProblem
 from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueueOptions
@@ -42,6 +42,14 @@ TARGET_DEAD_LETTER_QUEUE_ID = "TargetDeadLetterQueue"
 
 #: A delivering service as the rules below read it: its description in the registry.
 TargetService = Service
+
+#: EventBridge's and Scheduler's RetryPolicy.
+_RETRY_BOUNDS: tuple[Bound, ...] = (
+    ("max_event_age", _aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS,
+     OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE),
+    ("retry_attempts", _aws.TARGET_RETRY_ATTEMPTS_RANGE,
+     OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE),
+)  # fmt: skip
 
 
 def message_group_problems(
@@ -68,12 +76,11 @@ def message_group_problems(
             code=OptionCode.TARGET_MESSAGE_GROUP_ID_FIFO_ONLY,
         )
     length = service.message_group_id_max_length
-    if message_group_id is not None and length and not Token.is_unresolved(message_group_id):
-        v.check(
-            1 <= len(message_group_id) <= length,
+    if length:
+        v.length(
             "message_group_id",
             message_group_id,
-            f"must be 1 to {length} characters",
+            length,
             code=OptionCode.TARGET_MESSAGE_GROUP_ID_LENGTH,
         )
     return v.problems
@@ -92,18 +99,7 @@ class TargetDelivery:
     def retry_problems(self) -> list[OptionProblem]:
         """EventBridge's and Scheduler's own bounds."""
         v = OptionRules()
-        v.duration_range(
-            "max_event_age",
-            self.max_event_age,
-            *_aws.TARGET_MAX_EVENT_AGE_RANGE_SECONDS,
-            code=OptionCode.TARGET_MAX_EVENT_AGE_OUT_OF_RANGE,
-        )
-        v.int_range(
-            "retry_attempts",
-            self.retry_attempts,
-            *_aws.TARGET_RETRY_ATTEMPTS_RANGE,
-            code=OptionCode.TARGET_RETRY_ATTEMPTS_OUT_OF_RANGE,
-        )
+        v.within(self, _RETRY_BOUNDS)
         return v.problems
 
     def dead_letter_problems(
@@ -112,32 +108,18 @@ class TargetDelivery:
         """A target DLQ is standard and of a key the service can use, and its
         options go with a created one only (``given``: the passed-in DLQ's facts)."""
         v = OptionRules()
-        enabled = self.target_dead_letter_queue_enabled
-        v.requires_enabled(
-            "target_dead_letter_queue_enabled",
-            enabled,
-            given_option="target_dead_letter_queue",
-            given=given,
-            code=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
+        options = self.target_dead_letter_queue_options
+        created = v.dead_letter_queue_options(
+            "target_dead_letter_queue",
+            self.target_dead_letter_queue_enabled,
+            given,
+            options,
+            disabled=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
+            options_with_given=OptionCode.TARGET_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if given is not None:
             _check_target_dlq(v, service, given)
-        options = self.target_dead_letter_queue_options
-        v.requires_enabled(
-            "target_dead_letter_queue_enabled",
-            enabled,
-            given_option="target_dead_letter_queue_options",
-            given=options,
-            code=OptionCode.TARGET_DLQ_DISABLED_BUT_CONFIGURED,
-        )
-        v.only_when_created(
-            "target_dead_letter_queue",
-            given,
-            resource="dead-letter queue",
-            options=[("target_dead_letter_queue_options", _shown(options), None)],
-            code=OptionCode.TARGET_DLQ_OPTIONS_WITH_GIVEN_DLQ,
-        )
-        if options is not None and given is None:
+        if created and options is not None:
             v.extend(options.problems(), prefix="target_dead_letter_queue_options")
             v.check(
                 not options.fifo,
@@ -192,7 +174,3 @@ def _check_target_dlq(v: OptionRules, service: TargetService, dlq: QueueFacts) -
 
 def _standard_only(service: TargetService) -> str:
     return f"must be a standard queue: {service.name} cannot dead-letter into a FIFO queue"
-
-
-def _shown(options: SecureQueueOptions | None) -> str | None:
-    return "SecureQueueOptions(...)" if options is not None else None

@@ -82,6 +82,10 @@ def shown(value: object) -> object:
     return value
 
 
+#: An option AWS bounds: its name, (low, high) (a duration's in seconds), its rule's code.
+Bound = tuple[str, tuple[float, float], OptionCode]
+
+
 class OptionRules:
     """Gathers the `OptionProblem`s of one set of options; needs no Stack.
 
@@ -142,6 +146,23 @@ class OptionRules:
                 code=code,
             )
 
+    def length(self, option: str, value: str | None, high: int, *, code: OptionCode) -> None:
+        """``value`` is 1 to ``high`` characters (None or unresolved: not checked here)."""
+        if value is not None and not is_unresolved(value):
+            self.check(
+                1 <= len(value) <= high, option, value, f"must be 1 to {high} characters", code=code
+            )
+
+    def within(self, options: object, bounds: Sequence[Bound]) -> None:
+        """Each option of ``bounds`` of ``options`` (a dataclass) within its range:
+        a `Duration` in seconds (`duration_range`), anything else a whole number."""
+        for option, (low, high), code in bounds:
+            value = getattr(options, option)
+            if isinstance(value, Duration):
+                self.duration_range(option, value, low, high, code=code)
+            else:
+                self.int_range(option, value, int(low), int(high), code=code)
+
     def whole_seconds(self, option: str, value: Duration | None) -> bool:
         """CloudFormation takes these durations in whole seconds; a fraction
         (``Duration.millis(1500)``) would make aws-cdk-lib throw a raw error."""
@@ -198,6 +219,35 @@ class OptionRules:
                 f"must be True when {given_option} is given",
                 code=code,
             )
+
+    def dead_letter_queue_options(
+        self,
+        prefix: str,
+        enabled: bool,
+        given: object,
+        options: object,
+        *,
+        disabled: OptionCode,
+        options_with_given: OptionCode,
+    ) -> bool:
+        """The options of a DLQ a construct is given (``<prefix>``) or creates
+        (``<prefix>_options``, a `SecureQueueOptions`): either needs
+        ``<prefix>_enabled`` (code ``disabled``), and the options configure a
+        created DLQ only (``options_with_given``). True when they do: the
+        caller then checks the options themselves."""
+        for option, value in ((prefix, given), (f"{prefix}_options", options)):
+            self.requires_enabled(
+                f"{prefix}_enabled", enabled, given_option=option, given=value, code=disabled
+            )
+        shown_options = "SecureQueueOptions(...)" if options is not None else None
+        self.only_when_created(
+            prefix,
+            given,
+            resource="dead-letter queue",
+            options=[(f"{prefix}_options", shown_options, None)],
+            code=options_with_given,
+        )
+        return options is not None and given is None
 
     def only_when_created(
         self,

@@ -147,14 +147,9 @@ class BucketToQueueOptions:
             code=OptionCode.S3_EVENT_TYPES_OVERLAP,
         )
         for option, value in (("prefix", self.prefix), ("suffix", self.suffix)):
-            if value is not None and not Token.is_unresolved(value):
-                v.check(
-                    0 < len(value) <= _aws.S3_KEY_FILTER_MAX_LENGTH,
-                    option,
-                    value,
-                    f"must be 1 to {_aws.S3_KEY_FILTER_MAX_LENGTH} characters",
-                    code=OptionCode.S3_KEY_FILTER_LENGTH,
-                )
+            v.length(
+                option, value, _aws.S3_KEY_FILTER_MAX_LENGTH, code=OptionCode.S3_KEY_FILTER_LENGTH
+            )
         v.only_when_created(
             "bucket",
             self.bucket,

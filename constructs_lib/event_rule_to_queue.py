@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import jsii
 from aws_cdk import Annotations, Duration, Names, Stack
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -13,7 +12,7 @@ from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._monitoring import PatternView, delivery_view
+from constructs_lib._monitoring import DeliveryIntoQueue
 from constructs_lib._queues import AnyQueue, QueueLocation, QueueRef, differs
 from constructs_lib._sources import (
     grant_service_key_use,
@@ -61,7 +60,7 @@ _PATTERN_FIELDS = (
 )
 
 
-class EventRuleToQueue(Construct):
+class EventRuleToQueue(DeliveryIntoQueue):
     """An EventBridge rule whose matching events land in a queue.
 
     What it creates (child ids are part of the contract):
@@ -159,6 +158,12 @@ class EventRuleToQueue(Construct):
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
+    DASHBOARD_KIND = "EventRuleToQueue"
+    DASHBOARD_DESCRIPTION = (
+        "An EventBridge rule sends matching events to the queue; events it cannot "
+        "deliver after its retries go to the target DLQ."
+    )
+
     def __init__(
         self,
         scope: Construct,
@@ -221,23 +226,6 @@ class EventRuleToQueue(Construct):
         )
         self._grant_dead_letter_key(self._dead_letter.ref)
         self._warn_about_foreign_policies(target, location, self._dead_letter.ref)
-
-    @property
-    def alarms(self) -> list[cloudwatch.Alarm]:
-        """The alarms this construct created: its created target DLQ's."""
-        return self._dead_letter.alarms
-
-    def dashboard_view(self, period: Duration) -> PatternView:
-        """The target queue and the target DLQ (`PatternDashboard`)."""
-        return delivery_view(
-            "EventRuleToQueue",
-            path_of(self),
-            "An EventBridge rule sends matching events to the queue; events it cannot "
-            "deliver after its retries go to the target DLQ.",
-            QueueRef(self.secure_queue or self.queue),
-            dead_letter_queue=self.target_dead_letter_queue,
-            alarms=self.alarms,
-        )
 
     # --- the builders --------------------------------------------------------
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Annotations, Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -17,13 +16,19 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib._monitoring import PatternView, delivery_view
+from constructs_lib._monitoring import DeliveryIntoQueue
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._queues import AnyQueue, DeadLetterQueueRef, QueueRef
 from constructs_lib._sources import warn_queue_in_other_account
 from constructs_lib._target_delivery import message_group_problems
-from constructs_lib._tree import adopt, is_unresolved, path_of
-from constructs_lib._validation import OptionRules, OptionValidator, options_from, seconds_of
+from constructs_lib._tree import adopt, path_of
+from constructs_lib._validation import (
+    Bound,
+    OptionRules,
+    OptionValidator,
+    options_from,
+    seconds_of,
+)
 from constructs_lib.errors import OptionProblem
 from constructs_lib.option_codes import OptionCode
 from constructs_lib.secure_queue import SecureQueue, SecureQueueOptions
@@ -41,6 +46,20 @@ SOURCE_MIN_RECOMMENDED_MAX_RECEIVE_COUNT = 5
 _SOURCE_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
 #: What a producer needs on a queue's customer-managed key (SQS developer guide, "Key management").
 _KEY_ACTIONS = ("kms:GenerateDataKey*", "kms:Decrypt")
+
+
+#: The options AWS bounds (`services.pipes` quotes each bound), for any source...
+_BOUNDS: tuple[Bound, ...] = (
+    ("batch_size", facts.SQS_TARGET_BATCH_SIZE_RANGE, OptionCode.PIPES_BATCH_SIZE_OUT_OF_RANGE),
+    ("maximum_batching_window", facts.BATCHING_WINDOW_RANGE_SECONDS,
+     OptionCode.PIPES_BATCHING_WINDOW_OUT_OF_RANGE),
+)  # fmt: skip
+#: ... and for a stream source.
+_STREAM_BOUNDS: tuple[Bound, ...] = (
+    ("max_record_age", facts.MAX_RECORD_AGE_RANGE_SECONDS,
+     OptionCode.PIPES_MAX_RECORD_AGE_OUT_OF_RANGE),
+    ("retry_attempts", facts.RETRY_ATTEMPTS_RANGE, OptionCode.PIPES_RETRY_ATTEMPTS_OUT_OF_RANGE),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,18 +85,7 @@ class PipeToQueueOptions:
     def problems(self, *, stream: bool, target: QueueFacts) -> list[OptionProblem]:
         """The rules of the options, for a stream source (``stream``) or a queue source."""
         v = OptionRules()
-        v.int_range(
-            "batch_size",
-            self.batch_size,
-            *facts.SQS_TARGET_BATCH_SIZE_RANGE,
-            code=OptionCode.PIPES_BATCH_SIZE_OUT_OF_RANGE,
-        )
-        v.duration_range(
-            "maximum_batching_window",
-            self.maximum_batching_window,
-            *facts.BATCHING_WINDOW_RANGE_SECONDS,
-            code=OptionCode.PIPES_BATCHING_WINDOW_OUT_OF_RANGE,
-        )
+        v.within(self, _BOUNDS)
         self._check_filters(v)
         v.extend(message_group_problems(PIPES, target, self.message_group_id))
         self._check_deduplication(v, target)
@@ -89,18 +97,7 @@ class PipeToQueueOptions:
                 "is required for a stream source: one of " + ", ".join(facts.STARTING_POSITIONS),
                 code=OptionCode.PIPES_STARTING_POSITION_REQUIRED,
             )
-            v.duration_range(
-                "max_record_age",
-                self.max_record_age,
-                *facts.MAX_RECORD_AGE_RANGE_SECONDS,
-                code=OptionCode.PIPES_MAX_RECORD_AGE_OUT_OF_RANGE,
-            )
-            v.int_range(
-                "retry_attempts",
-                self.retry_attempts,
-                *facts.RETRY_ATTEMPTS_RANGE,
-                code=OptionCode.PIPES_RETRY_ATTEMPTS_OUT_OF_RANGE,
-            )
+            v.within(self, _STREAM_BOUNDS)
             self._check_dead_letter_queue(v)
         else:
             # a queue source: its own redrive policy is the pipe's dead-letter queue
@@ -162,46 +159,25 @@ class PipeToQueueOptions:
                 '"$.eventID" for a stream)',
                 code=OptionCode.PIPES_DEDUPLICATION_ID_REQUIRED,
             )
-        elif not is_unresolved(dedup):
-            length = facts.MESSAGE_DEDUPLICATION_ID_MAX_LENGTH
-            v.check(
-                1 <= len(dedup) <= length,
+        else:
+            v.length(
                 "message_deduplication_id",
                 dedup,
-                f"must be 1 to {length} characters",
+                facts.MESSAGE_DEDUPLICATION_ID_MAX_LENGTH,
                 code=OptionCode.PIPES_DEDUPLICATION_ID_LENGTH,
             )
 
     def _check_dead_letter_queue(self, v: OptionRules) -> None:
-        enabled, options = (
-            self.pipe_dead_letter_queue_enabled is not False,
-            self.pipe_dead_letter_queue_options,
-        )
-        for option, given in (
-            ("pipe_dead_letter_queue", self.pipe_dead_letter_queue),
-            ("pipe_dead_letter_queue_options", self.pipe_dead_letter_queue_options),
-        ):
-            v.requires_enabled(
-                "pipe_dead_letter_queue_enabled",
-                enabled,
-                given_option=option,
-                given=given,
-                code=OptionCode.PIPES_DLQ_DISABLED_BUT_CONFIGURED,
-            )
-        v.only_when_created(
+        options = self.pipe_dead_letter_queue_options
+        created = v.dead_letter_queue_options(
             "pipe_dead_letter_queue",
+            self.pipe_dead_letter_queue_enabled is not False,
             self.pipe_dead_letter_queue,
-            resource="dead-letter queue",
-            options=[
-                (
-                    "pipe_dead_letter_queue_options",
-                    _shown(self.pipe_dead_letter_queue_options),
-                    None,
-                )
-            ],
-            code=OptionCode.PIPES_DLQ_OPTIONS_WITH_GIVEN_DLQ,
+            options,
+            disabled=OptionCode.PIPES_DLQ_DISABLED_BUT_CONFIGURED,
+            options_with_given=OptionCode.PIPES_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
-        if options is not None and self.pipe_dead_letter_queue is None:
+        if created and options is not None:
             v.extend(options.problems(), prefix="pipe_dead_letter_queue_options")
 
     def stream_parameters(self, dead_letter_queue: sqs.IQueue | None) -> dict[str, Any]:
@@ -236,7 +212,7 @@ _STREAM_ONLY = (
 )
 
 
-class PipeToQueue(Construct):
+class PipeToQueue(DeliveryIntoQueue):
     """An EventBridge pipe that moves what its source holds into a queue.
 
     The source is an SQS queue (``source_queue``), a DynamoDB table's stream
@@ -331,6 +307,13 @@ class PipeToQueue(Construct):
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
+    DASHBOARD_KIND = "PipeToQueue"
+    DASHBOARD_DESCRIPTION = (
+        "An EventBridge pipe moves its source's records into the queue; a stream's "
+        "records it cannot deliver go to the pipe DLQ."
+    )
+    DEAD_LETTER_ROLE = "pipe DLQ"
+
     def __init__(
         self,
         scope: Construct,
@@ -396,23 +379,6 @@ class PipeToQueue(Construct):
         )
         self.pipe.node.add_dependency(self.role)  # its policy exists before the pipe
         self._warn(target, source)
-
-    @property
-    def alarms(self) -> list[cloudwatch.Alarm]:
-        """The alarms this construct created: its created pipe DLQ's."""
-        return self._dead_letter.alarms
-
-    def dashboard_view(self, period: Duration) -> PatternView:
-        """The target queue and the pipe DLQ (`PatternDashboard`)."""
-        return delivery_view(
-            "PipeToQueue",
-            path_of(self),
-            "An EventBridge pipe moves its source's records into the queue; a stream's "
-            "records it cannot deliver go to the pipe DLQ.",
-            QueueRef(self.secure_queue or self.queue),
-            dead_letter_queue=self.pipe_dead_letter_queue,
-            alarms=self.alarms,
-        )
 
     # --- the builders --------------------------------------------------------
 

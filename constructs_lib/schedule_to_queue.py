@@ -7,7 +7,6 @@ import json
 from collections.abc import Mapping
 
 from aws_cdk import Annotations, Duration, Stack
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
@@ -15,7 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import _aws, defaults
-from constructs_lib._monitoring import PatternView, delivery_view
+from constructs_lib._monitoring import DeliveryIntoQueue
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._queues import AnyQueue, QueueRef
 from constructs_lib._sources import refuse_queue_location, warn_queue_in_other_account
@@ -41,7 +40,7 @@ from constructs_lib.stack_limits import register_pattern
 _CONTEXT_ATTRIBUTE_PREFIX = "<aws.scheduler."
 
 
-class ScheduleToQueue(Construct):
+class ScheduleToQueue(DeliveryIntoQueue):
     """An EventBridge Scheduler schedule that sends a fixed payload to a queue.
 
     What it creates (child ids are part of the contract):
@@ -108,6 +107,12 @@ class ScheduleToQueue(Construct):
     :raises ConstructOptionError: for any invalid option, all listed together.
     """
 
+    DASHBOARD_KIND = "ScheduleToQueue"
+    DASHBOARD_DESCRIPTION = (
+        "An EventBridge Scheduler schedule sends its payload to the queue; what it "
+        "cannot deliver after its retries goes to the target DLQ."
+    )
+
     def __init__(
         self,
         scope: Construct,
@@ -167,23 +172,6 @@ class ScheduleToQueue(Construct):
                 if flexible_time_window is not None
                 else scheduler.TimeWindow.off()
             ),
-        )
-
-    @property
-    def alarms(self) -> list[cloudwatch.Alarm]:
-        """The alarms this construct created: its created target DLQ's."""
-        return self._dead_letter.alarms
-
-    def dashboard_view(self, period: Duration) -> PatternView:
-        """The target queue and the target DLQ (`PatternDashboard`)."""
-        return delivery_view(
-            "ScheduleToQueue",
-            path_of(self),
-            "An EventBridge Scheduler schedule sends its payload to the queue; what it "
-            "cannot deliver after its retries goes to the target DLQ.",
-            QueueRef(self.secure_queue or self.queue),
-            dead_letter_queue=self.target_dead_letter_queue,
-            alarms=self.alarms,
         )
 
     # --- the builders --------------------------------------------------------

@@ -337,12 +337,13 @@ class TopicFanout(Construct):
         given: QueueRef | None,
         options: SecureQueueOptions | None,
     ) -> None:
-        v.requires_enabled(
-            "subscription_dead_letter_queue_enabled",
+        created = v.dead_letter_queue_options(
+            "subscription_dead_letter_queue",
             enabled,
-            given_option="subscription_dead_letter_queue",
-            given=given,
-            code=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
+            given,
+            options,
+            disabled=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
+            options_with_given=OptionCode.SNS_SUBSCRIPTION_DLQ_OPTIONS_WITH_GIVEN_DLQ,
         )
         if given is not None:
             self._check_queue(v, "subscription_dead_letter_queue", given.facts)
@@ -354,21 +355,7 @@ class TopicFanout(Construct):
                 other_account=_DLQ_WITH_SUBSCRIPTION,
                 other_region=_DLQ_WITH_SUBSCRIPTION,
             )
-        v.requires_enabled(
-            "subscription_dead_letter_queue_enabled",
-            enabled,
-            given_option=_DLQ_OPTIONS,
-            given=options,
-            code=OptionCode.SNS_SUBSCRIPTION_DLQ_DISABLED_BUT_CONFIGURED,
-        )
-        v.only_when_created(
-            "subscription_dead_letter_queue",
-            given,
-            resource="dead-letter queue",
-            options=[(_DLQ_OPTIONS, "SecureQueueOptions(...)" if options else None, None)],
-            code=OptionCode.SNS_SUBSCRIPTION_DLQ_OPTIONS_WITH_GIVEN_DLQ,
-        )
-        if options is not None and given is None:
+        if created and options is not None:
             v.extend(options.problems(), prefix=_DLQ_OPTIONS)
             v.check(
                 options.fifo == self.fifo,

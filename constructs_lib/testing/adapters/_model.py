@@ -12,7 +12,7 @@ only while the adapters are active (`constructs_lib.testing.adapters.registry`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -274,6 +274,23 @@ def property_mismatches(
         for key in keys
         if key in expected and not resolved_matches(expected[key], actual.get(key))
     ]
+
+
+def described_mismatches(
+    logical_id: str,
+    what: str,
+    describe: Callable[[], Mapping[str, Any]],
+    expected: dict[str, Any],
+    keys: tuple[str, ...],
+) -> list[str]:
+    """`property_mismatches` against what ``describe`` (a boto3 call) returns; a
+    call that fails (the service's not-found error, generated per client) is one
+    problem naming ``what``."""
+    try:
+        found = dict(describe())
+    except Exception as err:
+        return [f"{logical_id}: {what} not found ({err})"]
+    return property_mismatches(logical_id, expected, found, keys)
 
 
 def policy_mismatches(logical_id: str, where: str, expected: Any, actual: Any) -> list[str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.pipes.models import pipes_backends
 
-from constructs_lib.testing.adapters._model import Adapter, AdapterModel, property_mismatches
+from constructs_lib.testing.adapters._model import Adapter, AdapterModel, described_mismatches
 
 if TYPE_CHECKING:
     from constructs_lib.testing.deployed_stack import DeployedStack
@@ -55,13 +55,14 @@ class PipesPipe(AdapterModel):
     def verify(
         cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
     ) -> list[str]:
-        props = resource["Properties"]
-        name = deployed.physical_id(logical_id)
-        try:
-            pipe = deployed.client("pipes").describe_pipe(Name=name)
-        except Exception as err:  # NotFoundException is generated per client
-            return [f"{logical_id}: pipe {name} not found ({err})"]
-        return property_mismatches(logical_id, props, pipe, ("Source", "Target", "RoleArn"))
+        name, pipes = deployed.physical_id(logical_id), deployed.client("pipes")
+        return described_mismatches(
+            logical_id,
+            f"pipe {name}",
+            lambda: pipes.describe_pipe(Name=name),
+            resource["Properties"],
+            ("Source", "Target", "RoleArn"),
+        )
 
 
 ADAPTER = Adapter.realizing(

@@ -16,7 +16,7 @@ from moto.scheduler.models import scheduler_backends
 from constructs_lib.testing.adapters._model import (
     Adapter,
     AdapterModel,
-    property_mismatches,
+    described_mismatches,
 )
 
 if TYPE_CHECKING:
@@ -76,14 +76,15 @@ class SchedulerSchedule(AdapterModel):
         cls, deployed: DeployedStack, logical_id: str, resource: dict[str, Any]
     ) -> list[str]:
         props = resource["Properties"]
-        name = deployed.physical_id(logical_id)
+        name, scheduler = deployed.physical_id(logical_id), deployed.client("scheduler")
         group = props.get("GroupName", _DEFAULT_GROUP)
-        try:
-            schedule = deployed.client("scheduler").get_schedule(Name=name, GroupName=group)
-        except Exception as err:  # ResourceNotFoundException is generated per client
-            return [f"{logical_id}: schedule {group}/{name} not found ({err})"]
-        keys = ("ScheduleExpression", "FlexibleTimeWindow", "Target")
-        return property_mismatches(logical_id, props, schedule, keys)
+        return described_mismatches(
+            logical_id,
+            f"schedule {group}/{name}",
+            lambda: scheduler.get_schedule(Name=name, GroupName=group),
+            props,
+            ("ScheduleExpression", "FlexibleTimeWindow", "Target"),
+        )
 
 
 ADAPTER = Adapter.realizing(
