@@ -210,41 +210,47 @@ def _sent_visible_in_service(
     queue = {"QueueName": fleet.queue.queue_name}
     return [
         _stat("sent", "AWS/SQS", "NumberOfMessagesSent", queue, SUM),
+        *_visible_in_service(fleet, group_name),
+    ]
+
+
+def _visible_in_service(
+    fleet: ScaledFleet, group_name: str
+) -> list[autoscaling.CfnScalingPolicy.TargetTrackingMetricDataQueryProperty]:
+    """The queue's visible messages (Sum) and the group's in-service instances (Average)."""
+    queue, group = {"QueueName": fleet.queue.queue_name}, {"AutoScalingGroupName": group_name}
+    return [
         _stat("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", queue, SUM),
-        _stat(
-            "inService",
-            AUTO_SCALING_NAMESPACE,
-            IN_SERVICE_INSTANCES,
-            {"AutoScalingGroupName": group_name},
-            "Average",
-        ),
+        _stat("inService", AUTO_SCALING_NAMESPACE, IN_SERVICE_INSTANCES, group, "Average"),
     ]
 
 
 def _set_capacity_action(
     fleet: ScaledFleet, action_id: str, steps: Sequence[tuple[int, int | None, int]]
 ) -> autoscaling.StepScalingAction:
+    return _step_action(fleet, action_id, autoscaling.AdjustmentType.EXACT_CAPACITY, steps)
+
+
+def _to_zero_action(fleet: ScaledFleet) -> autoscaling.StepScalingAction:
+    return _set_capacity_action(fleet, "ScaleToZero", [(0, None, 0)])
+
+
+def _step_action(
+    fleet: ScaledFleet,
+    action_id: str,
+    adjustment_type: autoscaling.AdjustmentType,
+    steps: Sequence[tuple[int, int | None, int]],
+) -> autoscaling.StepScalingAction:
+    """A step action on the fleet's group: (lower, upper, adjustment) per step."""
     action = autoscaling.StepScalingAction(
         scope_of(fleet),
         action_id,
         auto_scaling_group=fleet.auto_scaling_group,
-        adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
+        adjustment_type=adjustment_type,
         metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
     )
-    for lower, upper, capacity in steps:
-        action.add_adjustment(adjustment=capacity, lower_bound=lower, upper_bound=upper)
-    return action
-
-
-def _to_zero_action(fleet: ScaledFleet) -> autoscaling.StepScalingAction:
-    action = autoscaling.StepScalingAction(
-        scope_of(fleet),
-        "ScaleToZero",
-        auto_scaling_group=fleet.auto_scaling_group,
-        adjustment_type=autoscaling.AdjustmentType.EXACT_CAPACITY,
-        metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
-    )
-    action.add_adjustment(adjustment=0, lower_bound=0)
+    for lower, upper, adjustment in steps:
+        action.add_adjustment(adjustment=adjustment, lower_bound=lower, upper_bound=upper)
     return action
 
 
@@ -329,20 +335,7 @@ class BacklogPerInstanceScaling:
                 target_value=self.target,
                 customized_metric_specification=P.CustomizedMetricSpecificationProperty(
                     metrics=[
-                        _stat(
-                            "visible",
-                            "AWS/SQS",
-                            "ApproximateNumberOfMessagesVisible",
-                            {"QueueName": fleet.queue.queue_name},
-                            "Sum",
-                        ),
-                        _stat(
-                            "inService",
-                            AUTO_SCALING_NAMESPACE,
-                            IN_SERVICE_INSTANCES,
-                            {"AutoScalingGroupName": group_name},
-                            "Average",
-                        ),
+                        *_visible_in_service(fleet, group_name),
                         P.TargetTrackingMetricDataQueryProperty(
                             id="backlogPerInstance",
                             label="Visible messages per in-service instance",
@@ -494,17 +487,10 @@ def _poison_datapoints(queue: QueueFacts, threshold: Duration) -> float | None:
 
 
 def _add_one_instance(fleet: ScaledFleet, action_id: str) -> autoscaling.StepScalingAction:
-    action = autoscaling.StepScalingAction(
-        scope_of(fleet),
-        action_id,
-        auto_scaling_group=fleet.auto_scaling_group,
-        adjustment_type=autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-        metric_aggregation_type=autoscaling.MetricAggregationType.MAXIMUM,
-    )
     # Repeated breaches within one step make one scaling activity while
     # the new instance warms up, so +1 is not applied again and again.
-    action.add_adjustment(adjustment=1, lower_bound=0)
-    return action
+    change = autoscaling.AdjustmentType.CHANGE_IN_CAPACITY
+    return _step_action(fleet, action_id, change, [(0, None, 1)])
 
 
 def _stat(

@@ -31,7 +31,7 @@ from typing import Any
 
 from constructs_lib import _aws, services
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, evaluate_policy
-from constructs_lib.services import CONSUMER, DEAD_LETTER, SELF, Link, Service
+from constructs_lib.services import CONSUMER, DEAD_LETTER, SELF, Link, Service, as_json
 from constructs_lib.services import QUEUE as QUEUE
 from constructs_lib.services import ROLE as ROLE
 from constructs_lib.services import TOPIC as TOPIC
@@ -103,16 +103,6 @@ class KeyUse:
     @property
     def aws_managed(self) -> bool:
         return self.text.endswith(AWS_MANAGED_KEYS)
-
-
-def as_json(value: Any) -> Any:
-    """A property that CloudFormation accepts as an object or as JSON text."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def is_true(value: Any) -> bool:

@@ -248,6 +248,44 @@ def preparing_create(
     return wrap
 
 
+#: What `finishing` runs after moto's own create or update: (the model moto
+#: made, the template's resource, account id, region).
+Finish = Callable[[Any, Any, str, str], None]
+
+
+def finishing(
+    finish: Finish,
+) -> tuple[
+    Callable[[Callable[..., Any]], Callable[..., Any]],
+    Callable[[Callable[..., Any]], Callable[..., Any]],
+]:
+    """`MotoPatch` wraps for a model's ``create_from_cloudformation_json`` and
+    ``update_from_cloudformation_json``: moto's own, then ``finish`` on its result."""
+
+    def create(original: Callable[..., Any]) -> Callable[..., Any]:
+        def create_from_cloudformation_json(
+            cls: Any, resource_name: str, resource: Any, account_id: str, region_name: str,
+            **kwargs: Any,
+        ) -> Any:  # fmt: skip
+            made = original(cls, resource_name, resource, account_id, region_name, **kwargs)
+            finish(made, resource, account_id, region_name)
+            return made
+
+        return create_from_cloudformation_json
+
+    def update(original: Callable[..., Any]) -> Callable[..., Any]:
+        def update_from_cloudformation_json(
+            cls: Any, before: Any, new_name: str, resource: Any, account_id: str, region_name: str
+        ) -> Any:
+            made = original(cls, before, new_name, resource, account_id, region_name)
+            finish(made, resource, account_id, region_name)
+            return made
+
+        return update_from_cloudformation_json
+
+    return create, update
+
+
 def policy_statements(policy: str | dict[str, Any] | None) -> list[dict[str, Any]]:
     """The statements of a policy document given as JSON text or a dict."""
     if policy is None or policy == "":

@@ -19,14 +19,13 @@ object ownership. Upstream, the same calls belong at the end of moto's
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
 from constructs_lib.testing.activation import MotoPatch
-from constructs_lib.testing.adapters._model import Adapter
+from constructs_lib.testing.adapters._model import Adapter, finishing
 
 #: CloudFormation list property -> (moto's configuration key, ARN key in both).
 _DESTINATIONS = {
@@ -61,42 +60,6 @@ def moto_notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def _wrap_create_bucket(original: Callable[..., Any]) -> Callable[..., Any]:
-    def create_from_cloudformation_json(
-        cls: Any,
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> FakeBucket:
-        bucket: FakeBucket = original(
-            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-        )
-        _apply_notifications(bucket, cloudformation_json, account_id, region_name)
-        return bucket
-
-    return create_from_cloudformation_json
-
-
-def _wrap_update_bucket(original: Callable[..., Any]) -> Callable[..., Any]:
-    def update_from_cloudformation_json(
-        cls: Any,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> FakeBucket:
-        bucket: FakeBucket = original(
-            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-        )
-        _apply_notifications(bucket, cloudformation_json, account_id, region_name)
-        return bucket
-
-    return update_from_cloudformation_json
-
-
 def _apply_notifications(
     bucket: FakeBucket, cloudformation_json: Any, account_id: str, region_name: str
 ) -> None:
@@ -114,14 +77,17 @@ def _apply_notifications(
     )
 
 
+#: moto's create and update of a bucket, then `_apply_notifications`.
+_CREATE, _UPDATE = finishing(_apply_notifications)
+
 ADAPTER = Adapter(
     name="s3_bucket_properties",
     resource_types=("AWS::S3::Bucket",),
     mends="NotificationConfiguration (queues, topics, functions, EventBridge), "
     "VersioningConfiguration and PublicAccessBlockConfiguration applied",
     patches=(
-        MotoPatch("moto.s3.models:FakeBucket.create_from_cloudformation_json", _wrap_create_bucket),
-        MotoPatch("moto.s3.models:FakeBucket.update_from_cloudformation_json", _wrap_update_bucket),
+        MotoPatch("moto.s3.models:FakeBucket.create_from_cloudformation_json", _CREATE),
+        MotoPatch("moto.s3.models:FakeBucket.update_from_cloudformation_json", _UPDATE),
     ),
     relies_on=(
         "moto.s3.models:s3_backends",
