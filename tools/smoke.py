@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.services.cloudwatch import CLOUDWATCH
+from constructs_lib.services.sns import SNS
 from constructs_lib.testing.queues import (
     drain,
     poison_until_dead_lettered,
@@ -432,7 +434,7 @@ def dlq_alarm_notifies_operations(deployment: LocalDeployment) -> None:
         assert any("-> ALARM" in e for e in alarm_lines), events
         notes = [json.loads(m["Body"]) for m in receive_all(sqs, inbox, expected=1, timeout=2)]
         fired = [n for n in notes if n.get("NewStateValue") == "ALARM"]
-        refused = [str(d) for d in strict.drops if d.producer == "cloudwatch.amazonaws.com"]
+        refused = [str(d) for d in strict.drops if d.producer == CLOUDWATCH.principal]
         assert fired, f"no alarm notification arrived; refused: {refused}"
     finally:
         drain(sqs, dlq_url)
@@ -452,7 +454,7 @@ def operations_inbox(deployment: LocalDeployment) -> tuple[str, str]:
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"Service": "sns.amazonaws.com"},
+                "Principal": {"Service": SNS.principal},
                 "Action": "sqs:SendMessage",
                 "Resource": arn,
                 "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
