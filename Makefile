@@ -1,12 +1,15 @@
 # The two commands of the README, and the set-up they need.
 #   make synth        the main job: synthesize the example app with the real CDK CLI
 #   make test         the whole test suite (what .ci/run calls)
-#   make test-floor   the library's oldest admitted versions (.ci/run calls it too)
+#   make test-floor   the oldest versions the library and its test kit admit (.ci/run calls it too)
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
 # the pinned CDK CLI from package-lock.json) and skip that work when it is done.
 
 SHELL := /bin/bash
 PYTHON ?= python3
+# The test kit: a distribution of its own in this repository (constructs-lib's
+# `testing` extra installs it), installed editable beside the library.
+KIT := packages/constructs-lib-testing
 VENV := .venv
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
@@ -21,18 +24,26 @@ OLD_BOTO3_VENV := .venv-boto3-1.28
 OLD_BOTO3_VERSION := 1.28.21
 OLD_BOTOCORE_VERSION := 1.31.21
 STAMP_OLD_BOTO3 := $(OLD_BOTO3_VENV)/.installed-$(OLD_BOTO3_VERSION)-$(OLD_BOTOCORE_VERSION)
-# The floor (constraints-floor.txt): the oldest aws-cdk-lib, constructs and boto3
-# pyproject.toml admits, over the test tools of constraints.txt, and a wheelhouse
-# of them for the user-path test's fresh virtual env (it installs offline).
+# The floor: the oldest aws-cdk-lib, constructs and boto3 pyproject.toml admits
+# (constraints-floor.txt) and the oldest moto and boto3 the kit admits
+# ($(KIT)/constraints-floor.txt), over the test tools of constraints.txt (moto's
+# dependencies among them), with this repository's library and kit; and a
+# wheelhouse of them for the user-path test's fresh virtual env (it installs
+# offline). One environment tests both floors (tests/test_packaging.py: they
+# agree where they overlap).
 FLOOR_VENV := .venv-floor
 STAMP_FLOOR := $(FLOOR_VENV)/.installed
 FLOOR_WHEELHOUSE := $(FLOOR_VENV)/wheelhouse
+FLOOR_CONSTRAINTS := -c constraints-floor.txt -c $(KIT)/constraints-floor.txt
 # matplotlib: `constructs-lib simulate-fleet --help` needs it (the simulate extra).
 FLOOR_TOOLS := pytest pytest-xdist syrupy hypothesis "moto[server]" aws-lambda-powertools build setuptools matplotlib
-FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
-# The assertion and runtime tests (snapshots skip themselves) and the user path;
-# not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
-FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
+FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore moto
+# The user-path test installs `constructs-lib[testing]` and runs pytest in the user's app.
+FLOOR_WHEELS := $(FLOOR_LIBS) "moto[server]" pytest
+# The assertion and runtime tests (snapshots skip themselves), the kit's tests
+# and the user path; not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e
+# or evidence.
+FLOOR_TESTS := tests/constructs_lib tests/constructs_lib_testing tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
 
 # The suite runs in two pytest-xdist workers (one per core of the project's
 # machine), each module in one worker so that its module fixtures are built
@@ -54,12 +65,12 @@ setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3)
 
 # The library asks for ranges (pyproject.toml); the project tests with the exact
 # versions of constraints.txt.
-$(STAMP_PY): pyproject.toml constraints.txt
+$(STAMP_PY): pyproject.toml constraints.txt $(KIT)/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
-	  -e ".[dev]" -c constraints.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	  -e ".[dev]" -e $(KIT) -c constraints.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 $(STAMP_CHECKOV):
@@ -84,15 +95,15 @@ $(STAMP_NODE): package.json package-lock.json
 
 setup-floor: $(STAMP_FLOOR)
 
-$(STAMP_FLOOR): pyproject.toml constraints.txt constraints-floor.txt Makefile
+$(STAMP_FLOOR): pyproject.toml constraints.txt constraints-floor.txt $(KIT)/pyproject.toml $(KIT)/constraints-floor.txt Makefile
 	@test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
 	@echo "setup: installing the floor versions into $(FLOOR_VENV) (a few minutes the first time)"
 	@{ $(FLOOR_VENV)/bin/python -m pip install --upgrade pip $(FLOOR_TOOLS) -c constraints.txt \
-	  && $(FLOOR_VENV)/bin/python -m pip install $(FLOOR_LIBS) -c constraints-floor.txt \
-	  && $(FLOOR_VENV)/bin/python -m pip install --no-deps -e . \
+	  && $(FLOOR_VENV)/bin/python -m pip install $(FLOOR_LIBS) $(FLOOR_CONSTRAINTS) \
+	  && $(FLOOR_VENV)/bin/python -m pip install --no-deps -e . -e $(KIT) \
 	  && $(FLOOR_VENV)/bin/python -m pip check \
-	  && $(FLOOR_VENV)/bin/python -m pip download -d $(FLOOR_WHEELHOUSE) $(FLOOR_LIBS) \
-	       -c constraints-floor.txt ; } > $(FLOOR_VENV)/pip.log 2>&1 \
+	  && $(FLOOR_VENV)/bin/python -m pip download -d $(FLOOR_WHEELHOUSE) $(FLOOR_WHEELS) \
+	       $(FLOOR_CONSTRAINTS) ; } > $(FLOOR_VENV)/pip.log 2>&1 \
 	  || { cat $(FLOOR_VENV)/pip.log; exit 1; }
 	@touch $@
 
@@ -105,7 +116,7 @@ test: setup
 	@python -m pytest $(PYTEST_PARALLEL)
 
 test-floor: setup setup-floor
-	@CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(PYTEST_PARALLEL) $(FLOOR_TESTS)
+	@CONSTRUCTS_LIB_FLOOR=1 CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(PYTEST_PARALLEL) $(FLOOR_TESTS)
 
 lint: setup
 	@ruff check . && ruff format --check . && mypy

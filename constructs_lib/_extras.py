@@ -3,7 +3,8 @@
 A plain ``pip install constructs-lib`` brings what a CDK app needs to
 synthesize (aws-cdk-lib, constructs). The operator commands and
 ``constructs_lib.runtime`` need boto3 (extra ``cli``), ``constructs_lib.testing``
-needs moto and boto3 (extra ``testing``), the fleet simulator's plot
+(the test kit's deprecated old name) needs the kit, the distribution
+constructs-lib-testing (extra ``testing``), the fleet simulator's plot
 (``constructs-lib simulate-fleet``) needs matplotlib (extra ``simulate``).
 Only the standard library is used here: this runs before any of them is
 imported.
@@ -16,7 +17,7 @@ from importlib.util import find_spec
 
 #: Top-level modules each extra installs, by extra.
 CLI_MODULES = ("boto3", "botocore")
-TESTING_MODULES = ("moto", "boto3")
+TESTING_MODULES = ("constructs_lib_testing",)
 SIMULATE_MODULES = ("matplotlib",)
 
 

@@ -2,7 +2,7 @@
 
 (Until issue 22 this was ``constructs_lib.scaling_rules``.)
 
-The strict local account (`constructs_lib.testing.strict`) runs these rules on
+The strict local account (`constructs_lib_testing.strict`) runs these rules on
 moto's state; the fleet simulator (`constructs_lib.simulation`) runs them on a
 modelled queue. No AWS call and no moto here: one place for the arithmetic.
 

@@ -1,6 +1,6 @@
 """CloudWatch metric math, the part the library's alarms and scaling policies use.
 
-Pure Python: the strict local account (`constructs_lib.testing.strict`) and
+Pure Python: the strict local account (`constructs_lib_testing.strict`) and
 the fleet simulator (`constructs_lib.simulation`) both evaluate the
 synthesized expressions with it.
 

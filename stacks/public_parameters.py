@@ -3,7 +3,7 @@
 A local account lacks them (moto ships only the AMI ones): `tools.deploy_local`
 and the runtime tests write these into it
 (``LocalAccount(public_parameters=EXAMPLE_PUBLIC_PARAMETERS)``,
-`constructs_lib.testing.public_parameters.put_public_parameters`).
+`constructs_lib_testing.public_parameters.put_public_parameters`).
 """
 
 from __future__ import annotations

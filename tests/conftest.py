@@ -33,6 +33,10 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 from aws_cdk import App, Environment, Stack, cx_api  # noqa: E402  (after the environment is set)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The test kit's distribution (its pyproject.toml, CHANGELOG.md, constraints-floor.txt).
+KIT_ROOT = REPO_ROOT / "packages" / "constructs-lib-testing"
+#: `make test-floor`: the oldest versions the library and the kit admit are installed.
+IN_FLOOR_ENVIRONMENT = os.environ.get("CONSTRUCTS_LIB_FLOOR") == "1"
 
 #: Why a test that runs cdk-nag skips in the floor environment.
 NO_CDK_NAG = (
@@ -161,7 +165,7 @@ def _start_order(item: pytest.Item) -> int:
 
 @pytest.fixture(autouse=True)
 def _strict_local_account(strict_account: Any) -> Any:
-    """Every test runs in the strict local account (constructs_lib.testing.strict):
+    """Every test runs in the strict local account (constructs_lib_testing.strict):
     deliveries judged by policies, absent principals refused, alarms evaluated on
     demand. A test that needs moto's old leniency says so with
     ``@pytest.mark.lenient_account("<part>")``."""

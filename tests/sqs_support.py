@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import pytest
 
-from constructs_lib.testing.queues import receive_all
+from constructs_lib_testing.queues import receive_all
 
 ENDPOINT_ENV = "CONSTRUCTS_LIB_SQS_ENDPOINT_URL"
 

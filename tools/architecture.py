@@ -11,10 +11,15 @@ to three module lists:
   cdk-nag (``checks/pack.py``, the cdk-nag pack imported when asked for, aside);
 - shared synth modules import no construct but ``secure_queue``;
 - constructs never import each other (``secure_queue`` aside);
-- the test kit imports no construct.
+- the test kit (``constructs_lib_testing``, the distribution
+  constructs-lib-testing) imports only the library's plain-Python models: no
+  construct, no shared synth module, not the deprecated alias
+  ``constructs_lib.testing`` (even through another module); and of those
+  models only the public modules (directly: they may use private ones).
 
 They run beside ``[tool.importlinter]``'s own contracts of pyproject.toml
-(cycles, runtime, the test kit's inner rules), in one lint-imports run.
+(cycles, the library without the kit, runtime, the test kit's inner rules),
+in one lint-imports run.
 tests/test_architecture.py runs it inside ``make test``.
 """
 
@@ -43,6 +48,12 @@ PLAIN_LAYERS = (
     "analysis",
 )
 SHARED_LAYER = "shared synth modules"
+#: The test kit, a distribution of its own, and the rows whose public modules it
+#: may import: the library's plain-Python models it plays AWS with.
+KIT = "constructs_lib_testing"
+KIT_MAY_IMPORT = ("plain helpers", "AWS facts", "arithmetic", "template model", "policy evaluator")
+#: Rows of the table that are not modules of the package.
+NOT_MODULES = ("example app",)
 CONSTRUCTS_LAYER = "constructs"
 #: The construct every other layer may import (producers create SecureQueues).
 SHARED_CONSTRUCT = "constructs_lib.secure_queue"
@@ -69,6 +80,23 @@ def layer_rows(text: str | None = None) -> dict[str, list[str]]:
 def dotted(modules: Sequence[str]) -> list[str]:
     """``_aws.py`` -> ``constructs_lib._aws``; ``checks/`` -> ``constructs_lib.checks``."""
     return ["constructs_lib." + m.removesuffix(".py").removesuffix("/") for m in modules]
+
+
+def kit_forbidden(rows: Mapping[str, Sequence[str]], *, private: bool) -> list[str]:
+    """What the test kit must not import: the modules of the library outside
+    `KIT_MAY_IMPORT`'s rows (``private=False``), or the private ones inside
+    them (``private=True``: the public ones may use them, the kit may not)."""
+    forbidden = []
+    for layer, modules in rows.items():
+        if layer in NOT_MODULES:
+            continue
+        for module in dotted(modules):
+            if module == "constructs_lib.__init__":  # the package: its modules are listed
+                continue
+            is_private = module.rpartition(".")[2].startswith("_")
+            if (layer in KIT_MAY_IMPORT and is_private) if private else layer not in KIT_MAY_IMPORT:
+                forbidden.append(module)
+    return sorted(forbidden)
 
 
 def table_contracts(rows: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
@@ -100,10 +128,18 @@ def table_contracts(rows: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
         },
         {
             "id": "test-kit",
-            "name": "The test kit imports no construct",
+            "name": "The test kit imports no construct, only the library's plain-Python models",
             "type": "forbidden",
-            "source_modules": ["constructs_lib.testing"],
-            "forbidden_modules": constructs,
+            "source_modules": [KIT],
+            "forbidden_modules": kit_forbidden(rows, private=False),
+        },
+        {
+            "id": "test-kit-public",
+            "name": "The test kit imports no private module of the library",
+            "type": "forbidden",
+            "source_modules": [KIT],
+            "forbidden_modules": kit_forbidden(rows, private=True),
+            "allow_indirect_imports": "True",
         },
     ]
 

@@ -5,9 +5,9 @@
     python -m tools.deploy_local --keep     # bootstrap, deploy, smoke checks, then keep
                                             # the account up to explore
 
-The local account is a moto server on 127.0.0.1 (`constructs_lib.testing.
+The local account is a moto server on 127.0.0.1 (`constructs_lib_testing.
 LocalAccount`, with the adapters for what moto lacks), made strict
-(`constructs_lib.testing.strict`: deliveries judged by policies, absent
+(`constructs_lib_testing.strict`: deliveries judged by policies, absent
 principals refused, alarms evaluated when the smoke run advances the clock);
 the CDK CLI is the real one, pinned in package-lock.json, exactly as it would
 deploy into AWS. Every stage prints a line as it ends (time since start,
@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from constructs_lib.testing.local_account import CdkCli, LocalAccount
-from constructs_lib.testing.strict import reset, strict_account
+from constructs_lib_testing.local_account import CdkCli, LocalAccount
+from constructs_lib_testing.strict import reset, strict_account
 from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 from tools.local_deployment import LocalDeployment, Report, StageFailed
 from tools.smoke import KNOWN_DEFECTS, SMOKE_CHECKS, uploads_to_ingest

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from constructs_lib.templates.assembly import assembly_stacks
-from constructs_lib.testing.local_account import (
+from constructs_lib_testing.local_account import (
     CdkCli,
     CliResult,
     LocalAccount,
     stack_resources_by_path,
 )
-from constructs_lib.testing.strict import StrictAccount
+from constructs_lib_testing.strict import StrictAccount
 
 
 class StageFailed(RuntimeError):

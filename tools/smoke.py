@@ -16,13 +16,13 @@ from typing import Any
 
 from constructs_lib.services.cloudwatch import CLOUDWATCH
 from constructs_lib.services.sns import SNS
-from constructs_lib.testing.queues import (
+from constructs_lib_testing.queues import (
     drain,
     poison_until_dead_lettered,
     queue_attributes,
 )
-from constructs_lib.testing.queues import receive_all as receive_from_queue
-from constructs_lib.testing.strict import StrictAccount, active_account
+from constructs_lib_testing.queues import receive_all as receive_from_queue
+from constructs_lib_testing.strict import StrictAccount, active_account
 from tools.local_deployment import LocalDeployment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -211,7 +211,7 @@ def _payments_fifo_order(deployment: LocalDeployment, sqs: Any, url: str) -> Non
     "OrderedProcessing: the Powertools handler applies payments, the invalid one to the DLQ"
 )
 def payments_handler(deployment: LocalDeployment) -> None:
-    from constructs_lib.testing.lambda_sqs import play_event_source_mapping
+    from constructs_lib_testing.lambda_sqs import play_event_source_mapping
     from handlers.payments import index as payments
 
     sqs = deployment.account.client("sqs")
@@ -473,7 +473,7 @@ def operations_inbox(deployment: LocalDeployment) -> tuple[str, str]:
     "ServerlessWorkflow: the nightly schedule, fired, sends through its role to the jobs queue"
 )
 def nightly_schedule_fires(deployment: LocalDeployment) -> None:
-    from constructs_lib.testing.local_account import LOCAL_ACCOUNT_ID
+    from constructs_lib_testing.local_account import LOCAL_ACCOUNT_ID
 
     strict = strict_of(deployment)
     sqs = deployment.account.client("sqs")

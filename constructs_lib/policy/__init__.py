@@ -1,6 +1,6 @@
 """One policy evaluator for the whole library: plain Python, standard library only.
 
-Used by the strict local account (`constructs_lib.testing.strict`) to decide
+Used by the strict local account (`constructs_lib_testing.strict`) to decide
 every service delivery, and meant for synth-time wiring checks too, which is
 why it imports neither moto, boto3 nor aws-cdk-lib.
 

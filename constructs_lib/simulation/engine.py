@@ -246,7 +246,7 @@ def replay_metrics(
     without ``GroupInServiceInstances`` takes the desired capacity as it was
     when the minute began (instances in service as soon as they are asked
     for, as moto's groups are). The strict local account replays the same
-    trace through the deployed template (`constructs_lib.testing.strict`), so
+    trace through the deployed template (`constructs_lib_testing.strict`), so
     the two implementations can be compared minute by minute. An instance
     counts as warming from its launch plus ``launch_seconds`` for the
     policy's warm-up.

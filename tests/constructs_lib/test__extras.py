@@ -54,7 +54,6 @@ def test_the_command_list_needs_no_extra() -> None:
 @pytest.mark.parametrize(
     ("statement", "module", "extra", "needs"),
     [
-        ("import constructs_lib.testing", "constructs_lib.testing", "testing", "moto and boto3"),
         (
             "from constructs_lib.runtime import redrive",
             "constructs_lib.runtime",
@@ -114,9 +113,11 @@ def test_every_construct_imports_without_the_cli_extra() -> None:
 def test_missing_extra_error_is_a_module_not_found_error() -> None:
     from constructs_lib import _extras
 
-    error = _extras.MissingExtraError("constructs_lib.testing", "testing", ["moto"])
+    error = _extras.MissingExtraError(
+        "constructs_lib.testing", "testing", ["constructs_lib_testing"]
+    )
     assert isinstance(error, ModuleNotFoundError)
-    assert error.name == "moto"
+    assert error.name == "constructs_lib_testing"
 
 
 def test_simulate_fleet_without_matplotlib_names_the_extra_and_exits_2() -> None:

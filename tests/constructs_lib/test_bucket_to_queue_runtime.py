@@ -26,8 +26,8 @@ from aws_cdk.assertions import Template
 from moto import mock_aws
 
 from constructs_lib import BucketToQueue, SecureQueue
-from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
-from constructs_lib.testing.queues import receive_all as receive_from_queue
+from constructs_lib_testing import DeployedStack, deploy_template, logical_id_of
+from constructs_lib_testing.queues import receive_all as receive_from_queue
 from tests.aws_model import (
     GENERATED_TAIL_LENGTH,
     cloudformation_bucket_name,

@@ -19,8 +19,8 @@ from aws_cdk import aws_sqs as sqs
 from moto import mock_aws
 
 from constructs_lib import LambdaQueueConsumer, PatternDashboard, SecureQueue
-from constructs_lib.testing import deploy_template, logical_id_of
-from tests.constructs_lib.testing.support import new_stack, template_of
+from constructs_lib_testing import deploy_template, logical_id_of
+from tests.constructs_lib_testing.support import new_stack, template_of
 
 pytestmark = pytest.mark.runtime
 

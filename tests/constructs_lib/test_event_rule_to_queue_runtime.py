@@ -22,7 +22,7 @@ from aws_cdk.assertions import Template
 from moto import mock_aws
 
 from constructs_lib import EventRuleToQueue, SecureQueue
-from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
+from constructs_lib_testing import DeployedStack, deploy_template, logical_id_of
 from tests.sources_synth import new_stack
 
 pytestmark = pytest.mark.runtime

@@ -23,7 +23,7 @@ from aws_cdk.assertions import Template
 from moto import mock_aws
 
 from constructs_lib import PipeToQueue, SecureQueue
-from constructs_lib.testing import DeployedStack, StrictAccount, deploy_template, logical_id_of
+from constructs_lib_testing import DeployedStack, StrictAccount, deploy_template, logical_id_of
 from tests.sources_synth import ACCOUNT, REGION, new_stack
 
 pytestmark = pytest.mark.runtime

@@ -3,7 +3,7 @@
 One stack holds every variant and is synthesized once for the module; each
 test deploys it into a fresh in-process moto (about 0.2 s). Visibility
 timeouts are 1 s and every receive passes ``WaitTimeSeconds`` so no test waits
-on the 20 s long-polling default. moto limits (constructs_lib.testing):
+on the 20 s long-polling default. moto limits (constructs_lib_testing):
 FIFO deduplication only while the first copy is still queued, policies and
 alarms stored but not enforced or evaluated.
 """
@@ -22,8 +22,8 @@ from aws_cdk import aws_sqs as sqs
 from moto import mock_aws
 
 from constructs_lib import SecureQueue
-from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
-from tests.constructs_lib.testing.support import new_stack, template_of
+from constructs_lib_testing import DeployedStack, deploy_template, logical_id_of
+from tests.constructs_lib_testing.support import new_stack, template_of
 
 pytestmark = pytest.mark.runtime
 

@@ -20,8 +20,8 @@ from aws_cdk.assertions import Template
 from moto import mock_aws
 
 from constructs_lib import FanoutSubscription, SecureQueue, TopicFanout
-from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
-from constructs_lib.testing.queues import bodies, receive_all
+from constructs_lib_testing import DeployedStack, deploy_template, logical_id_of
+from constructs_lib_testing.queues import bodies, receive_all
 from tests.sources_synth import new_stack
 
 pytestmark = pytest.mark.runtime

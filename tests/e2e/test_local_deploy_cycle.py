@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.testing.local_account import CdkCli, LocalAccount
+from constructs_lib_testing.local_account import CdkCli, LocalAccount
 from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS
 from tests.conftest import REPO_ROOT
 from tools.deploy_local import run_smoke_checks

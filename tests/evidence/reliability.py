@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from constructs_lib.testing.queues import receive_all
+from constructs_lib_testing.queues import receive_all
 
 BATCH = 10
 

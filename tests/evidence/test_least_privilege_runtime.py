@@ -30,8 +30,8 @@ from moto import mock_aws
 from moto.core import enable_iam_authentication
 
 from constructs_lib import SecureQueue
-from constructs_lib.testing import deploy_template, logical_id_of
-from tests.constructs_lib.testing.support import ACCOUNT, REGION, new_stack, template_of
+from constructs_lib_testing import deploy_template, logical_id_of
+from tests.constructs_lib_testing.support import ACCOUNT, REGION, new_stack, template_of
 
 pytestmark = pytest.mark.runtime
 

@@ -35,8 +35,8 @@ from constructs_lib import (
     SecureQueue,
     TopicFanout,
 )
-from constructs_lib.testing import DeployedStack, deploy_template, logical_id_of
-from tests.constructs_lib.testing.support import new_stack, template_of
+from constructs_lib_testing import DeployedStack, deploy_template, logical_id_of
+from tests.constructs_lib_testing.support import new_stack, template_of
 from tests.evidence.reliability import (
     BATCH,
     Faults,

@@ -28,9 +28,9 @@ from moto import mock_aws
 
 from constructs_lib.fleet_sizing import drain_seconds, instances_needed
 from constructs_lib.runtime.worker import QueueWorker, WorkerMessage, load_handler
-from constructs_lib.testing import DeployedStack, deploy_template
-from constructs_lib.testing.assets import publish_file_assets
-from constructs_lib.testing.queues import receive_all
+from constructs_lib_testing import DeployedStack, deploy_template
+from constructs_lib_testing.assets import publish_file_assets
+from constructs_lib_testing.queues import receive_all
 from tests.sqs_serialized import SerializedClient
 
 pytestmark = pytest.mark.runtime

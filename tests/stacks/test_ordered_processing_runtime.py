@@ -10,7 +10,7 @@ deployed configuration is asserted separately.
 
 moto differences met here: AWS's public parameters under /aws/service/
 (other than AMIs) are absent and put_parameter refuses that path, so the test
-writes it (`constructs_lib.testing.public_parameters`, the values in
+writes it (`constructs_lib_testing.public_parameters`, the values in
 `stacks.public_parameters`); moto's CloudFormation
 drops a function's ``Layers`` (checked in the template instead); Lambda asset
 code must be in the assets bucket first (`publish_file_assets`).
@@ -29,10 +29,10 @@ import pytest
 from aws_cdk import cx_api
 from moto import mock_aws
 
-from constructs_lib.testing import DeployedStack, deploy_template
-from constructs_lib.testing.assets import publish_file_assets
-from constructs_lib.testing.lambda_sqs import play_event_source_mapping
-from constructs_lib.testing.public_parameters import put_public_parameters
+from constructs_lib_testing import DeployedStack, deploy_template
+from constructs_lib_testing.assets import publish_file_assets
+from constructs_lib_testing.lambda_sqs import play_event_source_mapping
+from constructs_lib_testing.public_parameters import put_public_parameters
 from handlers.payments import index as payments
 from stacks.ordered_processing_stack import POWERTOOLS_LAYER_PARAMETER
 from stacks.public_parameters import EXAMPLE_PUBLIC_PARAMETERS

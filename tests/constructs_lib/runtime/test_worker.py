@@ -33,7 +33,7 @@ from constructs_lib.runtime.worker import (
     worker_from_settings,
 )
 from constructs_lib.runtime.worker_settings import WorkerSettings
-from constructs_lib.testing.queues import bodies, receive_all
+from constructs_lib_testing.queues import bodies, receive_all
 from tests.sqs_serialized import SerializedClient
 
 REGION = "us-east-1"

@@ -29,7 +29,7 @@ from moto import mock_aws
 from constructs_lib.runtime import worker as worker_module
 from constructs_lib.runtime.worker import LifecycleWatcher, QueueWorker
 from constructs_lib.runtime.worker_settings import WorkerSettings
-from constructs_lib.testing.lifecycle_hooks import scale_in_with_lifecycle_hooks
+from constructs_lib_testing.lifecycle_hooks import scale_in_with_lifecycle_hooks
 
 REGION = "us-east-1"
 INSTANCE = "i-0123456789abcdef0"

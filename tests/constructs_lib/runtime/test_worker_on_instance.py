@@ -9,8 +9,8 @@ environment's boto3, and the oldest boto3 that Amazon Linux 2023 ships
 (1.28.21, in ``.venv-boto3-1.28``, which ``make setup`` creates).
 
 Then a scale-in with the drain hook, as AWS runs it: the instance waits in
-``Terminating:Wait`` (`constructs_lib.testing.lifecycle_hooks`), its instance
-metadata says ``Terminated`` (`constructs_lib.testing.instance_metadata`),
+``Terminating:Wait`` (`constructs_lib_testing.lifecycle_hooks`), its instance
+metadata says ``Terminated`` (`constructs_lib_testing.instance_metadata`),
 and the worker must stop receiving, finish what it started, return the rest
 at once and call ``CompleteLifecycleAction``, which terminates the instance
 long before the hook's 5-minute timeout.
@@ -34,14 +34,14 @@ from aws_cdk import aws_ec2 as ec2
 from moto.server import ThreadedMotoServer
 
 from constructs_lib import QueueWorkerFleet, SecureQueue
-from constructs_lib.testing import deploy_template, logical_id_of
-from constructs_lib.testing.assets import publish_file_assets
-from constructs_lib.testing.instance_metadata import FakeInstanceMetadata
-from constructs_lib.testing.lifecycle_hooks import (
+from constructs_lib_testing import deploy_template, logical_id_of
+from constructs_lib_testing.assets import publish_file_assets
+from constructs_lib_testing.instance_metadata import FakeInstanceMetadata
+from constructs_lib_testing.lifecycle_hooks import (
     scale_in_with_lifecycle_hooks,
     time_out_pending_lifecycle_actions,
 )
-from constructs_lib.testing.worker_instance import WorkerInstance, launch_template_user_data
+from constructs_lib_testing.worker_instance import WorkerInstance, launch_template_user_data
 from tests.conftest import REPO_ROOT, new_app
 
 pytestmark = pytest.mark.runtime

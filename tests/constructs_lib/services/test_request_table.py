@@ -21,10 +21,10 @@ from moto import mock_aws
 
 from constructs_lib import services as facts
 from constructs_lib.policy import CallerKind, Request
-from constructs_lib.testing.strict import StrictAccount, deliveries, targets
-from constructs_lib.testing.strict.deliveries import publish_from_service
+from constructs_lib_testing.strict import StrictAccount, deliveries, targets
+from constructs_lib_testing.strict.deliveries import publish_from_service
 from tests.conftest import REPO_ROOT
-from tests.constructs_lib.testing.strict.support import ACCOUNT, client, policy, queue
+from tests.constructs_lib_testing.strict.support import ACCOUNT, client, policy, queue
 
 TESTING_MD = REPO_ROOT / "docs" / "testing.md"
 BEGIN = facts.BEGIN_MARKER

@@ -26,8 +26,8 @@ from constructs_lib import QueueWorkerFleet, SecureQueue
 from constructs_lib.metric_math import Value
 from constructs_lib.simulation import fleet_from_template, replay_metrics
 from constructs_lib.simulation.fleet import IN_SERVICE, OLDEST_AGE, SENT, VISIBLE
-from constructs_lib.testing import deploy_template
-from constructs_lib.testing.strict import StrictAccount
+from constructs_lib_testing import deploy_template
+from constructs_lib_testing.strict import StrictAccount
 from stacks import build_example_app
 from tests.conftest import new_app
 
