@@ -79,6 +79,7 @@ def test_the_table_makes_the_contracts() -> None:
     }
     kit_forbidden = set(contracts["test-kit"]["forbidden_modules"])
     assert constructs | set(architecture.dotted(rows["shared synth modules"])) <= kit_forbidden
+    assert "constructs_lib.testing" in kit_forbidden  # its own deprecated old name
     kit_private = set(contracts["test-kit-public"]["forbidden_modules"])
     assert {"constructs_lib._extras", "constructs_lib._aws"} <= kit_private
     # the models it plays AWS with

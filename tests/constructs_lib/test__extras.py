@@ -55,6 +55,12 @@ def test_the_command_list_needs_no_extra() -> None:
     ("statement", "module", "extra", "needs"),
     [
         (
+            "import constructs_lib.testing",
+            "constructs_lib.testing",
+            "testing",
+            "constructs_lib_testing",
+        ),
+        (
             "from constructs_lib.runtime import redrive",
             "constructs_lib.runtime",
             "cli",
