@@ -11,11 +11,13 @@ template, the stack's construct path and environment, each resource's
 construct path (``aws:cdk:logicalId`` metadata), the rules acknowledged on
 each construct (``aws:cdk:acknowledged-rules`` metadata, written by
 ``Validations.of(scope).acknowledge``), the stack's nested stacks (each
-``aws:cdk:templateFile`` below the stack: a `StackTemplate` of its own,
-``parent`` naming the stack) and its file assets (the ``cdk:asset-manifest``
-artifact it depends on: `file_assets`). From a template file: the template,
-its resources' ``aws:cdk:path`` metadata when present, and cdk-nag's
-``Metadata.cdk_nag.rules_to_suppress`` (the form any template can carry).
+``aws:cdk:templateFile`` below the stack, or, from an aws-cdk-lib that does
+not write those, the file asset its parent's ``TemplateURL`` names: a
+`StackTemplate` of its own, ``parent`` naming the stack) and its file assets
+(the ``cdk:asset-manifest`` artifact it depends on: `file_assets`). From a
+template file: the template, its resources' ``aws:cdk:path`` metadata when
+present, and cdk-nag's ``Metadata.cdk_nag.rules_to_suppress`` (the form any
+template can carry).
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ _TEMPLATE_FILE = "aws:cdk:templateFile"
 _STACK_ARTIFACT = "aws:cloudformation:stack"
 _NESTED_ASSEMBLY = "cdk:cloud-assembly"
 _ASSET_MANIFEST = "cdk:asset-manifest"
+#: A nested stack ``Child``'s resource in its parent:
+#: ``Child.NestedStack/Child.NestedStackResource``.
+_NESTED_STACK = ".NestedStack"
+_NESTED_STACK_RESOURCE = ".NestedStackResource"
 _ENVIRONMENT = re.compile(r"^aws://(?P<account>[^/]+)/(?P<region>.+)$")
 
 
@@ -270,7 +276,10 @@ def _artifact_stacks(
         environment=environment_text,
     )
     stacks = [stack]
-    for nested_path, template_file in _nested_template_files(metadata, properties):
+    nested_stacks = _nested_template_files(metadata, properties) or _nested_templates_from_assets(
+        directory, artifact, metadata, stack.template
+    )
+    for nested_path, template_file in nested_stacks:
         stacks.append(
             StackTemplate(
                 name=nested_path,
@@ -304,6 +313,61 @@ def _nested_template_files(
                 and data != properties.get("templateFile")
             ):
                 found.append((slashed_path.lstrip("/"), data))
+    return sorted(found)
+
+
+def _nested_templates_from_assets(
+    directory: Path,
+    artifact: Mapping[str, Any],
+    metadata: Mapping[str, Any],
+    template: Mapping[str, Any],
+) -> list[tuple[str, str]]:
+    """(construct path, template file) of every nested stack, for an aws-cdk-lib that
+    writes no ``aws:cdk:templateFile`` entry for them (2.252.0, the library's floor).
+
+    A nested stack ``P/Child`` is deployed by the resource ``P/Child.NestedStack/
+    Child.NestedStackResource`` of its parent's template; that resource's
+    ``TemplateURL`` names the file asset (its hash) whose source is the nested
+    template. Parents first, so that a nested stack's own nested stacks are found
+    in its template.
+    """
+    files: dict[str, str] = {}  # asset hash -> source path, from the stack's asset manifests
+    artifacts = _manifest(directory).get("artifacts") or {}
+    for dependency in artifact.get("dependencies") or ():
+        manifest = artifacts.get(dependency) or {}
+        if manifest.get("type") == _ASSET_MANIFEST:
+            for asset_hash, asset in (
+                _json(directory / manifest["properties"]["file"]).get("files") or {}
+            ).items():
+                files[asset_hash] = str(asset["source"]["path"])
+    resources = sorted(
+        (path.lstrip("/"), entry["data"])
+        for path, entries in metadata.items()
+        if path.endswith(_NESTED_STACK_RESOURCE)
+        for entry in entries or ()
+        if entry.get("type") == _LOGICAL_ID and isinstance(entry.get("data"), str)
+    )
+    found: list[tuple[str, str]] = []
+    templates: dict[str, Mapping[str, Any]] = {}  # nested stack path -> its template
+    for path, logical_id in sorted(resources, key=lambda r: r[0].count("/")):
+        *above, holder, _ = path.split("/")
+        if not holder.endswith(_NESTED_STACK):
+            continue
+        nested = "/".join([*above, holder.removesuffix(_NESTED_STACK)])
+        owner = next(
+            (
+                t
+                for name, t in sorted(templates.items(), reverse=True)
+                if path.startswith(name + "/")
+            ),
+            template,
+        )
+        raw = (owner.get("Resources") or {}).get(logical_id) or {}
+        url = json.dumps((raw.get("Properties") or {}).get("TemplateURL"))
+        source = next((files[h] for h in files if h in url), None)
+        if source is not None:
+            found.append((nested, source))
+            templates[nested] = _json(directory / source)
     return sorted(found)
 
 

@@ -9,6 +9,8 @@ with a nested stack and a Lambda asset, and a stage.
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,49 @@ def test_file_assets_come_from_the_stacks_asset_manifest(cdk_out: Path) -> None:
     assert templates[1].endswith(".nested.template.json")
     with pytest.raises(AssemblyError, match=r"no stack 'Nope' \(stacks: Parent\)"):
         file_assets(cdk_out, "Nope")
+
+
+def _without_template_file_entries(directory: Path) -> None:
+    """What an aws-cdk-lib older than the project's pin writes (2.252.0, the floor):
+    no ``aws:cdk:templateFile`` metadata, in the manifest or its metadata files."""
+    manifest = json.loads((directory / "manifest.json").read_text())
+    for artifact in manifest["artifacts"].values():
+        files = [artifact.get("metadata") or {}]
+        extra = artifact.get("additionalMetadataFile")
+        if extra:
+            files.append(json.loads((directory / extra).read_text()))
+        for metadata in files:
+            for path, entries in metadata.items():
+                metadata[path] = [e for e in entries if e.get("type") != "aws:cdk:templateFile"]
+        if extra:
+            (directory / extra).write_text(json.dumps(files[1]))
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_nested_stacks_are_found_without_template_file_metadata(tmp_path: Path) -> None:
+    """Through the file asset each parent's ``TemplateURL`` names, at any depth."""
+    app = bare_app(outdir=str(tmp_path / "new"))
+    parent = Stack(app, "Parent", env=ENV)
+    child = NestedStack(parent, "Child")
+    sqs.Queue(child, "Inner")
+    grandchild = NestedStack(child, "Grandchild")
+    sqs.Queue(grandchild, "Deep")
+    app.synth()
+    old = tmp_path / "old"
+    shutil.copytree(tmp_path / "new", old)
+    _without_template_file_entries(old)
+
+    def stacks(directory: Path) -> list[tuple[str, str | None, str, list[str]]]:
+        return sorted(
+            (s.name, s.parent, s.source.name if s.source else "", sorted(s.paths.values()))
+            for s in load([directory]).stacks
+        )
+
+    found = stacks(old)
+    assert [(name, parent) for name, parent, _, _ in found] == [
+        ("Parent", None),
+        ("Parent/Child", "Parent"),
+        ("Parent/Child/Grandchild", "Parent"),  # the stack it is deployed with
+    ]
+    assert found == stacks(tmp_path / "new")
+    assert "Parent/Child/Grandchild/Deep/Resource" in found[2][3]
