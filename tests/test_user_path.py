@@ -1,4 +1,4 @@
-"""The user's path: build the wheel, install it into someone else's CDK app, synthesize.
+"""The user's path: build the wheels, install them into someone else's CDK app, synthesize, test.
 
 What a new user does, in a fresh virtual environment that already has its own
 aws-cdk-lib (the floor, different from the project's pin): ``cdk init app``
@@ -6,7 +6,11 @@ with the pinned CDK CLI, ``pip install`` the wheel, then the extra ``cli``;
 the README's construct examples pasted into the app's stack; ``cdk synth``.
 The app's aws-cdk-lib must not change, and the synthesized app proves the
 wheel carries what the constructs read from the package at synth (the
-worker asset, ``constructs_lib/runtime/worker.py``) and ``py.typed``.
+worker asset, ``constructs_lib/runtime/worker.py``) and ``py.typed``. Last,
+the extra ``testing``: it installs the test kit (the distribution
+constructs-lib-testing, built here too) at its floor moto, and the user's
+own pytest file runs against a synthesized stack, with the kit's name and
+with its deprecated old one.
 
 Installs come from the wheelhouse `make test-floor` downloads (no network
 here); without it the test is skipped.
@@ -26,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, pinned_version
+from tests.conftest import KIT_ROOT, REPO_ROOT, pinned_version
+from tests.distributions import build
 from tests.readme_examples import python_examples, user_app_module
 
 WHEELHOUSE = os.environ.get("CONSTRUCTS_LIB_WHEELHOUSE")
@@ -51,9 +56,11 @@ EXPECTED_TYPES = {
 
 
 def floor_version(package: str) -> str:
-    for line in (REPO_ROOT / "constraints-floor.txt").read_text().splitlines():
-        if line.startswith(f"{package}=="):
-            return line.split("==", 1)[1]
+    """The floor of the library (constraints-floor.txt) or of the kit (its own)."""
+    for floor in (REPO_ROOT / "constraints-floor.txt", KIT_ROOT / "constraints-floor.txt"):
+        for line in floor.read_text().splitlines():
+            if line.startswith(f"{package}=="):
+                return line.split("==", 1)[1]
     raise LookupError(package)
 
 
@@ -75,7 +82,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 class UserApp:
     root: Path  # the cdk init app
     venv: Path  # its virtual environment
-    wheel: Path
+    wheel: Path  # the library's; the kit's wheel is beside it
     sdist: Path
     env: dict[str, str]  # an activated venv: its bin first on PATH
 
@@ -111,18 +118,9 @@ class UserApp:
 @pytest.fixture(scope="module")
 def user_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UserApp]:
     work = tmp_path_factory.mktemp("user-path")
-    run(
-        sys.executable,
-        "-m",
-        "build",
-        "--no-isolation",
-        "--outdir",
-        work / "dist",
-        REPO_ROOT,
-        cwd=work,
-    )
-    (wheel,) = (work / "dist").glob("*.whl")
-    (sdist,) = (work / "dist").glob("*.tar.gz")
+    library = build("constructs-lib", work / "dist")
+    build("constructs-lib-testing", work / "dist")  # found by the testing extra
+    wheel, sdist = library.wheel, library.sdist
 
     venv = work / "venv"
     run(sys.executable, "-m", "venv", venv, cwd=work)
@@ -165,11 +163,14 @@ def test_the_wheel_carries_the_package_and_nothing_else(user_app: UserApp) -> No
         "constructs_lib/py.typed",
         "constructs_lib/runtime/worker.py",
         "constructs_lib/runtime/dlq_redrive.py",
-        "constructs_lib/testing/adapters/_model.py",
-        "constructs_lib/testing/activation.py",
+        "constructs_lib/testing/__init__.py",  # the test kit's deprecated old name
     ):
         assert needed in names
-    assert not [n for n in names if n.split("/")[0] in {"tests", "stacks", "handlers", "tools"}]
+    assert not [
+        n
+        for n in names
+        if n.split("/")[0] in {"tests", "stacks", "handlers", "tools", "constructs_lib_testing"}
+    ]
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert (
         "constructs-lib = constructs_lib.cli:main"
@@ -234,3 +235,67 @@ def test_the_readme_examples_synthesize_in_the_users_app(user_app: UserApp) -> N
     assert shipped and all(
         p.read_bytes() == (installed / "runtime/worker.py").read_bytes() for p in shipped
     )
+
+
+#: The user's own tests of their stack: the kit's name, the fixture its plugin
+#: registers by itself, and a message sent and received in moto.
+USER_TEST = """
+from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk.assertions import Template
+from moto import mock_aws
+
+from constructs_lib import SecureQueue
+from {kit} import deploy_template, logical_id_of
+
+
+def test_my_queue(strict_account):
+    stack = Stack(App(), "Orders", env=Environment(account="123456789012", region="us-east-1"))
+    orders = SecureQueue(stack, "Orders", visibility_timeout=Duration.seconds(1))
+    with mock_aws():
+        deployed = deploy_template(Template.from_stack(stack).to_json())
+        sqs = deployed.client("sqs")
+        url = deployed.physical_id(logical_id_of(orders.queue))
+        sqs.send_message(QueueUrl=url, MessageBody="hi")
+        (message,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]
+    assert message["Body"] == "hi"
+    strict_account.assert_no_drops()
+"""
+
+
+def test_the_testing_extra_installs_the_kit_and_the_users_tests_run(user_app: UserApp) -> None:
+    """Last in this module: it adds the kit, moto and pytest to the user's environment."""
+    cdk_lib = user_app.installed()["aws-cdk-lib"]
+    user_app.pip("install", "constructs-lib[testing]", "pytest")
+    installed = user_app.installed()
+    kit_wheel = next(user_app.wheel.parent.glob("constructs_lib_testing-*.whl"))
+    assert installed["constructs-lib-testing"] == kit_wheel.name.split("-")[1]
+    assert installed["moto"] == floor_version("moto")  # the kit's floor, from the wheelhouse
+    assert installed["aws-cdk-lib"] == cdk_lib
+
+    env = {
+        **user_app.env,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
+    }
+    tests = user_app.root / "kit_tests"  # beside the sample tests of cdk init
+    tests.mkdir()
+    (tests / "test_new_name.py").write_text(USER_TEST.format(kit="constructs_lib_testing"))
+    (tests / "test_old_name.py").write_text(USER_TEST.format(kit="constructs_lib.testing"))
+    for options, deprecated in (
+        ([], "constructs_lib.testing is deprecated and will be removed"),  # entry point
+        (["-p", "constructs_lib.testing.pytest_plugin"], "pytest_plugin is deprecated"),
+    ):
+        result = subprocess.run(
+            [str(user_app.venv / "bin/pytest"), "-p", "no:cacheprovider", *options, "kit_tests"],
+            cwd=user_app.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+        assert "2 passed" in result.stdout
+        assert deprecated in result.stdout
