@@ -79,7 +79,7 @@ def compare(base: Side, head: Side) -> Review:
 
 def _other(comparison: Comparison, found: list[Item]) -> Iterator[str]:
     """One line per changed resource no section speaks of, and per new stack."""
-    said = {item.where for item in found}
+    said = {item.where for item in found} | {c for item in found for c in item.covers}
     for stack in comparison.stacks_added:
         yield f"New stack **{stack}**."
     for pair in comparison.changed_pairs():

@@ -21,6 +21,7 @@ replacement spreads (a subscription of a replaced topic is replaced).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from collections.abc import Iterator, Mapping
@@ -417,15 +418,12 @@ def _likeness(old: Resource, new: Resource, renamed: Mapping[str, str]) -> float
 
 
 def _name_likeness(old: str, new: str) -> float:
+    """1 for the same name before CDK's hash, else how much of the two names is shared
+    (difflib's ratio: ``BillingQueue`` and ``InvoicesQueue`` share their end)."""
     a, b = short_name(old), short_name(new)
     if a == b:
         return 1.0
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    return common / max(len(a), len(b))
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def rename_references(value: Any, renamed: Mapping[str, str]) -> Any:

@@ -3,8 +3,9 @@
 The checks engine (`constructs_lib.checks.engine.check`) runs over both apps,
 acknowledgments recorded in each applied. A finding is the same in both when
 its rule and resource are (the resource by BASE's logical id, so a renamed
-queue keeps its findings) and it names the same property; its wording may
-differ. A new finding of an ``error`` rule counts for ``--fail-on findings``.
+queue keeps its findings; the engine merges the causes of one rule on one
+resource into one finding); its wording may differ. A new finding of an
+``error`` rule counts for ``--fail-on findings``.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from constructs_lib.review.changes import Comparison, Side
 from constructs_lib.review.report import FINDINGS, GATE_FINDINGS, Item
 from constructs_lib.templates.assembly import ResourceId
 
-Key = tuple[str, ResourceId, str]
+Key = tuple[str, ResourceId]
 
 
 def _keyed(comparison: Comparison, side: Side) -> dict[Key, Finding]:
+    """One finding per rule and resource (the engine merges a resource's causes)."""
     report = check(side.assembly)
-    return {
-        (f.rule_id, comparison.canonical(f.resource, side), f.location): f for f in report.findings
-    }
+    return {(f.rule_id, comparison.canonical(f.resource, side)): f for f in report.findings}
 
 
 def items(comparison: Comparison) -> Iterator[Item]:

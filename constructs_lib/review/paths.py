@@ -130,7 +130,9 @@ def _deliveries(comparison: Comparison) -> Iterator[Item]:
             if path.queue.type == QUEUE
             else ""
         )
-        yield _item("path added", path.queue, f"New: {path.text}. {read}".strip(), rank=20)
+        yield _item(
+            "path added", path.queue, f"New: {path.text}. {read}".strip(), rank=20, via=path.via
+        )
     for key in sorted(base.keys() - head.keys()):
         path = base[key]
         if key[3].stack == "dead-letter":
@@ -143,7 +145,7 @@ def _deliveries(comparison: Comparison) -> Iterator[Item]:
                 f"No longer: {path.text}: what it sends does not reach {title(path.queue)} "
                 "any more."
             )
-        yield _item("path removed", path.queue, text, rank=10)
+        yield _item("path removed", path.queue, text, rank=10, via=path.via)
     for key in sorted(base.keys() & head.keys()):
         yield from _filter_change(base[key], head[key])
 
@@ -158,18 +160,18 @@ def _filter_change(old: _Path, new: _Path) -> Iterator[Item]:
             f"The filter of {where} is gone: **{receiver}** now receives everything "
             f"{title(new.other)} sends (it was {compact(old.filter)})."
         )
-        yield _item("filter removed", new.queue, text, rank=15)
+        yield _item("filter removed", new.queue, text, rank=15, via=new.via)
     elif not old.filter:
         text = (
             f"{where} now filters: **{receiver}** receives only what matches {compact(new.filter)}."
         )
-        yield _item("filter added", new.queue, text, rank=30)
+        yield _item("filter added", new.queue, text, rank=30, via=new.via)
     else:
         text = (
             f"The filter of {where} into **{receiver}** changes: {compact(old.filter)} → "
             f"{compact(new.filter)}."
         )
-        yield _item("filter changed", new.queue, text, rank=25)
+        yield _item("filter changed", new.queue, text, rank=25, via=new.via)
 
 
 def _consumer_paths(comparison: Comparison, side: Side) -> dict[Key, _Path]:
@@ -195,7 +197,8 @@ def _consumers(comparison: Comparison) -> Iterator[Item]:
     base = _consumer_paths(comparison, comparison.base)
     head = _consumer_paths(comparison, comparison.head)
     for key in sorted(head.keys() - base.keys()):
-        yield _item("consumer added", head[key].queue, f"New: {head[key].text}.", rank=20)
+        path = head[key]
+        yield _item("consumer added", path.queue, f"New: {path.text}.", rank=20, via=path.via)
     for key in sorted(base.keys() - head.keys()):
         path = base[key]
         pair = comparison.pair_of_base(path.queue.id)
@@ -216,7 +219,9 @@ def _consumers(comparison: Comparison) -> Iterator[Item]:
                 f" Nothing reads it any more: its messages wait until retention ({kept}) "
                 "deletes them."
             )
-        yield _item("consumer removed", path.queue, f"No longer: {path.text}.{rest}", rank=5)
+        yield _item(
+            "consumer removed", path.queue, f"No longer: {path.text}.{rest}", rank=5, via=path.via
+        )
     for key in sorted(base.keys() & head.keys()):
         yield from _filter_change(base[key], head[key])
 
@@ -424,5 +429,8 @@ def _encryption(comparison: Comparison) -> Iterator[Item]:
         yield _item(kind, new, text + ".", rank=rank)
 
 
-def _item(kind: str, about: Resource, text: str, *, rank: int) -> Item:
-    return Item(DELIVERY_PATHS, kind, title(about), text, rank=rank, where=f"{about.id}")
+def _item(kind: str, about: Resource, text: str, *, rank: int, via: Resource | None = None) -> Item:
+    covers = (str(via.id),) if via is not None else ()
+    return Item(
+        DELIVERY_PATHS, kind, title(about), text, rank=rank, where=str(about.id), covers=covers
+    )

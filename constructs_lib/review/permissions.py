@@ -92,7 +92,7 @@ VERBS = {
 _PROTOCOLS = {
     "": "",
     "other account": " from another account",
-    "no source": " unconditionally",
+    "no source": " with no condition",
     "plain http": " over plain HTTP",
 }
 
@@ -155,6 +155,7 @@ def items(comparison: Comparison) -> Iterator[Item]:
         if old is not None and _same(old, new):
             continue
         yield from _compare(comparison, old, new)
+    yield from _managed(comparison)
 
 
 def _without_policy(side: Side, resource: Resource, kind: str) -> _Holder:
@@ -168,14 +169,42 @@ def _without_policy(side: Side, resource: Resource, kind: str) -> _Holder:
 # --- who holds which policy ----------------------------------------------------------
 
 
+def _former_names(comparison: Comparison) -> list[tuple[str, str]]:
+    """(HEAD's name, BASE's name) of every ARN, URL and name of a renamed resource,
+    longest first: HEAD's documents say them as BASE did, so that a renamed queue does
+    not read as a new grant on another queue."""
+    pairs: dict[str, str] = {}
+    for new, old in comparison.renames.items():
+        try:
+            after = comparison.head.values.identity(new)
+            before = comparison.base.values.identity(old)
+        except Unresolved:
+            continue
+        pairs[after.ref] = before.ref
+        for attribute, value in after.attributes.items():
+            if attribute in before.attributes:
+                pairs[value] = before.attributes[attribute]
+    return sorted(((a, b) for a, b in pairs.items() if a != b), key=lambda p: -len(p[0]))
+
+
+def _renamed(value: Any, names: Sequence[tuple[str, str]]) -> Any:
+    if not names or value is None:
+        return value
+    text = json.dumps(value)
+    for new, old in names:
+        text = text.replace(json.dumps(new)[1:-1], json.dumps(old)[1:-1])
+    return json.loads(text)
+
+
 def _holders(comparison: Comparison, side: Side) -> dict[tuple[ResourceId, str], _Holder]:
     found: dict[tuple[ResourceId, str], _Holder] = {}
     wiring = side.wiring
+    names = _former_names(comparison) if side is comparison.head else []
     for resource in side.assembly.resources.values():
         canonical = comparison.canonical(resource.id, side)
         account = side.values.account(resource.id.stack)
         try:
-            arn = side.values.arn(resource.id)
+            arn = _renamed(side.values.arn(resource.id), names)
         except Unresolved:
             arn = ""
         kinds: list[tuple[str, Any]] = []
@@ -196,20 +225,50 @@ def _holders(comparison: Comparison, side: Side) -> dict[tuple[ResourceId, str],
             kind = {KEY: "key policy", ROLE: "trust policy"}.get(resource.type, "resource policy")
             found[(canonical, kind)] = _Holder(resource, kind, (), arn, account, str(err))
         for kind, document in kinds:
+            document = _renamed(as_json(document), names)
             found[(canonical, kind)] = _Holder(resource, kind, ((kind, document),), arn, account)
         if resource.type == ROLE:
-            documents, complete = wiring.identity_policies(resource)
+            # the documents the app holds; managed policies from outside are `_managed`'s
+            documents, _ = wiring.identity_policies(resource)
             if documents:
-                unreadable = None if complete else "some of its policies are known only at deploy"
                 found[(canonical, "identity policies")] = _Holder(
                     resource,
                     "identity policies",
-                    tuple(documents),
+                    tuple((label, _renamed(as_json(d), names)) for label, d in documents),
                     arn,
                     account,
-                    unreadable if not documents else None,
                 )
     return found
+
+
+def _managed_arns(side: Side, role: Resource) -> set[str]:
+    """The role's managed policies that are not in the app (AWS-managed ones, others')."""
+    found = set()
+    for value in role.prop("ManagedPolicyArns") or ():
+        if side.values.find(role.id.stack, value, "AWS::IAM::ManagedPolicy") is not None:
+            continue  # the app's own: its document is compared with the others
+        try:
+            found.add(side.values.text(role.id.stack, value))
+        except Unresolved:
+            found.add(compact(value, 100))
+    return found
+
+
+def _managed(comparison: Comparison) -> Iterator[Item]:
+    """Managed policies from outside the app attached to or detached from a kept role."""
+    for pair in comparison.pairs:
+        if pair.base is None or pair.head is None or pair.head.type != ROLE:
+            continue
+        before = _managed_arns(comparison.base, pair.base)
+        after = _managed_arns(comparison.head, pair.head)
+        name = title(pair.head)
+        holder = _Holder(pair.head, "identity policies", (), "", "")
+        for arn in sorted(after - before):
+            text = f"role **{name}** now has the managed policy `{arn}`, with all it allows."
+            yield _item("widened", holder, text, rank=8, widened=True)
+        for arn in sorted(before - after):
+            text = f"role **{name}** no longer has the managed policy `{arn}`."
+            yield _item("narrowed", holder, text, rank=40)
 
 
 def _lambda_permissions(side: Side, function: Resource, arn: str) -> dict[str, Any] | None:
@@ -483,11 +542,11 @@ def _admits(holder: _Holder | None, probe: _Probe, resource: str) -> int:
 #: (before, after) -> how the sentence ends, for a change between the two levels.
 _HOW = {
     (REFUSED, ALLOWED): "",
-    (DELEGATED, ALLOWED): " without an IAM policy of its own",
-    (REFUSED, DELEGATED): " if its own IAM policies allow it",
+    (DELEGATED, ALLOWED): ", without an IAM policy of {its} own",
+    (REFUSED, DELEGATED): ", if {its} own IAM policies allow it",
     (ALLOWED, REFUSED): "",
     (DELEGATED, REFUSED): "",
-    (ALLOWED, DELEGATED): " unless its own IAM policies allow it",
+    (ALLOWED, DELEGATED): ", unless {its} own IAM policies allow it",
 }
 
 
@@ -533,10 +592,12 @@ def _compare(comparison: Comparison, old: _Holder | None, new: _Holder) -> Itera
         )
         return
     for (who, on, circumstance, words, how), actions in wider.items():
+        how = how.format(its="their" if who.startswith("principals") else "its")
         text = f"{who} may now {_verb(actions)} {on}{_said(circumstance, words)}{how}."
         yield _item("widened", new, text, details=(f"Through the {whose}.", *details),
                     rank=_rank(circumstance), widened=True)  # fmt: skip
     for (who, on, circumstance, words, how), actions in narrower.items():
+        how = how.format(its="their" if who.startswith("principals") else "its")
         text = f"{who} may no longer {_verb(actions)} {on}{_said(circumstance, words)}{how}."
         rank = 15 if circumstance == "" else 40
         yield _item("narrowed", new, text, details=(f"Through the {whose}.", *details), rank=rank)

@@ -60,6 +60,8 @@ class Item:
     rank: int = 50
     #: where in the templates (``Stack/LogicalId``), for tools
     where: str = ""
+    #: other resources (``Stack/LogicalId``) whose change this item already says
+    covers: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class Item:
             "details": list(self.details),
             "gates": sorted(self.gates),
             "where": self.where,
+            "covers": list(self.covers),
         }
 
 
@@ -97,6 +100,10 @@ class Review:
         return [gate for gate in wanted if gate in hit]
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _bullet(item: Item) -> list[str]:
     lines = [f"- **{item.kind}** — {item.text}"]
     lines += [f"  - {detail}" for detail in item.details]
@@ -120,7 +127,8 @@ def markdown(review: Review, *, marker: bool = False) -> str:
     if review.identical:
         return (
             f"{prefix}**No effect**: `{review.base}` and `{review.head}` synthesize the same "
-            f"{resources} resources in {stacks} stacks (nothing to review beyond metadata)."
+            f"{_count(resources, 'resource')} in {_count(stacks, 'stack')} (nothing to review "
+            "beyond metadata)."
         )
     lines = [prefix + f"## Review of `{review.base}` → `{review.head}`", ""]
     summary = headline(review)
@@ -154,7 +162,8 @@ def markdown(review: Review, *, marker: bool = False) -> str:
             "",
         ]
     lines.append(
-        f"<sub>{stacks} stacks, {resources} resources in HEAD · constructs-lib review</sub>"
+        f"<sub>{_count(stacks, 'stack')}, {_count(resources, 'resource')} in HEAD · "
+        "constructs-lib review</sub>"
     )
     return "\n".join(lines).rstrip() + "\n"
 
