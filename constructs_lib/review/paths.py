@@ -398,10 +398,11 @@ def _encryption_of(comparison: Comparison, side: Side, resource: Resource) -> tu
         if key.aws_managed:
             return ("alias", key.text), f"the AWS-managed key {key.text.rsplit(':', 1)[-1]}"
         return ("text", key.text), f"the KMS key {compact(key.text, 60)}"
+    # a queue or topic that names no key: SSE-SQS for a queue unless turned off
     if resource.type == QUEUE:
         if str(resource.prop("SqsManagedSseEnabled", "")).lower() == "false":
             return ("none",), "no encryption at rest"
-        return ("sse-sqs",), "SQS-managed encryption (SSE-SQS)"
+        return ("sse-sqs",), "SQS-managed keys (SSE-SQS)"
     return ("none",), "no encryption at rest"
 
 
@@ -414,9 +415,9 @@ def _encryption(comparison: Comparison) -> Iterator[Item]:
         after, said_after = _encryption_of(comparison, comparison.head, new)
         if before == after:
             continue
-        text = f"**{title(new)}** is now encrypted with {said_after} (was {said_before})"
+        text = f"**{title(new)}** is now encrypted with {said_after}; it was {said_before}"
         if after == ("none",):
-            text = f"**{title(new)}** is no longer encrypted at rest (was {said_before})"
+            text = f"**{title(new)}** is no longer encrypted at rest; it was {said_before}"
             kind, rank = "encryption removed", 4
         elif after[0] == "alias":
             text += (

@@ -139,6 +139,7 @@ class _Probe:
 def items(comparison: Comparison) -> Iterator[Item]:
     base = _holders(comparison, comparison.base)
     head = _holders(comparison, comparison.head)
+    names = _arn_names(comparison)
     for key in sorted(base.keys() | head.keys(), key=lambda k: (k[0].stack, k[0].logical_id, k[1])):
         old, new = base.get(key), head.get(key)
         if new is None:
@@ -154,7 +155,7 @@ def items(comparison: Comparison) -> Iterator[Item]:
                 old = _without_policy(comparison.base, pair.base, new.kind)
         if old is not None and _same(old, new):
             continue
-        yield from _compare(comparison, old, new)
+        yield from _compare(comparison, old, new, names)
     yield from _managed(comparison)
 
 
@@ -450,10 +451,11 @@ def _contexts(
         frozen = tuple(sorted((k, v) for k, v in context.items() if v is not None))
         found.setdefault(frozen, (circumstance, words))
 
-    add(base, "no source")
-    for statement in statements:
-        if statement.get("Effect") != "Allow" or not _applies(statement, caller):
-            continue
+    allows = [s for s in statements if s.get("Effect") == "Allow" and _applies(s, caller)]
+    # a request with none of the keys the statements ask for: its own circumstance when
+    # some statement about this caller asks for keys, else simply the caller's request
+    add(base, "no source" if any(_condition_words(s) for s in allows) else "")
+    for statement in allows:
         own = {**base, **_satisfying(statement)}
         for key in _PRINCIPAL_KEYS:  # who calls is the caller's, not the statement's
             own[key] = base.get(key)
@@ -469,7 +471,10 @@ def _contexts(
 
 
 def _actions_and_resources(
-    statements: Sequence[Mapping[str, Any]], holder: _Holder, other: _Holder | None
+    statements: Sequence[Mapping[str, Any]],
+    holder: _Holder,
+    other: _Holder | None,
+    names: Mapping[str, str],
 ) -> list[tuple[str, tuple[str, str], str]]:
     """(action, (BASE's resource, HEAD's resource), how to name it) to ask about."""
     own_base = other.arn if other is not None and other.arn else holder.arn
@@ -478,14 +483,16 @@ def _actions_and_resources(
         actions = _values(statement.get("Action")) or _values(statement.get("NotAction"))
         if holder.identity:
             targets = _values(statement.get("Resource")) or _values(statement.get("NotResource"))
-            resources = [(_fill(t), _fill(t)) for t in targets]
+            resources = [((_fill(t), _fill(t)), _named(t, names)) for t in targets]
         else:
-            resources = [(own_base, holder.arn)]
+            name = f"**{title(holder.resource)}**"
+            resources = [((own_base, holder.arn), name)]
             if holder.resource.type == BUCKET:
-                resources.append((own_base + f"/{FILL}", holder.arn + f"/{FILL}"))
+                objects = (own_base + f"/{FILL}", holder.arn + f"/{FILL}")
+                resources.append((objects, f"objects of {name}"))
         for action in actions:
-            for resource in resources:
-                pairs.setdefault((action, resource), _resource_name(holder, resource[1]))
+            for resource, said in resources:
+                pairs.setdefault((action, resource), said)
     return [(a, r, name) for (a, r), name in pairs.items()]
 
 
@@ -493,21 +500,36 @@ def _fill(pattern: str) -> str:
     return pattern.replace("*", FILL).replace("?", "x")
 
 
-def _resource_name(holder: _Holder, arn: str) -> str:
-    if holder.identity:
-        return "any resource" if arn == FILL else f"`{compact(arn, 70)}`"
-    name = f"**{title(holder.resource)}**"
-    if holder.resource.type == BUCKET and arn.endswith(f"/{FILL}"):
-        return f"objects of {name}"
-    return name
+def _named(pattern: str, names: Mapping[str, str]) -> str:
+    """A resource of an identity policy: the app's resource it names, else the pattern."""
+    if pattern == "*":
+        return "any resource"
+    if pattern in names:
+        return f"**{names[pattern]}**"
+    return f"`{compact(pattern, 70)}`"
 
 
-def _probes(old: _Holder | None, new: _Holder) -> list[_Probe]:
+def _arn_names(comparison: Comparison) -> dict[str, str]:
+    """ARN (and URL, name) -> title of every resource of both apps, BASE's last (HEAD's
+    documents of renamed resources say BASE's names, `_former_names`)."""
+    found: dict[str, str] = {}
+    for side in (comparison.head, comparison.base):
+        for rid, resource in side.assembly.resources.items():
+            try:
+                identity = side.values.identity(rid)
+            except Unresolved:
+                continue
+            for alias in identity.aliases:
+                found[alias] = title(resource)
+    return found
+
+
+def _probes(old: _Holder | None, new: _Holder, names: Mapping[str, str]) -> list[_Probe]:
     statements = _statements(old) + _statements(new)
     probes = []
     for caller, who in _callers(statements, new):
         contexts = _contexts(statements, caller)
-        for action, resources, name in _actions_and_resources(statements, new, old):
+        for action, resources, name in _actions_and_resources(statements, new, old, names):
             for context, circumstance, words in contexts:
                 probes.append(
                     _Probe(caller, who, action, resources, name, context, circumstance, words)
@@ -553,7 +575,9 @@ _HOW = {
 # --- the report -------------------------------------------------------------------------
 
 
-def _compare(comparison: Comparison, old: _Holder | None, new: _Holder) -> Iterator[Item]:
+def _compare(
+    comparison: Comparison, old: _Holder | None, new: _Holder, names: Mapping[str, str]
+) -> Iterator[Item]:
     name = title(new.resource)
     whose = f"{new.kind} of {_noun(new.resource)} **{name}**"
     if old is None:
@@ -569,7 +593,7 @@ def _compare(comparison: Comparison, old: _Holder | None, new: _Holder) -> Itera
         )
         return
     try:
-        probes = _probes(old, new)
+        probes = _probes(old, new, names)
         verdicts = [
             (p, _admits(old, p, p.resources[0]), _admits(new, p, p.resources[1])) for p in probes
         ]
@@ -591,16 +615,19 @@ def _compare(comparison: Comparison, old: _Holder | None, new: _Holder) -> Itera
             rank=60,
         )
         return
+    through = f"Through the {whose}."
     for (who, on, circumstance, words, how), actions in wider.items():
         how = how.format(its="their" if who.startswith("principals") else "its")
         text = f"{who} may now {_verb(actions)} {on}{_said(circumstance, words)}{how}."
-        yield _item("widened", new, text, details=(f"Through the {whose}.", *details),
+        yield _item("widened", new, text, details=(through, *details),
                     rank=_rank(circumstance), widened=True)  # fmt: skip
+        details = ()  # the statements are said once per policy
     for (who, on, circumstance, words, how), actions in narrower.items():
         how = how.format(its="their" if who.startswith("principals") else "its")
         text = f"{who} may no longer {_verb(actions)} {on}{_said(circumstance, words)}{how}."
         rank = 15 if circumstance == "" else 40
-        yield _item("narrowed", new, text, details=(f"Through the {whose}.", *details), rank=rank)
+        yield _item("narrowed", new, text, details=(through, *details), rank=rank)
+        details = ()
 
 
 def _said(circumstance: str, words: str) -> str:
@@ -633,8 +660,12 @@ def _grouped(
 
 
 def _verb(actions: Sequence[str]) -> str:
-    verbs = list(dict.fromkeys(VERBS.get(a, f"call {a} on") for a in sorted(actions)))
-    return " and ".join(verbs)
+    """``send to``; ``decrypt with and make data keys with``; past two verbs, the actions."""
+    ordered = sorted(actions)
+    verbs = list(dict.fromkeys(VERBS.get(a, f"call {a} on") for a in ordered))
+    if len(verbs) <= 2:
+        return " and ".join(verbs)
+    return "call " + ", ".join(ordered[:-1]) + f" and {ordered[-1]} on"
 
 
 def _noun(resource: Resource) -> str:

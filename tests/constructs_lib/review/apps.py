@@ -45,6 +45,9 @@ def plain_app(
     visibility_seconds: int = 60,
     visibility_in_minutes: bool = False,
     audit_scoped_to_rule: bool = True,
+    audit_subscribed: bool = False,
+    worker_consumes: bool = True,
+    jobs_sse_sqs: bool = False,
 ) -> Path:
     """Orders (SNS) -> Jobs (SQS, KMS, DLQ) -> Worker (Lambda); a rule -> Audit; Ledger."""
     app = bare_app(outdir=str(outdir))
@@ -68,8 +71,8 @@ def plain_app(
         stack,
         queue_id,
         visibility_timeout=visibility,
-        encryption=sqs.QueueEncryption.KMS,
-        encryption_master_key=key,
+        encryption=sqs.QueueEncryption.SQS_MANAGED if jobs_sse_sqs else sqs.QueueEncryption.KMS,
+        encryption_master_key=None if jobs_sse_sqs else key,
         dead_letter_queue=(
             sqs.DeadLetterQueue(queue=dlq, max_receive_count=max_receive_count)
             if dead_letter_queue
@@ -97,9 +100,10 @@ def plain_app(
         code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
         timeout=Duration.seconds(10),
     )
-    worker.add_event_source(
-        sources.SqsEventSource(jobs, batch_size=10, report_batch_item_failures=True)
-    )
+    if worker_consumes:
+        worker.add_event_source(
+            sources.SqsEventSource(jobs, batch_size=10, report_batch_item_failures=True)
+        )
     rule = events.Rule(stack, "Hourly", schedule=events.Schedule.rate(Duration.hours(1)))
     audit = sqs.Queue(stack, "Audit")
     # the target written by hand: aws-cdk-lib's SqsQueue target writes its own statement
@@ -116,6 +120,8 @@ def plain_app(
             ),
         )
     )
+    if audit_subscribed:
+        orders.add_subscription(subscriptions.SqsSubscription(audit, raw_message_delivery=True))
     cloudwatch.Alarm(
         stack,
         "JobsAge",

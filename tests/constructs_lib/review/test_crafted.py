@@ -184,6 +184,54 @@ def test_a_fanout_queue_losing_its_filter_policy(patterns: Reviewer) -> None:
     )
 
 
+def test_a_new_subscription_is_a_new_path_and_a_new_grant(plain: Reviewer) -> None:
+    review = plain(audit_subscribed=True)
+    assert entries(review) == {
+        (DELIVERY_PATHS, "path added", "Audit"),
+        (PERMISSIONS, "widened", "Audit"),
+    }
+    assert only(review, DELIVERY_PATHS) == (
+        "New: SNS topic **Orders** (through Audit/PlainOrdersC98E3193) delivers into **Audit**. "
+        "Nothing in the app reads Audit."
+    )
+    assert only(review, PERMISSIONS) == (
+        "sns.amazonaws.com may now send to **Audit** when aws:SourceArn = "
+        "arn:aws:sns:us-east-1:123456789012:Plain-OrdersA9B65338."
+    )
+
+
+def test_a_consumer_removed_leaves_messages_to_retention(plain: Reviewer) -> None:
+    review = plain(worker_consumes=False)
+    assert entries(review) == {
+        (DELIVERY_PATHS, "consumer removed", "Jobs"),
+        (PERMISSIONS, "narrowed", "Worker/ServiceRole"),
+        (OPERATIONS, "removed", "Worker/SqsEventSource:PlainJobs546E9471"),
+    }
+    assert only(review, DELIVERY_PATHS) == (
+        "No longer: **Jobs** is read by **Worker/SqsEventSource:PlainJobs546E9471**. Nothing "
+        "reads it any more: its messages wait until retention (4 days) deletes them."
+    )
+    narrowed = sorted(i.text for i in review.section(PERMISSIONS))
+    assert narrowed == [
+        "role **Worker/ServiceRole** may no longer call sqs:ChangeMessageVisibility, "
+        "sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl and sqs:ReceiveMessage on "
+        "**Jobs**.",
+        "role **Worker/ServiceRole** may no longer decrypt with **Key**.",
+    ]
+
+
+def test_encryption_moving_from_a_customer_key_to_sse_sqs(plain: Reviewer) -> None:
+    review = plain(jobs_sse_sqs=True)
+    paths = review.section(DELIVERY_PATHS)
+    assert [(i.kind, i.subject) for i in paths] == [("encryption", "Jobs")]
+    assert paths[0].text == (
+        "**Jobs** is now encrypted with SQS-managed keys (SSE-SQS); it was the "
+        "customer-managed KMS key Key."
+    )
+    # SNS and the consumer no longer need the key: both grants are gone, and said
+    assert {i.kind for i in review.section(PERMISSIONS)} == {"narrowed"}
+
+
 def test_a_visibility_timeout_below_six_times_the_functions(plain: Reviewer) -> None:
     review = plain(visibility_seconds=30)
     assert entries(review) == {
@@ -205,8 +253,8 @@ def test_a_key_policy_admitting_one_more_principal_is_widened(plain: Reviewer) -
     assert entries(review) == {(PERMISSIONS, "widened", "Key")}
     (item,) = review.section(PERMISSIONS)
     assert item.text == (
-        f"principals of account {PARTNER_ACCOUNT} may now decrypt with **Key** with no "
-        "condition, if their own IAM policies allow it."
+        f"principals of account {PARTNER_ACCOUNT} may now decrypt with **Key**, if their own "
+        "IAM policies allow it."
     )
     assert item.details[0] == "Through the key policy of key **Key**."
     assert item.details[1].startswith('statement added: `{"Action": "kms:Decrypt"')
