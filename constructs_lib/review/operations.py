@@ -149,7 +149,7 @@ def _changed(comparison: Comparison, pair: Pair) -> Item | None:
         if len(said) > 6:
             text += f"; and {len(said) - 6} more"
     rank = 20 if head.type in (ALARM, COMPOSITE_ALARM, SCALING_POLICY, APP_SCALING_POLICY) else 25
-    return _item("changed", head, text + ".", rank=rank)
+    return _item("changed", head, text.rstrip(".") + ".", rank=rank)
 
 
 def _ordered(differences: list[Difference]) -> list[Difference]:

@@ -14,14 +14,19 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from constructs_lib.review import Options, compare, load_side
+from constructs_lib.review import Options, compare, load_side, markdown
 from constructs_lib.review.inputs import stack_name
 from constructs_lib.templates.errors import AssemblyError
-from tests.conftest import REPO_ROOT
+from tests.conftest import INSTALLED_CDK_VERSION, REPO_ROOT, SNAPSHOT_CDK_VERSION
 from tests.constructs_lib.review.apps import plain_app
+
+#: CloudFormation's resource schemas come with the extra "review" (cfn-lint); the floor
+#: environment of `make test-floor` has no cfn-lint.
+pytest.importorskip("cfnlint", reason="constructs-lib review needs the extra review (cfn-lint)")
 
 SNAPSHOT = "test_every_stack_matches_its_snapshot[Plain].json"
 
@@ -81,6 +86,25 @@ def test_a_cloud_assembly_a_template_folder_and_a_snapshot_folder_read_alike(
     for other in (templates, tmp_path / "__snapshots__", templates / "Plain.template.json"):
         review = compare(assembly, load_side(str(other)))
         assert review.identical, (other, review.items, review.other)
+
+
+def test_the_example_apps_snapshot_files_and_its_synthesized_assembly_read_alike(
+    example_assembly: Any,
+) -> None:
+    """The snapshot files hide asset hashes and the stacks' environment; the review reads
+    the cdk.out's environment for both and compares no asset hash on either side."""
+    if INSTALLED_CDK_VERSION != SNAPSHOT_CDK_VERSION:
+        pytest.skip(f"the snapshot files record aws-cdk-lib {SNAPSHOT_CDK_VERSION}")
+    snapshots = load_side(str(REPO_ROOT / "tests" / "stacks" / "__snapshots__"))
+    synthesized = load_side(example_assembly.directory)
+    review = compare(snapshots, synthesized)
+    assert review.identical, markdown(review)
+    assert {s.name for s in snapshots.assembly.stacks} == {
+        "Buffering",
+        "Decoupling",
+        "OrderedProcessing",
+        "ServerlessWorkflow",
+    }
 
 
 def test_a_yaml_template_reads_like_its_json(tmp_path: Path) -> None:

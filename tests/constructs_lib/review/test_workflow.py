@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from constructs_lib.review.report import MARKER
 from tests.conftest import REPO_ROOT
@@ -26,6 +25,7 @@ BIN = Path(sys.executable).parent
 
 
 def workflow() -> dict[Any, Any]:
+    yaml = pytest.importorskip("yaml", reason="PyYAML comes with the dev extra")
     loaded: dict[Any, Any] = yaml.safe_load(WORKFLOW.read_text())
     return loaded
 
@@ -44,6 +44,8 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_workflow_matches_githubs_workflow_schema(tmp_path: Path) -> None:
     checker = str(BIN / "check-jsonschema")
+    if not Path(checker).exists():  # the floor environment of `make test-floor`
+        pytest.skip("check-jsonschema comes with the dev extra: make setup")
     schema = ("--builtin-schema", "vendor.github-workflows")
     result = run(checker, *schema, str(WORKFLOW))
     assert result.returncode == 0, result.stdout + result.stderr
