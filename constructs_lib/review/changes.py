@@ -314,7 +314,7 @@ class Comparison:
                 REPLACED,
                 (
                     f"its logical id changes from {base.id.logical_id} to {head.id.logical_id}: "
-                    "CloudFormation creates a new resource and deletes the old one",
+                    "CloudFormation creates a new resource and removes the old one from the stack",
                 ),
             )
         if base.type != head.type:

@@ -33,7 +33,7 @@ GATE_PERMISSIONS_WIDENED = "permissions-widened"
 GATE_FINDINGS = "findings"
 GATES: dict[str, str] = {
     GATE_MESSAGE_LOSS: "a stateful resource (queue, DLQ, topic, bucket, key, table, stream) "
-    "is deleted or replaced, or may be, and is not retained",
+    "is deleted or replaced, or may be (a retained one too: what it holds stays behind)",
     GATE_PERMISSIONS_WIDENED: "a resource, key, trust or identity policy admits a request it "
     "did not admit before (or changed in a way the review cannot resolve at synth)",
     GATE_FINDINGS: "SqsPatternChecks finds an error in HEAD that BASE did not have",
