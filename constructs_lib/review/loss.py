@@ -128,9 +128,16 @@ def _item(
     )
 
 
+def _is_dead_letter_queue(side: Side, queue: Resource) -> bool:
+    """A queue's redrive target, or a subscription's or target's dead-letter queue."""
+    return side.wiring.is_dead_letter_queue(queue) or any(
+        d.dead_letter and d.target == queue for d in side.wiring.deliveries
+    )
+
+
 def _kind(side: Side, resource: Resource) -> str:
     if resource.type == QUEUE:
-        return "Dead-letter queue" if side.wiring.is_dead_letter_queue(resource) else "Queue"
+        return "Dead-letter queue" if _is_dead_letter_queue(side, resource) else "Queue"
     return {
         TOPIC: "Topic",
         BUCKET: "Bucket",
@@ -147,7 +154,7 @@ def _consequence(comparison: Comparison, resource: Resource, *, kept: bool, mayb
     if kept:
         return _kept(base, resource)
     if resource.type == QUEUE:
-        if base.wiring.is_dead_letter_queue(resource):
+        if _is_dead_letter_queue(base, resource):
             return (
                 f"The failed messages waiting in {name} {may} lost: they can no longer be "
                 "inspected or redriven."

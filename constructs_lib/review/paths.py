@@ -355,9 +355,15 @@ def _visibility(comparison: Comparison) -> Iterator[Item]:
             if timeout is None or new_visibility is None:
                 continue
             needed = _aws.lambda_minimum_visibility_timeout(timeout, window)
+            visibility = (
+                f"{_seconds(old_visibility)} → {seconds(new_visibility)}"
+                if old_visibility != new_visibility
+                else seconds(new_visibility)
+            )
+            consumer = "its consumer" if before is not None else "its new consumer"
             text = (
-                f"**{title(new)}**: visibility timeout {_seconds(old_visibility)} → "
-                f"{seconds(new_visibility)}; its consumer {title(function)} times out after "
+                f"**{title(new)}**: visibility timeout {visibility}; {consumer} "
+                f"{title(function)} times out after "
                 f"{seconds(timeout)}"
                 + (f" (was {_seconds(before[0])})" if before and before[0] != timeout else "")
                 + f" with a batching window of {seconds(window)}: Lambda asks for at least "

@@ -139,6 +139,9 @@ def constructs_app(
     billing_id: str = "Billing",
     billing_filter: bool = True,
     max_receive_count: int = 5,
+    partner_may_send: bool = False,
+    subscription_dead_letter_queue: bool = True,
+    slow_consumer: bool = False,
 ) -> Path:
     """A TopicFanout of orders into the SecureQueue Billing (with its DLQ)."""
     from constructs_lib import FanoutQueue, SecureQueue, TopicFanout
@@ -146,9 +149,24 @@ def constructs_app(
     app = bare_app(outdir=str(outdir))
     stack = Stack(app, "Patterns", env=Environment(account=ACCOUNT, region=REGION))
     billing = SecureQueue(stack, billing_id, max_receive_count=max_receive_count)
+    if partner_may_send:
+        billing.queue.grant_send_messages(iam.AccountPrincipal(PARTNER_ACCOUNT))
+    if slow_consumer:  # a plain function reading the SecureQueue, slower than its visibility
+        reader = lambda_.Function(
+            stack,
+            "Invoicer",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
+            timeout=Duration.minutes(1),
+        )
+        reader.add_event_source(
+            sources.SqsEventSource(billing.queue, report_batch_item_failures=True)
+        )
     TopicFanout(
         stack,
         "Orders",
+        subscription_dead_letter_queue_enabled=subscription_dead_letter_queue,
         queues=[
             FanoutQueue(
                 id="BillingSubscription",

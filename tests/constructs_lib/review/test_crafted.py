@@ -290,6 +290,16 @@ def test_a_narrowed_policy_is_said_and_gates_nothing(folder: Path) -> None:
     assert review.failing([GATE_PERMISSIONS_WIDENED]) == []
 
 
+def test_a_grant_to_another_account_on_a_secure_queue(patterns: Reviewer) -> None:
+    review = patterns(partner_may_send=True)
+    assert entries(review) == {(PERMISSIONS, "widened", "Billing/Queue")}
+    assert only(review, PERMISSIONS) == (
+        f"principals of account {PARTNER_ACCOUNT} may now call sqs:GetQueueAttributes, "
+        "sqs:GetQueueUrl and sqs:SendMessage on **Billing/Queue**, if their own IAM policies "
+        "allow it."
+    )
+
+
 # --- 4. operations ----------------------------------------------------------------------
 
 
@@ -309,6 +319,58 @@ def test_a_max_receive_count_change_is_a_redrive_change_and_updates_the_dlq_alar
         (OPERATIONS, "changed", "Billing/DeadLetterQueueAlarm"),
     }
     assert "failed 2 times" in only(review, OPERATIONS)
+
+
+# --- 5. findings, with the constructs -----------------------------------------------------
+
+
+def test_a_plain_consumer_slower_than_a_secure_queues_visibility_is_a_new_error(
+    patterns: Reviewer,
+) -> None:
+    review = patterns(slow_consumer=True)
+    mapping = "Invoicer/SqsEventSource:PatternsBillingQueueADB6D5BA"
+    assert entries(review) == {
+        (DELIVERY_PATHS, "visibility below timeout", "Billing/Queue"),
+        (DELIVERY_PATHS, "consumer added", "Billing/Queue"),
+        (PERMISSIONS, "widened", "Invoicer/ServiceRole"),
+        (OPERATIONS, "added", mapping),
+        (FINDINGS, "new error", f"Patterns/{mapping}/Resource"),
+    }
+    visibility = next(i for i in review.section(DELIVERY_PATHS) if i.rank < 10)
+    assert visibility.text.startswith(
+        "**Billing/Queue**: visibility timeout 30 s; its new consumer Invoicer times out after "
+        "60 s with a batching window of 0 s: Lambda asks for at least 360 s. Below the "
+        "function's timeout, a message becomes visible again while it is still being processed"
+    )
+    (finding,) = review.section(FINDINGS)
+    assert finding.text.startswith("SqsPatterns-SP4 ") and finding.gates == {GATE_FINDINGS}
+    widened = sorted(i.text for i in review.section(PERMISSIONS))
+    assert widened == [
+        "lambda.amazonaws.com may now assume **Invoicer/ServiceRole**.",
+        "role **Invoicer/ServiceRole** may now call sqs:ChangeMessageVisibility, "
+        "sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl and sqs:ReceiveMessage on "
+        "**Billing/Queue**.",
+    ]
+
+
+def test_a_fanout_without_its_subscription_dlq(patterns: Reviewer) -> None:
+    review = patterns(subscription_dead_letter_queue=False)
+    dlq = "Orders/SubscriptionDeadLetterQueue"
+    assert entries(review) == {
+        (MESSAGE_LOSS, "lost", f"{dlq}/Queue"),
+        (MESSAGE_LOSS, "lost", f"{dlq}/DeadLetterQueue"),
+        (DELIVERY_PATHS, "path removed", f"{dlq}/Queue"),
+        (OPERATIONS, "removed", f"{dlq}/DeadLetterQueueAlarm"),
+        (OPERATIONS, "removed", f"{dlq}/OldestMessageAgeAlarm"),
+    }
+    # the subscription's DLQ is a dead-letter queue too, though no queue redrives into it
+    lost = next(i for i in review.section(MESSAGE_LOSS) if i.subject == f"{dlq}/Queue")
+    assert lost.text.startswith(f"Dead-letter queue **{dlq}/Queue** ")
+    assert only(review, DELIVERY_PATHS) == (
+        f"No longer: failed deliveries of SNS topic **Orders/Topic** (through "
+        f"Orders/BillingSubscription) go to **{dlq}/Queue**. What the service cannot deliver "
+        "is dropped after its retries instead."
+    )
 
 
 # --- no effect --------------------------------------------------------------------------
