@@ -240,35 +240,38 @@ class Comparison:
     def _renamed(
         self, removed: Mapping[ResourceId, Resource], added: Mapping[ResourceId, Resource]
     ) -> Iterator[tuple[Resource, Resource]]:
-        """The best-scoring (removed, added) pairs of one stack and type, one at a time,
-        so that a pair found makes its references equal for the next ones."""
+        """(removed, added) pairs of one stack and type, best first, in passes: the pairs of
+        a pass make their references equal for the next pass (a topic that names a renamed
+        key matches once the key is paired). Each pass scores every candidate once."""
         left, right = dict(removed), dict(added)
         mapping: dict[str, dict[str, str]] = {}
         while True:
-            best: tuple[float, Resource, Resource] | None = None
-            for old in left.values():
-                candidates = [
-                    new
-                    for new in right.values()
-                    if new.type == old.type and new.id.stack == old.id.stack
-                ]
-                for new in candidates:
-                    score = _likeness(old, new, mapping.get(old.id.stack, {}))
-                    lone = len(candidates) == 1 and _count_of_type(left, old) == 1
-                    if score >= SURE or (lone and score >= LONE):
-                        key = (score, old.id.logical_id, new.id.logical_id)
-                        if best is None or key > (
-                            best[0],
-                            best[1].id.logical_id,
-                            best[2].id.logical_id,
-                        ):
-                            best = (score, old, new)
-            if best is None:
+            groups: dict[tuple[str, str], tuple[list[Resource], list[Resource]]] = {}
+            for resource in left.values():
+                groups.setdefault((resource.id.stack, resource.type), ([], []))[0].append(resource)
+            for resource in right.values():
+                key = (resource.id.stack, resource.type)
+                if key in groups:
+                    groups[key][1].append(resource)
+            scored: list[tuple[float, str, str, Resource, Resource]] = []
+            for olds, news in groups.values():
+                lone = len(olds) == 1 and len(news) == 1
+                for old in olds:
+                    renamed = mapping.get(old.id.stack, {})
+                    for new in news:
+                        score = _likeness(old, new, renamed)
+                        if score >= SURE or (lone and score >= LONE):
+                            scored.append((score, old.id.logical_id, new.id.logical_id, old, new))
+            found = []
+            for _, _, _, old, new in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+                if old.id in left and new.id in right:
+                    del left[old.id], right[new.id]
+                    found.append((old, new))
+            if not found:
                 return
-            _, old, new = best
-            mapping.setdefault(old.id.stack, {})[new.id.logical_id] = old.id.logical_id
-            del left[old.id], right[new.id]
-            yield old, new
+            for old, new in found:
+                mapping.setdefault(old.id.stack, {})[new.id.logical_id] = old.id.logical_id
+                yield old, new
 
     # --- differences ---------------------------------------------------------------
 
@@ -442,12 +445,6 @@ def canonical(value: Any) -> Any:
     if isinstance(value, list):
         return [canonical(v) for v in value]
     return value
-
-
-def _count_of_type(resources: Mapping[ResourceId, Resource], resource: Resource) -> int:
-    return sum(
-        1 for r in resources.values() if r.type == resource.type and r.id.stack == resource.id.stack
-    )
 
 
 def _likeness(old: Resource, new: Resource, renamed: Mapping[str, str]) -> float:

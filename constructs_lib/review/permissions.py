@@ -487,9 +487,9 @@ def _actions_and_resources(
         else:
             name = f"**{title(holder.resource)}**"
             resources = [((own_base, holder.arn), name)]
-            if holder.resource.type == BUCKET:
+            if holder.resource.type == BUCKET:  # its objects (the verbs say "objects of")
                 objects = (own_base + f"/{FILL}", holder.arn + f"/{FILL}")
-                resources.append((objects, f"objects of {name}"))
+                resources.append((objects, name))
         for action in actions:
             for resource, said in resources:
                 pairs.setdefault((action, resource), said)
