@@ -26,6 +26,10 @@ EXIT_UNREADABLE = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        f"exit codes: {EXIT_OK} reviewed (no --fail-on class hit), {EXIT_GATED} a --fail-on "
+        f"class is hit, {EXIT_UNREADABLE} BASE or HEAD unreadable. docs/review.md has the rest."
+    )
     parser.add_argument(
         "base",
         metavar="BASE",
