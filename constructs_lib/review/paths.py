@@ -40,10 +40,10 @@ from constructs_lib.checks.consumer_rules import (
     number,
     seconds,
 )
-from constructs_lib.checks.wiring import FUNCTION, QUEUE, TOPIC, Delivery, as_json
+from constructs_lib.checks.wiring import FUNCTION, QUEUE, TOPIC, Delivery
 from constructs_lib.review.changes import Comparison, Side, compact, title
 from constructs_lib.review.report import DELIVERY_PATHS, Item
-from constructs_lib.services import CONSUMER
+from constructs_lib.services import CONSUMER, as_json
 from constructs_lib.templates.assembly import Resource, ResourceId
 
 Key = tuple[ResourceId, ...]

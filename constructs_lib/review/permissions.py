@@ -37,11 +37,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.checks.wiring import BUCKET, KEY, QUEUE, ROLE, TOPIC, as_json
+from constructs_lib.checks.wiring import BUCKET, KEY, QUEUE, ROLE, TOPIC
 from constructs_lib.policy import Caller, PolicySyntaxError, Request, evaluate_policy, statements_of
 from constructs_lib.policy.evaluation import principal_matches
 from constructs_lib.review.changes import Comparison, Side, compact, title
 from constructs_lib.review.report import GATE_PERMISSIONS_WIDENED, PERMISSIONS, Item
+from constructs_lib.services import as_json
 from constructs_lib.templates.assembly import Resource, ResourceId
 from constructs_lib.templates.values import Unresolved
 

@@ -144,7 +144,7 @@ def constructs_app(
     slow_consumer: bool = False,
 ) -> Path:
     """A TopicFanout of orders into the SecureQueue Billing (with its DLQ)."""
-    from constructs_lib import FanoutQueue, SecureQueue, TopicFanout
+    from constructs_lib import FanoutSubscription, SecureQueue, TopicFanout
 
     app = bare_app(outdir=str(outdir))
     stack = Stack(app, "Patterns", env=Environment(account=ACCOUNT, region=REGION))
@@ -168,7 +168,7 @@ def constructs_app(
         "Orders",
         subscription_dead_letter_queue_enabled=subscription_dead_letter_queue,
         queues=[
-            FanoutQueue(
+            FanoutSubscription(
                 id="BillingSubscription",
                 queue=billing,
                 filter_policy=(
