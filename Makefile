@@ -2,6 +2,7 @@
 #   make synth        the main job: synthesize the example app with the real CDK CLI
 #   make test         the whole test suite (what .ci/run calls)
 #   make test-floor   the library's oldest admitted versions (.ci/run calls it too)
+#   make docs         the documentation site (mkdocs.yml) into site/, strict
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
 # the pinned CDK CLI from package-lock.json) and skip that work when it is done.
 
@@ -47,8 +48,10 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# mkdocs-material's banner about its successor, printed at every build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench
+.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench docs
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3)
 
@@ -110,8 +113,14 @@ test-floor: setup setup-floor
 lint: setup
 	@ruff check . && ruff format --check . && mypy
 
+# The site, offline, strict: a broken link, anchor or API reference fails it
+# (tests/test_docs_site.py builds it too, inside `make test`).
+docs: setup
+	@mkdocs build --strict --site-dir site
+	@echo "docs: open site/index.html"
+
 clean:
-	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache site
 
 deploy-local: setup
 	@python -m tools.deploy_local $(ARGS)
