@@ -33,7 +33,7 @@ FLOOR_TOOLS := pytest pytest-xdist syrupy hypothesis "moto[server]" aws-lambda-p
 FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
 # The assertion and runtime tests (snapshots skip themselves) and the user path;
 # not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
-FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
+FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_docs.py tests/test_packaging.py tests/test_user_path.py
 
 # The suite runs in two pytest-xdist workers (one per core of the project's
 # machine), each module in one worker so that its module fixtures are built
