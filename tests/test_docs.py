@@ -18,6 +18,7 @@ import re
 import shlex
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -112,14 +113,19 @@ def test_the_readme_is_the_front_door() -> None:
     assert "make test" in ci
 
 
-def _anchors(markdown: str) -> set[str]:
-    """The ids mkdocs gives the headings of a page (its toc extension's slugify)."""
-    from markdown.extensions.toc import slugify
+def _slug(heading: str) -> str:
+    """The id mkdocs gives a heading: Python-Markdown's toc ``slugify(value, "-")``
+    (written out: the floor environment has no Markdown package)."""
+    text = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", text).strip().lower())
 
+
+def _anchors(markdown: str) -> set[str]:
+    """The ids of a page's headings."""
     prose = re.sub(r"^```.*?^```", "", markdown, flags=re.M | re.S)
     headings = re.findall(r"^#{1,6} (.+)$", prose, re.M)
     plain = (re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", h).replace("`", "") for h in headings)
-    return {slugify(h, "-") for h in plain}
+    return {_slug(h) for h in plain}
 
 
 def test_every_link_of_the_readme_resolves() -> None:
