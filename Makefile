@@ -2,6 +2,7 @@
 #   make synth        the main job: synthesize the example app with the real CDK CLI
 #   make test         the whole test suite (what .ci/run calls)
 #   make test-floor   the library's oldest admitted versions (.ci/run calls it too)
+#   make docs         the documentation site (mkdocs.yml) into site/, strict
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
 # the pinned CDK CLI from package-lock.json) and skip that work when it is done.
 
@@ -37,7 +38,7 @@ FLOOR_TOOLS := pytest pytest-xdist syrupy hypothesis "moto[server]" aws-lambda-p
 FLOOR_LIBS := aws-cdk-lib constructs boto3 botocore
 # The assertion and runtime tests (snapshots skip themselves) and the user path;
 # not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e or evidence.
-FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
+FLOOR_TESTS := tests/constructs_lib tests/stacks tests/test_docs.py tests/test_packaging.py tests/test_user_path.py
 
 # The suite runs in two pytest-xdist workers (one per core of the project's
 # machine), each module in one worker so that its module fixtures are built
@@ -52,8 +53,10 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# mkdocs-material's banner about its successor, printed at every build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench
+.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench docs
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3) $(STAMP_ACTIONLINT)
 
@@ -121,8 +124,14 @@ test-floor: setup setup-floor
 lint: setup
 	@ruff check . && ruff format --check . && mypy
 
+# The site, offline, strict: a broken link, anchor or API reference fails it
+# (tests/test_docs_site.py builds it too, inside `make test`).
+docs: setup
+	@mkdocs build --strict --site-dir site
+	@echo "docs: open site/index.html"
+
 clean:
-	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache site
 
 deploy-local: setup
 	@python -m tools.deploy_local $(ARGS)
