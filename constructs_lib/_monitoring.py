@@ -114,8 +114,8 @@ class SupportsDashboardView(Protocol):
     """What `PatternDashboard` draws besides queues: anything with ``dashboard_view``.
 
     Every pattern of the library has it; a construct of your own joins a
-    dashboard by having it too (README, "Your own constructs on the
-    dashboard"). ``period`` is the dashboard's: give it to your metrics.
+    dashboard by having it too (docs/constructs/pattern-dashboard.md, "Your
+    own constructs on the dashboard"). ``period`` is the dashboard's: give it to your metrics.
     """
 
     def dashboard_view(self, period: Duration) -> PatternView: ...

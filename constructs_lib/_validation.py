@@ -1,7 +1,7 @@
 """Option rules: collected as `OptionProblem`s, raised together, checked without a Stack.
 
 Each construct keeps its keyword arguments flat (what Python CDK users expect,
-and what the README's option tables are tested against) and validates them as
+and what the construct pages' option tables are tested against) and validates them as
 one options object, a frozen dataclass whose ``problems()`` is the
 construct's rule table (aws-cdk's ``validate-queue-props.ts`` style): it needs
 no Stack, so each rule is testable on its own. `options_from` builds that

@@ -11,6 +11,8 @@ Exit codes: 0 done, 1 some messages were not moved (or the run was cut short),
 130 interrupted. ``check``: 0 no error, 1 errors (any finding with ``--strict``),
 2 unreadable input.
 ``simulate-fleet``: 0 done, 2 input it cannot use (or matplotlib missing).
+``review``: 0 reviewed, 1 a ``--fail-on`` class is hit, 2 BASE or HEAD unreadable
+(docs/review.md).
 """
 
 from __future__ import annotations
@@ -177,6 +179,21 @@ def _simulate(args: argparse.Namespace) -> int:
     return command.run(args)
 
 
+# --- review ---------------------------------------------------------------------
+
+
+def _review_arguments(parser: argparse.ArgumentParser) -> None:
+    from constructs_lib.review import command
+
+    command.add_arguments(parser)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from constructs_lib.review import command
+
+    return command.run(args)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="redrive",
@@ -201,6 +218,16 @@ COMMANDS: tuple[Command, ...] = (
         run=_simulate,
         extra="simulate",
         needs=SIMULATE_MODULES,
+        connects=False,
+    ),
+    Command(
+        name="review",
+        help="what a change does to messages: compare two synthesized apps (cdk.out, templates, "
+        "snapshots or git refs) and print a Markdown report; --fail-on gates a merge",
+        add_arguments=_review_arguments,
+        run=_review,
+        extra="review",
+        needs=("cfnlint",),  # CloudFormation's resource schemas, as cfn-lint bundles them
         connects=False,
     ),
 )

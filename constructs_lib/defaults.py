@@ -1,7 +1,8 @@
 """Every default the library applies, in one place: the library's choices.
 
-Each construct's docstring names the constant it uses, and the README's option
-tables are checked against these values by a test, so the three never drift.
+Each construct's docstring names the constant it uses, and the option tables
+of the construct pages (docs/constructs/) are checked against these values by
+a test, so the three never drift.
 What AWS itself defaults to and the bounds AWS sets come from
 `constructs_lib._aws` (which SqsPatternChecks reads too), what the worker
 assumes from `constructs_lib.runtime.worker_settings` (the settings contract

@@ -221,9 +221,10 @@ def drain_seconds(acceptable_latency_seconds: float, instance_warmup_seconds: fl
     Instances added for a backlog start working only after their warm-up;
     asking for the backlog to be gone within the acceptable latency alone
     would launch, for every minute the new instances warm up, capacity that
-    arrives when most of that backlog is already taken. Simulated (README,
-    "Scaling"): with the warm-up in, the steady loads of issue 19 cost 8 to
-    25 % less and recover from a step within a minute or two of the same time.
+    arrives when most of that backlog is already taken. Simulated
+    (docs/constructs/queue-worker-fleet.md, "Scaling"): with the warm-up in,
+    the steady loads of issue 19 cost 8 to 25 % less and recover from a step
+    within a minute or two of the same time.
     """
     return acceptable_latency_seconds + instance_warmup_seconds
 

@@ -589,7 +589,7 @@ def reference() -> str:
         "from one release to the next; the code stays. Match codes, not messages:",
         "",
         "```python",
-        "from constructs_lib import ConstructOptionError, OptionCode",
+        "from constructs_lib import ConstructOptionError, OptionCode, SecureQueue",
         "",
         "try:",
         '    SecureQueue(stack, "Orders", max_receive_count=0)',

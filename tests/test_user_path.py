@@ -3,7 +3,8 @@
 What a new user does, in a fresh virtual environment that already has its own
 aws-cdk-lib (the floor, different from the project's pin): ``cdk init app``
 with the pinned CDK CLI, ``pip install`` the wheel, then the extra ``cli``;
-the README's construct examples pasted into the app's stack; ``cdk synth``.
+the documentation's construct examples (README.md and the pages under docs/)
+pasted into the app's stack; ``cdk synth``.
 The app's aws-cdk-lib must not change, and the synthesized app proves the
 wheel carries what the constructs read from the package at synth (the
 worker asset, ``constructs_lib/runtime/worker.py``) and ``py.typed``. Last,
@@ -32,7 +33,7 @@ import pytest
 
 from tests.conftest import KIT_ROOT, REPO_ROOT, pinned_version
 from tests.distributions import build
-from tests.readme_examples import python_examples, user_app_module
+from tests.doc_examples import doc_examples, user_app_module
 
 WHEELHOUSE = os.environ.get("CONSTRUCTS_LIB_WHEELHOUSE")
 pytestmark = [
@@ -43,7 +44,7 @@ pytestmark = [
 ]
 
 APP = "userapp"
-#: Resource types the README's construct examples must have put into the user's stack.
+#: Resource types the documentation's construct examples must have put into the user's stack.
 EXPECTED_TYPES = {
     "AWS::SQS::Queue",
     "AWS::SNS::Subscription",
@@ -52,6 +53,8 @@ EXPECTED_TYPES = {
     "AWS::S3::Bucket",
     "AWS::Lambda::EventSourceMapping",
     "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::Pipes::Pipe",
+    "AWS::CloudWatch::Dashboard",
 }
 
 
@@ -205,20 +208,20 @@ def test_the_command_says_what_to_install_then_works_with_the_extra(user_app: Us
     assert user_app.installed()["aws-cdk-lib"] == cdk_lib
 
 
-def test_the_readme_examples_synthesize_in_the_users_app(user_app: UserApp) -> None:
+def test_the_doc_examples_synthesize_in_the_users_app(user_app: UserApp) -> None:
     user_app.pip("install", "constructs-lib")
     root = user_app.root
-    examples = [e for e in python_examples((REPO_ROOT / "README.md").read_text()) if e.uses_self]
-    (root / "readme_examples.py").write_text(user_app_module(examples))
-    shutil.copy(REPO_ROOT / "tests/readme_fixture.py", root / "readme_fixture.py")
+    examples = [e for e in doc_examples() if e.uses_self]
+    (root / "doc_examples.py").write_text(user_app_module(examples))
+    shutil.copy(REPO_ROOT / "tests/doc_fixture.py", root / "doc_fixture.py")
     shutil.copytree(REPO_ROOT / "handlers", root / "handlers")  # the user's own handler code
     stack_module = root / APP / f"{APP}_stack.py"
     code = stack_module.read_text()
     marker = "        # The code that defines your stack goes here\n"
     assert marker in code
     stack_module.write_text(
-        "from readme_examples import add_readme_examples\n"
-        + code.replace(marker, marker + "        add_readme_examples(self)\n")
+        "from doc_examples import add_doc_examples\n"
+        + code.replace(marker, marker + "        add_doc_examples(self)\n")
     )
 
     cdk = REPO_ROOT / "node_modules/.bin/cdk"

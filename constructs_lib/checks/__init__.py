@@ -4,7 +4,7 @@ cdk-nag judges one resource at a time; these rules judge the wiring across
 resources and stacks of the synthesized templates: who delivers into which
 queue (SNS, S3, EventBridge, Scheduler), who consumes it (Lambda, worker
 fleets), where failed messages go, which alarms tell whom. The rule table is
-`catalog.RULES`; the README has it with a link per rule.
+`catalog.RULES`; docs/cli/check.md has it with a link per rule.
 
 Two ways in:
 

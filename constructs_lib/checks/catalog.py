@@ -1,7 +1,7 @@
 """The rules of SqsPatternChecks: id, severity, what goes wrong, where AWS says so, the fix.
 
-One table for the cdk-nag pack, the command and the README (tests compare
-the README's rule table with this one). As in cdk-nag's packs, the table
+One table for the cdk-nag pack, the command and docs/cli/check.md (tests
+compare that page's rule table with this one). As in cdk-nag's packs, the table
 holds each rule's wording and level; a rule's check (``*_rules.py``) only
 says what it found and which of the rule's remedies fit that finding.
 

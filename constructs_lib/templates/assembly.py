@@ -240,7 +240,7 @@ def _app_hint(directory: Path) -> str:
         return f"; this is a CDK app's folder: check its cloud assembly, {assembly}"
     return (
         f"; this is a CDK app's folder: run `cdk synth` in it, then check {assembly} "
-        "(README: synthesizing for check)"
+        "(docs/cli/check.md: synthesizing for check)"
     )
 
 

@@ -102,7 +102,7 @@ from constructs_lib.runtime import worker_settings
 
 
 def test_every_construct_imports_without_the_cli_extra() -> None:
-    """A plain install synthesizes every construct (README, "Installing"): the
+    """A plain install synthesizes every construct (docs/installing.md): the
     fleet imported the worker's settings through constructs_lib.runtime, whose
     package asked for boto3 (the cli extra) on import."""
     result = subprocess.run(

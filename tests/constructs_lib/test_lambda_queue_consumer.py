@@ -479,7 +479,7 @@ def age_alarm_actions(stack: Stack, secure: SecureQueue) -> list[Any]:
 
 @pytest.mark.parametrize("queue_notifies_it", [False, True])
 def test_alarm_topic_receives_the_reused_age_alarm_once(queue_notifies_it: bool) -> None:
-    """The README promises that every alarm goes to alarm_topic; the reused
+    """The consumer's page promises that every alarm goes to alarm_topic; the reused
     SecureQueue alarm got nothing from it. A topic the SecureQueue already
     notifies is not added twice."""
     stack = new_stack()

@@ -1011,7 +1011,7 @@ def test_an_endpoint_the_vpc_has_under_another_id_is_reused() -> None:
     assert len(endpoint_services(Template.from_stack(stack).to_json())) == 3
 
 
-def test_every_endpoint_has_its_reason_in_the_readme() -> None:
-    readme = " ".join((REPO_ROOT / "README.md").read_text().split())
+def test_every_endpoint_has_its_reason_on_the_fleet_page() -> None:
+    page = " ".join((REPO_ROOT / "docs/constructs/queue-worker-fleet.md").read_text().split())
     for endpoint in WORKER_VPC_ENDPOINTS:
-        assert endpoint.why and " ".join(endpoint.why.split()) in readme, endpoint.construct_id
+        assert endpoint.why and " ".join(endpoint.why.split()) in page, endpoint.construct_id

@@ -58,7 +58,7 @@ def test_a_malformed_layer_version_is_refused_by_name() -> None:
         _layer_parameter_of({"powertools_layer_version": "3.37"})
 
 
-def test_readme_says_how_to_check_the_parameter_exists_in_a_region() -> None:
-    readme = (REPO_ROOT / "README.md").read_text()
-    assert f"aws ssm get-parameter --name {POWERTOOLS_LAYER_PARAMETER} " in readme
-    assert "-c powertools_layer_version=latest" in readme
+def test_the_deploying_page_says_how_to_check_the_parameter_exists_in_a_region() -> None:
+    page = (REPO_ROOT / "docs/deploying.md").read_text()
+    assert f"aws ssm get-parameter --name {POWERTOOLS_LAYER_PARAMETER} " in page
+    assert "-c powertools_layer_version=latest" in page

@@ -1,4 +1,4 @@
-"""The rule table: one place (catalog.py), one check per rule, the README says the same."""
+"""The rule table: one place (catalog.py), one check per rule, the check page says the same."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from constructs_lib.templates.assembly import Assembly, StackTemplate
 from tests.conftest import REPO_ROOT
 from tests.constructs_lib.checks.reproductions import MODULES
 
-README = (REPO_ROOT / "README.md").read_text()
+CHECK_PAGE = (REPO_ROOT / "docs/cli/check.md").read_text()
 
 
 def test_every_rule_has_a_severity_a_check_a_reproduction_and_sources() -> None:
@@ -43,11 +43,11 @@ def test_a_finding_may_name_only_its_rules_remedies() -> None:
         finding(RULES[3], queue, "detail", remedies=("rename",))
 
 
-def test_the_readme_rule_table_is_the_catalog() -> None:
+def test_the_check_page_rule_table_is_the_catalog() -> None:
     rows = re.findall(
         r"^\| `(SqsPatterns-SP\d+)` \| (error|advisory) \| ([^|]+) \| ([^|]+) \| "
         r"\[[^\]]+\]\(([^)]+)\) \|$",
-        README,
+        CHECK_PAGE,
         re.M,
     )
 

@@ -1,10 +1,11 @@
-"""The names README.md's construct examples use without defining them.
+"""The names the documentation's construct examples use without defining them.
 
-README examples are written inside a construct (``self``) of a stack, like
-code in a user's own stack, and use a few names their section does not build:
-the stack, a VPC, an alarm topic, three roles and three queues.
+The examples (README.md, docs/) are written inside a construct (``self``) of
+a stack, like code in a user's own stack, and use a few names their page does
+not build: the stack, a VPC, an alarm topic, three roles and three queues.
 `assumed_names` builds them in ``stack``, so every example runs as printed.
-README.md lists them (section "Installing the library in your own CDK app").
+README.md ("One example per pattern") and docs/constructs/index.md ("How the
+examples are written") list them.
 
 This module depends only on aws-cdk-lib and constructs_lib: the user-path
 test copies it into a fresh ``cdk init`` app.
@@ -48,7 +49,7 @@ def _builders(stack: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
-#: Every name the README's examples may use without defining it.
+#: Every name the documentation's examples may use without defining it.
 ASSUMED_NAMES = frozenset(_builders(stack=None))
 
 
