@@ -37,6 +37,7 @@ from constructs_lib_testing.adapters import (
     ec2_security_group_egress,
     ec2_vpc_teardown,
     events_event_bus,
+    events_input_paths,
     kms_key_policy,
     pipes_pipe,
     s3_bucket_policy,
@@ -47,6 +48,7 @@ from constructs_lib_testing.adapters import (
     sqs_fifo_queue_name,
     sqs_queue_counts,
     sqs_queue_policy,
+    sqs_receipt_handles,
 )
 from constructs_lib_testing.adapters._model import Adapter, AdapterModel
 
@@ -60,11 +62,13 @@ ADAPTERS: tuple[Adapter, ...] = tuple(
         sqs_queue_policy,
         sqs_fifo_queue_name,
         sqs_queue_counts,
+        sqs_receipt_handles,
         sns_subscription,
         sns_topic_policy,
         s3_bucket_policy,
         s3_bucket_properties,
         events_event_bus,
+        events_input_paths,
         scheduler_schedule,
         pipes_pipe,
         kms_key_policy,
