@@ -23,9 +23,9 @@ from constructs_lib_testing.adapters._model import Adapter
 @functools.lru_cache(maxsize=512)
 def parsed_path(path: str) -> Any:
     """jsonpath_ng's expression for ``path``; expressions are immutable, so shared."""
-    from jsonpath_ng.ext import parse
+    from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
 
-    return parse(path)  # type: ignore[no-untyped-call]
+    return parse(path)
 
 
 def _parse(original: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
