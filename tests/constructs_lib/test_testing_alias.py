@@ -123,6 +123,7 @@ def _pytest(tmp_path: Path, *args: str, autoload: bool = True) -> subprocess.Com
     )
 
 
+@pytest.mark.packaging  # a user's pytest run in a subprocess, as installed
 @pytest.mark.parametrize("autoload", [True, False], ids=["entry point too", "no autoload"])
 def test_the_old_plugin_option_loads_the_kits_plugin_once_and_warns(
     tmp_path: Path, autoload: bool
@@ -136,6 +137,7 @@ def test_the_old_plugin_option_loads_the_kits_plugin_once_and_warns(
     )
 
 
+@pytest.mark.packaging
 def test_the_old_plugin_option_fails_where_deprecations_are_errors(tmp_path: Path) -> None:
     """As in this repository (pyproject.toml's filterwarnings): no code of it may use it."""
     result = _pytest(tmp_path, "-p", f"{OLD}.pytest_plugin", "-W", "error::DeprecationWarning")

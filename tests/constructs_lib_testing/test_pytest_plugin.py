@@ -61,6 +61,7 @@ def test_this_session_has_the_plugin_once(pytestconfig: pytest.Config) -> None:
     assert [name for name, p in manager.list_name_plugin() if p is plugin] == [PLUGIN]
 
 
+@pytest.mark.packaging  # a user's pytest run in a subprocess, as installed
 @pytest.mark.parametrize("explicit", [False, True], ids=["entry point", "entry point and -p"])
 def test_a_users_run_gets_the_fixtures(tmp_path: Path, explicit: bool) -> None:
     (tmp_path / "test_user.py").write_text(

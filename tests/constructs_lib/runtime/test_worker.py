@@ -36,6 +36,9 @@ from constructs_lib.runtime.worker_settings import WorkerSettings
 from constructs_lib_testing.queues import bodies, receive_all
 from tests.sqs_serialized import SerializedClient
 
+# the worker against moto with real receives, heartbeats and timeouts
+pytestmark = pytest.mark.runtime
+
 REGION = "us-east-1"
 WORKER_SCRIPT = Path(worker_module.__file__)
 
