@@ -1,6 +1,7 @@
 # The two commands of the README, and the set-up they need.
 #   make synth        the main job: synthesize the example app with the real CDK CLI
 #   make test         the whole test suite (what .ci/run calls)
+#   make test-quick   the unit and gate tests only, for the edit-test loop
 #   make test-floor   the oldest versions the library and its test kit admit (.ci/run calls it too)
 #   make docs         the documentation site (mkdocs.yml) into site/, strict
 # Both install what they need on a fresh machine (a venv from pyproject.toml,
@@ -66,8 +67,14 @@ export CDK_HOME := $(CURDIR)/.cdk-home
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # mkdocs-material's banner about its successor, printed at every build.
 export NO_MKDOCS_2_WARNING := 1
+# Bytecode caches on, whatever the environment says (a container image often sets
+# PYTHONDONTWRITEBYTECODE=1): without them every test worker and every program a
+# test starts (app.py under the CDK CLI, the documented commands) compiles the
+# library, the stacks and the tests again, and pytest rewrites every test
+# module's asserts again (docs/evidence.md, "Speed").
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup setup-floor synth deploy-local test test-floor lint clean bench docs
+.PHONY: setup setup-floor synth deploy-local test test-quick test-floor lint clean bench docs
 
 setup: $(STAMP_PY) $(STAMP_NODE) $(STAMP_CHECKOV) $(STAMP_OLD_BOTO3) $(STAMP_ACTIONLINT)
 
@@ -128,6 +135,15 @@ synth: setup
 
 test: setup
 	@python -m pytest $(PYTEST_PARALLEL)
+
+# The edit-test loop: the unit and gate tests, without what runs in moto
+# (runtime, the kit's tests), the CDK CLI (e2e), programs started as their users
+# start them (program, packaging) and the evidence suites. `make test` runs all.
+QUICK_MARKERS := not (runtime or e2e or packaging or program or evidence or kit)
+# Directories none of whose tests are quick: not even collected.
+QUICK_IGNORE := --ignore=tests/e2e --ignore=tests/evidence --ignore=tests/constructs_lib_testing
+test-quick: setup
+	@python -m pytest $(PYTEST_PARALLEL) $(QUICK_IGNORE) -m "$(QUICK_MARKERS)"
 
 test-floor: setup setup-floor
 	@CONSTRUCTS_LIB_FLOOR=1 CONSTRUCTS_LIB_WHEELHOUSE=$(CURDIR)/$(FLOOR_WHEELHOUSE) $(FLOOR_VENV)/bin/python -m pytest $(PYTEST_PARALLEL) $(FLOOR_TESTS)

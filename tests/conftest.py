@@ -141,8 +141,20 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return ModulesTogether(config, log)
 
 
+#: Directories whose tests carry a marker of their own (`make test-quick` leaves
+#: them out: it is the unit and gate tests, for the edit-test loop).
+MARKED_BY_DIRECTORY = {
+    "tests/evidence/": pytest.mark.evidence,
+    "tests/constructs_lib_testing/": pytest.mark.kit,
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     _skip_snapshots_of_another_cdk(items)
+    for item in items:
+        for directory, marker in MARKED_BY_DIRECTORY.items():
+            if item.nodeid.startswith(directory):
+                item.add_marker(marker)
     items.sort(key=_start_order)  # stable: the same order on every xdist worker
 
 

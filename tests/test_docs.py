@@ -208,6 +208,7 @@ exec(example.compiled(), assumed_names(Stack(new_app(), "Example"), example.free
 """
 
 
+@pytest.mark.program
 @pytest.mark.parametrize("example", example_params(construct_examples=False))
 def test_program_example_runs(example: Example, tmp_cwd: Path) -> None:
     if "cdk_nag" in example.code and importlib.util.find_spec("cdk_nag") is None:
@@ -226,6 +227,7 @@ def test_program_example_runs(example: Example, tmp_cwd: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+@pytest.mark.program
 def test_the_simulation_page_command_reproduces_its_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

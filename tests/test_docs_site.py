@@ -20,6 +20,8 @@ import pytest
 import constructs_lib
 from tests.conftest import REPO_ROOT
 
+pytestmark = pytest.mark.program
+
 pytest.importorskip("mkdocs", reason="the dev extra's mkdocs-material builds the site")
 
 #: The modules whose ``__all__`` the API reference documents, and their page.

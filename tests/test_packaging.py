@@ -185,6 +185,7 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
 NOT_PACKAGES = {"tests", "stacks", "handlers", "tools", "packages", "benchmarks", "docs"}
 
 
+@pytest.mark.packaging
 def test_the_librarys_wheel_carries_the_library_and_the_kits_old_name_only(
     wheels: dict[str, Built],
 ) -> None:
@@ -205,6 +206,7 @@ def test_the_librarys_wheel_carries_the_library_and_the_kits_old_name_only(
     assert not [r for r in requires if r.startswith("moto")]
 
 
+@pytest.mark.packaging
 def test_the_kits_wheel_carries_the_kit_and_nothing_else(wheels: dict[str, Built]) -> None:
     kit = wheels["constructs-lib-testing"]
     names = kit.names()

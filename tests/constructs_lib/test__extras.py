@@ -101,6 +101,7 @@ from constructs_lib.runtime import worker_settings
 """
 
 
+@pytest.mark.program
 def test_every_construct_imports_without_the_cli_extra() -> None:
     """A plain install synthesizes every construct (docs/installing.md): the
     fleet imported the worker's settings through constructs_lib.runtime, whose

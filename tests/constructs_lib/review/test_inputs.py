@@ -167,6 +167,7 @@ def test_git_refs_read_their_snapshot_files(cdk_out: Path, tmp_path: Path) -> No
         load_side("main", Options(repo=repo, snapshots="docs", synth_command="exit 3"))
 
 
+@pytest.mark.program
 def test_a_ref_without_snapshots_is_synthesized_with_the_cdk_cli(
     cdk_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
