@@ -18,6 +18,7 @@ from constructs_lib_testing.strict.alarms import (
     advance_clock,
     alarm_states,
     reset_alarm_history,
+    skip_to_minute_start,
     tracking_states,
 )
 from constructs_lib_testing.strict.deliveries import PipeRun, fire_schedule, run_pipe
@@ -89,6 +90,22 @@ class StrictAccount:
         if not enabled("alarms"):
             raise RuntimeError("the strict account's 'alarms' part is off")
         return advance_clock(minutes)
+
+    def skip_to_minute_start(self) -> None:
+        """Move the clock to the start of the next minute (less than a minute
+        ahead) without evaluating anything: the minute cut short is seen by no
+        alarm and no scaling policy.
+
+        CloudWatch's minutes start on the clock's minute, not at a test's first
+        request: 600 messages sent over two seconds that cross a boundary are
+        two datapoints, as in AWS. A test that means "this many in one minute"
+        skips to a minute's start first; what it then does within the minute
+        (less the time its requests take) counts in one datapoint, and what it
+        did before (its setup's traffic) in none.
+        """
+        if not enabled("alarms"):
+            raise RuntimeError("the strict account's 'alarms' part is off")
+        skip_to_minute_start()
 
     def replay_metrics(
         self, trace: Sequence[Mapping[tuple[str, str], Value]]

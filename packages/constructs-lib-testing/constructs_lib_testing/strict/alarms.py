@@ -82,6 +82,19 @@ def advance_clock(minutes: int) -> list[str]:
     return events
 
 
+def skip_to_minute_start() -> None:
+    """Move the clock to just past the next minute boundary, evaluating nothing."""
+    with STATE.lock:
+        current = now()
+        boundary = (math.floor(current / MINUTE) + 1) * MINUTE
+        STATE.clock_offset += boundary - current + MINUTE_START_MARGIN
+
+
+#: How far past the boundary `skip_to_minute_start` leaves the clock: a sample
+#: taken at the boundary itself belongs to the minute that ends there.
+MINUTE_START_MARGIN = 0.001
+
+
 def _tick(at: float) -> list[str]:
     events: list[str] = []
     for account, regions in list(cloudwatch_backends.items()):
