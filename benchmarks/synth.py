@@ -42,6 +42,9 @@ class Overhead:
     runs: int
     compared_stacks: list[str]
     left_out: list[str]
+    #: library / plain of each interleaved pair: their range says how much one
+    #: run's ratio can stray from the ratio of the medians on this machine
+    pair_ratios: tuple[float, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -121,6 +124,7 @@ def synth_overhead(runs: int) -> Overhead:
         runs=runs,
         compared_stacks=compared,
         left_out=[s for s in all_stacks if s not in PLAIN_STACKS],
+        pair_ratios=tuple(lib / pl for lib, pl in zip(library, plain, strict=True)),
     )
 
 
