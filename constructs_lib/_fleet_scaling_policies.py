@@ -52,6 +52,7 @@ from constructs_lib._metrics import (
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import path_of
 from constructs_lib._validation import OptionRules, number, seconds_of
+from constructs_lib._validation import minutes as duration_of_minutes
 from constructs_lib.errors import OptionProblem
 from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,
@@ -258,7 +259,7 @@ def _step_action(
 def _work_metrics(fleet: ScaledFleet, minutes: int) -> dict[str, cloudwatch.IMetric]:
     """``sent``, ``visible`` and ``inService`` for an alarm of ``minutes``-long periods:
     over several minutes, the busiest minute and the fewest instances."""
-    period = Duration.minutes(minutes)
+    period = duration_of_minutes(minutes)
     group = fleet.auto_scaling_group.auto_scaling_group_name
     metrics = QueueMetrics(fleet.queue)
     one = minutes == 1
@@ -286,7 +287,7 @@ def _set_capacity_alarm(
             expression=expression,
             using_metrics=_work_metrics(fleet, minutes),
             label="Instances the work needs (-1: nothing to set)",
-            period=Duration.minutes(minutes),
+            period=duration_of_minutes(minutes),
         ),
         threshold=0,
         or_equal=True,

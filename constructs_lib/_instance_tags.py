@@ -14,16 +14,15 @@ synth, after the aspects, and fails the synth with each offending key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import jsii
-from aws_cdk import Stack, Token
+from aws_cdk import TagManager
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct, IValidation
 
 from constructs_lib import _aws
-from constructs_lib._tree import path_of
+from constructs_lib._tree import is_unresolved, path_of
 
 #: Resource types a tag must leave out to stay off the instances.
 _INSTANCE_TAG_SOURCES = ("AWS::EC2::LaunchTemplate", "AWS::AutoScaling::AutoScalingGroup")
@@ -54,7 +53,7 @@ class _InstanceTagKeys:
         problems = [
             (key, where, problem)
             for key, where in self._instance_tag_keys().items()
-            if not Token.is_unresolved(key)
+            if not is_unresolved(key)
             and (problem := _aws.instance_metadata_tag_key_problem(key)) is not None
         ]
         if not problems:
@@ -84,15 +83,20 @@ class _InstanceTagKeys:
 
 
 def _launch_template_instance_keys(launch_template: ec2.LaunchTemplate) -> Iterable[str]:
-    cfn = launch_template.node.default_child
-    if not isinstance(cfn, ec2.CfnLaunchTemplate):
-        return []
-    data: Any = Stack.of(cfn).resolve(cfn.launch_template_data)
-    specifications = data.get("tagSpecifications", []) if isinstance(data, Mapping) else []
+    """The keys of the launch template's instance tags.
+
+    aws-cdk-lib's ``LaunchTemplate`` renders its instance (and volume)
+    ``TagSpecifications`` from its TagManager, which CDK's tag aspect fills:
+    read there, in one request. Resolving the whole ``launch_template_data``
+    instead brought every field of the struct back into Python (78 requests to
+    the jsii process: docs/evidence.md, "Speed"). tests/constructs_lib/
+    test__instance_tags.py compares these keys with the synthesized template's
+    at the aws-cdk-lib floor and the pinned version.
+    """
+    tags = TagManager.of(launch_template)
+    rendered = tags.render_tags() if tags is not None else None
     return [
-        str(tag["key"])
-        for specification in specifications
-        if isinstance(specification, Mapping) and specification.get("resourceType") == "instance"
-        for tag in specification.get("tags", [])
-        if isinstance(tag, Mapping) and "key" in tag
+        str(tag.get("Key", tag.get("key")))
+        for tag in rendered or []
+        if isinstance(tag, Mapping) and ("Key" in tag or "key" in tag)
     ]

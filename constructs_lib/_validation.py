@@ -62,6 +62,21 @@ def seconds_of(duration: Duration | None) -> float | None:
     return seconds
 
 
+_MINUTES: dict[int, Duration] = {}
+
+
+def minutes(count: int) -> Duration:
+    """``Duration.minutes(count)``, made once per count and process, its seconds
+    known to `seconds_of` without a request to the jsii process (a Duration is
+    a value: one serves every stack)."""
+    try:
+        return _MINUTES[count]
+    except KeyError:
+        duration = _MINUTES[count] = Duration.minutes(count)
+        _SECONDS[duration] = count * 60.0
+        return duration
+
+
 _HUMAN: weakref.WeakKeyDictionary[Duration, str] = weakref.WeakKeyDictionary()
 
 

@@ -21,6 +21,7 @@ the fleet's security group only.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass
 
 from aws_cdk import Stack
@@ -77,46 +78,60 @@ def worker_vpc_endpoints(vpc: ec2.IVpc, workers: ec2.ISecurityGroup) -> list[ec2
     """The endpoints of `WORKER_VPC_ENDPOINTS` in ``vpc``, added where it has none
     (private DNS on, open to no one), each interface endpoint admitting HTTPS
     from ``workers``."""
+    existing = _endpoints_in(vpc)
     endpoints: list[ec2.IVpcEndpoint] = []
     for wanted in WORKER_VPC_ENDPOINTS:
-        existing = _endpoint_of(vpc, wanted.service)
+        found = next((e for e, name in existing if name.endswith(f".{wanted.service}")), None)
         if wanted.gateway:
-            endpoints.append(
-                existing
-                or vpc.add_gateway_endpoint(
+            if found is None:
+                found = vpc.add_gateway_endpoint(
                     wanted.construct_id, service=ec2.GatewayVpcEndpointAwsService.S3
                 )
-            )
+                _SERVICE_NAMES[found] = f".{wanted.service}"
+            endpoints.append(found)
             continue
-        interface = existing if isinstance(existing, ec2.InterfaceVpcEndpoint) else None
-        interface = interface or vpc.add_interface_endpoint(
-            wanted.construct_id,
-            service=getattr(ec2.InterfaceVpcEndpointAwsService, wanted.service.upper()),
-            open=False,
-        )
+        interface = found if isinstance(found, ec2.InterfaceVpcEndpoint) else None
+        if interface is None:
+            interface = vpc.add_interface_endpoint(
+                wanted.construct_id,
+                service=getattr(ec2.InterfaceVpcEndpointAwsService, wanted.service.upper()),
+                open=False,
+            )
+            _SERVICE_NAMES[interface] = f".{wanted.service}"
         interface.connections.allow_default_port_from(workers, _INGRESS_DESCRIPTION)
         endpoints.append(interface)
     return endpoints
 
 
-def _endpoint_of(vpc: ec2.IVpc, service: str) -> ec2.IVpcEndpoint | None:
-    """An endpoint for ``service`` this app already added to ``vpc``, if any: a
-    second one would fail the deployment (a gateway's route exists already,
-    an interface endpoint's private DNS name is taken)."""
+#: The service names (their last part, enough to tell them apart) of the
+#: endpoints added here: a second fleet in the same VPC finds them without
+#: reading each one back from the jsii process.
+_SERVICE_NAMES: weakref.WeakKeyDictionary[ec2.IVpcEndpoint, str] = weakref.WeakKeyDictionary()
+
+
+def _endpoints_in(vpc: ec2.IVpc) -> list[tuple[ec2.IVpcEndpoint, str]]:
+    """The endpoints this app already added to ``vpc``, each with its service name:
+    a second one for a service would fail the deployment (a gateway's route
+    exists already, an interface endpoint's private DNS name is taken)."""
+    found: list[tuple[ec2.IVpcEndpoint, str]] = []
     for child in vpc.node.children:
         if not isinstance(child, ec2.InterfaceVpcEndpoint | ec2.GatewayVpcEndpoint):
             continue
+        known = _SERVICE_NAMES.get(child)
+        if known is not None:
+            found.append((child, known))
+            continue
         resource = child.node.default_child
-        if isinstance(resource, ec2.CfnVPCEndpoint) and _names(vpc, resource, service):
-            return child
-    return None
+        if isinstance(resource, ec2.CfnVPCEndpoint):
+            found.append((child, _service_name(vpc, resource)))
+    return found
 
 
-def _names(vpc: ec2.IVpc, resource: ec2.CfnVPCEndpoint, service: str) -> bool:
-    """True when the endpoint's service name (concrete, or joined with the
-    Region's reference) ends in ``.<service>``."""
+def _service_name(vpc: ec2.IVpc, resource: ec2.CfnVPCEndpoint) -> str:
+    """The endpoint's service name, concrete or the last part of its join with
+    the Region's reference (``.sqs``); its JSON where it is neither."""
     resolved = Stack.of(vpc).resolve(resource.service_name)
     if isinstance(resolved, dict) and "Fn::Join" in resolved:
         parts = resolved["Fn::Join"][1]
         resolved = parts[-1] if parts and isinstance(parts[-1], str) else json.dumps(parts)
-    return isinstance(resolved, str) and resolved.endswith(f".{service}")
+    return resolved if isinstance(resolved, str) else json.dumps(resolved)

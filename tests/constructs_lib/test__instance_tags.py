@@ -133,3 +133,54 @@ def test_a_tag_that_never_reaches_the_instances_passes(scoping: dict[str, object
 def test_the_rule_of_aws(key: str, problem: str | None) -> None:
     found = _aws.instance_metadata_tag_key_problem(key)
     assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+def test_the_keys_read_are_the_instance_tags_aws_cdk_lib_synthesizes() -> None:
+    """`_launch_template_instance_keys` reads the launch template's TagManager,
+    not its synthesized data: the keys must be those aws-cdk-lib writes into the
+    instance TagSpecifications (this runs at the floor and the pinned version)."""
+    from aws_cdk import TagManager
+
+    from constructs_lib._instance_tags import _launch_template_instance_keys
+
+    app = new_app()
+    stack = Stack(app, "Workers", env=ENV)
+    vpc = ec2.Vpc(
+        stack,
+        "Vpc",
+        max_azs=1,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+    )
+    fleet = QueueWorkerFleet(
+        stack, "Fleet", queue=SecureQueue(stack, "Jobs"), vpc=vpc, handler="m:f"
+    )
+    Tags.of(app).add("team", "platform")
+    Tags.of(stack).add("stack-tag", "s")
+    Tags.of(app).add(
+        "group-only", "g", include_resource_types=["AWS::AutoScaling::AutoScalingGroup"]
+    )
+    Tags.of(stack).add("not-here", "n", exclude_resource_types=["AWS::EC2::LaunchTemplate"])
+    Tags.of(fleet).add("removed", "r")
+    Tags.of(fleet).remove("removed")
+    template = Template.from_stack(stack).to_json()
+
+    (launch_template,) = [c for c in fleet.node.find_all() if isinstance(c, ec2.LaunchTemplate)]
+    assert TagManager.of(launch_template) is not None
+    (data,) = [
+        r["Properties"]["LaunchTemplateData"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::EC2::LaunchTemplate"
+    ]
+    synthesized = [
+        tag["Key"]
+        for spec in data["TagSpecifications"]
+        if spec["ResourceType"] == "instance"
+        for tag in spec["Tags"]
+    ]
+    read = list(_launch_template_instance_keys(launch_template))
+    assert sorted(read) == sorted(synthesized)
+    assert {"team", "stack-tag"} <= set(read)
+    assert not {"group-only", "not-here", "removed"} & set(read)
