@@ -135,6 +135,7 @@ def user_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UserApp]:
         "CDK_DISABLE_CLI_TELEMETRY": "true",
     }
     env.pop("PYTHONPATH", None)  # nothing of the checkout is importable in the user's app
+    env.pop("PYTEST_ADDOPTS", None)  # the user's pytest, not this run's options
     root = work / APP
     root.mkdir()
     run(

@@ -75,6 +75,7 @@ def test_a_users_run_gets_the_fixtures(tmp_path: Path, explicit: bool) -> None:
     )
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
     env.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+    env.pop("PYTEST_ADDOPTS", None)  # the user's run, not this one's options (make bench's)
     option = ["-p", PLUGIN] if explicit else []
     result = subprocess.run(
         [
