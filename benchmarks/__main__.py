@@ -100,6 +100,11 @@ def beside_calibration(seconds: float) -> str:
     return "" if CALIBRATION is None else f" = {CALIBRATION.multiple(seconds)}"
 
 
+def in_plain_synths(seconds: float) -> str:
+    """``seconds`` in plain synths of this run's calibration, for a table cell."""
+    return "-" if CALIBRATION is None else f"{seconds / CALIBRATION.plain_synth.median:.3f}"
+
+
 def section_overhead(runs: int) -> str:
     from benchmarks.synth import round_trips_per_pattern, round_trips_per_stack, synth_overhead
 
@@ -112,11 +117,11 @@ def section_overhead(runs: int) -> str:
     text = table(
         "Synth overhead: example app, library vs plain aws-cdk-lib L2 "
         f"({o.runs} interleaved runs, median)",
-        ["variant", "median s"],
+        ["variant", "median s", "plain synths"],
         [
-            ["constructs_lib", f"{o.library_median:.3f}"],
-            ["plain aws-cdk-lib", f"{o.plain_median:.3f}"],
-            ["ratio", f"{o.ratio:.3f}"],
+            ["constructs_lib", f"{o.library_median:.3f}", in_plain_synths(o.library_median)],
+            ["plain aws-cdk-lib", f"{o.plain_median:.3f}", in_plain_synths(o.plain_median)],
+            ["ratio", f"{o.ratio:.3f}", ""],
         ],
     )
     text += (
@@ -160,6 +165,7 @@ def section_growth(runs: int) -> str:
             str(p.resources),
             f"{p.template_bytes / 1024:.0f}",
             f"{p.seconds:.3f}",
+            in_plain_synths(p.seconds),
             f"{p.seconds / p.patterns * 1000:.1f}",
         ]
         for p in points
@@ -170,7 +176,15 @@ def section_growth(runs: int) -> str:
     text = table(
         "Synth cost as work grows: N SecureQueue patterns "
         f"(at most {PATTERNS_PER_STACK} per stack)",
-        ["patterns", "stacks", "resources", "template KiB", "synth s", "ms/pattern"],
+        [
+            "patterns",
+            "stacks",
+            "resources",
+            "template KiB",
+            "synth s",
+            "plain synths",
+            "ms/pattern",
+        ],
         rows,
     )
     return text + (
@@ -215,7 +229,10 @@ def section_worker() -> str:
     return (
         "\n## Worker economy: SQS requests per processed message\n"
         + out.getvalue().strip()
-        + (f"\n({time.perf_counter() - started:.1f} s)")
+        + (
+            f"\n({time.perf_counter() - started:.1f} s"
+            f"{beside_calibration(time.perf_counter() - started)})"
+        )
     )
 
 
