@@ -67,24 +67,24 @@ def plain_synth() -> float:
 
 @dataclass(frozen=True)
 class Samples:
-    """Several timings of one thing: the median and the range."""
+    """Several measurements of one thing (seconds, or ratios): the median and the range."""
 
-    seconds: tuple[float, ...]
+    values: tuple[float, ...]
 
     @property
     def median(self) -> float:
-        return statistics.median(self.seconds)
+        return statistics.median(self.values)
 
     @property
     def low(self) -> float:
-        return min(self.seconds)
+        return min(self.values)
 
     @property
     def high(self) -> float:
-        return max(self.seconds)
+        return max(self.values)
 
     def text(self, unit: str = "s") -> str:
-        spread = f"range {self.low:.2f}-{self.high:.2f}, {len(self.seconds)} runs"
+        spread = f"range {self.low:.2f}-{self.high:.2f}, {len(self.values)} runs"
         return f"{self.median:.2f} {unit} ({spread})"
 
 

@@ -51,8 +51,7 @@ from constructs_lib._metrics import (
 )
 from constructs_lib._queue_facts import QueueFacts
 from constructs_lib._tree import path_of
-from constructs_lib._validation import OptionRules, number, seconds_of
-from constructs_lib._validation import minutes as duration_of_minutes
+from constructs_lib._validation import OptionRules, duration_of_minutes, number, seconds_of
 from constructs_lib.errors import OptionProblem
 from constructs_lib.fleet_sizing import (
     ARRIVALS_AND_BACKLOG_TARGET,

@@ -65,7 +65,7 @@ def seconds_of(duration: Duration | None) -> float | None:
 _MINUTES: dict[int, Duration] = {}
 
 
-def minutes(count: int) -> Duration:
+def duration_of_minutes(count: int) -> Duration:
     """``Duration.minutes(count)``, made once per count and process, its seconds
     known to `seconds_of` without a request to the jsii process (a Duration is
     a value: one serves every stack)."""

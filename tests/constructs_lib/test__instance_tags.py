@@ -144,19 +144,8 @@ def test_the_keys_read_are_the_instance_tags_aws_cdk_lib_synthesizes() -> None:
     from constructs_lib._instance_tags import _launch_template_instance_keys
 
     app = new_app()
-    stack = Stack(app, "Workers", env=ENV)
-    vpc = ec2.Vpc(
-        stack,
-        "Vpc",
-        max_azs=1,
-        nat_gateways=0,
-        subnet_configuration=[
-            ec2.SubnetConfiguration(name="W", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
-        ],
-    )
-    fleet = QueueWorkerFleet(
-        stack, "Fleet", queue=SecureQueue(stack, "Jobs"), vpc=vpc, handler="m:f"
-    )
+    stack = fleet_stack(app)
+    (fleet,) = [c for c in stack.node.children if isinstance(c, QueueWorkerFleet)]
     Tags.of(app).add("team", "platform")
     Tags.of(stack).add("stack-tag", "s")
     Tags.of(app).add(

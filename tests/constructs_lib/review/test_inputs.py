@@ -172,8 +172,8 @@ def test_a_ref_without_snapshots_is_synthesized_with_the_cdk_cli(
     cdk_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cdk = REPO_ROOT / "node_modules" / ".bin" / "cdk"
-    if not cdk.exists():
-        pytest.skip("the pinned CDK CLI is not installed: make setup (npm ci)")
+    # `make setup` installs it (npm ci): its absence is a failure, as in tests/e2e
+    assert cdk.exists(), f"{cdk} is missing: run `make setup`"
     monkeypatch.setenv("CDK_HOME", str(tmp_path / "cdk-home"))
     monkeypatch.setenv("CDK_VALIDATION", "false")
     repo = repository(tmp_path / "app")

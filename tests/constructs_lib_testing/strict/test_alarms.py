@@ -45,21 +45,29 @@ def purge(url: str) -> None:
     client("sqs").purge_queue(QueueUrl=url)
 
 
-def visible_alarm(
-    name: str, queue_name: str, threshold: float, actions: list[str], **extra: Any
+def queue_alarm(
+    name: str,
+    queue_name: str,
+    threshold: float,
+    *,
+    metric: str = "ApproximateNumberOfMessagesVisible",
+    statistic: str = "Maximum",
+    actions: list[str] | None = None,
+    **extra: Any,
 ) -> None:
+    """A one-minute, one-datapoint alarm above ``threshold`` on a queue's metric."""
     client("cloudwatch").put_metric_alarm(
         AlarmName=name,
         Namespace="AWS/SQS",
-        MetricName="ApproximateNumberOfMessagesVisible",
+        MetricName=metric,
         Dimensions=[{"Name": "QueueName", "Value": queue_name}],
-        Statistic="Maximum",
+        Statistic=statistic,
         Period=60,
         EvaluationPeriods=1,
         Threshold=threshold,
         ComparisonOperator="GreaterThanThreshold",
-        AlarmActions=actions,
-        OKActions=actions,
+        AlarmActions=actions or [],
+        OKActions=actions or [],
         **extra,
     )
 
@@ -85,7 +93,7 @@ def operations_topic() -> tuple[str, str]:
 def test_a_dlq_alarm_fires_notifies_and_recovers(strict_account: StrictAccount) -> None:
     dlq_url, _ = queue("dlq")
     topic, inbox = operations_topic()
-    visible_alarm("DlqNotEmpty", "dlq", 0, [topic])
+    queue_alarm("DlqNotEmpty", "dlq", 0, actions=[topic])
     strict_account.advance(minutes=1)
     assert state("DlqNotEmpty") == "OK"
     assert [json.loads(b)["NewStateValue"] for b in bodies(inbox)] == ["OK"]
@@ -123,7 +131,7 @@ def test_an_alarm_notification_the_topic_policy_refuses_is_dropped(
     )
     dlq_url, _ = queue("dlq")
     send(dlq_url, 1)
-    visible_alarm("DlqNotEmpty", "dlq", 0, [topic])
+    queue_alarm("DlqNotEmpty", "dlq", 0, actions=[topic])
     strict_account.advance(minutes=1)
     assert state("DlqNotEmpty") == "ALARM"
     assert bodies(inbox) == []
@@ -302,20 +310,6 @@ def test_with_the_part_off_the_clock_cannot_be_advanced(strict_account: StrictAc
         strict_account.advance(minutes=1)
 
 
-def sent_alarm(name: str, queue_name: str, threshold: float) -> None:
-    client("cloudwatch").put_metric_alarm(
-        AlarmName=name,
-        Namespace="AWS/SQS",
-        MetricName="NumberOfMessagesSent",
-        Dimensions=[{"Name": "QueueName", "Value": queue_name}],
-        Statistic="Sum",
-        Period=60,
-        EvaluationPeriods=1,
-        Threshold=threshold,
-        ComparisonOperator="GreaterThanThreshold",
-    )
-
-
 def test_sends_across_a_minute_boundary_are_two_datapoints_as_in_cloudwatch(
     strict_account: StrictAccount,
 ) -> None:
@@ -326,7 +320,7 @@ def test_sends_across_a_minute_boundary_are_two_datapoints_as_in_cloudwatch(
     from constructs_lib_testing.strict.state import STATE, now
 
     url, _ = queue("jobs")
-    sent_alarm("Sent", "jobs", 15)
+    queue_alarm("Sent", "jobs", 15, metric="NumberOfMessagesSent", statistic="Sum")
     send(url, 12)  # setup traffic: in the minute cut short, seen by no alarm
     strict_account.skip_to_minute_start()
     assert now() % 60 < 1

@@ -97,8 +97,10 @@ class StrictAccount:
         alarm and no scaling policy.
 
         CloudWatch's minutes start on the clock's minute, not at a test's first
-        request: 600 messages sent over two seconds that cross a boundary are
-        two datapoints, as in AWS. A test that means "this many in one minute"
+        request (GetMetricData rounds a start time "down to the nearest whole
+        minute. For example, 12:32:34 is rounded down to 12:32:00", CloudWatch
+        API Reference): 600 messages sent over two seconds that cross a boundary
+        are two datapoints, as in AWS. A test that means "this many in one minute"
         skips to a minute's start first; what it then does within the minute
         (less the time its requests take) counts in one datapoint, and what it
         did before (its setup's traffic) in none.

@@ -83,7 +83,13 @@ def advance_clock(minutes: int) -> list[str]:
 
 
 def skip_to_minute_start() -> None:
-    """Move the clock to just past the next minute boundary, evaluating nothing."""
+    """Move the clock to just past the next minute boundary, evaluating nothing.
+
+    CloudWatch API Reference, GetMetricData, ``StartTime``: "Start time less
+    than 15 days ago - Round down to the nearest whole minute. For example,
+    12:32:34 is rounded down to 12:32:00": one-minute datapoints sit on the
+    clock's minutes.
+    """
     with STATE.lock:
         current = now()
         boundary = (math.floor(current / MINUTE) + 1) * MINUTE
